@@ -1,0 +1,4 @@
+"""tinyengine-pio: ahead-of-time compiler from int8 .tflite models to dependency-free C."""
+__version__ = "0.1.0"
+
+from .compiler import CompiledModel, compile_file, compile_model  # noqa: E402,F401

@@ -1,0 +1,93 @@
+"""The compiler driver: bytes -> IR -> passes -> plan -> C files."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .emitter import c_identifier, digest, generate, write_files
+from .frontend import load_bytes, read_model
+from .ir import Graph
+from .ops import lookup
+from .passes import run_pipeline
+from .planner import Buffer, Plan, plan
+
+
+@dataclass
+class CompiledModel:
+    graph: Graph                 # after passes
+    source: Graph                # as read
+    plan: Plan
+    offsets: dict[int, int]      # storage tensor -> arena offset
+    lifetimes: dict[int, tuple[int, int]]
+    files: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def arena_bytes(self) -> int:
+        return self.plan.arena_bytes
+
+    @property
+    def weight_bytes(self) -> int:
+        return sum(self.graph.t(i).nbytes for i in _const_inputs(self.graph))
+
+
+def _const_inputs(g: Graph) -> set[int]:
+    return {i for op in g.operators for i in op.inputs if i >= 0 and g.t(i).is_const}
+
+
+def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
+    """Half-open [first write, last read + 1) per storage tensor; inputs from 0, outputs to the end."""
+    n = len(g.operators)
+    life: dict[int, list[int]] = {}
+
+    def touch(i: int, step: int) -> None:
+        s = g.storage(i)
+        if g.t(s).is_const:
+            return
+        lo_hi = life.setdefault(s, [step, step + 1])
+        lo_hi[0] = min(lo_hi[0], step)
+        lo_hi[1] = max(lo_hi[1], step + 1)
+
+    for i in g.inputs:
+        touch(i, 0)
+    for step, op in enumerate(g.operators):
+        for i in op.inputs + op.outputs:
+            if i >= 0:
+                touch(i, step)
+    for o in g.outputs:
+        touch(o, max(n - 1, 0))
+    return {k: (v[0], v[1]) for k, v in life.items()}
+
+
+def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
+                  alignment: int = 4, algorithms: list[str] | None = None) -> CompiledModel:
+    c_identifier(prefix)
+    source = read_model(data, name)
+    g = run_pipeline(source)
+    life = lifetimes(g)
+    buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
+    for step, op in enumerate(g.operators):
+        if op.params.get("scratch_bytes"):
+            buffers.append(Buffer(f"scratch{step}", op.params["scratch_bytes"], step, step + 1))
+    p = plan(buffers, alignment, algorithms)
+    offsets = {i: p.offsets[f"t{i}"] for i in life}
+    for step, op in enumerate(g.operators):
+        if op.params.get("scratch_bytes"):
+            op.params["scratch_offset"] = p.offsets[f"scratch{step}"]
+    sha = digest(data)
+    cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
+    cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name))
+    return cm
+
+
+def compile_file(path: str | os.PathLike, out_dir: str | os.PathLike, prefix: str = "model",
+                 **kw) -> CompiledModel:
+    """Compile a .tflite file and write the C sources to out_dir (only after success)."""
+    data = load_bytes(path)
+    cm = compile_model(data, prefix=prefix, name=os.path.basename(os.fspath(path)), **kw)
+    write_files(os.fspath(out_dir), cm.files)
+    return cm
+
+
+def op_macs(g: Graph) -> list[int]:
+    return [lookup(op).macs(g, op) for op in g.operators]

@@ -1,0 +1,140 @@
+"""Read a .tflite flatbuffer into the typed IR (tinyengine_pio.ir)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import tflite
+
+from .errors import FloatModelError, ModelError, UnsupportedError
+from .ir import Graph, Operator, Tensor
+from .ops import REGISTRY, supported_names
+from .ops.base import BUILTIN_NAMES
+
+TENSOR_TYPES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
+NP_TYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32,
+            "int64": np.int64, "float32": np.float32, "bool": np.bool_}
+
+
+def load_bytes(path: str | os.PathLike) -> bytes:
+    p = os.fspath(path)
+    if not os.path.exists(p):
+        raise ModelError(f"model file not found: {p}")
+    if os.path.isdir(p):
+        raise ModelError(f"model path is a directory, not a .tflite file: {p}")
+    try:
+        with open(p, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise ModelError(f"cannot read model file {p}: {e.strerror}") from None
+
+
+def read_model(data: bytes, name: str = "model") -> Graph:
+    """Parse, validate and convert a .tflite model to a Graph. Raises TinyEngineError subclasses."""
+    if len(data) < 8 or data[4:8] != b"TFL3":
+        raise ModelError(f"{name}: not a TensorFlow Lite flatbuffer (missing 'TFL3' identifier; "
+                         f"{len(data)} bytes)")
+    try:
+        model = tflite.Model.GetRootAsModel(data, 0)
+        return _convert(model, data, name)
+    except (ModelError, UnsupportedError, FloatModelError):
+        raise
+    except Exception as e:  # flatbuffers raises struct/index errors on truncated data
+        raise ModelError(f"{name}: corrupt or truncated .tflite flatbuffer ({type(e).__name__}: {e})") from None
+
+
+def _convert(model, data: bytes, name: str) -> Graph:
+    if model.SubgraphsLength() != 1:
+        raise UnsupportedError(f"{name}: the model has {model.SubgraphsLength()} subgraphs; only "
+                               "single-subgraph models are supported (no control flow ops)")
+    sg = model.Subgraphs(0)
+    tensors = [_read_tensor(model, sg.Tensors(i), i, data) for i in range(sg.TensorsLength())]
+    ops = []
+    for i in range(sg.OperatorsLength()):
+        op_fb = sg.Operators(i)
+        oc = model.OperatorCodes(op_fb.OpcodeIndex())
+        code = max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode())
+        kind = BUILTIN_NAMES.get(code, f"BUILTIN_{code}")
+        if code == tflite.BuiltinOperator.CUSTOM:
+            kind = f"CUSTOM({oc.CustomCode().decode(errors='replace') if oc.CustomCode() else '?'})"
+        ops.append((i, kind, code, op_fb))
+    g = Graph(tensors=tensors, operators=[], inputs=list(sg.InputsAsNumpy()) if sg.InputsLength() else [],
+              outputs=list(sg.OutputsAsNumpy()) if sg.OutputsLength() else [],
+              description=name)
+    g.inputs = [int(i) for i in g.inputs]
+    g.outputs = [int(i) for i in g.outputs]
+    _check_float_model(g, ops, name)
+    for i, kind, code, op_fb in ops:
+        opdef = REGISTRY.get(code)
+        if opdef is None:
+            raise UnsupportedError(
+                f"{name}: operator #{i} {kind} is not supported.\n"
+                f"Supported operators: {', '.join(supported_names())}")
+        ins = [int(x) for x in op_fb.InputsAsNumpy()] if op_fb.InputsLength() else []
+        outs = [int(x) for x in op_fb.OutputsAsNumpy()] if op_fb.OutputsLength() else []
+        g.operators.append(Operator(index=i, kind=kind, inputs=ins, outputs=outs,
+                                    options=opdef.read_options(op_fb)))
+    for t in g.tensors:
+        if t.dtype not in NP_TYPES:
+            raise UnsupportedError(f"{name}: tensor #{t.index} '{t.name}' has unsupported type {t.dtype}")
+    return g
+
+
+def _read_tensor(model, t, index: int, data: bytes) -> Tensor:
+    dtype = TENSOR_TYPES.get(t.Type(), f"type{t.Type()}")
+    shape = tuple(int(s) for s in t.ShapeAsNumpy()) if t.ShapeLength() else ()
+    name = t.Name().decode(errors="replace") if t.Name() else f"t{index}"
+    if t.ShapeSignatureLength() and any(int(s) < 0 for s in t.ShapeSignatureAsNumpy()):
+        sig = [int(s) for s in t.ShapeSignatureAsNumpy()]
+        if any(s < 0 for s in sig[1:]) or sig[0] < -1:
+            raise UnsupportedError(f"tensor #{index} '{name}' has a dynamic shape {sig}; "
+                                   "re-export the model with fixed input shapes")
+    if any(s < 0 for s in shape):
+        raise UnsupportedError(f"tensor #{index} '{name}' has a dynamic shape {list(shape)}; "
+                               "re-export the model with fixed input shapes")
+    scale = zp = None
+    qdim = 0
+    q = t.Quantization()
+    if q is not None and q.ScaleLength():
+        scale = q.ScaleAsNumpy().astype(np.float32)
+        zp = q.ZeroPointAsNumpy().astype(np.int64) if q.ZeroPointLength() else np.zeros(len(scale), np.int64)
+        if len(zp) == 1 and len(scale) > 1:
+            zp = np.repeat(zp, len(scale))
+        qdim = int(q.QuantizedDimension())
+    const = None
+    buf_idx = t.Buffer()
+    if buf_idx > 0 and buf_idx < model.BuffersLength():
+        buf = model.Buffers(buf_idx)
+        raw = None
+        if buf.DataLength():
+            raw = buf.DataAsNumpy().tobytes()
+        elif buf.Offset() > 1:  # large models store buffers after the flatbuffer
+            raw = data[buf.Offset():buf.Offset() + buf.Size()]
+        if raw is not None and dtype in NP_TYPES:
+            arr = np.frombuffer(raw, dtype=NP_TYPES[dtype])
+            n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+            if arr.size != n:
+                raise ModelError(f"tensor #{index} '{name}': constant data has {arr.size} elements, "
+                                 f"shape {list(shape)} needs {n}")
+            const = arr.reshape(shape).copy()
+    return Tensor(index=index, name=name, shape=shape, dtype=dtype, scale=scale, zero_point=zp,
+                  quant_dim=qdim, data=const)
+
+
+def _check_float_model(g: Graph, ops, name: str) -> None:
+    """A float32 model has float weights or float activations between ops (not only at the edges)."""
+    float_weights = [t for t in g.tensors if t.is_const and t.dtype == "float32"]
+    boundary_ok = {"QUANTIZE", "DEQUANTIZE"}
+    float_ops = [kind for _, kind, _, op_fb in ops if kind not in boundary_ok and any(
+        g.tensors[int(i)].dtype == "float32" for i in
+        (list(op_fb.InputsAsNumpy()) if op_fb.InputsLength() else []) +
+        (list(op_fb.OutputsAsNumpy()) if op_fb.OutputsLength() else []) if int(i) >= 0)]
+    if float_weights or float_ops:
+        what = f"{len(float_weights)} float32 constant tensors" if float_weights else \
+            f"float32 activations in {float_ops[0]}"
+        raise FloatModelError(
+            f"{name}: this is a float32 model ({what}); tinyengine-pio compiles fully int8-quantized "
+            "models only. Quantize it with the TFLite converter: converter.optimizations = "
+            "[tf.lite.Optimize.DEFAULT], converter.representative_dataset = <calibration data>, "
+            "converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8] "
+            "(optionally inference_input_type/inference_output_type = tf.int8).")

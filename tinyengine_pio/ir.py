@@ -1,0 +1,92 @@
+"""Typed intermediate representation of a single-subgraph TFLite model."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+DTYPE_BYTES = {"int8": 1, "uint8": 1, "int16": 2, "int32": 4, "int64": 8, "float32": 4, "bool": 1}
+C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
+           "int64": "int64_t", "float32": "float", "bool": "uint8_t"}
+
+
+@dataclass
+class Tensor:
+    index: int
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    scale: np.ndarray | None = None        # float32 array, len 1 (per-tensor) or per-channel
+    zero_point: np.ndarray | None = None   # int64 array, same length as scale
+    quant_dim: int = 0
+    data: np.ndarray | None = None         # constant data (already shaped), None for activations
+    alias_of: int | None = None            # RESHAPE/SQUEEZE: shares storage with this tensor
+
+    @property
+    def is_const(self) -> bool:
+        return self.data is not None
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * DTYPE_BYTES[self.dtype]
+
+    @property
+    def per_channel(self) -> bool:
+        return self.scale is not None and len(self.scale) > 1
+
+    @property
+    def s(self) -> float:
+        """Per-tensor scale (float32 value as Python float)."""
+        return float(self.scale[0])
+
+    @property
+    def zp(self) -> int:
+        return int(self.zero_point[0]) if self.zero_point is not None else 0
+
+    @property
+    def ctype(self) -> str:
+        return C_TYPES[self.dtype]
+
+
+@dataclass
+class Operator:
+    index: int                 # position in the original model (for error messages)
+    kind: str                  # TFLite builtin name, e.g. "CONV_2D"
+    inputs: list[int]          # tensor indices, -1 for an omitted optional input
+    outputs: list[int]
+    options: dict[str, Any] = field(default_factory=dict)   # read from the flatbuffer
+    params: dict[str, Any] = field(default_factory=dict)    # computed by passes (multipliers, clamps...)
+
+
+@dataclass
+class Graph:
+    tensors: list[Tensor]
+    operators: list[Operator]
+    inputs: list[int]
+    outputs: list[int]
+    description: str = ""
+
+    def t(self, index: int) -> Tensor:
+        return self.tensors[index]
+
+    def producers(self) -> dict[int, Operator]:
+        return {o: op for op in self.operators for o in op.outputs}
+
+    def consumers(self) -> dict[int, list[Operator]]:
+        out: dict[int, list[Operator]] = {}
+        for op in self.operators:
+            for i in op.inputs:
+                if i >= 0:
+                    out.setdefault(i, []).append(op)
+        return out
+
+    def storage(self, index: int) -> int:
+        """Tensor whose buffer holds `index` (follows RESHAPE aliases)."""
+        while self.tensors[index].alias_of is not None:
+            index = self.tensors[index].alias_of
+        return index

@@ -1,0 +1,13 @@
+#ifndef TE_CONV_2D_H_
+#define TE_CONV_2D_H_
+#include <stdint.h>
+
+void te_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                   const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w, int32_t f_c,
+                   int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                   int32_t pad_t, int32_t pad_l,
+                   int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,
+                   int32_t in_off, int32_t out_off, const int32_t *mult, const int32_t *shift,
+                   int32_t act_min, int32_t act_max);
+
+#endif

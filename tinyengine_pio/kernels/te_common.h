@@ -1,0 +1,60 @@
+/* tinyengine-pio common integer arithmetic, bit-exact with TFLite's reference kernels
+ * (gemmlowp SaturatingRoundingDoublingHighMul / RoundingDivideByPOT, double rounding). */
+#ifndef TE_COMMON_H_
+#define TE_COMMON_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define TE_INLINE static inline __attribute__((always_inline))
+#else
+#define TE_INLINE static inline
+#endif
+
+TE_INLINE int32_t te_srdhm(int32_t a, int32_t b) {
+    int64_t ab;
+    int32_t nudge;
+    if (a == b && a == INT32_MIN) {
+        return INT32_MAX;
+    }
+    ab = (int64_t)a * (int64_t)b;
+    nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+TE_INLINE int32_t te_rdbpot(int32_t x, int32_t exponent) {
+    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* MultiplyByQuantizedMultiplier(x, mult, shift): shift > 0 is a left shift. */
+TE_INLINE int32_t te_requant(int32_t x, int32_t mult, int32_t shift) {
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    return te_rdbpot(te_srdhm((int32_t)((uint32_t)x << left), mult), right);
+}
+
+TE_INLINE int32_t te_clamp(int32_t x, int32_t lo, int32_t hi) {
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* Requantize an int32 accumulator to int8 with output offset and clamp. */
+TE_INLINE int8_t te_out8(int32_t acc, int32_t mult, int32_t shift, int32_t out_off,
+                         int32_t act_min, int32_t act_max) {
+    return (int8_t)te_clamp(te_requant(acc, mult, shift) + out_off, act_min, act_max);
+}
+
+TE_INLINE void te_copy(int8_t *dst, const int8_t *src, int32_t n) {
+    int32_t i;
+    if (dst == src) {
+        return;
+    }
+    for (i = 0; i < n; ++i) {
+        dst[i] = src[i];
+    }
+}
+
+#endif /* TE_COMMON_H_ */

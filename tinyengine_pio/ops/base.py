@@ -1,0 +1,100 @@
+"""Operator definitions and the registry keyed by TFLite builtin operator code.
+
+Each operator lives in `ops/<stem>.py` and registers one `OpDef`. Its C kernel (if any) is
+`kernels/<stem>.c` + `kernels/<stem>.h`, and its tests are `tests/test_op_<stem>.py`.
+See docs/ADDING_AN_OPERATOR.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import tflite
+
+from ..errors import UnsupportedError
+from ..ir import Graph, Operator
+
+BUILTIN_NAMES = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
+ACTIVATIONS = {v: k for k, v in vars(tflite.ActivationFunctionType).items() if not k.startswith("_")}
+PADDINGS = {v: k for k, v in vars(tflite.Padding).items() if not k.startswith("_")}
+
+
+def _no_options(_op_fb) -> dict:
+    return {}
+
+
+def _no_macs(_g: Graph, _op: Operator) -> int:
+    return 0
+
+
+@dataclass(frozen=True)
+class OpDef:
+    name: str                                        # TFLite builtin name, e.g. "CONV_2D"
+    stem: str                                        # file stem shared by module, kernel, tests
+    prepare: Callable[[Graph, Operator], None]       # validate + fill op.params (host math)
+    emit: Callable[[Any, Operator], None]            # write the C call through the EmitContext
+    read_options: Callable[[Any], dict] = _no_options  # tflite.Operator -> dict of options
+    kernels: tuple[str, ...] = ()                    # kernel stems to copy next to model.c
+    macs: Callable[[Graph, Operator], int] = _no_macs
+    alias: bool = False                              # output is a view of input 0 (no copy)
+
+    @property
+    def code(self) -> int:
+        return getattr(tflite.BuiltinOperator, self.name)
+
+
+REGISTRY: dict[int, OpDef] = {}
+
+
+def register(opdef: OpDef) -> OpDef:
+    REGISTRY[opdef.code] = opdef
+    return opdef
+
+
+def lookup(op: Operator) -> OpDef:
+    return REGISTRY[getattr(tflite.BuiltinOperator, op.kind)]
+
+
+def supported_names() -> list[str]:
+    return sorted(d.name for d in REGISTRY.values())
+
+
+def options_table(op_fb, cls):
+    """Decode the operator's builtin options table as `cls` (None when absent)."""
+    tab = op_fb.BuiltinOptions()
+    if tab is None:
+        return None
+    o = cls()
+    o.Init(tab.Bytes, tab.Pos)
+    return o
+
+
+def activation_name(code: int) -> str:
+    return ACTIVATIONS.get(code, f"ACTIVATION_{code}")
+
+
+def padding_name(code: int) -> str:
+    return PADDINGS.get(code, f"PADDING_{code}")
+
+
+def unsupported(op: Operator, why: str) -> UnsupportedError:
+    return UnsupportedError(f"operator #{op.index} {op.kind}: {why}")
+
+
+def require(cond: bool, op: Operator, why: str) -> None:
+    if not cond:
+        raise unsupported(op, why)
+
+
+def require_int8(g: Graph, op: Operator, *tensor_positions: int, outputs: bool = True) -> None:
+    for pos in tensor_positions:
+        t = g.t(op.inputs[pos])
+        require(t.dtype == "int8", op, f"input {pos} '{t.name}' is {t.dtype}, expected int8")
+    if outputs:
+        for o in op.outputs:
+            t = g.t(o)
+            require(t.dtype == "int8", op, f"output '{t.name}' is {t.dtype}, expected int8")
+
+
+def same_quant(a, b) -> bool:
+    return a.s == b.s and a.zp == b.zp

@@ -1,0 +1,141 @@
+"""Helpers shared by several operators: padding, activation clamps, conv multipliers."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..ir import Graph, Operator, Tensor
+from ..quant import activation_range, quantize_multiplier
+from .base import require
+
+
+def out_size(padding: str, size: int, k: int, stride: int, dilation: int = 1) -> int:
+    eff = (k - 1) * dilation + 1
+    if padding == "SAME":
+        return (size + stride - 1) // stride
+    return (size + stride - eff) // stride
+
+
+def pad_before(padding: str, size: int, k: int, stride: int, dilation: int, out: int) -> int:
+    """TFLite ComputePaddingWithOffset: the top/left padding."""
+    eff = (k - 1) * dilation + 1
+    total = max((out - 1) * stride + eff - size, 0)
+    return total // 2 if padding == "SAME" else 0
+
+
+def window_params(g: Graph, op: Operator, in_h: int, in_w: int, k_h: int, k_w: int) -> dict:
+    """Stride, dilation and explicit top/left padding for a conv or pool window op."""
+    o = op.options
+    out = g.t(op.outputs[0])
+    sh, sw = o["stride_h"], o["stride_w"]
+    dh, dw = o.get("dilation_h", 1), o.get("dilation_w", 1)
+    require(sh > 0 and sw > 0 and dh > 0 and dw > 0, op, "stride and dilation must be positive")
+    out_h, out_w = out.shape[1], out.shape[2]
+    # fold_pad may have absorbed an explicit PAD: (top, left, bottom, right) around the input
+    et, el, eb, er = o.get("extra_pad", (0, 0, 0, 0))
+    pad_t = pad_before(o["padding"], in_h + et + eb, k_h, sh, dh, out_h) + et
+    pad_l = pad_before(o["padding"], in_w + el + er, k_w, sw, dw, out_w) + el
+    return dict(stride_h=sh, stride_w=sw, dil_h=dh, dil_w=dw, pad_t=pad_t, pad_l=pad_l,
+                out_h=out_h, out_w=out_w)
+
+
+def clamp_range(g: Graph, op: Operator) -> tuple[int, int]:
+    """Activation clamp: the fused activation, tightened by any folded standalone activation."""
+    out = g.t(op.outputs[0])
+    lo, hi = activation_range(op.options.get("activation", "NONE"), out.s, out.zp)
+    if "clamp" in op.params:
+        lo, hi = max(lo, op.params["clamp"][0]), min(hi, op.params["clamp"][1])
+    return lo, hi
+
+
+def conv_multipliers(inp: Tensor, w: Tensor, out: Tensor, channels: int) -> tuple[np.ndarray, np.ndarray]:
+    """PopulateConvolutionQuantizationParams: per-channel (or broadcast per-tensor) mult/shift."""
+    mults, shifts = [], []
+    for c in range(channels):
+        ws = float(w.scale[c if w.per_channel else 0])
+        m, s = quantize_multiplier(float(inp.scale[0]) * ws / float(out.scale[0]))
+        mults.append(m)
+        shifts.append(s)
+    return np.array(mults, np.int32), np.array(shifts, np.int32)
+
+
+def bias_or_zeros(g: Graph, op: Operator, pos: int, channels: int) -> np.ndarray:
+    if len(op.inputs) > pos and op.inputs[pos] >= 0:
+        b = g.t(op.inputs[pos])
+        require(b.is_const, op, "bias must be a constant tensor")
+        require(b.dtype == "int32", op, f"bias is {b.dtype}, expected int32")
+        return b.data.astype(np.int64).reshape(-1).astype(np.int32)
+    return np.zeros(channels, np.int32)
+
+
+def uniform(arr: np.ndarray) -> bool:
+    return bool(np.all(arr == arr.reshape(-1)[0]))
+
+
+def broadcast_4d(op: Operator, a_shape, b_shape, out_shape) -> tuple[list[int], list[int], list[int]]:
+    """Collapse a (possibly broadcasting) binary op to 4 loop dims with per-input element strides
+    (stride 0 on broadcast dims). Raises if more than 4 dims remain after collapsing."""
+    rank = len(out_shape)
+    a = [1] * (rank - len(a_shape)) + list(a_shape)
+    b = [1] * (rank - len(b_shape)) + list(b_shape)
+    dims = list(out_shape)
+    for x, y, o in zip(a, b, dims):
+        require(x in (1, o) and y in (1, o), op, f"shapes {list(a_shape)} and {list(b_shape)} "
+                f"do not broadcast to {list(out_shape)}")
+    # merge adjacent dims with the same (a broadcast?, b broadcast?) pattern
+    groups: list[list] = []
+    for x, y, o in zip(a, b, dims):
+        if o == 1:
+            continue
+        key = (x == 1, y == 1)
+        if groups and groups[-1][0] == key:
+            groups[-1][1] *= o
+        else:
+            groups.append([key, o])
+    require(len(groups) <= 4, op, f"broadcast over {len(groups)} distinct dimension groups (max 4)")
+    groups = [[(False, False), 1]] * (4 - len(groups)) + groups
+    out_dims = [g[1] for g in groups]
+    sa, sb = [0] * 4, [0] * 4
+    acc_a = acc_b = 1
+    for i in range(3, -1, -1):
+        (a_bc, b_bc), n = groups[i]
+        sa[i] = 0 if a_bc or n == 1 else acc_a
+        sb[i] = 0 if b_bc or n == 1 else acc_b
+        acc_a *= 1 if a_bc else n
+        acc_b *= 1 if b_bc else n
+    return out_dims, sa, sb
+
+
+def read_pool_options(op_fb) -> dict:
+    import tflite
+    from .base import activation_name, options_table, padding_name
+    o = options_table(op_fb, tflite.Pool2DOptions)
+    return dict(padding=padding_name(o.Padding()), stride_w=o.StrideW(), stride_h=o.StrideH(),
+                filter_w=o.FilterWidth(), filter_h=o.FilterHeight(),
+                activation=activation_name(o.FusedActivationFunction()))
+
+
+def prepare_pool(g: Graph, op: Operator) -> None:
+    from .base import require_int8
+    require_int8(g, op, 0)
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    require(len(inp.shape) == 4, op, "expected a 4-D input")
+    require(inp.s == out.s and inp.zp == out.zp, op,
+            "input and output quantization must be equal (TFLite requires it for pooling)")
+    n, in_h, in_w, c = inp.shape
+    k_h, k_w = op.options["filter_h"], op.options["filter_w"]
+    p = window_params(g, op, in_h, in_w, k_h, k_w)
+    lo, hi = clamp_range(g, op)
+    p.update(batches=n, in_h=in_h, in_w=in_w, c=c, k_h=k_h, k_w=k_w, act_min=lo, act_max=hi)
+    op.params.update(p)
+
+
+def emit_pool(func: str):
+    def emit(ctx, op: Operator) -> None:
+        p = op.params
+        inp, out = ctx.g.t(op.inputs[0]), ctx.g.t(op.outputs[0])
+        for b in range(p["batches"]):
+            ctx.call(func, ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"],
+                     p["c"], p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["pad_t"], p["pad_l"],
+                     ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"],
+                     p["act_min"], p["act_max"])
+    return emit

@@ -1,0 +1,45 @@
+"""CONCATENATION int8 along any axis: one strided block copy per input (no requantization,
+as TFLM; inputs must share the output's quantization)."""
+from __future__ import annotations
+
+import numpy as np
+import tflite
+
+from ..ir import Graph, Operator
+from .base import OpDef, activation_name, options_table, register, require
+
+
+def read_options(op_fb) -> dict:
+    o = options_table(op_fb, tflite.ConcatenationOptions)
+    return dict(axis=o.Axis(), activation=activation_name(o.FusedActivationFunction()))
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    out = g.t(op.outputs[0])
+    require(out.dtype == "int8", op, f"output is {out.dtype}, expected int8")
+    require(op.options["activation"] == "NONE", op, "fused activation on CONCATENATION")
+    rank = len(out.shape)
+    axis = op.options["axis"] % rank
+    outer = int(np.prod(out.shape[:axis], dtype=np.int64))
+    inner = int(np.prod(out.shape[axis + 1:], dtype=np.int64))
+    parts, off = [], 0
+    for i in op.inputs:
+        t = g.t(i)
+        require(t.dtype == "int8" and t.s == out.s and t.zp == out.zp, op,
+                f"input '{t.name}' must be int8 with the output's scale and zero point")
+        chunk = t.shape[axis] * inner if len(t.shape) == rank else t.size // max(outer, 1)
+        parts.append((i, chunk, off))
+        off += chunk
+    require(off == out.shape[axis] * inner, op, "input sizes do not add up to the output")
+    op.params.update(outer=outer, out_chunk=off, parts=parts)
+
+
+def emit(ctx, op: Operator) -> None:
+    p = op.params
+    for i, chunk, off in p["parts"]:
+        ctx.call("te_concat_s8", ctx.ptr(i), ctx.ptr(op.outputs[0], off), p["outer"], chunk,
+                 p["out_chunk"])
+
+
+register(OpDef(name="CONCATENATION", stem="concatenation", read_options=read_options,
+               prepare=prepare, emit=emit, kernels=("concatenation",)))

@@ -1,0 +1,61 @@
+"""CONV_2D: int8 activations, int8 weights (per-channel or per-tensor), int32 bias."""
+from __future__ import annotations
+
+import numpy as np
+import tflite
+
+from ..ir import Graph, Operator
+from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
+from .common import bias_or_zeros, clamp_range, conv_multipliers, window_params
+
+
+def read_options(op_fb) -> dict:
+    o = options_table(op_fb, tflite.Conv2DOptions)
+    return dict(padding=padding_name(o.Padding()), stride_w=o.StrideW(), stride_h=o.StrideH(),
+                dilation_w=o.DilationWFactor(), dilation_h=o.DilationHFactor(),
+                activation=activation_name(o.FusedActivationFunction()))
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    require_int8(g, op, 0, 1)
+    inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    require(w.is_const, op, "filter must be a constant tensor")
+    require(len(inp.shape) == 4 and len(w.shape) == 4, op, "expected 4-D input and filter")
+    n, in_h, in_w, in_c = inp.shape
+    oc, k_h, k_w, f_c = w.shape
+    require(in_c % f_c == 0, op, f"input channels {in_c} not a multiple of filter channels {f_c}")
+    require(out.shape[3] == oc, op, "output channels differ from filter count")
+    require(not w.per_channel or w.quant_dim == 0, op, "per-channel filter must be quantized on dim 0")
+    require(int(np.max(np.abs(w.zero_point))) == 0, op, "filter zero point must be 0")
+    mult, shift = conv_multipliers(inp, w, out, oc)
+    lo, hi = clamp_range(g, op)
+    p = window_params(g, op, in_h, in_w, k_h, k_w)
+    p.update(batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, f_c=f_c, out_c=oc,
+             in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
+             bias=bias_or_zeros(g, op, 2, oc))
+    op.params.update(p)
+
+
+def emit(ctx, op: Operator) -> None:
+    p = op.params
+    g = ctx.g
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
+    mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
+    shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    for b in range(p["batches"]):
+        ctx.call("te_conv_2d_s8",
+                 ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"], p["in_c"],
+                 ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["f_c"],
+                 p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"],
+                 ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"], p["out_c"],
+                 p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
+
+
+def macs(g: Graph, op: Operator) -> int:
+    out, w = g.t(op.outputs[0]), g.t(op.inputs[1])
+    return out.size * w.shape[1] * w.shape[2] * w.shape[3]
+
+
+register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepare=prepare, emit=emit,
+               kernels=("conv_2d",), macs=macs))

@@ -1,0 +1,57 @@
+"""FULLY_CONNECTED: int8, per-tensor or per-channel weights [O, K], optional int32 bias."""
+from __future__ import annotations
+
+import numpy as np
+import tflite
+
+from ..ir import Graph, Operator
+from ..quant import f32, quantize_multiplier
+from .base import OpDef, activation_name, options_table, register, require, require_int8
+from .common import bias_or_zeros, clamp_range, conv_multipliers
+
+
+def read_options(op_fb) -> dict:
+    o = options_table(op_fb, tflite.FullyConnectedOptions)
+    if o is None:
+        return dict(activation="NONE", weights_format=0, keep_num_dims=False)
+    return dict(activation=activation_name(o.FusedActivationFunction()),
+                weights_format=o.WeightsFormat(), keep_num_dims=bool(o.KeepNumDims()))
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    require(op.options["weights_format"] == 0, op, "only the DEFAULT weights format is supported")
+    require_int8(g, op, 0, 1)
+    inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    require(w.is_const, op, "weights must be a constant tensor")
+    require(len(w.shape) == 2, op, "weights must be 2-D [outputs, depth]")
+    units, depth = w.shape
+    require(inp.size % depth == 0, op, f"input size {inp.size} not a multiple of depth {depth}")
+    require(int(np.max(np.abs(w.zero_point))) == 0, op, "weight zero point must be 0")
+    if w.per_channel:
+        mult, shift = conv_multipliers(inp, w, out, units)
+    else:  # GetQuantizedConvolutionMultipler: float product, then double division
+        m, s = quantize_multiplier(f32(np.float32(inp.s) * np.float32(w.s)) / out.s)
+        mult, shift = np.full(units, m, np.int32), np.full(units, s, np.int32)
+    lo, hi = clamp_range(g, op)
+    op.params.update(batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp,
+                     out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
+                     bias=bias_or_zeros(g, op, 2, units))
+
+
+def emit(ctx, op: Operator) -> None:
+    p = op.params
+    bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
+    mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
+    shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    ctx.call("te_fully_connected_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), bias,
+             ctx.ptr(op.outputs[0]), p["batches"], p["depth"], p["units"], p["in_off"], p["out_off"],
+             mult, shift, p["act_min"], p["act_max"])
+
+
+def macs(g: Graph, op: Operator) -> int:
+    w = g.t(op.inputs[1])
+    return g.t(op.inputs[0]).size // w.shape[1] * w.shape[0] * w.shape[1]
+
+
+register(OpDef(name="FULLY_CONNECTED", stem="fully_connected", read_options=read_options,
+               prepare=prepare, emit=emit, kernels=("fully_connected",), macs=macs))

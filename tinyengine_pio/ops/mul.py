@@ -1,0 +1,39 @@
+"""MUL int8 with broadcasting: out = requant((a - za) * (b - zb)) + zo."""
+from __future__ import annotations
+
+import tflite
+
+from ..ir import Graph, Operator
+from ..quant import quantize_multiplier
+from .base import OpDef, activation_name, options_table, register, require_int8
+from .common import broadcast_4d, clamp_range
+
+
+def read_options(op_fb) -> dict:
+    o = options_table(op_fb, tflite.MulOptions)
+    return dict(activation=activation_name(o.FusedActivationFunction()) if o else "NONE")
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    require_int8(g, op, 0, 1)
+    a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    m, s = quantize_multiplier(a.s * b.s / out.s)
+    dims, sa, sb = broadcast_4d(op, a.shape, b.shape, out.shape)
+    lo, hi = clamp_range(g, op)
+    op.params.update(dims=dims, sa=sa, sb=sb, a_off=-a.zp, b_off=-b.zp, out_mult=m, out_shift=s,
+                     out_off=out.zp, act_min=lo, act_max=hi)
+
+
+def emit(ctx, op: Operator) -> None:
+    p = op.params
+    ctx.call("te_mul_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), ctx.ptr(op.outputs[0]),
+             *p["dims"], *p["sa"], *p["sb"], p["a_off"], p["b_off"], p["out_mult"], p["out_shift"],
+             p["out_off"], p["act_min"], p["act_max"])
+
+
+def macs(g: Graph, op: Operator) -> int:
+    return g.t(op.outputs[0]).size
+
+
+register(OpDef(name="MUL", stem="mul", read_options=read_options, prepare=prepare, emit=emit,
+               kernels=("mul",), macs=macs))

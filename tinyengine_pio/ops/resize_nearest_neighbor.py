@@ -1,0 +1,55 @@
+"""RESIZE_NEAREST_NEIGHBOR int8: source row/column index tables computed on the host with
+TFLite's float32 arithmetic, so the device only copies pixels."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import tflite
+
+from ..ir import Graph, Operator
+from ..quant import tflite_round
+from .base import OpDef, options_table, register, require
+
+
+def read_options(op_fb) -> dict:
+    o = options_table(op_fb, tflite.ResizeNearestNeighborOptions)
+    return dict(align_corners=bool(o.AlignCorners()) if o else False,
+                half_pixel_centers=bool(o.HalfPixelCenters()) if o else False)
+
+
+def nearest(i: int, in_size: int, out_size: int, align: bool, half: bool) -> int:
+    f32 = np.float32
+    scale = (f32(in_size - 1) / f32(out_size - 1)) if (align and out_size > 1) else \
+        (f32(in_size) / f32(out_size))
+    v = (f32(i) + f32(0.5 if half else 0.0)) * scale
+    r = int(tflite_round(float(v))) if align else int(math.floor(float(v)))
+    r = min(r, in_size - 1)
+    return max(0, r) if half else r
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    require(inp.dtype == "int8" and out.dtype == "int8", op, "int8 input and output expected")
+    require(len(inp.shape) == 4, op, "expected a 4-D input")
+    n, in_h, in_w, c = inp.shape
+    _, out_h, out_w, _ = out.shape
+    a, h = op.options["align_corners"], op.options["half_pixel_centers"]
+    op.params.update(batches=n, in_h=in_h, in_w=in_w, c=c, out_h=out_h, out_w=out_w,
+                     ys=[nearest(y, in_h, out_h, a, h) for y in range(out_h)],
+                     xs=[nearest(x, in_w, out_w, a, h) for x in range(out_w)])
+
+
+def emit(ctx, op: Operator) -> None:
+    p = op.params
+    ctype = "int16_t" if max(p["in_h"], p["in_w"]) < 32768 else "int32_t"
+    ys = ctx.const(p["ys"], ctype, f"rows{op.index}")
+    xs = ctx.const(p["xs"], ctype, f"cols{op.index}")
+    func = "te_resize_nearest_neighbor_s8" if ctype == "int16_t" else "te_resize_nearest_neighbor32_s8"
+    ctx.call(func, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p["batches"], p["in_h"], p["in_w"],
+             p["c"], p["out_h"], p["out_w"], ys, xs)
+
+
+register(OpDef(name="RESIZE_NEAREST_NEIGHBOR", stem="resize_nearest_neighbor",
+               read_options=read_options, prepare=prepare, emit=emit,
+               kernels=("resize_nearest_neighbor",)))

@@ -1,0 +1,30 @@
+"""TRANSPOSE int8 (rank <= 4 after dropping unit dims): a strided gather."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..ir import Graph, Operator
+from .base import OpDef, register, require
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    inp, perm_t, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    require(inp.dtype == "int8" and out.dtype == "int8", op, "int8 input and output expected")
+    require(perm_t.is_const, op, "perm must be a constant tensor")
+    rank = len(inp.shape)
+    perm = [int(p) % rank for p in np.asarray(perm_t.data).reshape(-1)]
+    require(sorted(perm) == list(range(rank)), op, f"invalid permutation {perm}")
+    strides = [int(np.prod(inp.shape[i + 1:], dtype=np.int64)) for i in range(rank)]
+    loops = [(inp.shape[p], strides[p]) for p in perm if inp.shape[p] > 1]
+    require(len(loops) <= 4, op, "more than 4 non-unit dimensions")
+    loops = [(1, 0)] * (4 - len(loops)) + loops
+    op.params.update(loops=loops)
+
+
+def emit(ctx, op: Operator) -> None:
+    ctx.call("te_transpose_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]),
+             *[v for d in op.params["loops"] for v in d])
+
+
+register(OpDef(name="TRANSPOSE", stem="transpose", prepare=prepare, emit=emit,
+               kernels=("transpose",)))
