@@ -1,0 +1,92 @@
+"""Command line: `tinyengine-pio compile|report ...`."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+from . import __version__
+from .errors import TinyEngineError
+
+
+def _compile(args) -> int:
+    from .compiler import compile_file
+    cm = compile_file(args.model, args.out, prefix=args.prefix)
+    files = ", ".join(sorted(cm.files))
+    print(f"{args.model}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
+    print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
+          f"weights {cm.weight_bytes:,} B")
+    return 0
+
+
+def _report(args) -> int:
+    from .compiler import compile_model
+    from .frontend import load_bytes
+    from .report import build_report, format_report
+    data = load_bytes(args.model)
+    cm = compile_model(data, name=os.path.basename(args.model))
+    r = build_report(cm)
+    if args.json:
+        json.dump(r, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_report(r))
+    return 0
+
+
+def _run(args) -> int:
+    from .compiler import compile_model
+    from .frontend import load_bytes
+    from .host import run_on_host, seed_inputs
+    from .report import build_report, format_report
+    data = load_bytes(args.model)
+    cm = compile_model(data, name=os.path.basename(args.model))
+    sys.stdout.write(format_report(build_report(cm)))
+    outs = run_on_host(cm, seed_inputs(cm, args.seed))
+    for n, o in enumerate(outs):
+        flat = o.reshape(-1)
+        shown = ", ".join(str(v) for v in flat[:16]) + (" ..." if flat.size > 16 else "")
+        print(f"output {n} {list(o.shape)} {o.dtype}: [{shown}]")
+        if flat.size > 1:
+            print(f"  argmax {int(np.argmax(flat))}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tinyengine-pio",
+                                description="Compile int8 .tflite models to dependency-free C.")
+    p.add_argument("--version", action="version", version=f"tinyengine-pio {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile", help="generate <prefix>.c/.h and kernels into a directory")
+    c.add_argument("model", help="int8 .tflite model")
+    c.add_argument("--out", required=True, help="output directory")
+    c.add_argument("--prefix", default="model", help="C symbol and file prefix (default: model)")
+    c.set_defaults(func=_compile)
+    r = sub.add_parser("report", help="per-layer table: shapes, MACs, weights, live memory, arena")
+    r.add_argument("model")
+    r.add_argument("--json", action="store_true", help="machine-readable JSON")
+    r.set_defaults(func=_report)
+    h = sub.add_parser("run", help="compile, build with the host gcc and run on a seeded input")
+    h.add_argument("model")
+    h.add_argument("--seed", type=int, default=0, help="input seed (default 0)")
+    h.set_defaults(func=_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TinyEngineError as e:
+        print(f"tinyengine-pio: error: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:   # e.g. an invalid --prefix
+        print(f"tinyengine-pio: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

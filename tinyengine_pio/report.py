@@ -1,0 +1,59 @@
+"""Per-layer report of a compiled model: operator, shapes, MACs, weight bytes, live bytes."""
+from __future__ import annotations
+
+from .compiler import CompiledModel
+from .ops import lookup
+
+
+def build_report(cm: CompiledModel) -> dict:
+    g = cm.graph
+    layers = []
+    for step, op in enumerate(g.operators):
+        live = sum(g.t(t).nbytes for t, (s, e) in cm.lifetimes.items() if s <= step < e)
+        weights = sum(g.t(i).nbytes for i in op.inputs if i >= 0 and g.t(i).is_const)
+        layers.append(dict(
+            step=step, index=op.index, op=op.kind,
+            inputs=[list(g.t(i).shape) for i in op.inputs if i >= 0 and not g.t(i).is_const],
+            output=list(g.t(op.outputs[0]).shape), macs=lookup(op).macs(g, op),
+            weight_bytes=weights, live_bytes=live,
+            fused=[x for x in (op.params.get("folded_activation"),
+                               "PAD" if "folded_pad_from" in op.options else None,
+                               "input zero point" if op.params.get("zero_point_folded") else None) if x]))
+    return dict(
+        model=g.description, sha256=cm.sha256, operators=len(layers),
+        macs=sum(layer["macs"] for layer in layers),
+        weight_bytes=cm.weight_bytes,
+        arena_bytes=cm.arena_bytes, lower_bound_bytes=cm.plan.lower_bound,
+        arena_over_lower_bound=round(cm.plan.ratio, 4), planner=cm.plan.algorithm,
+        planner_candidates=cm.plan.candidates,
+        code_files=sorted(cm.files), layers=layers,
+        buffers=[dict(tensor=g.t(t).name, offset=cm.offsets[t], bytes=g.t(t).nbytes,
+                      lifetime=[s, e]) for t, (s, e) in sorted(cm.lifetimes.items())],
+    )
+
+
+def format_report(r: dict) -> str:
+    rows = [("step", "#", "operator", "input", "output", "MACs", "weights B", "live B", "fused")]
+    for L in r["layers"]:
+        rows.append((str(L["step"]), str(L["index"]), L["op"],
+                     " ".join("x".join(map(str, s)) for s in L["inputs"]),
+                     "x".join(map(str, L["output"])), f"{L['macs']:,}", f"{L['weight_bytes']:,}",
+                     f"{L['live_bytes']:,}", ",".join(L["fused"])))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    right = {0, 1, 5, 6, 7}
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(c.rjust(w) if i in right else c.ljust(w)
+                               for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines += [
+        "",
+        f"model            {r['model']}  (sha256 {r['sha256'][:16]})",
+        f"operators        {r['operators']}",
+        f"MACs             {r['macs']:,}",
+        f"flash: weights   {r['weight_bytes']:,} B",
+        f"arena (SRAM)     {r['arena_bytes']:,} B   lower bound {r['lower_bound_bytes']:,} B   "
+        f"ratio {r['arena_over_lower_bound']:.3f}   planner {r['planner']}",
+    ]
+    return "\n".join(lines) + "\n"
