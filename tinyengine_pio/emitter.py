@@ -10,7 +10,7 @@ import numpy as np
 
 from . import __version__
 from .cwriter import CWriter, c_array_body
-from .ir import C_TYPES, Graph, Operator
+from .ir import Graph
 from .ops import lookup
 
 MANIFEST = ".tinyengine-manifest"

@@ -22,19 +22,21 @@ def prepare(g: Graph, op: Operator) -> None:
     am, ash = quantize_multiplier_smaller_than_one_exp(a.s / twice_max)
     bm, bsh = quantize_multiplier_smaller_than_one_exp(b.s / twice_max)
     om, osh = quantize_multiplier_smaller_than_one_exp(twice_max / ((1 << left_shift) * out.s))
-    dims, sa, sb = broadcast_4d(op, a.shape, b.shape, out.shape)
+    loops = broadcast_4d(op, a.shape, b.shape, out.shape)
     lo, hi = clamp_range(g, op)
-    op.params.update(dims=dims, sa=sa, sb=sb, a_off=-a.zp, a_mult=am, a_shift=ash, b_off=-b.zp,
+    op.params.update(**loops, a_off=-a.zp, a_mult=am, a_shift=ash, b_off=-b.zp,
                      b_mult=bm, b_shift=bsh, left_shift=left_shift, out_mult=om, out_shift=osh,
                      out_off=out.zp, act_min=lo, act_max=hi)
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    ctx.call("te_add_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), ctx.ptr(op.outputs[0]),
-             *p["dims"], *p["sa"], *p["sb"], p["a_off"], p["a_mult"], p["a_shift"], p["b_off"],
-             p["b_mult"], p["b_shift"], p["left_shift"], p["out_mult"], p["out_shift"], p["out_off"],
-             p["act_min"], p["act_max"])
+    for ba, bb, bo in p["bases"]:
+        ctx.call("te_add_s8", ctx.ptr(op.inputs[0], ba), ctx.ptr(op.inputs[1], bb),
+                 ctx.ptr(op.outputs[0], bo),
+                 *p["dims"], *p["sa"], *p["sb"], p["a_off"], p["a_mult"], p["a_shift"], p["b_off"],
+                 p["b_mult"], p["b_shift"], p["left_shift"], p["out_mult"], p["out_shift"], p["out_off"],
+                 p["act_min"], p["act_max"])
 
 
 register(OpDef(name="ADD", stem="add", read_options=read_options, prepare=prepare, emit=emit,

@@ -71,19 +71,19 @@ def uniform(arr: np.ndarray) -> bool:
     return bool(np.all(arr == arr.reshape(-1)[0]))
 
 
-def broadcast_4d(op: Operator, a_shape, b_shape, out_shape) -> tuple[list[int], list[int], list[int]]:
-    """Collapse a (possibly broadcasting) binary op to 4 loop dims with per-input element strides
-    (stride 0 on broadcast dims). Raises if more than 4 dims remain after collapsing."""
+def broadcast_4d(op: Operator, a_shape, b_shape, out_shape):
+    """Collapse a (possibly broadcasting) binary op to a 4-D loop nest with per-input element
+    strides (0 on broadcast dims). Dimension groups beyond 4 are unrolled by the emitter: the
+    result's `bases` lists (a, b, out) element offsets, one kernel call each."""
     rank = len(out_shape)
     a = [1] * (rank - len(a_shape)) + list(a_shape)
     b = [1] * (rank - len(b_shape)) + list(b_shape)
-    dims = list(out_shape)
-    for x, y, o in zip(a, b, dims):
+    for x, y, o in zip(a, b, out_shape):
         require(x in (1, o) and y in (1, o), op, f"shapes {list(a_shape)} and {list(b_shape)} "
                 f"do not broadcast to {list(out_shape)}")
     # merge adjacent dims with the same (a broadcast?, b broadcast?) pattern
     groups: list[list] = []
-    for x, y, o in zip(a, b, dims):
+    for x, y, o in zip(a, b, out_shape):
         if o == 1:
             continue
         key = (x == 1, y == 1)
@@ -91,18 +91,24 @@ def broadcast_4d(op: Operator, a_shape, b_shape, out_shape) -> tuple[list[int], 
             groups[-1][1] *= o
         else:
             groups.append([key, o])
-    require(len(groups) <= 4, op, f"broadcast over {len(groups)} distinct dimension groups (max 4)")
-    groups = [[(False, False), 1]] * (4 - len(groups)) + groups
-    out_dims = [g[1] for g in groups]
-    sa, sb = [0] * 4, [0] * 4
-    acc_a = acc_b = 1
-    for i in range(3, -1, -1):
+    groups = [[(False, False), 1]] * max(0, 4 - len(groups)) + groups
+    sa, sb, so = [0] * len(groups), [0] * len(groups), [0] * len(groups)
+    acc_a = acc_b = acc_o = 1
+    for i in range(len(groups) - 1, -1, -1):
         (a_bc, b_bc), n = groups[i]
         sa[i] = 0 if a_bc or n == 1 else acc_a
         sb[i] = 0 if b_bc or n == 1 else acc_b
+        so[i] = acc_o
         acc_a *= 1 if a_bc else n
         acc_b *= 1 if b_bc else n
-    return out_dims, sa, sb
+        acc_o *= n
+    outer = len(groups) - 4
+    bases = [(0, 0, 0)]
+    for i in range(outer):
+        bases = [(ba + k * sa[i], bb + k * sb[i], bo + k * so[i])
+                 for ba, bb, bo in bases for k in range(groups[i][1])]
+    require(len(bases) <= 4096, op, "broadcast needs more than 4096 kernel calls")
+    return dict(dims=[g[1] for g in groups[outer:]], sa=sa[outer:], sb=sb[outer:], bases=bases)
 
 
 def read_pool_options(op_fb) -> dict:

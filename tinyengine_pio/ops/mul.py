@@ -18,17 +18,19 @@ def prepare(g: Graph, op: Operator) -> None:
     require_int8(g, op, 0, 1)
     a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     m, s = quantize_multiplier(a.s * b.s / out.s)
-    dims, sa, sb = broadcast_4d(op, a.shape, b.shape, out.shape)
+    loops = broadcast_4d(op, a.shape, b.shape, out.shape)
     lo, hi = clamp_range(g, op)
-    op.params.update(dims=dims, sa=sa, sb=sb, a_off=-a.zp, b_off=-b.zp, out_mult=m, out_shift=s,
+    op.params.update(**loops, a_off=-a.zp, b_off=-b.zp, out_mult=m, out_shift=s,
                      out_off=out.zp, act_min=lo, act_max=hi)
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    ctx.call("te_mul_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), ctx.ptr(op.outputs[0]),
-             *p["dims"], *p["sa"], *p["sb"], p["a_off"], p["b_off"], p["out_mult"], p["out_shift"],
-             p["out_off"], p["act_min"], p["act_max"])
+    for ba, bb, bo in p["bases"]:
+        ctx.call("te_mul_s8", ctx.ptr(op.inputs[0], ba), ctx.ptr(op.inputs[1], bb),
+                 ctx.ptr(op.outputs[0], bo),
+                 *p["dims"], *p["sa"], *p["sb"], p["a_off"], p["b_off"], p["out_mult"], p["out_shift"],
+                 p["out_off"], p["act_min"], p["act_max"])
 
 
 def macs(g: Graph, op: Operator) -> int:

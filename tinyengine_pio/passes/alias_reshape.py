@@ -17,9 +17,6 @@ def alias_reshape(g: Graph) -> Graph:
             raise unsupported(op, f"{src.nbytes} input bytes reshaped to {dst.nbytes} output bytes")
         if src.is_const:
             dst.data = src.data.reshape(dst.shape)
-        elif op.outputs[0] in g.outputs and op.inputs[0] in g.inputs:
-            keep.append(op)   # a graph input that is itself an output: keep a copy
-            continue
         else:
             dst.alias_of = op.inputs[0]
     g.operators = keep

@@ -1,0 +1,54 @@
+"""Shared fixtures: where ../shared/models is, and compile-and-run helpers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_MODELS = ROOT.parent / "shared" / "models"
+
+
+def shared_model(name: str) -> Path:
+    path = SHARED_MODELS / name
+    if not path.exists():
+        pytest.skip(f"shared model {name} not found: {SHARED_MODELS} is absent "
+                    "(the tests that use real models need ../shared/models beside the checkout)")
+    return path
+
+
+def shared_catalog() -> dict:
+    cat = SHARED_MODELS / "models.json"
+    if not cat.exists():
+        return {}
+    return json.loads(cat.read_text())
+
+
+@pytest.fixture
+def compile_to(tmp_path):
+    """compile_to(model_bytes, prefix='model') -> (CompiledModel, out_dir) written to tmp_path."""
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.emitter import write_files
+
+    def _compile(data: bytes, prefix: str = "model", name: str = "test.tflite"):
+        cm = compile_model(data, prefix=prefix, name=name)
+        out = tmp_path / f"gen_{prefix}"
+        write_files(str(out), cm.files)
+        return cm, out
+    return _compile
+
+
+@pytest.fixture
+def tflm_check(compile_to):
+    """tflm_check(model_bytes, input_sets=None) -> CompiledModel, after asserting that the generated
+    C (built with gcc -Werror) matches TFLM byte for byte on every input set (default: seeds 0-2,
+    all-min, all-max)."""
+    from tests.helpers.hostrun import HostModel, assert_matches_tflm
+
+    def _check(data: bytes, input_sets=None, prefix: str = "model"):
+        cm, out = compile_to(data, prefix=prefix)
+        with HostModel(out, prefix) as host:
+            assert_matches_tflm(data, out, input_sets, prefix=prefix, host=host)
+        return cm
+    return _check
