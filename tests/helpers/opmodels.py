@@ -1,0 +1,262 @@
+"""Ready-made single-operator int8 models (``.tflite`` bytes) for tests.
+
+Each factory returns the model bytes; weights/biases are drawn from
+``np.random.default_rng(seed)`` so a factory call is reproducible.  Scales are
+chosen so that random int8 inputs give non-saturated outputs, and they meet
+TFLM's kernel constraints (e.g. SOFTMAX/LOGISTIC output scale 1/256, zp -128;
+PAD/RESHAPE/pooling output quantization equal to the input's).
+
+``SINGLE_OP_MODELS`` maps a short name to a zero-argument factory for
+parametrised tests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .builder import ModelBuilder, random_bias, random_conv_weights
+
+IN_SCALE, IN_ZP = 0.05, -3
+
+
+def _conv_out(n, k, stride, padding, dilation=1):
+    eff = (k - 1) * dilation + 1
+    return -(-n // stride) if padding == "SAME" else (n - eff) // stride + 1
+
+
+def conv2d(in_shape=(1, 8, 8, 3), out_channels=4, kernel=(3, 3), stride=(1, 1),
+           padding="SAME", activation="RELU6", dilation=(1, 1), per_channel=True,
+           bias=True, seed=0) -> bytes:
+    """CONV_2D with [O,H,W,I] weights (per-channel along dim 0)."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    wq, ws = random_conv_weights(rng, [out_channels, *kernel, c], per_channel,
+                                 scale_range=(0.001, 0.004))
+    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=0, name="w")
+    B = None
+    if bias:
+        bq, bs = random_bias(rng, out_channels, IN_SCALE, ws)
+        B = mb.const(bq, scale=bs, zero_point=0, name="b")
+    oh = _conv_out(h, kernel[0], stride[0], padding, dilation[0])
+    ow = _conv_out(w, kernel[1], stride[1], padding, dilation[1])
+    y = mb.tensor([n, oh, ow, out_channels], "int8", scale=0.05, zero_point=-20, name="y")
+    mb.op("CONV_2D", [x, W, B], [y], dict(
+        padding=padding, stride_h=stride[0], stride_w=stride[1],
+        dilation_h_factor=dilation[0], dilation_w_factor=dilation[1],
+        fused_activation_function=activation))
+    return mb.build([x], [y])
+
+
+def depthwise_conv2d(in_shape=(1, 8, 8, 3), depth_multiplier=2, kernel=(3, 3),
+                     stride=(1, 1), padding="SAME", activation="NONE", seed=0) -> bytes:
+    """DEPTHWISE_CONV_2D with [1,H,W,C*M] weights (per-channel along dim 3)."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    oc = c * depth_multiplier
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    wq, ws = random_conv_weights(rng, [1, *kernel, oc], True, quant_dim=3,
+                                 scale_range=(0.001, 0.004))
+    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=3, name="w")
+    bq, bs = random_bias(rng, oc, IN_SCALE, ws)
+    B = mb.const(bq, scale=bs, name="b")
+    oh, ow = (_conv_out(h, kernel[0], stride[0], padding),
+              _conv_out(w, kernel[1], stride[1], padding))
+    y = mb.tensor([n, oh, ow, oc], "int8", scale=0.05, zero_point=0, name="y")
+    mb.op("DEPTHWISE_CONV_2D", [x, W, B], [y], dict(
+        padding=padding, stride_h=stride[0], stride_w=stride[1],
+        depth_multiplier=depth_multiplier, fused_activation_function=activation))
+    return mb.build([x], [y])
+
+
+def fully_connected(in_features=32, out_features=10, batch=1, activation="NONE",
+                    seed=0) -> bytes:
+    """FULLY_CONNECTED with per-tensor [O,I] weights and int32 bias."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder()
+    x = mb.tensor([batch, in_features], "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    wq, ws = random_conv_weights(rng, [out_features, in_features], False,
+                                 scale_range=(0.002, 0.004))
+    W = mb.const(wq, scale=ws, name="w")
+    bq, bs = random_bias(rng, out_features, IN_SCALE, ws)
+    B = mb.const(bq, scale=bs, name="b")
+    y = mb.tensor([batch, out_features], "int8", scale=0.1, zero_point=5, name="y")
+    mb.op("FULLY_CONNECTED", [x, W, B], [y],
+          dict(fused_activation_function=activation, keep_num_dims=False))
+    return mb.build([x], [y])
+
+
+def binary(op="ADD", a_shape=(1, 4, 4, 8), b_shape=(1, 1, 1, 8),
+           activation="NONE") -> bytes:
+    """ADD / MUL / SUB of two int8 inputs (broadcast when shapes differ)."""
+    mb = ModelBuilder()
+    a = mb.tensor(a_shape, "int8", scale=0.05, zero_point=-3, name="a")
+    b = mb.tensor(b_shape, "int8", scale=0.03, zero_point=7, name="b")
+    out_shape = np.broadcast_shapes(tuple(a_shape), tuple(b_shape))
+    scale = 0.15 if op == "MUL" else 0.1
+    y = mb.tensor(out_shape, "int8", scale=scale, zero_point=1, name="y")
+    mb.op(op, [a, b], [y], dict(fused_activation_function=activation))
+    return mb.build([a, b], [y])
+
+
+def pool(op="AVERAGE_POOL_2D", in_shape=(1, 8, 8, 4), filt=(2, 2), stride=(2, 2),
+         padding="VALID") -> bytes:
+    """AVERAGE_POOL_2D / MAX_POOL_2D (same in/out quantization)."""
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    oh, ow = (_conv_out(h, filt[0], stride[0], padding),
+              _conv_out(w, filt[1], stride[1], padding))
+    y = mb.tensor([n, oh, ow, c], "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op(op, [x], [y], dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+                             filter_height=filt[0], filter_width=filt[1]))
+    return mb.build([x], [y])
+
+
+def unary(op="LOGISTIC", shape=(1, 16)) -> bytes:
+    """Activation ops; output quantization follows TFLM's requirements."""
+    out_q = {"LOGISTIC": (1 / 256, -128), "TANH": (1 / 128, 0),
+             "SOFTMAX": (1 / 256, -128), "HARD_SWISH": (0.05, -100),
+             "RELU": (IN_SCALE, IN_ZP), "RELU6": (IN_SCALE, IN_ZP)}[op]
+    mb = ModelBuilder()
+    in_scale = {"SOFTMAX": 0.02, "TANH": 0.015}.get(op, IN_SCALE)
+    x = mb.tensor(shape, "int8", scale=in_scale, zero_point=IN_ZP, name="x")
+    y = mb.tensor(shape, "int8", scale=out_q[0], zero_point=out_q[1], name="y")
+    mb.op(op, [x], [y], dict(beta=1.0) if op == "SOFTMAX" else None)
+    return mb.build([x], [y])
+
+
+def mean(in_shape=(1, 6, 6, 8), axis=(1, 2), keep_dims=True) -> bytes:
+    """MEAN over ``axis`` (const int32 axis tensor)."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    ax = mb.int32(list(axis), name="axis")
+    out = [1 if i in axis else d for i, d in enumerate(in_shape)]
+    if not keep_dims:
+        out = [d for i, d in enumerate(in_shape) if i not in axis]
+    y = mb.tensor(out, "int8", scale=0.02, zero_point=-10, name="y")
+    mb.op("MEAN", [x, ax], [y], dict(keep_dims=keep_dims))
+    return mb.build([x], [y])
+
+
+def pad(in_shape=(1, 5, 5, 3), paddings=((0, 0), (1, 2), (2, 1), (0, 0)),
+        v2_value=None) -> bytes:
+    """PAD (or PADV2 with constant ``v2_value`` int8) with int32 [n,2] paddings."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    p = mb.int32(np.asarray(paddings, dtype=np.int32), name="paddings")
+    out = [d + lo + hi for d, (lo, hi) in zip(in_shape, paddings)]
+    y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    if v2_value is None:
+        mb.op("PAD", [x, p], [y])
+    else:
+        cv = mb.const(np.array([v2_value], np.int8), scale=IN_SCALE,
+                      zero_point=IN_ZP, name="pad_value")
+        mb.op("PADV2", [x, p, cv], [y])
+    return mb.build([x], [y])
+
+
+def resize_nearest(in_shape=(1, 4, 4, 3), size=(8, 12), align_corners=False,
+                   half_pixel_centers=False) -> bytes:
+    """RESIZE_NEAREST_NEIGHBOR with a const int32 size tensor."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    s = mb.int32(list(size), name="size")
+    y = mb.tensor([in_shape[0], *size, in_shape[3]], "int8", scale=IN_SCALE,
+                  zero_point=IN_ZP, name="y")
+    mb.op("RESIZE_NEAREST_NEIGHBOR", [x, s], [y],
+          dict(align_corners=align_corners, half_pixel_centers=half_pixel_centers))
+    return mb.build([x], [y])
+
+
+def quantize_model(shape=(1, 10), scale=0.02, zero_point=3) -> bytes:
+    """QUANTIZE float32 -> int8."""
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "float32", name="x")
+    y = mb.tensor(shape, "int8", scale=scale, zero_point=zero_point, name="y")
+    mb.op("QUANTIZE", [x], [y])
+    return mb.build([x], [y])
+
+
+def dequantize_model(shape=(1, 10), scale=0.02, zero_point=3) -> bytes:
+    """DEQUANTIZE int8 -> float32."""
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int8", scale=scale, zero_point=zero_point, name="x")
+    y = mb.tensor(shape, "float32", name="y")
+    mb.op("DEQUANTIZE", [x], [y])
+    return mb.build([x], [y])
+
+
+def reshape(in_shape=(1, 4, 4, 2), new_shape=(1, 32), as_option=True,
+            as_tensor=True) -> bytes:
+    """RESHAPE with the new shape as option and/or shape tensor."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    y = mb.tensor(new_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    ins = [x] + ([mb.int32(list(new_shape), name="shape")] if as_tensor else [])
+    mb.op("RESHAPE", ins, [y], dict(new_shape=list(new_shape)) if as_option else None)
+    return mb.build([x], [y])
+
+
+def squeeze(in_shape=(1, 1, 1, 12), squeeze_dims=(1, 2)) -> bytes:
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    out = [d for i, d in enumerate(in_shape) if i not in squeeze_dims]
+    y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op("SQUEEZE", [x], [y], dict(squeeze_dims=list(squeeze_dims)))
+    return mb.build([x], [y])
+
+
+def transpose(in_shape=(1, 3, 4, 5), perm=(0, 3, 1, 2)) -> bytes:
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    p = mb.int32(list(perm), name="perm")
+    y = mb.tensor([in_shape[i] for i in perm], "int8", scale=IN_SCALE,
+                  zero_point=IN_ZP, name="y")
+    mb.op("TRANSPOSE", [x, p], [y])
+    return mb.build([x], [y])
+
+
+def concatenation(shapes=((1, 4, 4, 3), (1, 4, 4, 5)), axis=3) -> bytes:
+    """CONCATENATION of several int8 inputs sharing one quantization."""
+    mb = ModelBuilder()
+    xs = [mb.tensor(s, "int8", scale=IN_SCALE, zero_point=IN_ZP, name=f"x{i}")
+          for i, s in enumerate(shapes)]
+    out = list(shapes[0])
+    out[axis] = sum(s[axis] for s in shapes)
+    y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op("CONCATENATION", xs, [y], dict(axis=axis, fused_activation_function="NONE"))
+    return mb.build(xs, [y])
+
+
+SINGLE_OP_MODELS = {
+    "conv2d_pc_same_relu6": conv2d,
+    "conv2d_stride2_valid": lambda: conv2d(stride=(2, 2), padding="VALID",
+                                           activation="NONE", per_channel=False),
+    "depthwise_dm2": depthwise_conv2d,
+    "fully_connected": fully_connected,
+    "add_broadcast": binary,
+    "mul_relu": lambda: binary("MUL", activation="RELU"),
+    "avg_pool": pool,
+    "max_pool_same": lambda: pool("MAX_POOL_2D", filt=(3, 3), stride=(2, 2),
+                                  padding="SAME"),
+    "softmax": lambda: unary("SOFTMAX"),
+    "logistic": lambda: unary("LOGISTIC"),
+    "tanh": lambda: unary("TANH"),
+    "relu": lambda: unary("RELU"),
+    "relu6": lambda: unary("RELU6"),
+    "hard_swish": lambda: unary("HARD_SWISH", shape=(1, 4, 4, 4)),
+    "mean": mean,
+    "pad": pad,
+    "padv2": lambda: pad(v2_value=5),
+    "resize_nearest": resize_nearest,
+    "quantize": quantize_model,
+    "dequantize": dequantize_model,
+    "reshape": reshape,
+    "reshape_tensor_only": lambda: reshape(as_option=False),
+    "squeeze": squeeze,
+    "transpose": transpose,
+    "concatenation": concatenation,
+}
