@@ -15,4 +15,5 @@ from . import quantize  # noqa: F401,E402
 from . import relu  # noqa: F401,E402
 from . import reshape  # noqa: F401,E402
 from . import resize_nearest_neighbor  # noqa: F401,E402
+from . import softmax  # noqa: F401,E402
 from . import transpose  # noqa: F401,E402

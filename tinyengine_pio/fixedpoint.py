@@ -1,0 +1,69 @@
+"""gemmlowp fixed-point functions on Python ints (int32 raw values), bit-exact, used on the host
+to tabulate the exp() that TFLite's int8 SOFTMAX evaluates for each of the 256 input differences."""
+from __future__ import annotations
+
+from .quant import multiply_by_quantized_multiplier, rdbpot, srdhm
+
+INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def _wrap(x: int) -> int:
+    return (x + (1 << 31)) % (1 << 32) - (1 << 31)
+
+
+def sat_mul_pot(x: int, exponent: int) -> int:
+    """SaturatingRoundingMultiplyByPOT<exponent> for int32."""
+    if exponent < 0:
+        return rdbpot(x, -exponent)
+    if exponent == 0:
+        return x
+    threshold = (1 << (31 - exponent)) - 1
+    if x > threshold:
+        return INT32_MAX
+    if x < -threshold:
+        return INT32_MIN
+    return x * (1 << exponent)
+
+
+def exp_on_interval_between_negative_one_quarter_and_0_excl(a: int) -> int:
+    constant_term = 1895147668          # exp(-1/8) in Q0.31
+    constant_1_over_3 = 715827883
+    x = _wrap(a + (1 << 28))            # a + 1/8
+    x2 = srdhm(x, x)
+    x3 = srdhm(x2, x)
+    x4 = srdhm(x2, x2)
+    x4_over_4 = sat_mul_pot(x4, -2)
+    t = sat_mul_pot(_wrap(srdhm(_wrap(x4_over_4 + x3), constant_1_over_3) + x2), -1)
+    return _wrap(constant_term + srdhm(constant_term, _wrap(x + t)))
+
+
+_BARREL = [(-2, 1672461947), (-1, 1302514674), (0, 790015084), (1, 290630308), (2, 39332535),
+           (3, 720401), (4, 242)]
+
+
+def exp_on_negative_values(a: int, integer_bits: int = 5) -> int:
+    """gemmlowp exp_on_negative_values: input Q(integer_bits).(31-integer_bits) <= 0, output Q0.31."""
+    frac = 31 - integer_bits
+    one_quarter = 1 << (frac - 2)
+    mask = one_quarter - 1
+    a_mod_q_minus_q = _wrap((a & mask) - one_quarter)
+    result = exp_on_interval_between_negative_one_quarter_and_0_excl(
+        sat_mul_pot(a_mod_q_minus_q, integer_bits))
+    remainder = _wrap(a_mod_q_minus_q - a)
+    for exponent, mult in _BARREL:
+        if integer_bits > exponent and remainder & (1 << (frac + exponent)):
+            result = srdhm(result, mult)
+    return INT32_MAX if a == 0 else result
+
+
+def softmax_exp_table(input_multiplier: int, input_left_shift: int, diff_min: int) -> list[int]:
+    """exp(beta * scale * d) in Q0.31 for d = 0, -1, ..., -255 (0 where d < diff_min)."""
+    out = []
+    for k in range(256):
+        d = -k
+        if d < diff_min:
+            out.append(0)
+            continue
+        rescaled = multiply_by_quantized_multiplier(d, input_multiplier, input_left_shift)
+        out.append(exp_on_negative_values(rescaled, 5))
+    return out
