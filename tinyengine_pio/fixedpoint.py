@@ -67,3 +67,49 @@ def softmax_exp_table(input_multiplier: int, input_left_shift: int, diff_min: in
         rescaled = multiply_by_quantized_multiplier(d, input_multiplier, input_left_shift)
         out.append(exp_on_negative_values(rescaled, 5))
     return out
+
+
+def _one_over_one_plus_x_core(a: int) -> int:
+    """Newton-Raphson reciprocal shared by logistic and tanh: returns x (Q2.29) ~ 1/(1+a)."""
+    s = a + INT32_MAX
+    half_den = (s + (1 if s >= 0 else -1)) // 2 if s >= 0 else -((-s + 1) // 2)
+    x = _wrap(1515870810 + srdhm(half_den, -1010580540))
+    for _ in range(3):
+        one_minus = _wrap((1 << 29) - srdhm(half_den, x))
+        x = _wrap(x + sat_mul_pot(srdhm(x, one_minus), 2))
+    return x
+
+
+def one_over_one_plus_x_for_x_in_0_1(a: int) -> int:
+    return sat_mul_pot(_one_over_one_plus_x_core(a), 1)
+
+
+def one_minus_x_over_one_plus_x_for_x_in_0_1(a: int) -> int:
+    return sat_mul_pot(_wrap(_one_over_one_plus_x_core(a) - (1 << 29)), 2)
+
+
+def logistic(a: int, integer_bits: int) -> int:
+    """gemmlowp logistic: Q(integer_bits) input, Q0.31 output."""
+    if a == 0:
+        return 1 << 30
+    pos = one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(-abs(a), integer_bits))
+    return pos if a > 0 else _wrap(INT32_MAX - pos)
+
+
+def tanh(a: int, integer_bits: int) -> int:
+    """gemmlowp tanh: Q(integer_bits) input, Q0.31 output."""
+    if a == 0:
+        return 0
+    n = a if a < 0 else -a
+    # ExactMulByPot<1>: same raw, one more integer bit
+    t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(n, integer_bits + 1))
+    return -t if a < 0 else t
+
+
+def srdhm16(a: int, b: int) -> int:
+    if a == b == -(1 << 15):
+        return (1 << 15) - 1
+    ab = a * b
+    v = ab + ((1 << 14) if ab >= 0 else (1 - (1 << 14)))
+    q = abs(v) // (1 << 15)
+    return q if v >= 0 else -q

@@ -17,3 +17,6 @@ from . import reshape  # noqa: F401,E402
 from . import resize_nearest_neighbor  # noqa: F401,E402
 from . import softmax  # noqa: F401,E402
 from . import transpose  # noqa: F401,E402
+from . import logistic  # noqa: F401,E402
+from . import tanh  # noqa: F401,E402
+from . import hard_swish  # noqa: F401,E402

@@ -1,0 +1,40 @@
+"""LOGISTIC int8 (output zero point -128): TFLM's gemmlowp algorithm, tabulated on the host."""
+from __future__ import annotations
+
+import math
+
+from .. import fixedpoint as fx
+from ..ir import Graph, Operator
+from ..quant import multiply_by_quantized_multiplier, rdbpot, tflite_round
+from .base import OpDef, register, require
+from .lut import emit_table, prepare_table
+
+INPUT_INTEGER_BITS = 4
+
+
+def input_scaling(scale: float) -> tuple[int, int, int]:
+    """frexp-based multiplier (no 2^31 fix-up, as TFLM's logistic/tanh Prepare) and radius."""
+    q, shift = math.frexp(scale * (1 << (31 - INPUT_INTEGER_BITS)))
+    mult = fx._wrap(int(tflite_round(q * (1 << 31))))
+    radius = math.floor(((1 << INPUT_INTEGER_BITS) - 1) * (1 << (31 - INPUT_INTEGER_BITS))
+                        / (1 << shift)) if shift >= 0 else (1 << 31) - 1
+    return mult, shift, radius
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    require(out.zp == -128, op, f"output zero point must be -128 (TFLite's requirement), got {out.zp}")
+    mult, shift, radius = input_scaling(inp.s)
+
+    def fn(q: int) -> int:
+        x = q - inp.zp
+        if x <= -radius:
+            return -128
+        if x >= radius:
+            return 127
+        v = fx.logistic(multiply_by_quantized_multiplier(x, mult, shift), INPUT_INTEGER_BITS)
+        return max(-128, min(127, rdbpot(v, 31 - 8) - 128))
+    prepare_table(g, op, fn)
+
+
+register(OpDef(name="LOGISTIC", stem="logistic", prepare=prepare, emit=emit_table, kernels=("lut",)))
