@@ -21,20 +21,26 @@ def input_scaling(scale: float) -> tuple[int, int, int]:
     return mult, shift, radius
 
 
-def prepare(g: Graph, op: Operator) -> None:
-    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
-    require(out.zp == -128, op, f"output zero point must be -128 (TFLite's requirement), got {out.zp}")
-    mult, shift, radius = input_scaling(inp.s)
+def saturating_table_fn(zero_point: int, scale: float, core, out_bits: int, out_offset: int):
+    """Per-byte function shared by LOGISTIC and TANH: saturate outside TFLM's input radius,
+    else rescale to Q4.27, apply the gemmlowp core (Q0.31 out) and round to out_bits."""
+    mult, shift, radius = input_scaling(scale)
 
     def fn(q: int) -> int:
-        x = q - inp.zp
+        x = q - zero_point
         if x <= -radius:
             return -128
         if x >= radius:
             return 127
-        v = fx.logistic(multiply_by_quantized_multiplier(x, mult, shift), INPUT_INTEGER_BITS)
-        return max(-128, min(127, rdbpot(v, 31 - 8) - 128))
-    prepare_table(g, op, fn)
+        v = core(multiply_by_quantized_multiplier(x, mult, shift), INPUT_INTEGER_BITS)
+        return max(-128, min(127, rdbpot(v, 31 - out_bits) + out_offset))
+    return fn
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    require(out.zp == -128, op, f"output zero point must be -128 (TFLite's requirement), got {out.zp}")
+    prepare_table(g, op, saturating_table_fn(inp.zp, inp.s, fx.logistic, 8, -128))
 
 
 register(OpDef(name="LOGISTIC", stem="logistic", prepare=prepare, emit=emit_table, kernels=("lut",)))
