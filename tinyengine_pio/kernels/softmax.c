@@ -58,6 +58,9 @@ void te_softmax_s8(const int8_t *in, int8_t *out, int32_t outer, int32_t depth,
         bits_over_unit = 12 - headroom;
         recip = te_one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
         exponent = bits_over_unit + 31 - 8;
+        if (exponent > 31) {
+            exponent = 31;   /* > 256 equal maxima in a row: TFLM aborts; stay defined here */
+        }
         for (c = 0; c < depth; ++c) {
             const int32_t e = exp_table[max_in_row - x[c]];
             if (e == 0 && max_in_row != x[c]) {
