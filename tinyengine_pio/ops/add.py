@@ -6,7 +6,7 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier_smaller_than_one_exp
 from .base import OpDef, activation_name, options_table, register, require_int8
-from .common import broadcast_4d, clamp_range
+from .common import broadcast_4d, clamp_range, elementwise_access
 
 
 def read_options(op_fb) -> dict:
@@ -40,4 +40,5 @@ def emit(ctx, op: Operator) -> None:
 
 
 register(OpDef(name="ADD", stem="add", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("add",)))
+               kernels=("add",),
+               access=elementwise_access))

@@ -37,6 +37,9 @@ class OpDef:
     kernels: tuple[str, ...] = ()                    # kernel stems to copy next to model.c
     macs: Callable[[Graph, Operator], int] = _no_macs
     alias: bool = False                              # output is a view of input 0 (no copy)
+    # (graph, op) -> [(input position, AccessPattern)]: how the kernel reads that input while
+    # writing output 0, so the planner may overlap them when the input dies here
+    access: Callable[[Graph, Operator], list] = lambda g, op: []
 
     @property
     def code(self) -> int:

@@ -113,6 +113,7 @@ def broadcast_4d(op: Operator, a_shape, b_shape, out_shape):
 
 def read_pool_options(op_fb) -> dict:
     import tflite
+
     from .base import activation_name, options_table, padding_name
     o = options_table(op_fb, tflite.Pool2DOptions)
     return dict(padding=padding_name(o.Padding()), stride_w=o.StrideW(), stride_h=o.StrideH(),
@@ -145,3 +146,27 @@ def emit_pool(func: str):
                      ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"],
                      p["act_min"], p["act_max"])
     return emit
+
+
+def window_access(g: Graph, op: Operator) -> list:
+    """Conv / depthwise / pool: output pixels in row-major order, reads interleaved with writes."""
+    from ..planner.overlap import window
+    p = op.params
+    if p.get("batches", 1) != 1:
+        return []
+    out_c = g.t(op.outputs[0]).shape[3]
+    return [(0, window(p["in_h"], p["in_w"], p.get("in_c", p.get("c")), p["out_h"], p["out_w"], out_c,
+                       p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p.get("dil_h", 1),
+                       p.get("dil_w", 1), p["pad_t"], p["pad_l"]))]
+
+
+def elementwise_access(g: Graph, op: Operator) -> list:
+    """Element i is read, then element i is written: any full-size input may be overwritten."""
+    from ..planner.overlap import elementwise
+    out = g.t(op.outputs[0])
+    for pos, i in enumerate(op.inputs):
+        t = g.t(i) if i >= 0 else None
+        if t is not None and not t.is_const and t.size == out.size and tuple(t.shape) == tuple(out.shape):
+            from ..ir import DTYPE_BYTES
+            return [(pos, elementwise(out.size, DTYPE_BYTES[t.dtype], DTYPE_BYTES[out.dtype]))]
+    return []

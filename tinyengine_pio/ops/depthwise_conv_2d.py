@@ -6,7 +6,7 @@ import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .common import bias_or_zeros, clamp_range, conv_multipliers, window_params
+from .common import bias_or_zeros, clamp_range, conv_multipliers, window_access, window_params
 
 
 def read_options(op_fb) -> dict:
@@ -57,4 +57,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="DEPTHWISE_CONV_2D", stem="depthwise_conv_2d", read_options=read_options,
-               prepare=prepare, emit=emit, kernels=("depthwise_conv_2d",), macs=macs))
+               prepare=prepare, emit=emit, kernels=("depthwise_conv_2d",), macs=macs,
+               access=window_access))

@@ -5,8 +5,9 @@ import numpy as np
 
 from .. import fixedpoint as fx
 from ..ir import Graph, Operator
-from ..quant import f32, quantize_multiplier, rdbpot
+from ..quant import f32, quantize_multiplier
 from .base import OpDef, register, require
+from .common import elementwise_access
 from .lut import emit_table, prepare_table
 
 
@@ -23,6 +24,14 @@ def _sat16(v: int) -> int:
 
 def _i16(v: int) -> int:
     return (v + (1 << 15)) % (1 << 16) - (1 << 15)
+
+
+def _rdbpot16(x: int, exponent: int) -> int:
+    """gemmlowp RoundingDivideByPOT<int16_t>: the mask is truncated to int16, so for exponent
+    >= 16 it becomes -1 and TFLM returns +1 for x >= 0 and -1 for x < 0 (reproduced here)."""
+    mask = _i16((1 << exponent) - 1)
+    threshold = _i16((mask >> 1) + (1 if x < 0 else 0))
+    return _i16((x >> exponent) + (1 if (x & mask) > threshold else 0))
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -44,13 +53,14 @@ def prepare(g: Graph, op: Operator) -> None:
         if rel_e > 0:
             r = _sat16(r * 2)
         if rel_e < 0:
-            r = rdbpot(r, -rel_e)
+            r = _rdbpot16(r, -rel_e)
         r = (r + (1 << 15)) >> 1
         prod = (1 << 15) - 1 if r == pre == -(1 << 15) else int(r * pre / (1 << 15))
-        v = _i16(rdbpot(_i16(prod), -out_e) + out.zp)
+        v = _i16(_rdbpot16(_i16(prod), -out_e) + out.zp)
         return max(-128, min(127, v))
     prepare_table(g, op, fn)
 
 
 register(OpDef(name="HARD_SWISH", stem="hard_swish", prepare=prepare, emit=emit_table,
-               kernels=("lut",)))
+               kernels=("lut",),
+               access=elementwise_access))

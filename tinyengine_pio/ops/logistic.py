@@ -7,6 +7,7 @@ from .. import fixedpoint as fx
 from ..ir import Graph, Operator
 from ..quant import multiply_by_quantized_multiplier, rdbpot, tflite_round
 from .base import OpDef, register, require
+from .common import elementwise_access
 from .lut import emit_table, prepare_table
 
 INPUT_INTEGER_BITS = 4
@@ -43,4 +44,5 @@ def prepare(g: Graph, op: Operator) -> None:
     prepare_table(g, op, saturating_table_fn(inp.zp, inp.s, fx.logistic, 8, -128))
 
 
-register(OpDef(name="LOGISTIC", stem="logistic", prepare=prepare, emit=emit_table, kernels=("lut",)))
+register(OpDef(name="LOGISTIC", stem="logistic", prepare=prepare, emit=emit_table, kernels=("lut",),
+               access=elementwise_access))

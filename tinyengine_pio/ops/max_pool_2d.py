@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..ir import Graph, Operator
 from .base import OpDef, register
-from .common import emit_pool, prepare_pool, read_pool_options
+from .common import emit_pool, prepare_pool, read_pool_options, window_access
 
 
 def macs(g: Graph, op: Operator) -> int:
@@ -12,4 +12,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 register(OpDef(name="MAX_POOL_2D", stem="max_pool_2d", read_options=read_pool_options,
                prepare=prepare_pool, emit=emit_pool("te_max_pool_2d_s8"),
-               kernels=("max_pool_2d",), macs=macs))
+               kernels=("max_pool_2d",), macs=macs,
+               access=window_access))

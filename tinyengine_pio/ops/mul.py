@@ -6,7 +6,7 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require_int8
-from .common import broadcast_4d, clamp_range
+from .common import broadcast_4d, clamp_range, elementwise_access
 
 
 def read_options(op_fb) -> dict:
@@ -38,4 +38,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="MUL", stem="mul", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("mul",), macs=macs))
+               kernels=("mul",), macs=macs,
+               access=elementwise_access))

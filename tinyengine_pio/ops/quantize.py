@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, register, require
+from .common import elementwise_access
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -28,4 +29,5 @@ def emit(ctx, op: Operator) -> None:
                  p["in_zp"], p["mult"], p["shift"], p["out_zp"])
 
 
-register(OpDef(name="QUANTIZE", stem="quantize", prepare=prepare, emit=emit, kernels=("quantize",)))
+register(OpDef(name="QUANTIZE", stem="quantize", prepare=prepare, emit=emit, kernels=("quantize",),
+               access=elementwise_access))

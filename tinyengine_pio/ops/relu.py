@@ -6,6 +6,7 @@ import numpy as np
 from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier, quantize_value
 from .base import OpDef, register, require, require_int8
+from .common import elementwise_access
 
 
 def prepare_relu(g: Graph, op: Operator) -> None:
@@ -35,5 +36,7 @@ def emit_relu6(ctx, op: Operator) -> None:
     ctx.call("te_clamp_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p["n"], p["lo"], p["hi"])
 
 
-register(OpDef(name="RELU", stem="relu", prepare=prepare_relu, emit=emit_relu, kernels=("relu",)))
-register(OpDef(name="RELU6", stem="relu", prepare=prepare_relu6, emit=emit_relu6, kernels=("relu",)))
+register(OpDef(name="RELU", stem="relu", prepare=prepare_relu, emit=emit_relu, kernels=("relu",),
+               access=elementwise_access))
+register(OpDef(name="RELU6", stem="relu", prepare=prepare_relu6, emit=emit_relu6, kernels=("relu",),
+               access=elementwise_access))

@@ -13,6 +13,7 @@ from ..fixedpoint import softmax_exp_table
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, options_table, register, require, require_int8
+from .common import elementwise_access
 
 SCALED_DIFF_INTEGER_BITS = 5
 
@@ -50,4 +51,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="SOFTMAX", stem="softmax", read_options=read_options, prepare=prepare,
-               emit=emit, kernels=("softmax",), macs=macs))
+               emit=emit, kernels=("softmax",), macs=macs,
+               access=elementwise_access))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import fixedpoint as fx
 from ..ir import Graph, Operator
 from .base import OpDef, register
+from .common import elementwise_access
 from .logistic import saturating_table_fn
 from .lut import emit_table, prepare_table
 
@@ -13,4 +14,5 @@ def prepare(g: Graph, op: Operator) -> None:
     prepare_table(g, op, saturating_table_fn(inp.zp, inp.s, fx.tanh, 7, 0))
 
 
-register(OpDef(name="TANH", stem="tanh", prepare=prepare, emit=emit_table, kernels=("lut",)))
+register(OpDef(name="TANH", stem="tanh", prepare=prepare, emit=emit_table, kernels=("lut",),
+               access=elementwise_access))

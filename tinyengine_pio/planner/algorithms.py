@@ -1,11 +1,13 @@
-"""Planning algorithms; each `algo(buffers, alignment) -> {name: offset}`."""
+"""Planning algorithms; each `algo(buffers, alignment, pins) -> {name: offset}`.
+
+Pinned buffers (an output overlapping its dying input) move as one rigid group."""
 from __future__ import annotations
 
 from typing import Callable
 
-from .buffers import Buffer, align_up, conflicts
+from .buffers import Buffer, Pin, align_up, conflicts, groups
 
-Algorithm = Callable[[list[Buffer], int], dict[str, int]]
+Algorithm = Callable[[list[Buffer], int, list[Pin]], dict[str, int]]
 ALGORITHMS: dict[str, Algorithm] = {}
 
 
@@ -16,48 +18,71 @@ def register(name: str):
     return deco
 
 
-def _first_fit(order: list[Buffer], alignment: int) -> dict[str, int]:
-    """Place each buffer at the lowest aligned offset that fits between already placed
-    buffers whose lifetimes conflict with it."""
-    placed: list[tuple[int, int, Buffer]] = []   # (offset, end, buffer)
+Group = list[tuple[Buffer, int]]
+
+
+def place(order: list[Group], alignment: int) -> dict[str, int]:
+    """First fit: each group at the lowest aligned base where none of its members overlaps a
+    placed buffer whose lifetime it conflicts with."""
+    placed: list[tuple[int, int, Buffer]] = []      # (offset, end, buffer)
     offsets: dict[str, int] = {}
-    for b in order:
-        busy = sorted((o, e) for o, e, p in placed if conflicts(p, b))
-        off = 0
-        for o, e in busy:
-            if off + b.size <= o:
+    for grp in order:
+        busy = []                                  # (member rel, other offset, other end)
+        for b, rel in grp:
+            for o, e, p in placed:
+                if conflicts(p, b) and b.size and p.size:
+                    busy.append((rel, b.size, o, e))
+        candidates = sorted({0} | {align_up(e, alignment) - rel for rel, _, _, e in busy
+                                   if align_up(e, alignment) - rel > 0})
+        for base in candidates:
+            if base % alignment:
+                continue
+            if all(base + rel + size <= o or base + rel >= e for rel, size, o, e in busy):
                 break
-            off = max(off, align_up(e, alignment))
-        offsets[b.name] = off
-        placed.append((off, off + b.size, b))
+        for b, rel in grp:
+            offsets[b.name] = base + rel
+            placed.append((base + rel, base + rel + b.size, b))
     return offsets
 
 
+def _span(grp: Group) -> int:
+    return max(rel + b.size for b, rel in grp)
+
+
 @register("naive")
-def naive(buffers: list[Buffer], alignment: int) -> dict[str, int]:
-    """Baseline and test oracle: every buffer gets its own region (no reuse)."""
+def naive(buffers: list[Buffer], alignment: int, pins: list[Pin] = ()) -> dict[str, int]:
+    """Baseline and test oracle: every group gets its own region (no reuse)."""
     offsets, off = {}, 0
-    for b in buffers:
-        offsets[b.name] = off
-        off = align_up(off + b.size, alignment)
+    for grp in groups(buffers, list(pins)):
+        for b, rel in grp:
+            offsets[b.name] = off + rel
+        off = align_up(off + _span(grp), alignment)
     return offsets
 
 
 @register("greedy_by_size")
-def greedy_by_size(buffers: list[Buffer], alignment: int) -> dict[str, int]:
-    order = sorted(buffers, key=lambda b: (-b.size, b.start, b.name))
-    return _first_fit(order, alignment)
+def greedy_by_size(buffers: list[Buffer], alignment: int, pins: list[Pin] = ()) -> dict[str, int]:
+    gs = groups(buffers, list(pins))
+    return place(sorted(gs, key=lambda g: (-max(b.size for b, _ in g), -_span(g), g[0][0].name)),
+                 alignment)
 
 
 @register("greedy_by_conflicts")
-def greedy_by_conflicts(buffers: list[Buffer], alignment: int) -> dict[str, int]:
-    degree = {b.name: sum(align_up(o.size, alignment) for o in buffers if o is not b and conflicts(o, b))
-              for b in buffers}
-    order = sorted(buffers, key=lambda b: (-degree[b.name], -b.size, b.name))
-    return _first_fit(order, alignment)
+def greedy_by_conflicts(buffers: list[Buffer], alignment: int, pins: list[Pin] = ()) -> dict[str, int]:
+    gs = groups(buffers, list(pins))
+
+    def degree(g: Group) -> int:
+        names = {b.name for b, _ in g}
+        return sum(align_up(o.size, alignment) for b, _ in g for o in buffers
+                   if o.name not in names and conflicts(o, b))
+    return place(sorted(gs, key=lambda g: (-degree(g), -_span(g), g[0][0].name)), alignment)
 
 
 @register("greedy_by_lifetime")
-def greedy_by_lifetime(buffers: list[Buffer], alignment: int) -> dict[str, int]:
-    order = sorted(buffers, key=lambda b: (-(b.end - b.start) * b.size, -b.size, b.name))
-    return _first_fit(order, alignment)
+def greedy_by_lifetime(buffers: list[Buffer], alignment: int, pins: list[Pin] = ()) -> dict[str, int]:
+    gs = groups(buffers, list(pins))
+
+    def key(g: Group):
+        life = max(b.end for b, _ in g) - min(b.start for b, _ in g)
+        return (-life * _span(g), -_span(g), g[0][0].name)
+    return place(sorted(gs, key=key), alignment)

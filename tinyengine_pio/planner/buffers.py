@@ -32,3 +32,40 @@ def lower_bound(buffers: list[Buffer], alignment: int = 4) -> int:
     steps = {b.start for b in buffers}
     return max(sum(align_up(b.size, alignment) for b in buffers if b.start <= s < b.end)
                for s in steps)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """offset[member] == offset[base] + delta: the member (an operator's output) overlaps the
+    base (its dying input) in a way `pattern` proved safe. base/member are buffer names."""
+    base: str
+    member: str
+    delta: int
+    pattern: object = None     # planner.overlap.AccessPattern (None: disjoint lifetimes only)
+
+
+def groups(buffers: list[Buffer], pins: list[Pin]) -> list[list[tuple[Buffer, int]]]:
+    """Buffers joined by pins, each with its offset relative to the group (min 0); singletons
+    for unpinned buffers. Deterministic order (by first member name)."""
+    by_name = {b.name: b for b in buffers}
+    adj: dict[str, list[tuple[str, int]]] = {}
+    for p in pins:
+        adj.setdefault(p.base, []).append((p.member, p.delta))
+        adj.setdefault(p.member, []).append((p.base, -p.delta))
+    seen: set[str] = set()
+    out = []
+    for b in sorted(buffers, key=lambda x: x.name):
+        if b.name in seen:
+            continue
+        rel = {b.name: 0}
+        stack = [b.name]
+        while stack:
+            n = stack.pop()
+            for m, d in adj.get(n, []):
+                if m not in rel:
+                    rel[m] = rel[n] + d
+                    stack.append(m)
+        seen.update(rel)
+        lo = min(rel.values())
+        out.append([(by_name[n], r - lo) for n, r in sorted(rel.items(), key=lambda kv: kv[1])])
+    return out
