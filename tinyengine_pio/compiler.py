@@ -10,6 +10,7 @@ from .ir import Graph
 from .ops import lookup
 from .passes import run_pipeline
 from .planner import Buffer, Pin, Plan, plan
+from .planner.overlap import best_delta
 
 
 @dataclass
@@ -59,13 +60,13 @@ def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in life.items()}
 
 
-def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]]) -> list[Pin]:
+def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], alignment: int = 4) -> list[Pin]:
     """Where an operator's input dies at that operator, offer the planner to place the output
     over it (in place or at a safe offset), as proven by the kernel's access pattern."""
     pins = []
     for step, op in enumerate(g.operators):
         out = g.storage(op.outputs[0])
-        if life.get(out, (None,))[0] != step or out in {g.storage(o) for o in g.outputs[:0]}:
+        if life.get(out, (None,))[0] != step:
             continue
         for pos, pattern in lookup(op).access(g, op):
             src = g.storage(op.inputs[pos])
@@ -73,8 +74,7 @@ def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]]) -> list[Pin]:
                 continue
             if pattern.in_bytes != g.t(src).nbytes or pattern.out_bytes != g.t(out).nbytes:
                 continue
-            from .planner.overlap import best_delta
-            delta = best_delta(pattern, alignment=4)
+            delta = best_delta(pattern, alignment)
             if delta is not None:
                 pins.append(Pin(f"t{src}", f"t{out}", delta, pattern))
             break
@@ -92,7 +92,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     for step, op in enumerate(g.operators):
         if op.params.get("scratch_bytes"):
             buffers.append(Buffer(f"scratch{step}", op.params["scratch_bytes"], step, step + 1))
-    p = plan(buffers, alignment, algorithms, overlap_candidates(g, life) if overlap else [])
+    p = plan(buffers, alignment, algorithms, overlap_candidates(g, life, alignment) if overlap else [])
     offsets = {i: p.offsets[f"t{i}"] for i in life}
     for step, op in enumerate(g.operators):
         if op.params.get("scratch_bytes"):
