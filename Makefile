@@ -1,16 +1,24 @@
 # Two commands on a fresh machine:
-#   make demo   - install, compile the sample model, build it with gcc and run it (report + output)
-#   make test   - install the test dependencies and run the whole test suite
+#   make demo   - install, build the sample app with PlatformIO and run it on the emulated
+#                 Cortex-M4 (QEMU mps2-an386): prints the result, latency and arena (SRAM)
+#   make test   - install the test dependencies and run the whole test suite (what CI runs)
 PYTHON ?= python3
-MODEL ?= ../shared/models/kws_dscnn_int8.tflite
+SAMPLE ?= sample_apps/platformio_kws
+BOARD ?= mps2-an386
 
-.PHONY: install demo test
+.PHONY: install demo host-demo test
 
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
 
 demo: install
-	$(PYTHON) -m tinyengine_pio run $(MODEL)
+	$(PYTHON) -m tinyengine_pio setup
+	cd $(SAMPLE) && $(PYTHON) -m platformio run -e $(BOARD)
+	cd $(SAMPLE) && $(PYTHON) -m platformio run -e $(BOARD) -t upload
+
+# compile any .tflite and run it on the host with gcc: per-layer report + output
+host-demo: install
+	$(PYTHON) -m tinyengine_pio run $(or $(MODEL),$(SAMPLE)/model/sample.tflite)
 
 test: install
 	$(PYTHON) -m pytest -q

@@ -55,6 +55,11 @@ def _run(args) -> int:
     return 0
 
 
+def _setup(args) -> int:
+    from .platformio.setup import main as setup_main
+    return setup_main(args.rest) or 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyengine-pio",
                                 description="Compile int8 .tflite models to dependency-free C.")
@@ -69,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("model")
     r.add_argument("--json", action="store_true", help="machine-readable JSON")
     r.set_defaults(func=_report)
+    s = sub.add_parser("setup", help="prepare PlatformIO for offline builds with the emulated "
+                       "boards (idempotent)", add_help=False)
+    s.add_argument("rest", nargs=argparse.REMAINDER)
+    s.set_defaults(func=_setup)
     h = sub.add_parser("run", help="compile, build with the host gcc and run on a seeded input")
     h.add_argument("model")
     h.add_argument("--seed", type=int, default=0, help="input seed (default 0)")

@@ -1,0 +1,274 @@
+"""PlatformIO integration: the tinyengine-qemu platform + the model build hook.
+
+These tests really run ``pio run`` / ``pio run -t upload`` (offline, against a
+temporary PlatformIO core dir prepared by ``tinyengine_pio.platformio.setup``)
+and execute the firmware in qemu-system-arm.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinyengine_pio.platformio import BOARDS_DIR, HOOK_PATH
+from tinyengine_pio.platformio.hook import STAMP_NAME, fit_errors
+from tinyengine_pio.platformio.setup import offline_env, setup
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_apps" / "platformio_kws"
+
+
+def _missing_tools() -> list[str]:
+    missing = []
+    if importlib.util.find_spec("platformio") is None:
+        missing.append("platformio (pip install platformio==6.2.0 scons==4.11.1)")
+    elif importlib.util.find_spec("SCons") is None:
+        missing.append("scons (pip install scons==4.11.1)")
+    for tool in ("arm-none-eabi-gcc", "qemu-system-arm"):
+        if shutil.which(tool) is None:
+            missing.append(tool)
+    return missing
+
+
+pytestmark = pytest.mark.skipif(
+    bool(_missing_tools()), reason="PlatformIO tests need: " + ", ".join(_missing_tools()))
+
+
+def _load_make_model():
+    spec = importlib.util.spec_from_file_location("kws_make_model", SAMPLE / "make_model.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def pio_core(tmp_path_factory):
+    core = tmp_path_factory.mktemp("pio_core")
+    setup(str(core))
+    setup(str(core))  # idempotent
+    return core
+
+
+@pytest.fixture(scope="session")
+def pio_env(pio_core):
+    env = offline_env(str(pio_core))
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def pio(env, project: Path, *args, check=None, timeout=300):
+    proc = subprocess.run(
+        [sys.executable, "-m", "platformio", "run", "-d", str(project), *args],
+        env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    out = proc.stdout + proc.stderr
+    if check is True:
+        assert proc.returncode == 0, out
+    elif check is False:
+        assert proc.returncode != 0, out
+    return proc.returncode, out
+
+
+def make_project(dest: Path, model: bytes | None, extra_ini: str = "", board="mps2-an386",
+                 model_opt="model/sample.tflite") -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(SAMPLE / "src", dest / "src", dirs_exist_ok=True)
+    if model is not None:
+        (dest / "model").mkdir(exist_ok=True)
+        (dest / "model" / "sample.tflite").write_bytes(model)
+    (dest / "platformio.ini").write_text(
+        "[env:test]\nplatform = tinyengine-qemu\nboard = %s\n"
+        "custom_tinyengine_model = %s\n%s" % (board, model_opt, extra_ini))
+    return dest
+
+
+def gen_dir(project: Path, env_name="test") -> Path:
+    return project / ".pio" / "build" / env_name / "tinyengine"
+
+
+@pytest.fixture(scope="module")
+def make_model():
+    return _load_make_model()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, pio_env, make_model):
+    """One built project shared by the tests that do not modify it."""
+    project = make_project(tmp_path_factory.mktemp("pio_kws"), make_model.build())
+    _, out = pio(pio_env, project, check=True)
+    return project, out
+
+
+def expected_output(model: bytes) -> np.ndarray:
+    from tests.helpers.tflm import model_io, run_tflm
+    shape = model_io(model)["inputs"][0]["shape"]
+    n = int(np.prod(shape))
+    x = ((np.arange(n) % 256) - 128).astype(np.int8).reshape(shape)
+    return run_tflm(model, x)[0].reshape(-1)
+
+
+def parse_output(text: str) -> np.ndarray:
+    m = re.search(r"^output:((?: [0-9a-f]{2})+)\s*$", text, re.M)
+    assert m, text
+    return np.array([int(b, 16) for b in m.group(1).split()], dtype=np.uint8).view(np.int8)
+
+
+def test_build_generates_sources(built):
+    project, out = built
+    assert "TinyEngine: generated model/sample.tflite" in out
+    g = gen_dir(project)
+    stamp = json.loads((g / STAMP_NAME).read_text())
+    assert "model.c" in stamp["files"] and "model.h" in stamp["files"]
+    assert stamp["arena_bytes"] > 0
+    assert (project / ".pio" / "build" / "test" / "program.elf").is_file()
+
+
+@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500"])
+def test_upload_runs_in_qemu_and_matches_tflm(tmp_path, built, pio_env, make_model, board):
+    if board == "mps2-an386":
+        project = built[0]
+    else:
+        project = make_project(tmp_path / "p", make_model.build(), board=board)
+    rc, out = pio(pio_env, project, "-t", "upload", check=True)
+    model = (project / "model" / "sample.tflite").read_bytes()
+    got = parse_output(out)
+    np.testing.assert_array_equal(got, expected_output(model))
+    top = int(np.argmax(got))
+    assert re.search(r"^top class: %d \(score %d\)" % (top, got[top]), out, re.M), out
+    assert re.search(r"^inference: \d+ instructions", out, re.M), out
+    arena = json.loads((gen_dir(project) / STAMP_NAME).read_text())["arena_bytes"]
+    assert "arena: %d bytes" % arena in out
+
+
+def test_second_build_does_not_regenerate(built, pio_env):
+    project, _ = built
+    g = gen_dir(project)
+    before = {p.name: p.stat().st_mtime_ns for p in [g / STAMP_NAME, *(g / "src").iterdir()]}
+    _, out = pio(pio_env, project, check=True)
+    assert "TinyEngine: up to date" in out
+    after = {p.name: p.stat().st_mtime_ns for p in [g / STAMP_NAME, *(g / "src").iterdir()]}
+    assert before == after
+    assert "Compiling" not in out  # nothing rebuilt either
+
+
+def test_model_change_regenerates(tmp_path, pio_env, make_model):
+    project = make_project(tmp_path / "p", make_model.build(seed=0))
+    pio(pio_env, project, check=True)
+    key0 = json.loads((gen_dir(project) / STAMP_NAME).read_text())["key"]
+    (project / "model" / "sample.tflite").write_bytes(make_model.build(seed=1))
+    _, out = pio(pio_env, project, "-t", "upload", check=True)
+    assert "TinyEngine: generated" in out
+    key1 = json.loads((gen_dir(project) / STAMP_NAME).read_text())["key"]
+    assert key0 != key1
+    np.testing.assert_array_equal(parse_output(out), expected_output(make_model.build(seed=1)))
+
+
+def test_prefix_change_regenerates_without_stale_files(tmp_path, pio_env, make_model):
+    project = make_project(tmp_path / "p", make_model.build())
+    pio(pio_env, project, check=True)
+    ini = project / "platformio.ini"
+    ini.write_text(ini.read_text() + "custom_tinyengine_prefix = kws\n")
+    # main.c includes model.h, so this build fails to compile main.c -- but
+    # the generator must have replaced the sources (no stale model.c left).
+    pio(pio_env, project)
+    files = sorted(p.name for p in (gen_dir(project) / "src").iterdir())
+    assert "kws.c" in files and "model.c" not in files
+
+
+def test_missing_model_fails_clearly(tmp_path, pio_env):
+    project = make_project(tmp_path / "p", None)
+    _, out = pio(pio_env, project, check=False)
+    assert "tinyengine: model file not found:" in out
+    assert "custom_tinyengine_model = model/sample.tflite" in out
+
+
+def test_unset_model_option_fails_clearly(tmp_path, pio_env):
+    project = make_project(tmp_path / "p", None)
+    (project / "platformio.ini").write_text(
+        "[env:test]\nplatform = tinyengine-qemu\nboard = mps2-an386\n"
+        "extra_scripts = pre:%s\n" % HOOK_PATH)
+    _, out = pio(pio_env, project, check=False)
+    assert "custom_tinyengine_model is not set in [env:test]" in out
+
+
+def test_corrupt_model_fails_with_compiler_message_and_keeps_old_files(tmp_path, pio_env,
+                                                                        make_model):
+    project = make_project(tmp_path / "p", make_model.build())
+    pio(pio_env, project, check=True)
+    g = gen_dir(project)
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes())
+              for p in [g / STAMP_NAME, *(g / "src").iterdir()]}
+    (project / "model" / "sample.tflite").write_bytes(b"this is not a tflite model")
+    _, out = pio(pio_env, project, check=False)
+    assert "tinyengine: cannot compile model/sample.tflite:" in out
+    assert "not a TensorFlow Lite flatbuffer" in out
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes())
+             for p in [g / STAMP_NAME, *(g / "src").iterdir()]}
+    assert before == after
+
+
+def test_model_too_big_for_board(tmp_path, pio_env, make_model):
+    project = make_project(tmp_path / "p", make_model.build(), board="tiny")
+    board = json.loads(Path(BOARDS_DIR, "mps2-an386.json").read_text())
+    board["upload"]["maximum_ram_size"] = 64
+    (project / "boards").mkdir()
+    (project / "boards" / "tiny.json").write_text(json.dumps(board))
+    _, out = pio(pio_env, project, check=False)
+    arena = json.loads((gen_dir(project) / STAMP_NAME).read_text())["arena_bytes"]
+    assert arena > 64
+    assert ("model does not fit tiny: arena %d bytes exceeds RAM 64 bytes by %d bytes"
+            % (arena, arena - 64)) in out
+    assert "Compiling" not in out  # stopped before building anything
+
+
+def test_clean_works_without_model(tmp_path, pio_env, make_model):
+    project = make_project(tmp_path / "p", make_model.build())
+    pio(pio_env, project, check=True)
+    (project / "model" / "sample.tflite").unlink()
+    _, out = pio(pio_env, project, "-t", "clean", check=True)
+    assert "tinyengine" not in out.lower().replace("tinyengine-qemu", "")
+    assert not (project / ".pio" / "build" / "test" / "program.elf").exists()
+
+
+def test_hook_as_extra_script_runs_once(tmp_path, pio_env, make_model):
+    project = make_project(tmp_path / "p", make_model.build(),
+                           extra_ini="extra_scripts = pre:%s\n" % HOOK_PATH)
+    _, out = pio(pio_env, project, check=True)
+    assert out.count("TinyEngine: generated") == 1
+    assert "TinyEngine: up to date" not in out
+
+
+def test_fit_errors_unit():
+    cfg = {"upload.maximum_ram_size": 100, "upload.maximum_size": 1000}
+    assert fit_errors("b", cfg, 100, 1000) == []
+    assert fit_errors("b", cfg, 150, 1001) == [
+        "model does not fit b: arena 150 bytes exceeds RAM 100 bytes by 50 bytes",
+        "model does not fit b: weights 1001 bytes exceeds flash 1000 bytes by 1 bytes",
+    ]
+    assert fit_errors("b", {}, 10**9, 10**9) == []  # unknown limits: no check
+
+
+def test_setup_is_idempotent_and_offline_ready(pio_core):
+    piopm = json.loads((pio_core / "packages" / "tool-scons" / ".piopm").read_text())
+    assert piopm["name"] == "tool-scons" and piopm["version"] == "4.41101.0"
+    assert piopm["spec"]["uri"].startswith("file://")
+    assert (pio_core / "platforms" / "tinyengine-qemu.pio-link").is_file()
+
+
+def test_hook_as_library(tmp_path, pio_env, make_model):
+    from tinyengine_pio.platformio import LIBRARY_DIR
+    project = make_project(
+        tmp_path / "p", make_model.build(),
+        extra_ini="custom_tinyengine_autohook = no\nlib_deps = symlink://%s\n" % LIBRARY_DIR)
+    _, out = pio(pio_env, project, "-t", "upload", check=True)
+    assert "tinyengine-model @ 0.1.0" in out
+    assert out.count("TinyEngine: generated") == 1
+    np.testing.assert_array_equal(parse_output(out), expected_output(make_model.build()))
