@@ -46,3 +46,17 @@ def test_wrong_output_quantization_is_refused():
     mb.op("SOFTMAX", [x], [y])
     with pytest.raises(UnsupportedError, match="scale 1/256 and zero point -128"):
         compile_model(mb.build([x], [y]))
+
+
+@pytest.mark.parametrize("in_q,beta", [((10.0, 0), 5.0), ((40.0, -7), 1.0), ((0.5, 3), 63.0)])
+def test_capped_multiplier(tflm_check, in_q, beta):
+    # beta * scale * 2^26 above 2^31 - 1 is capped there: diff_min becomes 0 and every
+    # non-maximal entry outputs -128.
+    rng = np.random.default_rng(5)
+    sets = [[rng.integers(-128, 128, size=(3, 20)).astype(np.int8)] for _ in range(3)]
+    sets.append([np.array([[5] * 20, [5, 6] * 10, [-128, 127] * 10], np.int8)])
+    tflm_check(softmax_model((3, 20), in_q, beta), sets)
+
+
+def test_rank1(tflm_check):
+    tflm_check(softmax_model((37,)))

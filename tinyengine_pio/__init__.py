@@ -2,3 +2,4 @@
 __version__ = "0.1.0"
 
 from .compiler import CompiledModel, compile_file, compile_model  # noqa: E402,F401
+from .analyze import Analysis, analyze  # noqa: E402,F401

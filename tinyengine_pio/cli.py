@@ -14,7 +14,7 @@ from .errors import TinyEngineError
 
 def _compile(args) -> int:
     from .compiler import compile_file
-    cm = compile_file(args.model, args.out, prefix=args.prefix)
+    cm = compile_file(args.model, args.out, prefix=args.prefix, alignment=args.align)
     files = ", ".join(sorted(cm.files))
     print(f"{args.model}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
     print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
@@ -27,8 +27,14 @@ def _report(args) -> int:
     from .frontend import load_bytes
     from .report import build_report, format_report
     data = load_bytes(args.model)
-    cm = compile_model(data, name=os.path.basename(args.model))
+    cm = compile_model(data, name=os.path.basename(args.model), alignment=args.align)
     r = build_report(cm)
+    if args.compare_tflm:
+        from .tflm import arena_bytes
+        r["tflm"] = arena_bytes(data)
+    if args.plot:
+        from .plot import plot_memory
+        plot_memory(cm, args.plot)
     if args.json:
         json.dump(r, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -69,10 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("model", help="int8 .tflite model")
     c.add_argument("--out", required=True, help="output directory")
     c.add_argument("--prefix", default="model", help="C symbol and file prefix (default: model)")
+    c.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     c.set_defaults(func=_compile)
     r = sub.add_parser("report", help="per-layer table: shapes, MACs, weights, live memory, arena")
     r.add_argument("model")
     r.add_argument("--json", action="store_true", help="machine-readable JSON")
+    r.add_argument("--plot", metavar="PNG", help="draw the memory timeline (needs matplotlib)")
+    r.add_argument("--compare-tflm", action="store_true",
+                   help="also run TFLite Micro's interpreter and show its arena (needs tflite-micro)")
+    r.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     r.set_defaults(func=_report)
     s = sub.add_parser("setup", help="prepare PlatformIO for offline builds with the emulated "
                        "boards (idempotent)", add_help=False)

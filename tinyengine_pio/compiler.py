@@ -83,7 +83,7 @@ def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], alignment: in
 
 def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
                   alignment: int = 4, algorithms: list[str] | None = None,
-                  overlap: bool = True) -> CompiledModel:
+                  overlap: bool = True, emit: bool = True) -> CompiledModel:
     c_identifier(prefix)
     source = read_model(data, name)
     g = run_pipeline(source)
@@ -99,7 +99,8 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
             op.params["scratch_offset"] = p.offsets[f"scratch{step}"]
     sha = digest(data)
     cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
-    cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name))
+    if emit:
+        cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name))
     return cm
 
 

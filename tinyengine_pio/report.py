@@ -25,7 +25,8 @@ def build_report(cm: CompiledModel) -> dict:
         weight_bytes=cm.weight_bytes,
         arena_bytes=cm.arena_bytes, lower_bound_bytes=cm.plan.lower_bound,
         arena_over_lower_bound=round(cm.plan.ratio, 4), planner=cm.plan.algorithm,
-        planner_candidates=cm.plan.candidates,
+        planner_candidates=cm.plan.candidates, overlaps=len(cm.plan.pins),
+        pins=[dict(base=p.base, member=p.member, delta=p.delta) for p in cm.plan.pins],
         code_files=sorted(cm.files), layers=layers,
         buffers=[dict(tensor=g.t(t).name, offset=cm.offsets[t], bytes=g.t(t).nbytes,
                       lifetime=[s, e]) for t, (s, e) in sorted(cm.lifetimes.items())],
@@ -55,5 +56,10 @@ def format_report(r: dict) -> str:
         f"flash: weights   {r['weight_bytes']:,} B",
         f"arena (SRAM)     {r['arena_bytes']:,} B   lower bound {r['lower_bound_bytes']:,} B   "
         f"ratio {r['arena_over_lower_bound']:.3f}   planner {r['planner']}",
+        f"overlaps         {r['overlaps']} outputs placed over their dying inputs",
     ]
+    if "tflm" in r:
+        t = r["tflm"]
+        lines.append(f"TFLM arena       {t['total']:,} B (tensors {t['head']:,} B + runtime "
+                     f"{t['tail']:,} B); ours / TFLM total = {r['arena_bytes'] / t['total']:.3f}")
     return "\n".join(lines) + "\n"

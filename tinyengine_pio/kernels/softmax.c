@@ -47,16 +47,20 @@ void te_softmax_s8(const int8_t *in, int8_t *out, int32_t outer, int32_t depth,
     for (i = 0; i < outer; ++i) {
         const int8_t *x = in + i * depth;
         int8_t *y = out + i * depth;
-        int32_t max_in_row = -128, sum = 0, headroom, bits_over_unit, recip, exponent;
+        int32_t max_in_row = -128, headroom, bits_over_unit, recip, exponent;
+        uint32_t sum = 0;   /* int32 add in TFLM; unsigned here so a wrap stays defined */
         for (c = 0; c < depth; ++c) {
             max_in_row = x[c] > max_in_row ? x[c] : max_in_row;
         }
         for (c = 0; c < depth; ++c) {
-            sum += te_rdbpot(exp_table[max_in_row - x[c]], 12);   /* Rescale Q0.31 -> Q12.19 */
+            sum += (uint32_t)te_rdbpot(exp_table[max_in_row - x[c]], 12);   /* Q0.31 -> Q12.19 */
         }
-        headroom = te_clz32((uint32_t)sum);
+        if (sum == 0u) {
+            sum = 1u;   /* only after a wrap (4096+ equal maxima; TFLM aborts there) */
+        }
+        headroom = te_clz32(sum);
         bits_over_unit = 12 - headroom;
-        recip = te_one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
+        recip = te_one_over_one_plus_x((int32_t)((sum << headroom) - 0x80000000u));
         exponent = bits_over_unit + 31 - 8;
         if (exponent > 31) {
             exponent = 31;   /* > 256 equal maxima in a row: TFLM aborts; stay defined here */

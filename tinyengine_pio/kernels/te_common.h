@@ -57,4 +57,24 @@ TE_INLINE void te_copy(int8_t *dst, const int8_t *src, int32_t n) {
     }
 }
 
+/* Debug guard words around the arena: filled on first use, then checked. 0 = intact. */
+static inline int te_canary_check(int8_t *base, int32_t guard, int32_t arena_bytes) {
+    static const uint8_t pattern[8] = {0xDE, 0xAD, 0xBE, 0xEF, 0x5A, 0xA5, 0xC3, 0x3C};
+    int8_t *tail = base + guard + arena_bytes;
+    int32_t i;
+    if (base[0] == 0 && tail[guard - 1] == 0) {     /* .bss: not armed yet */
+        for (i = 0; i < guard; ++i) {
+            base[i] = (int8_t)pattern[i % 8];
+            tail[i] = (int8_t)pattern[i % 8];
+        }
+        return 0;
+    }
+    for (i = 0; i < guard; ++i) {
+        if (base[i] != (int8_t)pattern[i % 8] || tail[i] != (int8_t)pattern[i % 8]) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 #endif /* TE_COMMON_H_ */

@@ -1,0 +1,38 @@
+"""HARD_SWISH: the host-built table against TFLM over random input/output quantizations,
+including output/input scale ratios above 2^9, where TFLM's int16 RoundingDivideByPOT
+(exponent >= 16, mask truncated to int16) returns +-1 instead of 0."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers.tflm import run_tflm
+from tests.test_op_logistic import ALL_INT8, random_quant, sweep, table_of, unary_model
+from tinyengine_pio import compile_model
+from tinyengine_pio.errors import UnsupportedError
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_table_sweep(seed):
+    def out_quant(rng, qi):   # output scale >= input scale / 64 (TFLM refuses a left shift)
+        return qi[0] * float(10 ** rng.uniform(-1.8, 3.5)), int(rng.integers(-128, 128))
+    sweep("HARD_SWISH", out_quant, seed)
+
+
+def test_large_output_to_input_scale_ratio(tflm_check):
+    # output multiplier 0.001 / 128 / 1.0 ~ 2^-17: RoundingDivideByPOT<int16_t>(x, 17)
+    tflm_check(unary_model("HARD_SWISH", (1e-3, 5), (1.0, 3)), [[ALL_INT8]])
+    tflm_check(unary_model("HARD_SWISH", (0.0225, 121), (20.5, -97)), [[ALL_INT8]])
+
+
+def test_tiny_input_scale():
+    data = unary_model("HARD_SWISH", (1e-7, 0), (1e-7, 0))   # reluish exponent -16
+    np.testing.assert_array_equal(table_of(data), run_tflm(data, ALL_INT8)[0].reshape(-1))
+
+
+def test_output_scale_too_small_is_refused_like_tflm():
+    data = unary_model("HARD_SWISH", (1.0, 0), (1 / 256, 0))
+    with pytest.raises(RuntimeError):
+        run_tflm(data, ALL_INT8)
+    with pytest.raises(UnsupportedError, match="output scale too small"):
+        compile_model(data)
