@@ -10,7 +10,7 @@ from .ir import Graph
 from .ops import lookup
 from .passes import run_pipeline
 from .planner import Buffer, Pin, Plan, plan
-from .planner.overlap import best_delta
+from .planner.overlap import best_delta, hazard_free
 
 
 @dataclass
@@ -68,16 +68,20 @@ def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], alignment: in
         out = g.storage(op.outputs[0])
         if life.get(out, (None,))[0] != step:
             continue
-        for pos, pattern in lookup(op).access(g, op):
+        for pos, pattern, *extra in lookup(op).access(g, op):
             src = g.storage(op.inputs[pos])
             if src not in life or life[src][1] != step + 1 or src == out:
                 continue
             if pattern.in_bytes != g.t(src).nbytes or pattern.out_bytes != g.t(out).nbytes:
                 continue
+            variant = extra[0] if extra else {}
+            if variant:          # a kernel variant that works in place (delta 0) with scratch
+                if hazard_free(pattern, 0):
+                    pins.append(Pin(f"t{src}", f"t{out}", 0, pattern, **variant))
+                continue
             delta = best_delta(pattern, alignment)
             if delta is not None:
                 pins.append(Pin(f"t{src}", f"t{out}", delta, pattern))
-            break
     return pins
 
 
@@ -89,14 +93,14 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     g = run_pipeline(source)
     life = lifetimes(g)
     buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
-    for step, op in enumerate(g.operators):
-        if op.params.get("scratch_bytes"):
-            buffers.append(Buffer(f"scratch{step}", op.params["scratch_bytes"], step, step + 1))
     p = plan(buffers, alignment, algorithms, overlap_candidates(g, life, alignment) if overlap else [])
     offsets = {i: p.offsets[f"t{i}"] for i in life}
-    for step, op in enumerate(g.operators):
-        if op.params.get("scratch_bytes"):
-            op.params["scratch_offset"] = p.offsets[f"scratch{step}"]
+    producer = {f"t{g.storage(op.outputs[0])}": op for op in g.operators}
+    for pin in p.pins:                      # kernel variants the chosen pins stand for
+        if pin.scratch:
+            op = producer[pin.member]
+            op.params.update(variant=pin.kind, scratch_bytes=pin.scratch,
+                             scratch_offset=p.offsets[f"scratch:{pin.member}"])
     sha = digest(data)
     cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
     if emit:

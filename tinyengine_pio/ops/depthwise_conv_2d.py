@@ -42,6 +42,13 @@ def emit(ctx, op: Operator) -> None:
     bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
     mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
     shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    if p.get("variant") == "inplace":
+        ctx.call("te_depthwise_conv_2d_inplace_s8", ctx.ptr(op.outputs[0]), p["in_h"], p["in_w"],
+                 p["in_c"], ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["stride_h"],
+                 p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"], p["out_h"],
+                 p["out_w"], p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"],
+                 ctx.arena_ptr(p["scratch_offset"]))
+        return
     for b in range(p["batches"]):
         ctx.call("te_depthwise_conv_2d_s8",
                  ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"], p["in_c"],
@@ -51,6 +58,18 @@ def emit(ctx, op: Operator) -> None:
                  p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
 
 
+def access(g: Graph, op: Operator) -> list:
+    """Two ways to overlap: the scan-order lag of the plain kernel, or (depth multiplier 1)
+    fully in place through a one-channel scratch plane."""
+    from ..planner.overlap import channel_inplace
+    cands = window_access(g, op)
+    p = op.params
+    if p["depth_mult"] == 1 and p["batches"] == 1:
+        pat = channel_inplace(p["in_h"], p["in_w"], p["in_c"], p["out_h"], p["out_w"])
+        cands.append((0, pat, dict(kind="inplace", scratch=p["in_h"] * p["in_w"])))
+    return cands
+
+
 def macs(g: Graph, op: Operator) -> int:
     out, w = g.t(op.outputs[0]), g.t(op.inputs[1])
     return out.size * w.shape[1] * w.shape[2]
@@ -58,4 +77,4 @@ def macs(g: Graph, op: Operator) -> int:
 
 register(OpDef(name="DEPTHWISE_CONV_2D", stem="depthwise_conv_2d", read_options=read_options,
                prepare=prepare, emit=emit, kernels=("depthwise_conv_2d",), macs=macs,
-               access=window_access))
+               access=access))

@@ -42,6 +42,15 @@ class Pin:
     member: str
     delta: int
     pattern: object = None     # planner.overlap.AccessPattern (None: disjoint lifetimes only)
+    scratch: int = 0           # bytes of kernel scratch this variant needs during the op
+    kind: str = "overlap"      # which kernel variant the pin stands for (e.g. "inplace")
+
+
+def scratch_buffers(buffers: list[Buffer], pins) -> list[Buffer]:
+    """One-step scratch buffers of the chosen pins, named "scratch:<member>"."""
+    start = {b.name: b.start for b in buffers}
+    return [Buffer(f"scratch:{p.member}", p.scratch, start[p.member], start[p.member] + 1)
+            for p in pins if p.scratch]
 
 
 def groups(buffers: list[Buffer], pins: list[Pin]) -> list[list[tuple[Buffer, int]]]:

@@ -19,6 +19,7 @@ class AccessPattern:
     last_read: np.ndarray        # per input unit: index of the last output unit whose step reads it
     out_units: int               # output units, written in order 0..out_units-1
     reads_first: bool            # a step reads all its inputs before writing (element-wise kernels)
+    write_step: np.ndarray | None = None   # step writing each output unit (None: unit index)
 
     @property
     def in_bytes(self) -> int:
@@ -51,8 +52,9 @@ def _range_max(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
 def hazard_free(p: AccessPattern, delta: int) -> bool:
     """True if writing the output at input_start + delta never overwrites an unread input byte."""
     n_in = len(p.last_read)
-    steps = np.arange(p.out_units, dtype=np.int64)
-    w_lo = delta + steps * p.out_unit
+    units = np.arange(p.out_units, dtype=np.int64)
+    steps = units if p.write_step is None else np.asarray(p.write_step, dtype=np.int64)
+    w_lo = delta + units * p.out_unit
     w_hi = w_lo + p.out_unit - 1
     inside = (w_hi >= 0) & (w_lo < p.in_bytes)
     if not inside.any():
@@ -111,3 +113,12 @@ def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_
             ok = (iy >= 0) & (iy < in_h) & (ix >= 0) & (ix < in_w)
             np.maximum.at(last, iy[ok] * in_w + ix[ok], step[ok])
     return AccessPattern(in_c_bytes, out_c_bytes, last, out_h * out_w, False)
+
+
+def channel_inplace(in_h: int, in_w: int, c: int, out_h: int, out_w: int) -> AccessPattern:
+    """In-place depthwise (depth multiplier 1): channel by channel, the kernel first copies the
+    whole input plane of channel ch to scratch (step ch reads it), then writes the output
+    plane of channel ch. Units are bytes of the NHWC tensors."""
+    last = np.tile(np.arange(c, dtype=np.int64), in_h * in_w)
+    write = np.tile(np.arange(c, dtype=np.int64), out_h * out_w)
+    return AccessPattern(1, 1, last, out_h * out_w * c, True, write)

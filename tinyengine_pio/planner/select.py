@@ -1,0 +1,83 @@
+"""Choosing which overlaps (pins) to use.
+
+Pinned buffers form rigid groups, so pinning everything is not best: a chain of overlaps drifts
+(each expanding operator puts its output below its input). Two greedy strategies (add the pin
+that lowers the arena most; drop each pin that does not pay) are each refined by a hill-climb
+that toggles single pins; the caller keeps the best. Pins for the same member are alternatives
+(different kernel variants) and never used together. Exploration skips verification.
+"""
+from __future__ import annotations
+
+from .buffers import Buffer, Pin
+
+
+def _key(p: Pin):
+    return (p.member, p.base, p.kind)
+
+
+def _with(current: list[Pin], pin: Pin) -> list[Pin]:
+    return [q for q in current if q.member != pin.member] + [pin]
+
+
+def _size(buffers, alignment, names, pins) -> int:
+    from . import run_algorithms
+    return run_algorithms(buffers, alignment, [n for n in names if n != "naive"] or names, pins,
+                          check=False)[1]
+
+
+def choose_pins(buffers: list[Buffer], alignment: int, names: list[str], overlaps: list[Pin]):
+    """Candidate pin sets, best first-effort; empty when there are no overlaps."""
+    if not overlaps:
+        return []
+    return [toggle(buffers, alignment, names, overlaps, strategy(buffers, alignment, names, overlaps))
+            for strategy in (add_greedy, drop_greedy)]
+
+
+def toggle(buffers, alignment, names, overlaps: list[Pin], current: list[Pin],
+           passes: int = 3) -> list[Pin]:
+    """Hill-climb over the pin set: flip one pin in or out, keep strict improvements."""
+    cur = _size(buffers, alignment, names, current)
+    for _ in range(passes):
+        improved = False
+        for pin in sorted(overlaps, key=_key):
+            trial = [p for p in current if p is not pin] if pin in current else _with(current, pin)
+            s = _size(buffers, alignment, names, trial)
+            if s < cur:
+                current, cur, improved = trial, s, True
+        if not improved:
+            break
+    return current
+
+
+def drop_greedy(buffers, alignment, names, overlaps: list[Pin]) -> list[Pin]:
+    """Start from every overlap (first alternative per member); drop those that do not pay."""
+    current: list[Pin] = []
+    for pin in sorted(overlaps, key=_key):
+        if all(q.member != pin.member for q in current):
+            current.append(pin)
+    cur = _size(buffers, alignment, names, current)
+    for pin in sorted(current, key=_key):
+        trial = [p for p in current if p is not pin]
+        s = _size(buffers, alignment, names, trial)
+        if s <= cur:
+            current, cur = trial, s
+    return current
+
+
+def add_greedy(buffers, alignment, names, overlaps: list[Pin]) -> list[Pin]:
+    """Best improvement: add the pin that lowers the arena most, until none does."""
+    current: list[Pin] = []
+    cur = _size(buffers, alignment, names, current)
+    remaining = sorted(overlaps, key=_key)
+    while remaining:
+        best = None
+        for pin in remaining:
+            s = _size(buffers, alignment, names, _with(current, pin))
+            if s < cur and (best is None or s < best[0]):
+                best = (s, pin)
+        if best is None:
+            break
+        cur = best[0]
+        current = _with(current, best[1])
+        remaining = [p for p in remaining if p.member != best[1].member]
+    return current
