@@ -15,7 +15,6 @@ from tinyengine_pio import analyze, compile_model
 from tinyengine_pio.planner.overlap import best_delta, elementwise, extent, hazard_free, window
 from tests.conftest import shared_model
 from tests.helpers.hostrun import HostModel, assert_matches_tflm
-from tests.test_op_conv_2d import conv_model
 
 
 def simulate_conv_kernel(in_h, in_w, ic, out_h, out_w, oc, k, s, pad, delta, depthwise=False):

@@ -64,9 +64,13 @@ def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], alignment: in
     """Where an operator's input dies at that operator, offer the planner to place the output
     over it (in place or at a safe offset), as proven by the kernel's access pattern."""
     pins = []
+    live = [sum(g.t(t).nbytes for t, (s, e) in life.items() if s <= step < e)
+            for step in range(len(g.operators))]
+    # overlaps only pay where memory is tight: on big graphs, skip steps under half the peak
+    busy = max(live, default=0) // 2 if len(g.operators) > 40 else 0
     for step, op in enumerate(g.operators):
         out = g.storage(op.outputs[0])
-        if life.get(out, (None,))[0] != step:
+        if life.get(out, (None,))[0] != step or live[step] < busy:
             continue
         for pos, pattern, *extra in lookup(op).access(g, op):
             src = g.storage(op.inputs[pos])

@@ -3,6 +3,7 @@
 Pinned buffers (an output overlapping its dying input) move as one rigid group."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 from .buffers import Buffer, Pin, align_up, conflicts, groups
@@ -67,14 +68,22 @@ def greedy_by_size(buffers: list[Buffer], alignment: int, pins: list[Pin] = ()) 
                  alignment)
 
 
+@lru_cache(maxsize=64)
+def _conflict_bytes(buffers: tuple[Buffer, ...], alignment: int) -> dict[str, int]:
+    """Aligned bytes of all other buffers each buffer's lifetime conflicts with."""
+    return {b.name: sum(align_up(o.size, alignment) for o in buffers if o is not b and conflicts(o, b))
+            for b in buffers}
+
+
 @register("greedy_by_conflicts")
 def greedy_by_conflicts(buffers: list[Buffer], alignment: int, pins: list[Pin] = ()) -> dict[str, int]:
     gs = groups(buffers, list(pins))
+    deg = _conflict_bytes(tuple(buffers), alignment)
 
-    def degree(g: Group) -> int:
-        names = {b.name for b, _ in g}
-        return sum(align_up(o.size, alignment) for b, _ in g for o in buffers
-                   if o.name not in names and conflicts(o, b))
+    def degree(g: Group) -> int:   # lifetime conflicts with buffers outside the group
+        inner = sum(align_up(o.size, alignment) for b, _ in g for o, _ in g
+                    if o is not b and conflicts(o, b))
+        return sum(deg[b.name] for b, _ in g) - inner
     return place(sorted(gs, key=lambda g: (-degree(g), -_span(g), g[0][0].name)), alignment)
 
 
