@@ -177,3 +177,37 @@ def test_inplace_depthwise_kernel_matches_tflm(tflm_check, stride):
     dw = cm.graph.operators[1]
     assert dw.params.get("variant") == "inplace", [p.kind for p in cm.plan.pins]
     assert "te_depthwise_conv_2d_inplace_s8" in cm.files["model.c"]
+
+
+def test_branch_order_lowers_peak(tflm_check):
+    """Two branches x -> A1 (wide) -> A2 (narrow) and x -> B1 (wide) -> B2 (narrow), joined by a
+    concatenation. The model interleaves them (A1, B1, A2, B2), keeping both wide tensors alive
+    at once; the scheduler finishes one branch first."""
+    from tests.helpers.builder import ModelBuilder, random_conv_weights
+    from tinyengine_pio.frontend import read_model
+    from tinyengine_pio.passes import run_pipeline
+    from tinyengine_pio.schedule import peak_bytes
+    rng = np.random.default_rng(2)
+    mb = ModelBuilder()
+    q = dict(scale=0.05, zero_point=0)
+    x = mb.tensor([1, 8, 8, 4], "int8", **q)
+
+    def conv(src, cin, cout):
+        w, s = random_conv_weights(rng, [cout, 1, 1, cin], True)
+        y = mb.tensor([1, 8, 8, cout], "int8", **q)
+        mb.op("CONV_2D", [src, mb.const(w, scale=s, quant_dim=0), None], [y],
+              dict(padding="SAME", stride_h=1, stride_w=1))
+        return y
+    a1 = conv(x, 4, 64)
+    b1 = conv(x, 4, 64)
+    a2 = conv(a1, 64, 2)
+    b2 = conv(b1, 64, 2)
+    y = mb.tensor([1, 8, 8, 4], "int8", **q)
+    mb.op("CONCATENATION", [a2, b2], [y], dict(axis=3))
+    data = mb.build([x], [y])
+    g = run_pipeline(read_model(data))
+    cm = tflm_check(data)
+    steps = list(range(len(cm.graph.operators)))
+    assert peak_bytes(cm.graph, steps) < peak_bytes(g, steps)
+    order = [op.index for op in cm.graph.operators]
+    assert abs(order.index(0) - order.index(2)) == 1 or abs(order.index(1) - order.index(3)) == 1

@@ -9,6 +9,7 @@ from .frontend import load_bytes, read_model
 from .ir import Graph
 from .ops import lookup
 from .passes import run_pipeline
+from .schedule import choose_order
 from .planner import Buffer, Pin, Plan, plan
 from .planner.overlap import best_delta, hazard_free
 
@@ -94,7 +95,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                   overlap: bool = True, emit: bool = True) -> CompiledModel:
     c_identifier(prefix)
     source = read_model(data, name)
-    g = run_pipeline(source)
+    g = choose_order(run_pipeline(source))
     life = lifetimes(g)
     buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
     p = plan(buffers, alignment, algorithms, overlap_candidates(g, life, alignment) if overlap else [])
