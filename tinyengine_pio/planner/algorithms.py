@@ -95,3 +95,38 @@ def greedy_by_lifetime(buffers: list[Buffer], alignment: int, pins: list[Pin] = 
         life = max(b.end for b, _ in g) - min(b.start for b, _ in g)
         return (-life * _span(g), -_span(g), g[0][0].name)
     return place(sorted(gs, key=key), alignment)
+
+
+def _extent(offsets: dict[str, int], buffers: list[Buffer]) -> int:
+    return max((offsets[b.name] + b.size for b in buffers), default=0)
+
+
+@register("hill_climb")
+def hill_climb(buffers: list[Buffer], alignment: int, pins: list[Pin] = (),
+               iterations: int = 300) -> dict[str, int]:
+    """Improving search over the placement order: start from the greedy-by-size order, move one
+    group earlier (deterministic sequence), keep the change when the arena shrinks; stop at the
+    classical lower bound (no pins) or after `iterations` tries."""
+    from .buffers import lower_bound
+    gs = sorted(groups(buffers, list(pins)),
+                key=lambda g: (-max(b.size for b, _ in g), -_span(g), g[0][0].name))
+    best_order = gs
+    best = place(gs, alignment)
+    best_size = _extent(best, buffers)
+    target = 0 if pins else lower_bound(buffers, 1)
+    n = len(gs)
+    if n < 2:
+        return best
+    state = 12345
+    for _ in range(iterations):
+        if best_size <= target:
+            break
+        state = (1103515245 * state + 12345) % (1 << 31)      # fixed LCG: reproducible plans
+        i = 1 + state % (n - 1)
+        j = state // n % i
+        order = best_order[:j] + [best_order[i]] + best_order[j:i] + best_order[i + 1:]
+        offsets = place(order, alignment)
+        size = _extent(offsets, buffers)
+        if size < best_size:
+            best_order, best, best_size = order, offsets, size
+    return best

@@ -21,8 +21,8 @@ def _with(current: list[Pin], pin: Pin) -> list[Pin]:
 
 def _size(buffers, alignment, names, pins) -> int:
     from . import run_algorithms
-    return run_algorithms(buffers, alignment, [n for n in names if n != "naive"] or names, pins,
-                          check=False)[1]
+    quick = [n for n in names if n not in ("naive", "hill_climb")] or names
+    return run_algorithms(buffers, alignment, quick, pins, check=False)[1]
 
 
 def choose_pins(buffers: list[Buffer], alignment: int, names: list[str], overlaps: list[Pin]):
