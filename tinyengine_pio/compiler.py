@@ -98,8 +98,14 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     g = choose_order(run_pipeline(source))
     life = lifetimes(g)
     buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
+    for step, op in enumerate(g.operators):       # kernel scratch, alive during its op only
+        if op.params.get("scratch_bytes"):
+            buffers.append(Buffer(f"scratch{step}", op.params["scratch_bytes"], step, step + 1))
     p = plan(buffers, alignment, algorithms, overlap_candidates(g, life, alignment) if overlap else [])
     offsets = {i: p.offsets[f"t{i}"] for i in life}
+    for step, op in enumerate(g.operators):
+        if op.params.get("scratch_bytes"):
+            op.params["scratch_offset"] = p.offsets[f"scratch{step}"]
     producer = {f"t{g.storage(op.outputs[0])}": op for op in g.operators}
     for pin in p.pins:                      # kernel variants the chosen pins stand for
         if pin.scratch:

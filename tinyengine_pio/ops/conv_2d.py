@@ -33,7 +33,29 @@ def prepare(g: Graph, op: Operator) -> None:
     p.update(batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, f_c=f_c, out_c=oc,
              in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
              bias=bias_or_zeros(g, op, 2, oc))
+    p["variant"] = choose_variant(p)
+    if p["variant"] == "im2col":      # two receptive fields, padded with the zero point
+        p.update(scratch_bytes=2 * k_h * k_w * in_c, pads_with_zero_point=True, pad_value=inp.zp)
     op.params.update(p)
+
+
+def choose_variant(p: dict) -> str:
+    """pointwise: 1x1 stride 1 unpadded GEMM; im2col: any other ungrouped conv (two-column
+    im2col + the same GEMM); generic: grouped convs (direct loops)."""
+    if p["f_c"] != p["in_c"] or p["batches"] != 1:
+        return "generic"
+    if (p["k_h"] == p["k_w"] == 1 and p["stride_h"] == p["stride_w"] == 1
+            and p["pad_t"] == p["pad_l"] == 0 and p["out_h"] == p["in_h"]
+            and p["out_w"] == p["in_w"]):
+        return "pointwise"
+    return "im2col"
+
+
+def demote(p: dict) -> None:
+    """The input offset could not be folded into the bias: fall back to the direct loops."""
+    p["variant"] = "generic"
+    p.pop("scratch_bytes", None)
+    p.pop("pads_with_zero_point", None)
 
 
 def emit(ctx, op: Operator) -> None:
@@ -43,6 +65,18 @@ def emit(ctx, op: Operator) -> None:
     bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
     mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
     shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    if p["variant"] == "pointwise":
+        ctx.call("te_conv_2d_1x1_s8", ctx.ptr(op.inputs[0]), p["in_h"] * p["in_w"],
+                 p["in_c"], ctx.ptr(op.inputs[1]), bias, ctx.ptr(op.outputs[0]), p["out_c"],
+                 p["out_off"], mult, shift, p["act_min"], p["act_max"])
+        return
+    if p["variant"] == "im2col":
+        ctx.call("te_conv_2d_im2col_s8", ctx.ptr(op.inputs[0]), p["in_h"], p["in_w"], p["in_c"],
+                 ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["stride_h"], p["stride_w"],
+                 p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"], ctx.ptr(op.outputs[0]),
+                 p["out_h"], p["out_w"], p["out_c"], p["pad_value"], p["out_off"], mult,
+                 shift, p["act_min"], p["act_max"], ctx.arena_ptr(p["scratch_offset"]))
+        return
     for b in range(p["batches"]):
         ctx.call("te_conv_2d_s8",
                  ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"], p["in_c"],
@@ -52,6 +86,18 @@ def emit(ctx, op: Operator) -> None:
                  p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
 
 
+def access(g: Graph, op: Operator) -> list:
+    """pointwise: pixel pairs read while written; im2col: pixel pairs copied out, then written;
+    generic: one pixel at a time, reads and writes interleaved."""
+    from ..planner.overlap import window
+    p = op.params
+    if p["variant"] == "generic":
+        return window_access(g, op)
+    return [(0, window(p["in_h"], p["in_w"], p["in_c"], p["out_h"], p["out_w"], p["out_c"],
+                       p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
+                       p["pad_t"], p["pad_l"], per_step=2, reads_first=p["variant"] == "im2col"))]
+
+
 def macs(g: Graph, op: Operator) -> int:
     out, w = g.t(op.outputs[0]), g.t(op.inputs[1])
     return out.size * w.shape[1] * w.shape[2] * w.shape[3]
@@ -59,4 +105,4 @@ def macs(g: Graph, op: Operator) -> int:
 
 register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepare=prepare, emit=emit,
                kernels=("conv_2d",), macs=macs,
-               access=window_access))
+               access=access))

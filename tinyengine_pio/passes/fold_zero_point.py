@@ -1,7 +1,8 @@
 """Fold the input zero point into the bias: sum((x - zp) * w) + b == sum(x * w) + (b - zp * sum(w)).
 
-Only where no tap falls into padding (the kernel skips padded taps, which would then miss their
--zp * w share): FULLY_CONNECTED always, CONV_2D / DEPTHWISE_CONV_2D when their padding is zero.
+Only where no tap falls into padding (a kernel that skips padded taps would then miss their
+-zp * w share), or where the kernel fills padding with the zero point (CONV_2D's im2col):
+FULLY_CONNECTED always, CONV_2D / DEPTHWISE_CONV_2D when unpadded or padding with zp.
 The kernel then runs with in_off = 0, one add fewer per MAC.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ def fold_zero_point(g: Graph) -> Graph:
         p = op.params
         if op.kind not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED") or not p.get("in_off"):
             continue
-        if not _unpadded(p):
+        if not (_unpadded(p) or p.get("pads_with_zero_point")):
             continue
         w = g.t(op.inputs[1]).data.astype(np.int64)
         if op.kind == "DEPTHWISE_CONV_2D":
@@ -39,4 +40,7 @@ def fold_zero_point(g: Graph) -> Graph:
             p["bias"] = new_bias.astype(np.int32)
             p["in_off"] = 0
             p["zero_point_folded"] = True
+        elif p.get("pads_with_zero_point"):
+            from ..ops.conv_2d import demote
+            demote(p)
     return g

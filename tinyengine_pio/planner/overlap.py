@@ -100,11 +100,12 @@ def elementwise(n: int, in_size: int = 1, out_size: int = 1) -> AccessPattern:
 
 def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_bytes: int,
            k_h: int, k_w: int, stride_h: int, stride_w: int, dil_h: int, dil_w: int,
-           pad_t: int, pad_l: int) -> AccessPattern:
-    """Conv / depthwise / pool kernels: output pixels in row-major order, each reading its
-    window (all channels) while writing its channels (so reads and writes interleave)."""
+           pad_t: int, pad_l: int, per_step: int = 1, reads_first: bool = False) -> AccessPattern:
+    """Conv / depthwise / pool kernels: output pixels in row-major order, `per_step` pixels at a
+    time, each step reading its windows (all channels) and writing its pixels; reads and writes
+    interleave unless the kernel copies the windows out first (im2col: reads_first)."""
     oy, ox = np.meshgrid(np.arange(out_h), np.arange(out_w), indexing="ij")
-    step = (oy * out_w + ox).reshape(-1)
+    step = (oy * out_w + ox).reshape(-1) // per_step
     last = np.full(in_h * in_w, -1, dtype=np.int64)
     for ky in range(k_h):
         iy = (oy * stride_h - pad_t + ky * dil_h).reshape(-1)
@@ -112,7 +113,9 @@ def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_
             ix = (ox * stride_w - pad_l + kx * dil_w).reshape(-1)
             ok = (iy >= 0) & (iy < in_h) & (ix >= 0) & (ix < in_w)
             np.maximum.at(last, iy[ok] * in_w + ix[ok], step[ok])
-    return AccessPattern(in_c_bytes, out_c_bytes, last, out_h * out_w, False)
+    write = np.arange(out_h * out_w, dtype=np.int64) // per_step
+    return AccessPattern(in_c_bytes, out_c_bytes, last, out_h * out_w, reads_first,
+                         None if per_step == 1 else write)
 
 
 def channel_inplace(in_h: int, in_w: int, c: int, out_h: int, out_w: int) -> AccessPattern:
