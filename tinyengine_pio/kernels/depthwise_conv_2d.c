@@ -3,6 +3,97 @@
 #include "depthwise_conv_2d.h"
 #include "te_common.h"
 
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#include <string.h>
+static inline uint32_t te_dw_ld32(const int8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static inline uint32_t te_dw_sxtb16_ror8(uint32_t x) {
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+#endif
+
+/* First and one-past-last kernel index whose input coordinate lies in [0, size). */
+static void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t size, int32_t *k0,
+                        int32_t *k1) {
+    int32_t a = 0, b = k;
+    while (a < k && origin + dil * a < 0) {
+        ++a;
+    }
+    while (b > a && origin + dil * (b - 1) >= size) {
+        --b;
+    }
+    *k0 = a;
+    *k1 = b;
+}
+
+/* Depth multiplier 1 over n channels: input pixels `in_pitch` bytes apart, output pixels
+ * `out_pitch` bytes apart, weights `w_pitch` bytes per tap (channel c at offset c in each). */
+static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_pitch, int32_t n,
+                       const int8_t *w, int32_t w_pitch, const int32_t *bias, int32_t k_h,
+                       int32_t k_w, int32_t stride_h, int32_t stride_w, int32_t dil_h,
+                       int32_t dil_w, int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                       int32_t out_w, int32_t out_pitch, int32_t in_off, int32_t out_off,
+                       const int32_t *mult, const int32_t *shift, int32_t act_min,
+                       int32_t act_max) {
+    int32_t oy, ox, ky, kx, ky0, ky1, kx0, kx1;
+    for (oy = 0; oy < out_h; ++oy) {
+        const int32_t iy0 = oy * stride_h - pad_t;
+        te_dw_valid(iy0, dil_h, k_h, in_h, &ky0, &ky1);
+        for (ox = 0; ox < out_w; ++ox) {
+            const int32_t ix0 = ox * stride_w - pad_l;
+            int8_t *po = out + (oy * out_w + ox) * out_pitch;
+            int32_t c = 0;
+            te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+            {
+                /* four channels per step: SXTB16 splits even/odd channels into int16 lanes,
+                 * SADD16 adds the input offset, SMLABB/SMLATT accumulate each lane */
+                const uint32_t off2 = ((uint32_t)(uint16_t)in_off << 16) | (uint16_t)in_off;
+                for (; c + 4 <= n; c += 4) {
+                    int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+                    for (ky = ky0; ky < ky1; ++ky) {
+                        const int8_t *row = in + ((iy0 + dil_h * ky) * in_w + ix0) * in_pitch + c;
+                        const int8_t *wr = w + ky * k_w * w_pitch + c;
+                        for (kx = kx0; kx < kx1; ++kx) {
+                            const uint32_t x = te_dw_ld32(row + dil_w * kx * in_pitch);
+                            const uint32_t v = te_dw_ld32(wr + kx * w_pitch);
+                            const uint32_t xe = __sadd16(__sxtb16(x), off2);
+                            const uint32_t xo = __sadd16(te_dw_sxtb16_ror8(x), off2);
+                            const uint32_t we = __sxtb16(v), wo = te_dw_sxtb16_ror8(v);
+                            a0 = __smlabb(xe, we, a0);
+                            a2 = __smlatt(xe, we, a2);
+                            a1 = __smlabb(xo, wo, a1);
+                            a3 = __smlatt(xo, wo, a3);
+                        }
+                    }
+                    po[c] = te_out8(a0, mult[c], shift[c], out_off, act_min, act_max);
+                    po[c + 1] = te_out8(a1, mult[c + 1], shift[c + 1], out_off, act_min, act_max);
+                    po[c + 2] = te_out8(a2, mult[c + 2], shift[c + 2], out_off, act_min, act_max);
+                    po[c + 3] = te_out8(a3, mult[c + 3], shift[c + 3], out_off, act_min, act_max);
+                }
+            }
+#endif
+            for (; c < n; ++c) {
+                int32_t acc = bias[c];
+                for (ky = ky0; ky < ky1; ++ky) {
+                    const int8_t *row = in + ((iy0 + dil_h * ky) * in_w + ix0) * in_pitch + c;
+                    const int8_t *wr = w + ky * k_w * w_pitch + c;
+                    for (kx = kx0; kx < kx1; ++kx) {
+                        acc += (row[dil_w * kx * in_pitch] + in_off) * wr[kx * w_pitch];
+                    }
+                }
+                po[c] = te_out8(acc, mult[c], shift[c], out_off, act_min, act_max);
+            }
+        }
+    }
+}
+
 void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                              const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w,
                              int32_t depth_mult, int32_t stride_h, int32_t stride_w,
@@ -11,31 +102,31 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              int32_t in_off, int32_t out_off, const int32_t *mult,
                              const int32_t *shift, int32_t act_min, int32_t act_max) {
     const int32_t out_c = in_c * depth_mult;
-    int32_t oy, ox, ic, m, ky, kx;
+    int32_t oy, ox, ic, m, ky, kx, ky0, ky1, kx0, kx1;
+    if (depth_mult == 1) {
+        te_dw_core(in, in_h, in_w, in_c, in_c, w, in_c, bias, k_h, k_w, stride_h, stride_w,
+                   dil_h, dil_w, pad_t, pad_l, out, out_h, out_w, out_c, in_off, out_off, mult,
+                   shift, act_min, act_max);
+        return;
+    }
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t iy0 = oy * stride_h - pad_t;
+        te_dw_valid(iy0, dil_h, k_h, in_h, &ky0, &ky1);
         for (ox = 0; ox < out_w; ++ox) {
             const int32_t ix0 = ox * stride_w - pad_l;
             int8_t *po = out + (oy * out_w + ox) * out_c;
+            te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
             for (ic = 0; ic < in_c; ++ic) {
                 for (m = 0; m < depth_mult; ++m) {
                     const int32_t oc = ic * depth_mult + m;
-                    int32_t acc = 0;
-                    for (ky = 0; ky < k_h; ++ky) {
-                        const int32_t iy = iy0 + dil_h * ky;
-                        if (iy < 0 || iy >= in_h) {
-                            continue;
-                        }
-                        for (kx = 0; kx < k_w; ++kx) {
-                            const int32_t ix = ix0 + dil_w * kx;
-                            if (ix < 0 || ix >= in_w) {
-                                continue;
-                            }
-                            acc += (in[(iy * in_w + ix) * in_c + ic] + in_off) *
-                                   w[(ky * k_w + kx) * out_c + oc];
+                    int32_t acc = bias[oc];
+                    for (ky = ky0; ky < ky1; ++ky) {
+                        const int8_t *row = in + ((iy0 + dil_h * ky) * in_w + ix0) * in_c + ic;
+                        const int8_t *wr = w + ky * k_w * out_c + oc;
+                        for (kx = kx0; kx < kx1; ++kx) {
+                            acc += (row[dil_w * kx * in_c] + in_off) * wr[kx * out_c];
                         }
                     }
-                    acc += bias[oc];
                     po[oc] = te_out8(acc, mult[oc], shift[oc], out_off, act_min, act_max);
                 }
             }
@@ -50,33 +141,16 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
                                      int32_t out_h, int32_t out_w, int32_t in_off, int32_t out_off,
                                      const int32_t *mult, const int32_t *shift, int32_t act_min,
                                      int32_t act_max, int8_t *scratch) {
-    int32_t ch, i, oy, ox, ky, kx;
-    for (ch = 0; ch < c; ++ch) {
-        for (i = 0; i < in_h * in_w; ++i) {
-            scratch[i] = buf[i * c + ch];
-        }
-        for (oy = 0; oy < out_h; ++oy) {
-            const int32_t iy0 = oy * stride_h - pad_t;
-            for (ox = 0; ox < out_w; ++ox) {
-                const int32_t ix0 = ox * stride_w - pad_l;
-                int32_t acc = 0;
-                for (ky = 0; ky < k_h; ++ky) {
-                    const int32_t iy = iy0 + dil_h * ky;
-                    if (iy < 0 || iy >= in_h) {
-                        continue;
-                    }
-                    for (kx = 0; kx < k_w; ++kx) {
-                        const int32_t ix = ix0 + dil_w * kx;
-                        if (ix < 0 || ix >= in_w) {
-                            continue;
-                        }
-                        acc += (scratch[iy * in_w + ix] + in_off) * w[(ky * k_w + kx) * c + ch];
-                    }
-                }
-                acc += bias[ch];
-                buf[(oy * out_w + ox) * c + ch] =
-                    te_out8(acc, mult[ch], shift[ch], out_off, act_min, act_max);
+    int32_t c0, i, j;
+    for (c0 = 0; c0 < c; c0 += TE_DW_GROUP) {
+        const int32_t n = c - c0 < TE_DW_GROUP ? c - c0 : TE_DW_GROUP;
+        for (i = 0; i < in_h * in_w; ++i) {          /* copy this group's channels out */
+            for (j = 0; j < n; ++j) {
+                scratch[i * n + j] = buf[i * c + c0 + j];
             }
         }
+        te_dw_core(scratch, in_h, in_w, n, n, w + c0, c, bias + c0, k_h, k_w, stride_h, stride_w,
+                   dil_h, dil_w, pad_t, pad_l, buf + c0, out_h, out_w, c, in_off, out_off,
+                   mult + c0, shift + c0, act_min, act_max);
     }
 }

@@ -10,9 +10,11 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              int32_t in_off, int32_t out_off, const int32_t *mult,
                              const int32_t *shift, int32_t act_min, int32_t act_max);
 
-/* In place (depth multiplier 1): `buf` holds the input and receives the output. Each channel's
- * input plane is first copied to `scratch` (in_h * in_w bytes), so an output byte of channel c
- * only ever overwrites input bytes of channel c that were already copied out. */
+/* In place (depth multiplier 1): `buf` holds the input and receives the output. Channels go in
+ * groups of TE_DW_GROUP: a group's input planes are first copied to `scratch`
+ * (in_h * in_w * TE_DW_GROUP bytes), so an output byte of channel c only ever overwrites input
+ * bytes of channels of its own group, already copied out. */
+#define TE_DW_GROUP 4
 void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, int32_t c,
                                      const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w,
                                      int32_t stride_h, int32_t stride_w, int32_t dil_h,

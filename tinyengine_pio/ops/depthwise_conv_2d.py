@@ -58,6 +58,9 @@ def emit(ctx, op: Operator) -> None:
                  p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
 
 
+DW_GROUP = 4
+
+
 def access(g: Graph, op: Operator) -> list:
     """Two ways to overlap: the scan-order lag of the plain kernel, or (depth multiplier 1)
     fully in place through a one-channel scratch plane."""
@@ -65,8 +68,9 @@ def access(g: Graph, op: Operator) -> list:
     cands = window_access(g, op)
     p = op.params
     if p["depth_mult"] == 1 and p["batches"] == 1:
-        pat = channel_inplace(p["in_h"], p["in_w"], p["in_c"], p["out_h"], p["out_w"])
-        cands.append((0, pat, dict(kind="inplace", scratch=p["in_h"] * p["in_w"])))
+        pat = channel_inplace(p["in_h"], p["in_w"], p["in_c"], p["out_h"], p["out_w"], DW_GROUP)
+        group = min(DW_GROUP, p["in_c"])    # TE_DW_GROUP in kernels/depthwise_conv_2d.h
+        cands.append((0, pat, dict(kind="inplace", scratch=p["in_h"] * p["in_w"] * group)))
     return cands
 
 

@@ -118,10 +118,11 @@ def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_
                          None if per_step == 1 else write)
 
 
-def channel_inplace(in_h: int, in_w: int, c: int, out_h: int, out_w: int) -> AccessPattern:
-    """In-place depthwise (depth multiplier 1): channel by channel, the kernel first copies the
-    whole input plane of channel ch to scratch (step ch reads it), then writes the output
-    plane of channel ch. Units are bytes of the NHWC tensors."""
-    last = np.tile(np.arange(c, dtype=np.int64), in_h * in_w)
-    write = np.tile(np.arange(c, dtype=np.int64), out_h * out_w)
+def channel_inplace(in_h: int, in_w: int, c: int, out_h: int, out_w: int,
+                    group: int = 4) -> AccessPattern:
+    """In-place depthwise (depth multiplier 1): `group` channels at a time, the kernel first
+    copies the group's input planes to scratch (step = group index reads them), then writes the
+    group's output planes. Units are bytes of the NHWC tensors."""
+    last = np.tile(np.arange(c, dtype=np.int64) // group, in_h * in_w)
+    write = np.tile(np.arange(c, dtype=np.int64) // group, out_h * out_w)
     return AccessPattern(1, 1, last, out_h * out_w * c, True, write)
