@@ -7,4 +7,9 @@ void te_fully_connected_s8(const int8_t *in, const int8_t *w, const int32_t *bia
                            int32_t out_off, const int32_t *mult, const int32_t *shift,
                            int32_t act_min, int32_t act_max);
 
+void te_fully_connected_folded_s8(const int8_t *in, const int8_t *w, const int32_t *bias,
+                                  int8_t *out, int32_t batches, int32_t depth, int32_t units,
+                                  int32_t out_off, const int32_t *mult, const int32_t *shift,
+                                  int32_t act_min, int32_t act_max);
+
 #endif

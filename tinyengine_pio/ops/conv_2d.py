@@ -104,5 +104,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("conv_2d",), macs=macs,
+               kernels=("conv_2d", "gemm"), macs=macs,
                access=access))

@@ -43,6 +43,11 @@ def emit(ctx, op: Operator) -> None:
     bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
     mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
     shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    if p["in_off"] == 0:        # offset folded into the bias: the shared GEMM applies
+        ctx.call("te_fully_connected_folded_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
+                 bias, ctx.ptr(op.outputs[0]), p["batches"], p["depth"], p["units"], p["out_off"],
+                 mult, shift, p["act_min"], p["act_max"])
+        return
     ctx.call("te_fully_connected_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), bias,
              ctx.ptr(op.outputs[0]), p["batches"], p["depth"], p["units"], p["in_off"], p["out_off"],
              mult, shift, p["act_min"], p["act_max"])
@@ -54,4 +59,4 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="FULLY_CONNECTED", stem="fully_connected", read_options=read_options,
-               prepare=prepare, emit=emit, kernels=("fully_connected",), macs=macs))
+               prepare=prepare, emit=emit, kernels=("fully_connected", "gemm"), macs=macs))

@@ -1,0 +1,81 @@
+/* The pair GEMM shared by CONV_2D (pointwise and im2col paths) and FULLY_CONNECTED:
+ * two columns (a, b; b may be NULL) times all output rows, two rows at a time (CMSIS-NN's
+ * mat_mult shape). With the DSP extension four int8 values are widened with SXTB16 (and its
+ * ROR 8 form) and multiplied pairwise with SMLAD; otherwise plain C, same results. */
+#include "gemm.h"
+#include "te_common.h"
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#include <string.h>
+TE_INLINE uint32_t te_ld32(const int8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extended */
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+#define TE_DOT4(acc, x, w)                                                                \
+    do {                                                                                  \
+        (acc) = __smlad(__sxtb16(x), __sxtb16(w), (acc));                                 \
+        (acc) = __smlad(te_sxtb16_ror8(x), te_sxtb16_ror8(w), (acc));                     \
+    } while (0)
+#endif
+
+static int32_t te_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc) {
+    int32_t k;
+    for (k = 0; k < n; ++k) {
+        acc += x[k] * w[k];
+    }
+    return acc;
+}
+
+/* Two columns (pixels a, b; b may be NULL) times all output channels, two channels at a time. */
+void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t *w,
+                         const int32_t *bias, int8_t *oa, int8_t *ob, int32_t out_c,
+                         int32_t out_off, const int32_t *mult, const int32_t *shift,
+                         int32_t act_min, int32_t act_max) {
+    int32_t oc;
+    for (oc = 0; oc < out_c; oc += 2) {
+        const int8_t *w0 = w + oc * k_len;
+        const int8_t *w1 = w0 + k_len;
+        const int two_c = oc + 1 < out_c;
+        int32_t a0 = bias[oc], a1 = two_c ? bias[oc + 1] : 0, b0 = a0, b1 = a1;
+        int32_t k = 0;
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+        if (b != 0 && two_c) {
+            for (; k + 4 <= k_len; k += 4) {
+                const uint32_t va = te_ld32(a + k), vb = te_ld32(b + k);
+                const uint32_t v0 = te_ld32(w0 + k), v1 = te_ld32(w1 + k);
+                TE_DOT4(a0, va, v0);
+                TE_DOT4(a1, va, v1);
+                TE_DOT4(b0, vb, v0);
+                TE_DOT4(b1, vb, v1);
+            }
+        } else if (two_c) {            /* one column (FULLY_CONNECTED, odd last pixel) */
+            for (; k + 4 <= k_len; k += 4) {
+                const uint32_t va = te_ld32(a + k);
+                TE_DOT4(a0, va, te_ld32(w0 + k));
+                TE_DOT4(a1, va, te_ld32(w1 + k));
+            }
+        }
+#endif
+        a0 = te_dot_s8(a + k, w0 + k, k_len - k, a0);
+        oa[oc] = te_out8(a0, mult[oc], shift[oc], out_off, act_min, act_max);
+        if (two_c) {
+            a1 = te_dot_s8(a + k, w1 + k, k_len - k, a1);
+            oa[oc + 1] = te_out8(a1, mult[oc + 1], shift[oc + 1], out_off, act_min, act_max);
+        }
+        if (b != 0) {
+            b0 = te_dot_s8(b + k, w0 + k, k_len - k, b0);
+            ob[oc] = te_out8(b0, mult[oc], shift[oc], out_off, act_min, act_max);
+            if (two_c) {
+                b1 = te_dot_s8(b + k, w1 + k, k_len - k, b1);
+                ob[oc + 1] = te_out8(b1, mult[oc + 1], shift[oc + 1], out_off, act_min, act_max);
+            }
+        }
+    }
+}
+
