@@ -131,8 +131,21 @@ def test_build_generates_sources(built):
     assert (project / ".pio" / "build" / "test" / "program.elf").is_file()
 
 
-@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500"])
+def _qemu_has_machine(machine: str) -> bool:
+    try:
+        out = subprocess.run(["qemu-system-arm", "-machine", "help"], capture_output=True,
+                             text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return re.search(r"^%s\s" % re.escape(machine), out, re.M) is not None
+
+
+@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500", "mps3-an547"])
 def test_upload_runs_in_qemu_and_matches_tflm(tmp_path, built, pio_env, make_model, board):
+    board_json = json.loads(Path(BOARDS_DIR, board + ".json").read_text())
+    qemu_machine = board_json["build"]["qemu_machine"]
+    if not _qemu_has_machine(qemu_machine):
+        pytest.skip("this qemu-system-arm has no machine %s" % qemu_machine)
     if board == "mps2-an386":
         project = built[0]
     else:
@@ -272,3 +285,111 @@ def test_hook_as_library(tmp_path, pio_env, make_model):
     assert "tinyengine-model @ 0.1.0" in out
     assert out.count("TinyEngine: generated") == 1
     np.testing.assert_array_equal(parse_output(out), expected_output(make_model.build()))
+
+
+# --- real models from ../shared built into firmware -------------------------------------------
+
+SHARED_MODELS = ROOT.parent / "shared" / "models"
+
+SHARED_MAIN_C = r"""/* test firmware: seed-0 input from input_data.h, output 0 printed as hex */
+#include <stdio.h>
+#include <string.h>
+
+#include "input_data.h"
+#include "model.h"
+
+int main(void) {
+    if (model_input_bytes(0) != sizeof te_input_data) {
+        printf("input size mismatch: %u != %u\n", (unsigned)model_input_bytes(0),
+               (unsigned)sizeof te_input_data);
+        return 2;
+    }
+    memcpy(model_input(0), te_input_data, sizeof te_input_data);
+    int rc = model_invoke();
+    if (rc != 0) {
+        printf("model_invoke failed: %d\n", rc);
+        return 1;
+    }
+    const uint8_t *out = (const uint8_t *)model_output(0);
+    printf("output:");
+    for (size_t i = 0; i < model_output_bytes(0); i++) printf(" %02x", (unsigned)out[i]);
+    printf("\n");
+    return 0;
+}
+"""
+
+
+def seed0_input(model: bytes) -> np.ndarray:
+    from tests.helpers.tflm import model_io
+    shape = model_io(model)["inputs"][0]["shape"]
+    return np.random.default_rng(0).integers(-128, 128, size=shape).astype(np.int8)
+
+
+def make_shared_project(dest: Path, model_name: str, board="mps2-an386") -> tuple[Path, bytes]:
+    path = SHARED_MODELS / model_name
+    if not path.is_file():
+        pytest.skip("%s is absent (real-model firmware tests need ../shared/models beside "
+                    "the checkout)" % path)
+    model = path.read_bytes()
+    x = seed0_input(model).reshape(-1)
+    project = make_project(dest, model, board=board)
+    (project / "src" / "main.c").write_text(SHARED_MAIN_C)
+    body = ",".join(str(int(v)) for v in x)
+    (project / "src" / "input_data.h").write_text(
+        "#include <stdint.h>\nstatic const int8_t te_input_data[%d] = {%s};\n" % (x.size, body))
+    return project, model
+
+
+@pytest.mark.parametrize("model_name", ["kws_dscnn_int8.tflite", "person_detect_int8.tflite"])
+def test_shared_model_firmware_matches_tflm(tmp_path, pio_env, model_name):
+    from tests.helpers.tflm import run_tflm
+    project, model = make_shared_project(tmp_path / "p", model_name)
+    _, out = pio(pio_env, project, "-t", "upload", check=True)
+    want = run_tflm(model, seed0_input(model))[0].reshape(-1).view(np.int8)
+    np.testing.assert_array_equal(parse_output(out), want)
+
+
+def _unshare_prefix() -> list[str] | None:
+    """`unshare -n` (root) or `unshare -rn` (user namespace) if this machine permits it."""
+    if shutil.which("unshare") is None:
+        return None
+    for cmd in (["unshare", "-n"], ["unshare", "-rn"]):
+        try:
+            ok = subprocess.run(cmd + ["true"], capture_output=True, timeout=30).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            ok = False
+        if ok:
+            return cmd
+    return None
+
+
+def test_build_and_upload_without_network(tmp_path, pio_env, make_model):
+    """`pio run` + `pio run -t upload` in a network namespace with no interfaces up."""
+    prefix = _unshare_prefix()
+    if prefix is None:
+        pytest.skip("unshare -n / unshare -rn is unavailable or not permitted here")
+    project = make_project(tmp_path / "p", make_model.build())
+    for args in ([], ["-t", "upload"]):
+        proc = subprocess.run(
+            prefix + [sys.executable, "-m", "platformio", "run", "-d", str(project), *args],
+            env=pio_env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out
+    np.testing.assert_array_equal(parse_output(out), expected_output(make_model.build()))
+
+
+def test_benchmark_runner_per_layer(tmp_path, pio_env):
+    """benchmarks/run.py end to end on the smallest shared model, with per-layer timing
+    (the generated model.c calls TE_PROFILE_LAYER(step) when the build defines it)."""
+    path = SHARED_MODELS / "hello_world_int8.tflite"
+    if not path.is_file():
+        pytest.skip("%s is absent (needs ../shared/models beside the checkout)" % path)
+    from benchmarks.run import baselines, bench_one
+    (row,) = bench_one("hello_world_int8", path, ["mps2-an386"], pio_env, tmp_path, True,
+                       baselines())
+    assert row["matches_tflm_host"] is True
+    assert row["matches_baseline"] in (True, None)
+    assert row["instructions"] > 0 and row["flash"] > row["rodata"] > 0
+    assert 0 < row["stack_peak_bytes"] < 65536
+    assert [L["step"] for L in row["layers"]] == [0, 1, 2]
+    assert 0 < sum(L["instructions"] for L in row["layers"]) <= row["instructions"]

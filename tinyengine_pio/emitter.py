@@ -94,6 +94,8 @@ def generate(graph: Graph, offsets: dict[int, int], arena_bytes: int, prefix: st
         outs = ", ".join(_shape(graph, o) for o in op.outputs)
         ctx.body.line(f"/* step {step}: #{op.index} {op.kind} {ins} -> {outs} */")
         opdef.emit(ctx, op)
+        # optional per-layer hook (off unless the build defines TE_PROFILE_LAYER(step))
+        ctx.body.lines(["#ifdef TE_PROFILE_LAYER", f"TE_PROFILE_LAYER({step});", "#endif"])
         for k in opdef.kernels:
             if k not in kernels:
                 kernels.append(k)

@@ -65,7 +65,7 @@ def source_digest():
     root = os.path.dirname(os.path.abspath(tinyengine_pio.__file__))
     h = hashlib.sha256(tinyengine_pio.__version__.encode())
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("platformio", "__pycache__"))
+        dirnames[:] = sorted(d for d in dirnames if d not in ("platformio", "harness", "runtime", "__pycache__"))
         for name in sorted(filenames):
             if name.endswith((".py", ".c", ".h")):
                 path = os.path.join(dirpath, name)

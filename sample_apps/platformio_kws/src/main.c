@@ -40,8 +40,9 @@ int main(void) {
     }
     unsigned long ticks = (unsigned long)(t1 - t0);
     printf("top class: %u (score %d)\n", (unsigned)top, (int)out[top]);
-    printf("inference: %lu instructions (%lu SysTick ticks @ 25 MHz)\n",
-           ticks * (unsigned long)TE_BOARD_INSNS_PER_TICK, ticks);
+    printf("inference: %lu instructions (%lu SysTick ticks @ %lu Hz)\n",
+           (unsigned long)te_board_ticks_to_instructions(t1 - t0), ticks,
+           (unsigned long)TE_BOARD_SYSTICK_HZ);
     printf("arena: %u bytes\n", (unsigned)MODEL_ARENA_BYTES);
     return 0;
 }

@@ -67,7 +67,8 @@ env.Append(
         ("F_CPU", "$BOARD_F_CPU"),
         "TE_BOARD_QEMU",
         ("TE_BOARD_MCU", board.get("build.mcu", "").replace("-", "_").upper()),
-    ],
+    ]
+    + ([("TE_UART_BASE", board.get("build.uart_base"))] if board.get("build.uart_base", "") else []),
     CPPPATH=[RUNTIME_DIR],
     LINKFLAGS=machine_flags
     + [

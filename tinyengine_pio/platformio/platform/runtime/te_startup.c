@@ -26,7 +26,11 @@ void SysTick_Handler(void);
 #define SYST_CSR REG32(0xE000E010u)
 #define SYST_RVR REG32(0xE000E014u)
 #define SYST_CVR REG32(0xE000E018u)
-#define UART0_BASE 0x40004000u
+/* CMSDK UART0 base: -DTE_UART_BASE=... from the board's build.uart_base */
+#ifndef TE_UART_BASE
+#define TE_UART_BASE 0x40004000u
+#endif
+#define UART0_BASE ((uint32_t)(TE_UART_BASE))
 #define UART0_DATA REG32(UART0_BASE + 0x000u)
 #define UART0_STATE REG32(UART0_BASE + 0x004u)
 #define UART0_CTRL REG32(UART0_BASE + 0x008u)
@@ -89,6 +93,30 @@ static void te_systick_init(void) {
     SYST_RVR = TE_SYSTICK_RELOAD;
     SYST_CVR = 0;
     SYST_CSR = 0x7u; /* CLKSOURCE=processor clock, TICKINT, ENABLE */
+    /* The write above cleared the counter; it reloads on the first tick.  Until
+     * then CVR reads 0, which te_board_cycles() would take as a full period. */
+    while (SYST_CVR == 0u) {
+    }
+}
+
+/* ---- stack high-water mark ------------------------------------------- */
+/* The stack region is [_heap_limit, _estack) (linker script).  It is painted
+ * at reset; te_board_stack_peak() finds the deepest word ever overwritten. */
+#define TE_STACK_PAINT 0xC5A5C5A5u
+
+__attribute__((noinline)) void te_board_stack_paint(void) {
+    uint32_t *p = (uint32_t *)(void *)&_heap_limit;
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    sp -= 32; /* keep clear of this function's own frame */
+    while (p < sp) *p++ = TE_STACK_PAINT;
+}
+
+uint32_t te_board_stack_peak(void) {
+    const uint32_t *p = (const uint32_t *)(const void *)&_heap_limit;
+    const uint32_t *top = (const uint32_t *)(const void *)&_estack;
+    while (p < top && *p == TE_STACK_PAINT) p++;
+    return (uint32_t)((const char *)top - (const char *)p);
 }
 
 /* ---- UART ------------------------------------------------------------ */
@@ -118,6 +146,7 @@ void Reset_Handler(void) {
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
     SCB_VTOR = (uint32_t)te_vector_table;
+    te_board_stack_paint();
     te_uart_init();
     te_systick_init();
     __libc_init_array();
