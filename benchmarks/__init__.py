@@ -1,0 +1,1 @@
+"""Benchmarks of generated code on emulated Cortex-M boards (see run.py)."""
