@@ -66,6 +66,11 @@ def _setup(args) -> int:
     return setup_main(args.rest) or 0
 
 
+def _bench(args) -> int:
+    from .harness.cli import main as bench_main
+    return bench_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyengine-pio",
                                 description="Compile int8 .tflite models to dependency-free C.")
@@ -89,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "boards (idempotent)", add_help=False)
     s.add_argument("rest", nargs=argparse.REMAINDER)
     s.set_defaults(func=_setup)
+    b = sub.add_parser("bench", help="build, run and measure a model on a board (QEMU or a serial "
+                       "port); check outputs against TFLM", add_help=False)
+    b.add_argument("rest", nargs=argparse.REMAINDER)
+    b.set_defaults(func=_bench)
     h = sub.add_parser("run", help="compile, build with the host gcc and run on a seeded input")
     h.add_argument("model")
     h.add_argument("--seed", type=int, default=0, help="input seed (default 0)")
@@ -96,7 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+PASSTHROUGH = {"setup": "_setup", "bench": "_bench"}   # subcommands with their own parsers
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASSTHROUGH:
+        return globals()[PASSTHROUGH[argv[0]]](argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

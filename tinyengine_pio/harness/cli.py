@@ -1,0 +1,141 @@
+"""``tinyengine-pio bench MODEL.tflite --board mps2-an386 [--port URL] [--json]``.
+
+Builds the measurement firmware (tinyengine-qemu PlatformIO platform), runs it
+(QEMU, or the target already running at ``--port``), sends a seeded input,
+runs N inferences, reads outputs and figures, checks the outputs against TFLM
+and prints a table (or JSON).  Exit status: 0 outputs byte-exact, 1 they
+differ (or no reference), 2 error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description="Build, run and measure a model on a "
+                                "target (emulated board in QEMU, or --port) and check its outputs "
+                                "against TFLite Micro.")
+    p.add_argument("model", help="int8 .tflite model")
+    p.add_argument("--board", default="mps2-an386",
+                   help="tinyengine-qemu board (default mps2-an386; also mps2-an500)")
+    p.add_argument("--port", help="talk to an already running target instead of starting QEMU: "
+                   "a serial port (/dev/ttyACM0), socket://HOST:PORT or a pty path")
+    p.add_argument("--baud", type=int, default=115200, help="baud rate for a serial --port")
+    p.add_argument("--runs", type=int, default=10, help="inferences to time (default 10)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--output", metavar="FILE", help="also write the JSON result to FILE")
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help="seconds to wait for any answer of the target (default 10)")
+    p.add_argument("--invoke-timeout", type=float, default=600.0,
+                   help="seconds to wait for the N inferences (default 600)")
+    p.add_argument("--cache-dir", help="where the firmware projects are built "
+                   "(default ~/.cache/tinyengine-pio/bench)")
+    p.add_argument("--core-dir", help="PlatformIO core dir (default $PLATFORMIO_CORE_DIR or "
+                   "~/.platformio; prepared for offline use)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    return p
+
+
+def _fmt(n) -> str:
+    return "n/a" if n is None else "{:,}".format(n)
+
+
+def format_table(res, how: str) -> str:
+    rows = [
+        ("latency", "%s %s (last of %d runs; min %s, max %s)" % (
+            _fmt(res.latency), res.latency_unit, res.runs, _fmt(res.latency_min),
+            _fmt(res.latency_max))),
+        ("arena", "%s B" % _fmt(res.arena_bytes)),
+        ("stack peak", "%s B (of %s B; model_invoke %s B)" % (
+            _fmt(res.stack_peak_bytes), _fmt(res.stack_size_bytes),
+            _fmt(res.invoke_stack_bytes))),
+        ("static RAM", "%s B (.data + .bss incl. arena, without harness %s B)" % (
+            _fmt(res.static_ram_bytes), _fmt(res.harness_ram_bytes))),
+        ("peak SRAM", "%s B (static RAM + stack peak)" % _fmt(res.peak_sram_bytes)),
+        ("flash", "%s B (ELF: code + rodata + .data image)" % _fmt(res.flash_bytes)),
+        ("outputs byte-exact", ("yes" if res.matches_reference else
+                                "NO: " + str(res.mismatch) if res.matches_reference is False
+                                else "unknown: " + str(res.reference_error))),
+    ]
+    w = max(len(k) for k, _ in rows)
+    head = "%s on %s (%s)" % (res.model, res.board, how)
+    return "\n".join([head, "-" * len(head)] + ["%-*s  %s" % (w, k, v) for k, v in rows]) + "\n"
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    from ..errors import TinyEngineError
+    from .dut import Dut
+    from .firmware import build_firmware
+
+    t0 = time.monotonic()
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - t0, msg))
+            sys.stderr.flush()
+
+    def pio_line(line: str) -> None:
+        s = line.strip()
+        if s.startswith(("Compiling", "Linking", "TinyEngine:", "Building", "Error", "*** ",
+                         "RAM:", "Flash:")) or "error" in s.lower():
+            say("  pio: " + s)
+
+    try:
+        with open(args.model, "rb") as fp:
+            model = fp.read()
+    except OSError as exc:
+        print("tinyengine-pio bench: error: cannot read %s: %s" % (args.model, exc.strerror),
+              file=sys.stderr)
+        return 2
+    name = os.path.basename(args.model)
+    dut = None
+    try:
+        say("building firmware for %s (%s) ..." % (args.board, name))
+        fw = build_firmware(model, args.board, cache_dir=args.cache_dir,
+                            core_dir=args.core_dir, progress=pio_line)
+        say("firmware %s: flash %s B (%.1f s)" % (fw.elf, _fmt(fw.sizes["flash_bytes"]),
+                                                   fw.build_seconds))
+        if args.port:
+            say("connecting to %s ..." % args.port)
+            dut = Dut.connect(args.port, model, name=name, baudrate=args.baud,
+                              timeout=args.timeout, invoke_timeout=args.invoke_timeout,
+                              firmware=fw)
+            how = "target at %s" % args.port
+        else:
+            say("starting QEMU (%s, -icount shift=0) ..." % args.board)
+            dut = Dut.qemu(model, args.board, name=name, timeout=args.timeout,
+                           invoke_timeout=args.invoke_timeout, firmware=fw)
+            how = "QEMU -icount shift=0"
+        say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
+            dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
+            _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
+        say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
+        res = dut.infer(runs=args.runs, seed=args.seed)
+        say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
+                                         res.mismatch or res.reference_error))
+    except TinyEngineError as exc:
+        print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
+        return 2
+    finally:
+        if dut is not None:
+            dut.close()
+    data = res.to_dict()
+    if args.output:
+        with open(args.output, "w", encoding="utf8") as fp:
+            json.dump(data, fp, indent=1)
+            fp.write("\n")
+    if args.json:
+        sys.stdout.write(json.dumps(data, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_table(res, how))
+    return 0 if res.matches_reference else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

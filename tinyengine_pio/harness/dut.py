@@ -1,0 +1,221 @@
+"""A device under test running a compiled model: ``dut.infer(x)`` -> InferenceResult."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import code_sha256
+from .client import Client, Identity, Stats
+from .errors import HarnessError
+from .reference import first_mismatch, tflm_outputs
+
+RESULTS: list = []  # every InferenceResult of this process (the pytest plugin writes them)
+
+
+@dataclass
+class InferenceResult:
+    board: str
+    model: str
+    model_sha256: str
+    code_sha256: str
+    runs: int
+    latency: int               # last run
+    latency_min: int
+    latency_max: int
+    latency_mean: float
+    latency_unit: str          # "cycles" | "instructions" | "us"
+    arena_bytes: int
+    stack_peak_bytes: int      # deepest stack use since boot (painted stack)
+    invoke_stack_bytes: int    # stack used below the harness's call of model_invoke()
+    stack_size_bytes: int
+    static_ram_bytes: int      # .data + .bss without the harness's state (includes the arena)
+    peak_sram_bytes: int       # static_ram_bytes + stack_peak_bytes
+    flash_bytes: int | None    # from the ELF, None when unknown (--port without ELF)
+    data_bytes: int
+    bss_bytes: int
+    harness_ram_bytes: int
+    output_crc32: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)            # numpy arrays from the target
+    reference_outputs: list | None = None                  # TFLM's, when checked
+    matches_reference: bool | None = None
+    mismatch: str | None = None                            # first differing element
+    reference_error: str | None = None                     # why there is no reference
+    label: str | None = None                               # e.g. the pytest node id
+
+    def to_dict(self, with_tensors: bool = True) -> dict:
+        d = {k: v for k, v in self.__dict__.items()
+             if k not in ("outputs", "reference_outputs")}
+        if with_tensors:
+            d["outputs"] = [np.asarray(o).reshape(-1).tolist() for o in self.outputs]
+            d["reference_outputs"] = (None if self.reference_outputs is None else
+                                      [np.asarray(o).reshape(-1).tolist()
+                                       for o in self.reference_outputs])
+        return d
+
+    def to_json(self, **kw) -> str:
+        return json.dumps(self.to_dict(**kw), indent=1)
+
+    def write_json(self, path) -> None:
+        with open(path, "w", encoding="utf8") as fp:
+            fp.write(self.to_json() + "\n")
+
+
+class Dut:
+    """A target that serves the harness protocol for ``model``.
+
+    Build one with :meth:`qemu` (build + run in QEMU) or :meth:`connect`
+    (an already running target at a serial port / socket:// / pty URL).
+    The identity the target reports is checked against the host compiler's
+    output for the same model (model digest, generated-code digest, arena).
+    """
+
+    def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
+                 firmware=None, target=None, board: str | None = None, check_identity=True,
+                 source_name: str = "model.tflite"):
+        from ..compiler import compile_model
+        self.client = client
+        self.model = bytes(model)
+        self.name = name
+        self.firmware = firmware
+        self.target = target
+        # the generated C names the file it was compiled from; the bench firmware
+        # always compiles model/model.tflite, hence the default source_name
+        self.cm = compile_model(self.model, prefix="model", name=source_name)
+        self.identity: Identity = client.hello()
+        self.board = board or self.identity.board
+        self.label: str | None = None
+        if check_identity:
+            self._check_identity()
+
+    def _check_identity(self) -> None:
+        idn, cm = self.identity, self.cm
+        want = {"model sha256": (idn.model_sha256, hashlib.sha256(self.model).hexdigest()),
+                "generated-code sha256": (idn.code_sha256, code_sha256(cm.files)),
+                "arena bytes": (idn.arena_bytes, cm.arena_bytes),
+                "input sizes": (idn.input_bytes, [cm.graph.t(i).nbytes for i in cm.graph.inputs]),
+                "output sizes": (idn.output_bytes,
+                                 [cm.graph.t(i).nbytes for i in cm.graph.outputs])}
+        bad = ["%s: target %s, host %s" % (k, a, b) for k, (a, b) in want.items() if a != b]
+        if bad:
+            raise HarnessError("the target does not run this build of %s: %s"
+                               % (self.name, "; ".join(bad)))
+
+    # -- construction ----------------------------------------------------
+    @classmethod
+    def qemu(cls, model: bytes, board: str = "mps2-an386", name: str = "model.tflite",
+             cache_dir=None, core_dir=None, progress=None, timeout: float = 10.0,
+             invoke_timeout: float = 300.0, firmware=None) -> "Dut":
+        from .firmware import build_firmware
+        from .qemu import QemuTarget
+        fw = firmware or build_firmware(model, board, cache_dir=cache_dir, core_dir=core_dir,
+                                        progress=progress)
+        target = QemuTarget(fw.elf, board)
+        transport = target.start()
+        try:
+            return cls(Client(transport, timeout, invoke_timeout), model, name, firmware=fw,
+                       target=target, board=board)
+        except BaseException as exc:
+            target.close()
+            log = "\n".join(line for line in target.log_text().splitlines()
+                            if "waiting for connection" not in line).strip()
+            if log and isinstance(exc, HarnessError):
+                raise type(exc)("%s\nQEMU output: %s" % (exc, log[-2000:])) from exc
+            raise
+
+    @classmethod
+    def connect(cls, url: str, model: bytes, name: str = "model.tflite", baudrate: int = 115200,
+                timeout: float = 5.0, invoke_timeout: float = 300.0, firmware=None,
+                source_name: str = "model.tflite", check_identity: bool = True) -> "Dut":
+        from .transport import open_transport
+        transport = open_transport(url, baudrate=baudrate)
+        try:
+            return cls(Client(transport, timeout, invoke_timeout), model, name,
+                       firmware=firmware, source_name=source_name,
+                       check_identity=check_identity)
+        except BaseException:
+            transport.close()
+            raise
+
+    # -- use ------------------------------------------------------------
+    def random_inputs(self, seed: int = 0) -> list:
+        from ..host import seed_inputs
+        return seed_inputs(self.cm, seed)
+
+    def infer(self, inputs=None, runs: int = 1, seed: int = 0,
+              reference: bool = True) -> InferenceResult:
+        """Send ``inputs`` (array, list of arrays, or None for a seeded random input), run
+        ``runs`` inferences, read the outputs and the figures, compare with TFLM."""
+        from ..host import _np
+        g = self.cm.graph
+        if inputs is None:
+            inputs = self.random_inputs(seed)
+        elif isinstance(inputs, np.ndarray) or not isinstance(inputs, (list, tuple)):
+            inputs = [inputs]
+        if len(inputs) != len(g.inputs):
+            raise ValueError("model has %d inputs, got %d" % (len(g.inputs), len(inputs)))
+        arrays = []
+        for k, (x, ti) in enumerate(zip(inputs, g.inputs)):
+            t = g.t(ti)
+            a = np.asarray(x)
+            if a.size != t.size:
+                raise ValueError("input %d: %d elements, the model wants %s" % (k, a.size,
+                                                                                list(t.shape)))
+            a = np.ascontiguousarray(a.astype(_np(t.dtype), copy=False).reshape(t.shape))
+            arrays.append(a)
+            self.client.set_input(k, a.tobytes())
+        timing = self.client.invoke(runs)
+        outs, crcs = [], []
+        from .protocol import crc32
+        for k, ti in enumerate(g.outputs):
+            t = g.t(ti)
+            raw = self.client.get_output(k)
+            crcs.append(crc32(raw))
+            outs.append(np.frombuffer(raw, dtype=_np(t.dtype)).reshape(t.shape).copy())
+        stats: Stats = self.client.get_stats()
+        flash = self.firmware.sizes.get("flash_bytes") if self.firmware else None
+        res = InferenceResult(
+            board=self.board, model=self.name, model_sha256=self.identity.model_sha256,
+            code_sha256=self.identity.code_sha256, runs=timing.runs, latency=timing.last,
+            latency_min=timing.min, latency_max=timing.max, latency_mean=timing.mean,
+            latency_unit=timing.unit, arena_bytes=stats.arena_bytes,
+            stack_peak_bytes=stats.stack_peak_bytes, invoke_stack_bytes=stats.invoke_stack_bytes,
+            stack_size_bytes=stats.stack_size_bytes, static_ram_bytes=stats.static_ram_bytes,
+            peak_sram_bytes=stats.peak_sram_bytes, flash_bytes=flash,
+            data_bytes=stats.data_bytes, bss_bytes=stats.bss_bytes,
+            harness_ram_bytes=stats.harness_ram_bytes, output_crc32=crcs, outputs=outs,
+            label=self.label)
+        if reference:
+            try:
+                ref = tflm_outputs(self.model, arrays, len(g.outputs))
+            except HarnessError as exc:
+                res.reference_error = str(exc)
+            else:
+                res.reference_outputs = ref
+                res.mismatch = first_mismatch(outs, ref)
+                res.matches_reference = res.mismatch is None
+        RESULTS.append(res)
+        return res
+
+    def close(self, status: int = 0) -> int | None:
+        """Ask the target to exit (QEMU ends) and release everything."""
+        rc = None
+        try:
+            if self.client.t is not None and not self.client.t.eof:
+                self.client.exit(status)
+        except HarnessError:
+            pass
+        finally:
+            if self.target is not None:
+                rc = self.target.close()
+            else:
+                self.client.t.close()
+        return rc
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
