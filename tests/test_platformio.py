@@ -393,3 +393,33 @@ def test_benchmark_runner_per_layer(tmp_path, pio_env):
     assert 0 < row["stack_peak_bytes"] < 65536
     assert [L["step"] for L in row["layers"]] == [0, 1, 2]
     assert 0 < sum(L["instructions"] for L in row["layers"]) <= row["instructions"]
+
+
+def test_unsupported_operator_fails_with_the_op_named(tmp_path, pio_env):
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "int8", scale=0.1, zero_point=0)
+    y = mb.tensor([1, 4], "int8", scale=0.1, zero_point=0)
+    mb.op("EXP", [x], [y])
+    project = make_project(tmp_path / "p", mb.build([x], [y]))
+    _, out = pio(pio_env, project, check=False)
+    assert "operator #0 EXP is not supported" in out and "Supported operators:" in out
+    assert "Compiling" not in out
+
+
+def test_real_model_too_big_for_a_1mb_board(tmp_path, pio_env):
+    """MobileNetV2-224 (about 1.2 MB arena, 3.5 MB weights) on an STM32F7-sized board."""
+    src = ROOT.parent / "shared" / "models" / "mobilenet_v2_224_nchw_int8_toobig.tflite"
+    if not src.exists():
+        pytest.skip(f"{src} not found: ../shared/models is absent")
+    project = make_project(tmp_path / "p", src.read_bytes(), board="f7like")
+    board = json.loads(Path(BOARDS_DIR, "mps2-an386.json").read_text())
+    board["upload"]["maximum_ram_size"] = 320 * 1024
+    board["upload"]["maximum_size"] = 1024 * 1024
+    (project / "boards").mkdir()
+    (project / "boards" / "f7like.json").write_text(json.dumps(board))
+    _, out = pio(pio_env, project, check=False)
+    assert re.search(r"model does not fit f7like: arena \d+ bytes exceeds RAM 327680 bytes by "
+                     r"\d+ bytes", out), out
+    assert re.search(r"model does not fit f7like: \w+ \d+ bytes exceeds \w+ 1048576 bytes by "
+                     r"\d+ bytes", out), out
