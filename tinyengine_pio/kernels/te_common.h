@@ -30,11 +30,18 @@ TE_INLINE int32_t te_rdbpot(int32_t x, int32_t exponent) {
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-/* MultiplyByQuantizedMultiplier(x, mult, shift): shift > 0 is a left shift. */
+/* te_srdhm for b >= 0 (every quantized multiplier): the nudge and the truncating division
+ * of gemmlowp collapse to one rounding shift, floor((a * b + 2^30) / 2^31), bit for bit (the
+ * saturating case a == b == INT32_MIN cannot occur). SMULL, ADDS/ADC and two shifts on M4. */
+TE_INLINE int32_t te_srdhm_pos(int32_t a, int32_t b) {
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
+}
+
+/* MultiplyByQuantizedMultiplier(x, mult, shift): shift > 0 is a left shift; mult >= 0. */
 TE_INLINE int32_t te_requant(int32_t x, int32_t mult, int32_t shift) {
     const int32_t left = shift > 0 ? shift : 0;
     const int32_t right = shift > 0 ? 0 : -shift;
-    return te_rdbpot(te_srdhm((int32_t)((uint32_t)x << left), mult), right);
+    return te_rdbpot(te_srdhm_pos((int32_t)((uint32_t)x << left), mult), right);
 }
 
 TE_INLINE int32_t te_clamp(int32_t x, int32_t lo, int32_t hi) {
