@@ -71,6 +71,12 @@ def _bench(args) -> int:
     return bench_main(args.rest)
 
 
+def _zephyr_module_path(_args) -> int:
+    from .zephyr import module_path
+    print(module_path())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyengine-pio",
                                 description="Compile int8 .tflite models to dependency-free C.")
@@ -98,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "port); check outputs against TFLM", add_help=False)
     b.add_argument("rest", nargs=argparse.REMAINDER)
     b.set_defaults(func=_bench)
+    z = sub.add_parser("zephyr-module-path",
+                       help="print the Zephyr module directory (-DEXTRA_ZEPHYR_MODULES=...)")
+    z.set_defaults(func=_zephyr_module_path)
     h = sub.add_parser("run", help="compile, build with the host gcc and run on a seeded input")
     h.add_argument("model")
     h.add_argument("--seed", type=int, default=0, help="input seed (default 0)")

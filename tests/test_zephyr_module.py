@@ -1,0 +1,378 @@
+"""The Zephyr module (zephyr_module/) and sample (sample_apps/zephyr_kws), checked on the host.
+
+The module's files are validated (module.yml against the keys of Zephyr's schema, Kconfig with
+kconfiglib), and its CMake logic is exercised by configuring and building the sample with plain
+CMake + the host gcc against a minimal Zephyr-shaped CMake package (tests/helpers/fake_zephyr):
+the built program runs on the host and its output must equal TFLM's.  Real `west build`s are in
+test_zephyr_west.py (they need ZEPHYR_BASE).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT, shared_model
+
+MODULE = ROOT / "zephyr_module"
+SAMPLE = ROOT / "sample_apps" / "zephyr_kws"
+SAMPLE_KCONFIG = ROOT / "sample_apps" / "zephyr_kconfig"
+FAKE_ZEPHYR = ROOT / "tests" / "helpers" / "fake_zephyr"
+
+# Top-level and build: keys of Zephyr's module.yml schema (scripts/zephyr_module.py, v4.1),
+# which pykwalify validates strictly: any other key fails the Zephyr configuration.
+ZEPHYR_MODULE_KEYS = {"name", "build", "tests", "samples", "boards", "blobs", "security",
+                      "package-managers", "runners"}
+ZEPHYR_BUILD_KEYS = {"cmake", "kconfig", "cmake-ext", "kconfig-ext", "sysbuild-cmake",
+                     "sysbuild-kconfig", "sysbuild-cmake-ext", "sysbuild-kconfig-ext", "depends",
+                     "settings"}
+
+needs_host_cmake = pytest.mark.skipif(
+    not (shutil.which("cmake") and shutil.which("ninja") and shutil.which("gcc")),
+    reason="host CMake test needs cmake, ninja and gcc on PATH")
+
+
+def _yaml():
+    return pytest.importorskip("yaml")
+
+
+def _kconfiglib():
+    return pytest.importorskip("kconfiglib", reason="pip install kconfiglib")
+
+
+# --- module files ---------------------------------------------------------------------------
+
+def test_module_yml_matches_zephyr_schema():
+    y = _yaml().safe_load((MODULE / "zephyr" / "module.yml").read_text())
+    assert set(y) <= ZEPHYR_MODULE_KEYS, f"keys Zephyr rejects: {set(y) - ZEPHYR_MODULE_KEYS}"
+    assert y["name"] == "tinyengine"
+    assert set(y["build"]) <= ZEPHYR_BUILD_KEYS
+    assert isinstance(y["build"]["cmake"], str) and isinstance(y["build"]["kconfig"], str)
+    assert (MODULE / y["build"]["cmake"] / "CMakeLists.txt").is_file()
+    assert (MODULE / y["build"]["kconfig"]).is_file()
+
+
+def test_west_commands_declared():
+    yaml = _yaml()
+    w = yaml.safe_load((MODULE / "west.yml").read_text())
+    spec = MODULE / w["manifest"]["self"]["west-commands"]
+    cmds = yaml.safe_load(spec.read_text())["west-commands"]
+    (entry,) = cmds
+    src = (MODULE / entry["file"]).read_text()
+    (cmd,) = entry["commands"]
+    assert cmd["name"] == "tinyengine"
+    assert f"class {cmd['class']}(WestCommand)" in src
+
+
+def _module_kconfig(tmp_path, conf_text: str | None = None):
+    kconfiglib = _kconfiglib()
+    root = tmp_path / "Kconfig"
+    root.write_text(f'mainmenu "test"\nsource "{MODULE / "Kconfig"}"\n'
+                    'config MAIN_STACK_SIZE\n\tint "stack"\n\tdefault 1024\n')
+    k = kconfiglib.Kconfig(str(root), warn_to_stderr=False)
+    if conf_text is not None:
+        conf = tmp_path / "test.conf"
+        conf.write_text(conf_text)
+        k.load_config(str(conf), replace=False)
+    return k
+
+
+def test_kconfig_parses(tmp_path):
+    kconfiglib = _kconfiglib()
+    k = _module_kconfig(tmp_path)
+    assert not k.warnings, k.warnings
+    want = {"TINYENGINE": kconfiglib.BOOL, "TINYENGINE_MODEL_PATH": kconfiglib.STRING,
+            "TINYENGINE_MODEL_PREFIX": kconfiglib.STRING, "TINYENGINE_ALIGNMENT": kconfiglib.INT,
+            "TINYENGINE_ARENA_CANARY": kconfiglib.BOOL, "TINYENGINE_MEASURE": kconfiglib.BOOL,
+            "TINYENGINE_PROFILE_LAYERS": kconfiglib.BOOL}
+    for name, typ in want.items():
+        assert k.syms[name].type == typ, name
+        assert k.syms[name].nodes[0].help, f"{name} has no help text"
+    assert k.syms["TINYENGINE_MODEL_PATH"].str_value == ""   # off by default
+
+
+@pytest.mark.parametrize("app", [SAMPLE, SAMPLE_KCONFIG], ids=lambda p: p.name)
+def test_sample_prj_conf_uses_defined_symbols(tmp_path, app):
+    k = _module_kconfig(tmp_path, (app / "prj.conf").read_text())
+    assert not k.warnings, k.warnings
+    assert k.syms["TINYENGINE"].str_value == "y"
+
+
+# --- host CMake builds against the fake Zephyr package -------------------------------------
+
+def _flat(text: str) -> str:
+    """CMake wraps messages at spaces."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _python() -> str:
+    return os.path.realpath(sys.executable)
+
+
+def _configure(app: Path, build: Path, *defs: str, python: str | None = None,
+               check: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "ZEPHYR_BASE"}
+    cmd = ["cmake", "-G", "Ninja", "-S", str(app), "-B", str(build),
+           f"-DZephyr_DIR={FAKE_ZEPHYR}", f"-DEXTRA_ZEPHYR_MODULES={MODULE}",
+           f"-DPython3_EXECUTABLE={python or _python()}", *defs]
+    r = subprocess.run(cmd, cwd=build.parent, env=env, capture_output=True, text=True,
+                       timeout=300)
+    if check:
+        assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+def _build(build: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
+    r = subprocess.run(["cmake", "--build", str(build), *(["--target", *targets] if targets else [])],
+                       cwd=build.parent, capture_output=True, text=True, timeout=600)
+    if check:
+        assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+def _run_app(build: Path) -> str:
+    r = subprocess.run([str(build / "app")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "tinyengine: done" in r.stdout
+    return r.stdout
+
+
+def _pattern_inputs(data: bytes) -> list[np.ndarray]:
+    """The sample's input: byte i of every input = (i % 256) - 128."""
+    from tests.helpers.tflm import model_io
+    ins = []
+    for d in model_io(data)["inputs"]:
+        n = int(np.prod(d["shape"])) * d["dtype"].itemsize
+        raw = ((np.arange(n) % 256) - 128).astype(np.int8).tobytes()
+        ins.append(np.frombuffer(raw, dtype=d["dtype"]).reshape(d["shape"]))
+    return ins
+
+
+def _assert_matches_tflm(stdout: str, model: Path, prefix: str = "model") -> None:
+    from tests.helpers.tflm import run_tflm
+    data = model.read_bytes()
+    want = run_tflm(data, _pattern_inputs(data))[0]
+    m = re.search(rf"^output\[{prefix}\]:((?: [0-9a-f]{{2}})*)$", stdout, re.M)
+    assert m, stdout
+    got = bytes.fromhex(m.group(1).replace(" ", ""))
+    assert got == want.tobytes(), f"{prefix}: {got.hex()} != TFLM {want.tobytes().hex()}"
+    assert re.search(rf"^arena\[{prefix}\]: \d+ bytes$", stdout, re.M), stdout
+    assert re.search(rf"^time\[{prefix}\]: \d+ cycles, \d+ us$", stdout, re.M), stdout
+
+
+def _small_model(tmp_path: Path) -> Path:
+    """A ModelBuilder network: CONV_2D -> FULLY_CONNECTED (4 classes)."""
+    from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
+    rng = np.random.default_rng(7)
+    mb = ModelBuilder(description="tinyengine zephyr host test")
+    x = mb.tensor([1, 6, 6, 2], "int8", scale=0.04, zero_point=3, name="x")
+    w, s = random_conv_weights(rng, [3, 3, 3, 2], True, scale_range=(0.005, 0.01))
+    b, bs = random_bias(rng, 3, 0.04, s, magnitude=100)
+    c = mb.tensor([1, 3, 3, 3], "int8", scale=0.05, zero_point=-10, name="conv")
+    mb.op("CONV_2D", [x, mb.const(w, scale=s, zero_point=0, quant_dim=0),
+                      mb.const(b, scale=bs, zero_point=0)], [c],
+          dict(padding="SAME", stride_h=2, stride_w=2, fused_activation_function="RELU"))
+    r = mb.tensor([1, 27], "int8", scale=0.05, zero_point=-10, name="flat")
+    mb.op("RESHAPE", [c, mb.const(np.array([1, 27], np.int32))], [r], dict(new_shape=[1, 27]))
+    fw, fs = random_conv_weights(rng, [4, 27], False, scale_range=(0.01, 0.02))
+    fb, fbs = random_bias(rng, 4, 0.05, fs, magnitude=50)
+    y = mb.tensor([1, 4], "int8", scale=0.1, zero_point=1, name="y")
+    mb.op("FULLY_CONNECTED", [r, mb.const(fw, scale=fs, zero_point=0),
+                              mb.const(fb, scale=fbs, zero_point=0)], [y])
+    p = tmp_path / "small.tflite"
+    p.write_bytes(mb.build(inputs=[x], outputs=[y]))
+    return p
+
+
+@needs_host_cmake
+def test_sample_builds_and_matches_tflm(tmp_path):
+    _kconfiglib()
+    build = tmp_path / "build"
+    r = _configure(SAMPLE, build)
+    assert "tinyengine: tinyengine-pio" in r.stdout
+    _build(build)
+    _assert_matches_tflm(_run_app(build), SAMPLE / "model" / "sample.tflite")
+    models = (build / "tinyengine" / "models.json").read_text()
+    assert str(SAMPLE / "model" / "sample.tflite") in models
+
+
+@needs_host_cmake
+def test_builder_model_and_shared_model_in_one_app(tmp_path):
+    """Two models in one app: both run and match TFLM; each kernel file is compiled once."""
+    _kconfiglib()
+    small = _small_model(tmp_path)
+    hello = shared_model("hello_world_int8.tflite")
+    build = tmp_path / "build"
+    _configure(SAMPLE, build, f"-DTINYENGINE_MODEL={small}", f"-DTINYENGINE_MODEL2={hello}")
+    _build(build)
+    out = _run_app(build)
+    _assert_matches_tflm(out, small, "model")
+    _assert_matches_tflm(out, hello, "model2")
+    ninja = (build / "build.ninja").read_text()
+    objs = re.findall(r"^build CMakeFiles/app\.dir/tinyengine/\w+/(\w+)\.c\.o:", ninja, re.M)
+    assert "model" in objs and "model2" in objs
+    assert objs.count("fully_connected") == 1, objs
+    assert len(objs) == len(set(objs)), objs
+
+
+@needs_host_cmake
+def test_kconfig_only_sample_with_profiling(tmp_path):
+    _kconfiglib()
+    build = tmp_path / "build"
+    _configure(SAMPLE_KCONFIG, build)
+    _build(build)
+    out = _run_app(build)
+    _assert_matches_tflm(out, SAMPLE / "model" / "sample.tflite")
+    m = re.search(r"^layers\[model\]: (\d+)", out, re.M)
+    assert m and int(m.group(1)) >= 3, out
+    assert len(re.findall(r"^  layer +\d+: +\d+ cycles$", out, re.M)) == int(m.group(1))
+
+
+@needs_host_cmake
+def test_kconfig_model_path_override_and_canary(tmp_path):
+    """-DCONFIG_TINYENGINE_MODEL_PATH (relative to the app dir) replaces the CMake call."""
+    _kconfiglib()
+    app = tmp_path / "app"
+    shutil.copytree(SAMPLE, app)
+    small = _small_model(tmp_path)
+    shutil.copy(small, app / "model" / "other.tflite")
+    build = tmp_path / "build"
+    _configure(app, build, '-DCONFIG_TINYENGINE_MODEL_PATH="model/other.tflite"',
+               "-DCONFIG_TINYENGINE_ARENA_CANARY=y")
+    _build(build)
+    _assert_matches_tflm(_run_app(build), small)
+    assert "MODEL_ARENA_CANARY" in (build / "build.ninja").read_text()
+
+
+@needs_host_cmake
+def test_generated_header_never_races_the_generator(tmp_path):
+    """Fresh build of main.c alone, with the generated files removed after configuring: the
+    target's dependency on the generator must produce model.h first."""
+    _kconfiglib()
+    build = tmp_path / "build"
+    _configure(SAMPLE, build)
+    shutil.rmtree(build / "tinyengine" / "model")
+    _build(build, "CMakeFiles/app.dir/src/main.c.o")
+    assert (build / "tinyengine" / "model" / "model.h").is_file()
+
+
+@needs_host_cmake
+def test_changed_model_is_recompiled(tmp_path):
+    _kconfiglib()
+    app = tmp_path / "app"
+    shutil.copytree(SAMPLE, app)
+    build = tmp_path / "build"
+    _configure(app, build)
+    _build(build)
+    _assert_matches_tflm(_run_app(build), SAMPLE / "model" / "sample.tflite")
+    small = _small_model(tmp_path)
+    shutil.copy(small, app / "model" / "sample.tflite")
+    _build(build)
+    _assert_matches_tflm(_run_app(build), small)
+
+
+@needs_host_cmake
+def test_missing_model_is_a_clear_configure_error(tmp_path):
+    _kconfiglib()
+    missing = tmp_path / "nope.tflite"
+    r = _configure(SAMPLE, tmp_path / "b1", f"-DTINYENGINE_MODEL={missing}", check=False)
+    assert r.returncode != 0
+    assert f"model file not found: {missing}" in _flat(r.stderr), r.stderr
+    r = _configure(SAMPLE_KCONFIG, tmp_path / "b2", '-DCONFIG_TINYENGINE_MODEL_PATH="nope.tflite"',
+                   check=False)
+    assert r.returncode != 0
+    assert f"CONFIG_TINYENGINE_MODEL_PATH: model file not found: {SAMPLE_KCONFIG / 'nope.tflite'}" \
+        in _flat(r.stderr), r.stderr
+
+
+@needs_host_cmake
+def test_rejected_model_shows_the_compilers_message(tmp_path):
+    _kconfiglib()
+    bad = shared_model("float32_reject.tflite")
+    cli = subprocess.run([sys.executable, "-m", "tinyengine_pio", "compile", str(bad), "--out",
+                          str(tmp_path / "cli")], capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 2
+    message = cli.stderr.strip().splitlines()[-1]
+    r = _configure(SAMPLE, tmp_path / "build", f"-DTINYENGINE_MODEL={bad}", check=False)
+    assert r.returncode != 0
+    text = _flat(r.stderr)
+    assert f"the compiler rejected {bad}" in text, r.stderr
+    assert _flat(message) in text, r.stderr
+
+
+@needs_host_cmake
+def test_python_without_the_package_is_named(tmp_path):
+    """A Python that lacks tinyengine-pio (a fresh venv): the error names it and says what to
+    install."""
+    _kconfiglib()
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    probe = subprocess.run([str(py), "-c", "import tinyengine_pio"], capture_output=True,
+                           cwd=tmp_path)
+    if probe.returncode == 0:
+        pytest.skip("the fresh venv can import tinyengine_pio (PYTHONPATH set?)")
+    # (the fake package's own Kconfig step keeps running in this Python, as Zephyr's would in
+    # a Python with its requirements)
+    r = _configure(SAMPLE, tmp_path / "build", f"-DZEPHYR_FAKE_KCONFIG_PYTHON={_python()}",
+                   python=str(py), check=False)
+    assert r.returncode != 0
+    text = _flat(r.stderr)
+    assert "the Python package 'tinyengine-pio' is not installed in the Python that this build " \
+           f"uses: {py}" in text, r.stderr
+    assert f'"{py}" -m pip install tinyengine-pio' in text, r.stderr
+
+
+@needs_host_cmake
+def test_report_and_bench_of_a_build(tmp_path, capfd):
+    """The logic behind `west tinyengine report|bench`, on a host build (its `run` target)."""
+    _kconfiglib()
+    from tinyengine_pio import zephyr
+    build = tmp_path / "build"
+    _configure(SAMPLE, build)
+    assert zephyr.report(str(build)) == 0
+    assert zephyr.bench(str(build), timeout=60) == 0
+    out = capfd.readouterr().out
+    assert "== model:" in out and "arena" in out
+    assert re.search(r"^model: time \d+ cycles, \d+ us; arena \d+ bytes$", out, re.M), out
+
+
+def test_module_path():
+    from tinyengine_pio.zephyr import module_path
+    p = Path(module_path())
+    assert (p / "zephyr" / "module.yml").is_file()
+    r = subprocess.run([sys.executable, "-m", "tinyengine_pio.zephyr", "module-path"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout.strip() == str(p)
+
+
+def test_cli_zephyr_module_path(capsys):
+    from tinyengine_pio import cli
+    if "zephyr-module-path" not in cli.build_parser().format_help():
+        pytest.skip("`tinyengine-pio zephyr-module-path` is not wired into cli.py yet")
+    assert cli.main(["zephyr-module-path"]) == 0
+    from tinyengine_pio.zephyr import module_path
+    assert capsys.readouterr().out.strip() == module_path()
+
+
+def test_west_extension_parses_its_commands():
+    pytest.importorskip("west", reason="pip install west")
+    import argparse
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("west_tinyengine",
+                                                  MODULE / "scripts" / "west_tinyengine.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    cmd = mod.TinyEngine()
+    top = argparse.ArgumentParser()
+    parser = cmd.do_add_parser(top.add_subparsers())
+    args = parser.parse_args(["bench", "-d", "b", "--timeout", "5"])
+    assert (args.cmd, args.build_dir, args.timeout, args.target) == ("bench", "b", 5.0, "run")
+    assert parser.parse_args(["report", "--json"]).json

@@ -1,0 +1,184 @@
+# CMake API of the tinyengine-pio Zephyr module.
+#
+#   tinyengine_add_model(<target> <model.tflite> [PREFIX <name>] [OUTPUT_DIR <dir>]
+#                        [ALIGNMENT <bytes>])
+#
+# Call it after find_package(Zephyr).  At configure time it checks that the
+# Python of the build (${PYTHON_EXECUTABLE}) has the tinyengine-pio package
+# and that the model compiles (errors stop the configuration with the
+# compiler's message).  At build time a custom command re-runs the compiler
+# whenever the model or the package changes; the target gets <prefix>.c, the
+# kernel sources and the include directory, and depends on the generator so
+# that `#include "<prefix>.h"` never races it.  Several models may be added
+# to one target: each kernel file (identical across models of one package
+# version) is compiled once per target.
+include_guard(GLOBAL)
+
+get_filename_component(_tinyengine_module_dir "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set_property(GLOBAL PROPERTY TINYENGINE_MODULE_DIR "${_tinyengine_module_dir}")
+
+# Sets TINYENGINE_PYTHON, TINYENGINE_PACKAGE_DIR and TINYENGINE_PACKAGE_DEPENDS
+# in the caller's scope (checked once per configuration).
+function(_tinyengine_check_python)
+  if(DEFINED PYTHON_EXECUTABLE AND NOT "${PYTHON_EXECUTABLE}" STREQUAL "")
+    set(py "${PYTHON_EXECUTABLE}")
+  elseif(DEFINED Python3_EXECUTABLE AND NOT "${Python3_EXECUTABLE}" STREQUAL "")
+    set(py "${Python3_EXECUTABLE}")
+  else()
+    find_package(Python3 3.10 COMPONENTS Interpreter REQUIRED)
+    set(py "${Python3_EXECUTABLE}")
+  endif()
+  get_property(checked GLOBAL PROPERTY TINYENGINE_CHECKED_PYTHON)
+  if(NOT "${checked}" STREQUAL "${py}")
+    execute_process(
+      COMMAND "${py}" -c "import os, sys, tinyengine_pio; sys.stdout.write(os.path.dirname(os.path.abspath(tinyengine_pio.__file__)) + ';' + tinyengine_pio.__version__)"
+      WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
+      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      string(STRIP "${err}" err)
+      string(REGEX REPLACE "^.*\n" "" last_line "${err}")
+      message(FATAL_ERROR
+        "tinyengine: the Python package 'tinyengine-pio' is not installed in the "
+        "Python that this build uses:\n"
+        "  ${py}\n"
+        "(${last_line})\n"
+        "Install it into that Python:\n"
+        "  \"${py}\" -m pip install tinyengine-pio\n"
+        "or select a Python that has it with -DPython3_EXECUTABLE=/path/to/python "
+        "(Zephyr's python.cmake and the environment's active virtualenv decide which "
+        "Python is used).")
+    endif()
+    list(GET out 0 pkg_dir)
+    list(GET out 1 pkg_version)
+    file(GLOB_RECURSE deps "${pkg_dir}/*.py" "${pkg_dir}/kernels/*.c" "${pkg_dir}/kernels/*.h")
+    list(FILTER deps EXCLUDE REGEX "/(platformio|__pycache__)/")
+    list(SORT deps)
+    set_property(GLOBAL PROPERTY TINYENGINE_CHECKED_PYTHON "${py}")
+    set_property(GLOBAL PROPERTY TINYENGINE_PACKAGE_DIR "${pkg_dir}")
+    set_property(GLOBAL PROPERTY TINYENGINE_PACKAGE_DEPENDS "${deps}")
+    message(STATUS "tinyengine: tinyengine-pio ${pkg_version} (${pkg_dir}) in ${py}")
+  endif()
+  get_property(pkg_dir GLOBAL PROPERTY TINYENGINE_PACKAGE_DIR)
+  get_property(deps GLOBAL PROPERTY TINYENGINE_PACKAGE_DEPENDS)
+  set(TINYENGINE_PYTHON "${py}" PARENT_SCOPE)
+  set(TINYENGINE_PACKAGE_DIR "${pkg_dir}" PARENT_SCOPE)
+  set(TINYENGINE_PACKAGE_DEPENDS "${deps}" PARENT_SCOPE)
+endfunction()
+
+function(tinyengine_add_model target model)
+  cmake_parse_arguments(TE "" "PREFIX;OUTPUT_DIR;ALIGNMENT;BASE_DIR;ORIGIN" "" ${ARGN})
+  if(TE_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "tinyengine_add_model: unknown arguments: ${TE_UNPARSED_ARGUMENTS} "
+      "(usage: tinyengine_add_model(<target> <model.tflite> [PREFIX <name>] [OUTPUT_DIR <dir>]))")
+  endif()
+  if(NOT TE_ORIGIN)
+    set(TE_ORIGIN "tinyengine_add_model(${target} ...)")
+  endif()
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: '${target}' is not a target")
+  endif()
+  if(NOT TE_PREFIX)
+    set(TE_PREFIX model)
+  endif()
+  if(NOT TE_PREFIX MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+    message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: PREFIX '${TE_PREFIX}' is not a C identifier")
+  endif()
+  if(NOT TE_BASE_DIR)
+    set(TE_BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  if(NOT DEFINED TE_ALIGNMENT)
+    if(DEFINED CONFIG_TINYENGINE_ALIGNMENT)
+      set(TE_ALIGNMENT ${CONFIG_TINYENGINE_ALIGNMENT})
+    else()
+      set(TE_ALIGNMENT 4)
+    endif()
+  endif()
+  get_filename_component(model_abs "${model}" ABSOLUTE BASE_DIR "${TE_BASE_DIR}")
+  if(NOT EXISTS "${model_abs}" OR IS_DIRECTORY "${model_abs}")
+    set(given "")
+    if(NOT IS_ABSOLUTE "${model}")
+      set(given " (given as '${model}', relative to ${TE_BASE_DIR})")
+    endif()
+    message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: model file not found: ${model_abs}${given}")
+  endif()
+
+  get_property(used GLOBAL PROPERTY TINYENGINE_PREFIXES)
+  if("${TE_PREFIX}" IN_LIST used)
+    message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: PREFIX '${TE_PREFIX}' is already used by "
+      "another model of this build; give each model its own PREFIX")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY TINYENGINE_PREFIXES "${TE_PREFIX}")
+
+  if(NOT TE_OUTPUT_DIR)
+    set(TE_OUTPUT_DIR "${CMAKE_BINARY_DIR}/tinyengine/${TE_PREFIX}")
+  endif()
+  get_filename_component(out "${TE_OUTPUT_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+
+  _tinyengine_check_python()
+  get_property(TINYENGINE_MODULE_DIR GLOBAL PROPERTY TINYENGINE_MODULE_DIR)
+  set(py "${TINYENGINE_PYTHON}")
+  set(cmd "${py}" -m tinyengine_pio compile "${model_abs}" --out "${out}"
+      --prefix "${TE_PREFIX}" --align "${TE_ALIGNMENT}")
+
+  # Configure time: clear errors now, and the list of generated files.
+  execute_process(COMMAND ${cmd} WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE cout ERROR_VARIABLE cerr)
+  if(NOT rc EQUAL 0)
+    string(STRIP "${cerr}\n${cout}" msg)
+    message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: the compiler rejected ${model_abs}:\n${msg}")
+  endif()
+  string(STRIP "${cout}" cout)
+  string(REPLACE "\n" "; " cout "${cout}")
+  message(STATUS "tinyengine: ${cout}")
+  file(STRINGS "${out}/.tinyengine-manifest" names)
+  # A changed model or package may need other kernel files: re-configure then.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+    "${model_abs}" ${TINYENGINE_PACKAGE_DEPENDS})
+
+  set(outputs)
+  foreach(n IN LISTS names)
+    list(APPEND outputs "${out}/${n}")
+  endforeach()
+  add_custom_command(
+    OUTPUT ${outputs}
+    COMMAND ${cmd}
+    DEPENDS "${model_abs}" ${TINYENGINE_PACKAGE_DEPENDS}
+    WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
+    COMMENT "tinyengine: compiling ${model} -> ${out}"
+    VERBATIM)
+  set(gen tinyengine_generate_${TE_PREFIX})
+  add_custom_target(${gen} DEPENDS ${outputs})
+
+  # <prefix>.c for every model; each kernel .c once per target.
+  target_sources(${target} PRIVATE "${out}/${TE_PREFIX}.c")
+  get_property(have GLOBAL PROPERTY TINYENGINE_KERNELS_${target})
+  foreach(n IN LISTS names)
+    if(n MATCHES "\\.c$" AND NOT n STREQUAL "${TE_PREFIX}.c" AND NOT n IN_LIST have)
+      target_sources(${target} PRIVATE "${out}/${n}")
+      list(APPEND have "${n}")
+    endif()
+  endforeach()
+  set_property(GLOBAL PROPERTY TINYENGINE_KERNELS_${target} "${have}")
+  target_include_directories(${target} PRIVATE "${out}" "${TINYENGINE_MODULE_DIR}/include")
+  if(CONFIG_TINYENGINE_ARENA_CANARY)
+    string(TOUPPER "${TE_PREFIX}" up)
+    set_property(SOURCE "${out}/${TE_PREFIX}.c" TARGET_DIRECTORY ${target}
+      APPEND PROPERTY COMPILE_DEFINITIONS ${up}_ARENA_CANARY)
+  endif()
+  if(CONFIG_TINYENGINE_PROFILE_LAYERS)
+    # The generated code calls TE_PROFILE_LAYER(step) after each layer when it is defined.
+    set_property(SOURCE "${out}/${TE_PREFIX}.c" TARGET_DIRECTORY ${target}
+      APPEND PROPERTY COMPILE_OPTIONS
+      -include "${TINYENGINE_MODULE_DIR}/include/tinyengine_profile_hook.h")
+  endif()
+  add_dependencies(${target} ${gen})
+
+  # For `west tinyengine report|bench` and the caller.
+  set_property(GLOBAL APPEND PROPERTY TINYENGINE_MODELS_JSON
+    "{\"prefix\": \"${TE_PREFIX}\", \"model\": \"${model_abs}\", \"out_dir\": \"${out}\", \"target\": \"${target}\"}")
+  get_property(entries GLOBAL PROPERTY TINYENGINE_MODELS_JSON)
+  string(JOIN ",\n    " body ${entries})
+  file(WRITE "${CMAKE_BINARY_DIR}/tinyengine/models.json"
+    "{\n  \"python\": \"${py}\",\n  \"models\": [\n    ${body}\n  ]\n}\n")
+  set(TINYENGINE_${TE_PREFIX}_DIR "${out}" PARENT_SCOPE)
+endfunction()
