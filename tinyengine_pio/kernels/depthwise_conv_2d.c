@@ -1,5 +1,7 @@
 /* DEPTHWISE_CONV_2D int8, NHWC, filter 1HW(C*M); output channel c*M+m reads input channel c.
  * Portable C, bit-exact with TFLM reference_integer_ops::DepthwiseConvPerChannel. */
+#include <string.h>
+
 #include "depthwise_conv_2d.h"
 #include "te_common.h"
 
@@ -16,12 +18,30 @@ static inline uint32_t te_dw_sxtb16_ror8(uint32_t x) {
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 }
+/* one tap for four channels, offset already in the bias: a_k += x_k * w_k */
+#define TE_DW_TAP(px, t)                                                                  \
+    do {                                                                                  \
+        const uint32_t x_ = te_dw_ld32(px), v_ = te_dw_ld32(wp + (t) * w_pitch);         \
+        const uint32_t xe_ = __sxtb16(x_), xo_ = te_dw_sxtb16_ror8(x_);                   \
+        const uint32_t we_ = __sxtb16(v_), wo_ = te_dw_sxtb16_ror8(v_);                   \
+        a0 = __smlabb(xe_, we_, a0);                                                      \
+        a2 = __smlatt(xe_, we_, a2);                                                      \
+        a1 = __smlabb(xo_, wo_, a1);                                                      \
+        a3 = __smlatt(xo_, wo_, a3);                                                      \
+    } while (0)
 #endif
 
 /* First and one-past-last kernel index whose input coordinate lies in [0, size). */
-static void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t size, int32_t *k0,
-                        int32_t *k1) {
+static inline void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t size,
+                               int32_t *k0, int32_t *k1) {
     int32_t a = 0, b = k;
+    if (dil == 1) {                      /* closed form */
+        a = origin < 0 ? -origin : 0;
+        b = size - origin < k ? size - origin : k;
+        *k0 = a < k ? a : k;
+        *k1 = b > *k0 ? b : *k0;
+        return;
+    }
     while (a < k && origin + dil * a < 0) {
         ++a;
     }
@@ -35,13 +55,15 @@ static void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t size, in
 /* Depth multiplier 1 over n channels: input pixels `in_pitch` bytes apart, output pixels
  * `out_pitch` bytes apart, weights `w_pitch` bytes per tap (channel c at offset c in each). */
 static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_pitch, int32_t n,
-                       const int8_t *w, int32_t w_pitch, const int32_t *bias, int32_t k_h,
+                       const int8_t *w, int32_t w_pitch, const int32_t *bias,
+                       const int32_t *bias_full, int32_t k_h,
                        int32_t k_w, int32_t stride_h, int32_t stride_w, int32_t dil_h,
                        int32_t dil_w, int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                        int32_t out_w, int32_t out_pitch, int32_t in_off, int32_t out_off,
                        const int32_t *mult, const int32_t *shift, int32_t act_min,
                        int32_t act_max) {
     int32_t oy, ox, ky, kx, ky0, ky1, kx0, kx1;
+    (void)bias_full;   /* used by the DSP interior path only */
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t iy0 = oy * stride_h - pad_t;
         te_dw_valid(iy0, dil_h, k_h, in_h, &ky0, &ky1);
@@ -51,6 +73,31 @@ static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_
             int32_t c = 0;
             te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+            if (k_h == 3 && k_w == 3 && dil_h == 1 && dil_w == 1 && ky0 == 0 && ky1 == 3 &&
+                kx0 == 0 && kx1 == 3) {
+                /* interior 3x3: every tap valid, so the input offset is folded into
+                 * bias_full and the nine taps are unrolled */
+                const int32_t row = in_w * in_pitch;
+                for (; c + 4 <= n; c += 4) {
+                    const int8_t *r0 = in + (iy0 * in_w + ix0) * in_pitch + c;
+                    const int8_t *wp = w + c;
+                    int32_t a0 = bias_full[c], a1 = bias_full[c + 1];
+                    int32_t a2 = bias_full[c + 2], a3 = bias_full[c + 3];
+                    TE_DW_TAP(r0, 0);
+                    TE_DW_TAP(r0 + in_pitch, 1);
+                    TE_DW_TAP(r0 + 2 * in_pitch, 2);
+                    TE_DW_TAP(r0 + row, 3);
+                    TE_DW_TAP(r0 + row + in_pitch, 4);
+                    TE_DW_TAP(r0 + row + 2 * in_pitch, 5);
+                    TE_DW_TAP(r0 + 2 * row, 6);
+                    TE_DW_TAP(r0 + 2 * row + in_pitch, 7);
+                    TE_DW_TAP(r0 + 2 * row + 2 * in_pitch, 8);
+                    po[c] = te_out8(a0, mult[c], shift[c], out_off, act_min, act_max);
+                    po[c + 1] = te_out8(a1, mult[c + 1], shift[c + 1], out_off, act_min, act_max);
+                    po[c + 2] = te_out8(a2, mult[c + 2], shift[c + 2], out_off, act_min, act_max);
+                    po[c + 3] = te_out8(a3, mult[c + 3], shift[c + 3], out_off, act_min, act_max);
+                }
+            }
             {
                 /* four channels per step: SXTB16 splits even/odd channels into int16 lanes,
                  * SADD16 adds the input offset, SMLABB/SMLATT accumulate each lane */
@@ -104,7 +151,8 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
     const int32_t out_c = in_c * depth_mult;
     int32_t oy, ox, ic, m, ky, kx, ky0, ky1, kx0, kx1;
     if (depth_mult == 1) {
-        te_dw_core(in, in_h, in_w, in_c, in_c, w, in_c, bias, k_h, k_w, stride_h, stride_w,
+        te_dw_core(in, in_h, in_w, in_c, in_c, w, in_c, bias, bias + in_c, k_h, k_w, stride_h,
+                   stride_w,
                    dil_h, dil_w, pad_t, pad_l, out, out_h, out_w, out_c, in_off, out_off, mult,
                    shift, act_min, act_max);
         return;
@@ -144,12 +192,19 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
     int32_t c0, i, j;
     for (c0 = 0; c0 < c; c0 += TE_DW_GROUP) {
         const int32_t n = c - c0 < TE_DW_GROUP ? c - c0 : TE_DW_GROUP;
-        for (i = 0; i < in_h * in_w; ++i) {          /* copy this group's channels out */
-            for (j = 0; j < n; ++j) {
-                scratch[i * n + j] = buf[i * c + c0 + j];
+        if (n == 4) {                                /* copy this group's channels out */
+            for (i = 0; i < in_h * in_w; ++i) {
+                memcpy(scratch + i * 4, buf + i * c + c0, 4);
+            }
+        } else {
+            for (i = 0; i < in_h * in_w; ++i) {
+                for (j = 0; j < n; ++j) {
+                    scratch[i * n + j] = buf[i * c + c0 + j];
+                }
             }
         }
-        te_dw_core(scratch, in_h, in_w, n, n, w + c0, c, bias + c0, k_h, k_w, stride_h, stride_w,
+        te_dw_core(scratch, in_h, in_w, n, n, w + c0, c, bias + c0, bias + c + c0, k_h, k_w,
+                   stride_h, stride_w,
                    dil_h, dil_w, pad_t, pad_l, buf + c0, out_h, out_w, c, in_off, out_off,
                    mult + c0, shift + c0, act_min, act_max);
     }

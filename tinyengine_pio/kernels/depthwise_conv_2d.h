@@ -2,6 +2,9 @@
 #define TE_DEPTHWISE_CONV_2D_H_
 #include <stdint.h>
 
+/* `bias` holds 2 * out_c values: the bias, then the bias with the input offset folded in
+ * (in_off * sum of the channel's taps), used where all taps are inside the input. */
+
 void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                              const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w,
                              int32_t depth_mult, int32_t stride_h, int32_t stride_w,

@@ -39,7 +39,11 @@ def prepare(g: Graph, op: Operator) -> None:
 def emit(ctx, op: Operator) -> None:
     p = op.params
     inp, out = ctx.g.t(op.inputs[0]), ctx.g.t(op.outputs[0])
-    bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
+    w = ctx.g.t(op.inputs[1]).data.astype(np.int64)
+    full = p["bias"].astype(np.int64) + p["in_off"] * w.reshape(-1, w.shape[-1]).sum(axis=0)
+    full = (full + (1 << 31)) % (1 << 32) - (1 << 31)      # int32 wrap, as the accumulator does
+    bias = ctx.const(np.concatenate([p["bias"].astype(np.int64), full]), "int32_t",
+                     f"bias{op.index}")
     mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
     shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
     if p.get("variant") == "inplace":
