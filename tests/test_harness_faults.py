@@ -229,7 +229,9 @@ def test_socket_error_frame_and_ready_before_hello(fake_socket):
     client = fake_socket(script)
     ident = client.hello()
     assert ident.board == "fake" and ident.latency_unit == "instructions"
-    assert client.ready_seen == 1
+    # pyserial's socket:// open() discards whatever arrived before it finished, so a READY sent
+    # the instant the connection is accepted may or may not be seen; it must never break HELLO
+    assert client.ready_seen in (0, 1)
     with pytest.raises(TargetError) as e:
         client.invoke(1)
     assert str(e.value) == "target rejected INVOKE: input not set (error 6: input not set)"
