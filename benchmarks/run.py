@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyengine_pio.compiler import compile_model
+from tinyengine_pio.costmodel import predict
 from tinyengine_pio.platformio import BOARDS_DIR
 from tinyengine_pio.platformio.hook import fit_errors
 from tinyengine_pio.platformio.setup import offline_env, setup
@@ -153,6 +154,7 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
             rows.append(dict(model=name, board=board, skipped=msg))
             continue
         t_build = time.time() - t0
+        predicted = predict(cm.graph)
         log("  %-10s built in %.1f s; running in QEMU ..." % (board, t_build))
         t0 = time.time()
         out = pio(env, proj, board, "-t", "upload")
@@ -178,13 +180,18 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
             ratio_to_baseline=round(insns / b["instructions"], 3) if b.get("instructions")
             else None,
             build_seconds=round(t_build, 1), run_seconds=round(t_run, 1))
+        row["predicted_instructions"] = sum(predicted)
+        row["prediction_error"] = round(sum(predicted) / insns - 1, 4) if insns else None
         if per_layer:
             layers = [(int(s), int(t)) for s, t in re.findall(r"^layer: (\d+) (\d+)", out, re.M)]
             row["layers"] = [dict(step=s, op=rep["layers"][s]["op"], macs=rep["layers"][s]["macs"],
-                                  instructions=t * 10**9 // hz) for s, t in layers]
+                                  instructions=t * 10**9 // hz, predicted=predicted[s])
+                             for s, t in layers]
         rows.append(row)
-        log("  %-10s %s instructions (%.2f/MAC), crc %s %s, stack %d B, flash %d B, run %.1f s"
-            % (board, f"{insns:,}", row["insns_per_mac"] or 0, crc,
+        log("  %-10s %s instructions (%.2f/MAC; predicted %s, %+.1f%%), crc %s %s, stack %d B, "
+            "flash %d B, run %.1f s"
+            % (board, f"{insns:,}", row["insns_per_mac"] or 0, f"{sum(predicted):,}",
+               100 * (row["prediction_error"] or 0), crc,
                "ok" if row["matches_tflm_host"] is not False and row["matches_baseline"]
                is not False else "MISMATCH", stack, row["flash"], t_run))
     return rows
@@ -209,26 +216,27 @@ def write_results(rows: list[dict], meta: dict, out_dir: Path) -> None:
                  meta["git_head"], " + uncommitted " + ", ".join(meta["uncommitted"])
                  if meta["uncommitted"] else "", meta["sources_sha256"], meta["date"],
                  " (copied at the start of the run)"), "",
-             "| model | board | MACs | instructions | instr/MAC | vs TFLM | flash | rodata | arena "
-             "| stack | CRC32 | = TFLM host | = baseline |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
+             "| model | board | MACs | instructions | predicted (error) | instr/MAC | vs TFLM | flash "
+             "| rodata | arena | stack | CRC32 | = TFLM host | = baseline |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
     yn = {True: "yes", False: "**NO**", None: "-"}
     for r in rows:
         if "skipped" in r:
             lines.append("| %s | %s | skipped: %s |" % (r["model"], r["board"], r["skipped"]))
             continue
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["model"], r["board"], fmt(r["macs"]), fmt(r["instructions"]),
+            fmt(r.get("predicted_instructions")), fmt(r.get("prediction_error"), "+.1%"),
             fmt(r["insns_per_mac"], ".2f"), fmt(r["ratio_to_baseline"], ".3f"), fmt(r["flash"]),
             fmt(r["rodata"]), fmt(r["arena_bytes"]), fmt(r["stack_peak_bytes"]), r["crc32"],
             yn[r["matches_tflm_host"]], yn[r["matches_baseline"]]))
     for r in rows:
         if r.get("layers"):
             lines += ["", "## %s on %s: per layer" % (r["model"], r["board"]), "",
-                      "| step | op | MACs | instructions | instr/MAC |",
-                      "|---:|---|---:|---:|---:|"]
-            lines += ["| %d | %s | %s | %s | %s |" % (
-                L["step"], L["op"], fmt(L["macs"]), fmt(L["instructions"]),
+                      "| step | op | MACs | instructions | predicted | instr/MAC |",
+                      "|---:|---|---:|---:|---:|---:|"]
+            lines += ["| %d | %s | %s | %s | %s | %s |" % (
+                L["step"], L["op"], fmt(L["macs"]), fmt(L["instructions"]), fmt(L.get("predicted")),
                 fmt(L["instructions"] / L["macs"] if L["macs"] else None, ".2f"))
                 for L in r["layers"]]
     (out_dir / "results.md").write_text("\n".join(lines) + "\n")

@@ -211,3 +211,16 @@ def test_branch_order_lowers_peak(tflm_check):
     assert peak_bytes(cm.graph, steps) < peak_bytes(g, steps)
     order = [op.index for op in cm.graph.operators]
     assert abs(order.index(0) - order.index(2)) == 1 or abs(order.index(1) - order.index(3)) == 1
+
+
+def test_cost_model_predicts_every_layer():
+    """The report's latency estimate covers every layer with a fitted kernel key."""
+    from tinyengine_pio.costmodel import coefficients, kernel_key, predict
+    cm = compile_model(shared_model("person_detect_int8.tflite").read_bytes(), emit=False)
+    est = predict(cm.graph)
+    assert len(est) == len(cm.graph.operators) and all(e > 0 for e in est)
+    assert {kernel_key(op) for op in cm.graph.operators} <= set(coefficients()) | {
+        op.kind for op in cm.graph.operators}
+    macs = sum(layer["macs"] for layer in analyze(shared_model("person_detect_int8.tflite")
+                                                  .read_bytes()).layers)
+    assert 1.0 < sum(est) / macs < 20.0

@@ -7,6 +7,8 @@ from .ops import lookup
 
 def build_report(cm: CompiledModel) -> dict:
     g = cm.graph
+    from .costmodel import predict
+    est = predict(g)
     layers = []
     for step, op in enumerate(g.operators):
         live = sum(g.t(t).nbytes for t, (s, e) in cm.lifetimes.items() if s <= step < e)
@@ -15,13 +17,14 @@ def build_report(cm: CompiledModel) -> dict:
             step=step, index=op.index, op=op.kind,
             inputs=[list(g.t(i).shape) for i in op.inputs if i >= 0 and not g.t(i).is_const],
             output=list(g.t(op.outputs[0]).shape), macs=lookup(op).macs(g, op),
-            weight_bytes=weights, live_bytes=live,
+            weight_bytes=weights, live_bytes=live, est_instructions=est[step],
             fused=[x for x in (op.params.get("folded_activation"),
                                "PAD" if "folded_pad_from" in op.options else None,
                                "input zero point" if op.params.get("zero_point_folded") else None) if x]))
     return dict(
         model=g.description, sha256=cm.sha256, operators=len(layers),
         macs=sum(layer["macs"] for layer in layers),
+        est_instructions=sum(est),
         weight_bytes=cm.weight_bytes,
         arena_bytes=cm.arena_bytes, lower_bound_bytes=cm.plan.lower_bound,
         arena_over_lower_bound=round(cm.plan.ratio, 4), planner=cm.plan.algorithm,
@@ -34,14 +37,16 @@ def build_report(cm: CompiledModel) -> dict:
 
 
 def format_report(r: dict) -> str:
-    rows = [("step", "#", "operator", "input", "output", "MACs", "weights B", "live B", "fused")]
+    rows = [("step", "#", "operator", "input", "output", "MACs", "est. instr", "weights B", "live B",
+             "fused")]
     for L in r["layers"]:
         rows.append((str(L["step"]), str(L["index"]), L["op"],
                      " ".join("x".join(map(str, s)) for s in L["inputs"]),
-                     "x".join(map(str, L["output"])), f"{L['macs']:,}", f"{L['weight_bytes']:,}",
+                     "x".join(map(str, L["output"])), f"{L['macs']:,}", f"{L['est_instructions']:,}",
+                     f"{L['weight_bytes']:,}",
                      f"{L['live_bytes']:,}", ",".join(L["fused"])))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    right = {0, 1, 5, 6, 7}
+    right = {0, 1, 5, 6, 7, 8}
     lines = []
     for n, row in enumerate(rows):
         lines.append("  ".join(c.rjust(w) if i in right else c.ljust(w)
@@ -53,6 +58,8 @@ def format_report(r: dict) -> str:
         f"model            {r['model']}  (sha256 {r['sha256'][:16]})",
         f"operators        {r['operators']}",
         f"MACs             {r['macs']:,}",
+        f"est. latency     {r['est_instructions']:,} instructions on a Cortex-M4 with DSP "
+        "(per-kernel cost model)",
         f"flash: weights   {r['weight_bytes']:,} B",
         f"arena (SRAM)     {r['arena_bytes']:,} B   lower bound {r['lower_bound_bytes']:,} B   "
         f"ratio {r['arena_over_lower_bound']:.3f}   planner {r['planner']}",

@@ -1,0 +1,60 @@
+"""Latency estimate for search loops: instructions per layer on a Cortex-M4 with DSP, from a
+per-kernel linear cost model (instructions = a*MACs + b*outputs + c*pixels + d + e*copied bytes + f*copied taps) whose
+coefficients were fitted (non-negative least squares, relative error) to per-layer QEMU
+measurements of the shared models (benchmarks/fit_cost.py writes
+costmodel.json). The benchmark prints predicted vs measured."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+
+from .ir import Graph, Operator
+from .ops import lookup
+
+
+def kernel_key(op: Operator) -> str:
+    variant = op.params.get("variant")
+    return f"{op.kind}:{variant}" if variant else op.kind
+
+
+def features(g: Graph, op: Operator) -> list[float]:
+    """MACs, output elements, output pixels, one call, and bytes the kernel copies first
+    (im2col receptive fields, in-place depthwise planes)."""
+    out = g.t(op.outputs[0])
+    shape = out.shape if out.shape else (1,)
+    pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    p = op.params
+    copied = taps = 0
+    if p.get("variant") == "im2col":
+        taps = pixels * p["k_h"] * p["k_w"]
+        copied = taps * p["in_c"]
+    elif p.get("variant") == "inplace":
+        copied = g.t(op.inputs[0]).nbytes
+    return [float(lookup(op).macs(g, op)), float(out.size), float(pixels), 1.0, float(copied),
+            float(taps)]
+
+
+_COEF: dict | None = None
+
+
+def coefficients() -> dict:
+    global _COEF
+    if _COEF is None:
+        try:
+            text = resources.files("tinyengine_pio").joinpath("costmodel.json").read_text()
+            _COEF = json.loads(text)
+        except FileNotFoundError:
+            _COEF = {}
+    return _COEF
+
+
+def predict_layer(g: Graph, op: Operator) -> int:
+    coef = coefficients()
+    c = coef.get(kernel_key(op)) or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0]
+    return int(round(max(0.0, float(np.dot(c, features(g, op))))))
+
+
+def predict(g: Graph) -> list[int]:
+    return [predict_layer(g, op) for op in g.operators]
