@@ -1,7 +1,8 @@
 """Fit the per-kernel cost model (tinyengine_pio/costmodel.json) to per-layer measurements.
 
     python -m benchmarks --boards mps2-an386 --per-layer --out /tmp/pl
-    python -m benchmarks.fit_cost /tmp/pl/results.json
+    python -m benchmarks --boards mps2-an386 --per-layer --optimize size --out /tmp/pls
+    python -m benchmarks.fit_cost /tmp/pl/results.json /tmp/pls/results.json
 
 Every layer of every measured model becomes one row (features: MACs, outputs, output
 pixels, 1, bytes copied) of a non-negative least-squares fit per kernel key (op kind + variant)."""
@@ -35,18 +36,21 @@ def nnls(a: np.ndarray, b: np.ndarray, iters: int = 200) -> np.ndarray:
     return x
 
 
-def main(path: str) -> int:
-    data = json.loads(Path(path).read_text())
+def main(paths: list[str]) -> int:
     rows: dict[str, tuple[list, list]] = {}
-    for r in data["results"]:
-        if not r.get("layers"):
-            continue
-        src = MODELS / (r["model"] + ".tflite")
-        g = compile_model(src.read_bytes(), name=src.name, emit=False).graph
-        for layer, op in zip(r["layers"], g.operators):
-            x, y = rows.setdefault(kernel_key(op), ([], []))
-            x.append(features(g, op))
-            y.append(layer["instructions"])
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        optimize = data["meta"].get("optimize", "speed")
+        for r in data["results"]:
+            if not r.get("layers"):
+                continue
+            src = MODELS / (r["model"] + ".tflite")
+            g = compile_model(src.read_bytes(), name=src.name, emit=False,
+                              optimize=optimize).graph
+            for layer, op in zip(r["layers"], g.operators):
+                x, y = rows.setdefault(kernel_key(op), ([], []))
+                x.append(features(g, op))
+                y.append(layer["instructions"])
     coef = {}
     for key, (x, y) in sorted(rows.items()):
         a, b = np.array(x), np.array(y, dtype=float)
@@ -61,4 +65,4 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

@@ -89,7 +89,7 @@ def elf_sizes(elf: Path) -> dict:
 
 
 def write_project(proj: Path, model: bytes, x: np.ndarray, boards: list[str],
-                  per_layer: bool) -> None:
+                  per_layer: bool, optimize: str = "speed") -> None:
     (proj / "src").mkdir(parents=True, exist_ok=True)
     (proj / "model").mkdir(exist_ok=True)
     (proj / "model" / "model.tflite").write_bytes(model)
@@ -103,7 +103,8 @@ def write_project(proj: Path, model: bytes, x: np.ndarray, boards: list[str],
     envs = "".join("[env:%s]\nboard = %s\n" % (b, b) for b in boards)
     (proj / "platformio.ini").write_text(
         "[env]\nplatform = tinyengine-qemu\ncustom_tinyengine_model = model/model.tflite\n"
-        "custom_qemu_timeout = 1800\n%s%s" % (flags, envs))
+        "custom_tinyengine_optimize = %s\ncustom_qemu_timeout = 1800\n%s%s"
+        % (optimize, flags, envs))
 
 
 def pio(env: dict, proj: Path, board: str, *args: str) -> str:
@@ -118,9 +119,9 @@ def pio(env: dict, proj: Path, board: str, *args: str) -> str:
 
 
 def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, per_layer: bool,
-              base: dict) -> list[dict]:
+              base: dict, optimize: str = "speed") -> list[dict]:
     model = path.read_bytes()
-    cm = compile_model(model, name=path.name)
+    cm = compile_model(model, name=path.name, optimize=optimize)
     rep = build_report(cm)
     x = seed0_input(cm)
     host_crc = tflm_crc(model, x)
@@ -139,7 +140,7 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
     if not fitting:
         return rows
     proj = work / name
-    write_project(proj, model, x, fitting, per_layer)
+    write_project(proj, model, x, fitting, per_layer, optimize)
     for board in fitting:
         t0 = time.time()
         log("  %-10s building ..." % board)
@@ -269,6 +270,8 @@ def main(argv=None) -> int:
                     help="also time every layer (builds with TE_PROFILE_LAYER)")
     ap.add_argument("--out", default=str(OUT_DIR), help="where results.md/.json go")
     ap.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    ap.add_argument("--optimize", choices=("speed", "size"), default="speed",
+                    help="the compiler's kernel selection (default speed)")
     args = ap.parse_args(argv)
     if not MODELS_DIR.is_dir():
         log("error: %s not found" % MODELS_DIR)
@@ -287,6 +290,7 @@ def main(argv=None) -> int:
                           text=True).stdout.split("\n")[0]
     meta = dict(argv=sys.argv[1:] if argv is None else argv, boards=boards, qemu=qemu,
                 date=time.strftime("%Y-%m-%d %H:%M:%S"), per_layer=args.per_layer,
+                optimize=args.optimize,
                 **state)
     rows, t_all = [], time.time()
     base = baselines()
@@ -294,7 +298,8 @@ def main(argv=None) -> int:
         for n, path in enumerate(models, 1):
             log("[%d/%d] %s" % (n, len(models), path.stem))
             try:
-                rows += bench_one(path.stem, path, boards, env, work, args.per_layer, base)
+                rows += bench_one(path.stem, path, boards, env, work, args.per_layer, base,
+                                  args.optimize)
             except Exception as exc:  # pylint: disable=broad-except
                 log("  FAILED: %s" % exc)
                 rows.append(dict(model=path.stem, board=",".join(boards), skipped="failed: %s"

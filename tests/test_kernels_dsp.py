@@ -70,3 +70,4 @@ def test_dsp_kernel_matches_tflm_on_cortex_m4(name, tmp_path_factory):
         for set_name, inputs in deterministic_inputs(data):
             r = dut.infer(inputs)
             assert r.matches_reference, f"{name} / {set_name}: {r.mismatch}"
+

@@ -76,3 +76,19 @@ def test_seed_inputs_cover_extremes():
     sets = dict(deterministic_inputs(data))
     assert any(np.all(v[0] == -128) for v in sets.values())
     assert any(np.all(v[0] == 127) for v in sets.values())
+
+
+@pytest.mark.parametrize("name", ["kws_dscnn_int8.tflite", "cifar10_cnn_int8.tflite",
+                                  "ad_fc_autoencoder_int8.tflite"])
+def test_optimize_size_is_byte_exact_too(name, tmp_path):
+    """--optimize size (direct loops, no GEMM/im2col/unrolled paths) gives TFLM's bytes."""
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.emitter import write_files
+    data = shared_model(name).read_bytes()
+    cm = compile_model(data, name=name, optimize="size")
+    assert "#define TE_OPTIMIZE_SIZE 1" in cm.files["te_config.h"]
+    assert "te_conv_2d_im2col_s8" not in cm.files["model.c"]
+    assert "te_conv_2d_1x1_s8" not in cm.files["model.c"]
+    write_files(str(tmp_path), cm.files)
+    with HostModel(tmp_path) as host:
+        assert_matches_tflm(data, tmp_path, list(deterministic_inputs(data))[:3], host=host)

@@ -14,7 +14,8 @@ from .errors import TinyEngineError
 
 def _compile(args) -> int:
     from .compiler import compile_file
-    cm = compile_file(args.model, args.out, prefix=args.prefix, alignment=args.align)
+    cm = compile_file(args.model, args.out, prefix=args.prefix, alignment=args.align,
+                      optimize=args.optimize)
     files = ", ".join(sorted(cm.files))
     print(f"{args.model}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
     print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
@@ -27,7 +28,8 @@ def _report(args) -> int:
     from .frontend import load_bytes
     from .report import build_report, format_report
     data = load_bytes(args.model)
-    cm = compile_model(data, name=os.path.basename(args.model), alignment=args.align)
+    cm = compile_model(data, name=os.path.basename(args.model), alignment=args.align,
+                       optimize=args.optimize)
     r = build_report(cm)
     if args.compare_tflm:
         from .tflm import arena_bytes
@@ -87,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", required=True, help="output directory")
     c.add_argument("--prefix", default="model", help="C symbol and file prefix (default: model)")
     c.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
+    c.add_argument("--optimize", choices=("speed", "size"), default="speed",
+                   help="speed: GEMM/im2col/unrolled SIMD kernels (default); size: direct loops")
     c.set_defaults(func=_compile)
     r = sub.add_parser("report", help="per-layer table: shapes, MACs, weights, live memory, arena")
     r.add_argument("model")
@@ -95,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--compare-tflm", action="store_true",
                    help="also run TFLite Micro's interpreter and show its arena (needs tflite-micro)")
     r.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
+    r.add_argument("--optimize", choices=("speed", "size"), default="speed",
+                   help="kernel selection the report describes (default speed)")
     r.set_defaults(func=_report)
     s = sub.add_parser("setup", help="prepare PlatformIO for offline builds with the emulated "
                        "boards (idempotent)", add_help=False)

@@ -92,9 +92,13 @@ def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], alignment: in
 
 def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
                   alignment: int = 4, algorithms: list[str] | None = None,
-                  overlap: bool = True, emit: bool = True) -> CompiledModel:
+                  overlap: bool = True, emit: bool = True, optimize: str = "speed") -> CompiledModel:
+    """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops."""
     c_identifier(prefix)
+    if optimize not in ("speed", "size"):
+        raise ValueError(f"optimize must be 'speed' or 'size', not {optimize!r}")
     source = read_model(data, name)
+    source.config["optimize"] = optimize
     g = choose_order(run_pipeline(source))
     life = lifetimes(g)
     buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
@@ -115,7 +119,8 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     sha = digest(data)
     cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
     if emit:
-        cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name))
+        cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name),
+                            optimize)
     return cm
 
 

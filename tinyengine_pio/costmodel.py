@@ -20,8 +20,9 @@ def kernel_key(op: Operator) -> str:
 
 
 def features(g: Graph, op: Operator) -> list[float]:
-    """MACs, output elements, output pixels, one call, and bytes the kernel copies first
-    (im2col receptive fields, in-place depthwise planes)."""
+    """MACs, output elements, output pixels, one call, bytes the kernel copies first
+    (im2col receptive fields, in-place depthwise planes) and kernel taps it visits one by one
+    (im2col copies, the direct loops' bounds checks)."""
     out = g.t(op.outputs[0])
     shape = out.shape if out.shape else (1,)
     pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
@@ -32,6 +33,8 @@ def features(g: Graph, op: Operator) -> list[float]:
         copied = taps * p["in_c"]
     elif p.get("variant") == "inplace":
         copied = g.t(op.inputs[0]).nbytes
+    elif p.get("variant") in ("generic", "size") and "k_h" in p:
+        taps = out.size * p["k_h"] * p["k_w"]      # per-tap bounds checks of the direct loops
     return [float(lookup(op).macs(g, op)), float(out.size), float(pixels), 1.0, float(copied),
             float(taps)]
 

@@ -70,6 +70,7 @@ class Graph:
     inputs: list[int]
     outputs: list[int]
     description: str = ""
+    config: dict[str, Any] = field(default_factory=dict)    # compile options (e.g. optimize)
 
     def t(self, index: int) -> Tensor:
         return self.tensors[index]

@@ -73,8 +73,8 @@ static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_
             int32_t c = 0;
             te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-            if (k_h == 3 && k_w == 3 && dil_h == 1 && dil_w == 1 && ky0 == 0 && ky1 == 3 &&
-                kx0 == 0 && kx1 == 3) {
+            if (!TE_OPTIMIZE_SIZE && k_h == 3 && k_w == 3 && dil_h == 1 && dil_w == 1 &&
+                ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
                 /* interior 3x3: every tap valid, so the input offset is folded into
                  * bias_full and the nine taps are unrolled */
                 const int32_t row = in_w * in_pitch;

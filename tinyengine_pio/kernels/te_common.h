@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "te_config.h"   /* TE_OPTIMIZE_SIZE (written next to the model by the compiler) */
+
 #if defined(__GNUC__)
 #define TE_INLINE static inline __attribute__((always_inline))
 #else

@@ -33,7 +33,7 @@ def prepare(g: Graph, op: Operator) -> None:
     p.update(batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, f_c=f_c, out_c=oc,
              in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
              bias=bias_or_zeros(g, op, 2, oc))
-    p["variant"] = choose_variant(p)
+    p["variant"] = "generic" if g.config.get("optimize") == "size" else choose_variant(p)
     if p["variant"] == "im2col":      # two receptive fields, padded with the zero point
         p.update(scratch_bytes=2 * k_h * k_w * in_c, pads_with_zero_point=True, pad_value=inp.zp)
     op.params.update(p)

@@ -33,6 +33,8 @@ def prepare(g: Graph, op: Operator) -> None:
     p.update(batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, depth_mult=oc // in_c,
              out_c=oc, in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult,
              shift=shift, bias=bias_or_zeros(g, op, 2, oc))
+    if g.config.get("optimize") == "size":
+        p["variant"] = "size"            # TE_OPTIMIZE_SIZE: no unrolled interior path
     op.params.update(p)
 
 

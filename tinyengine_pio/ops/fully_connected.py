@@ -33,6 +33,8 @@ def prepare(g: Graph, op: Operator) -> None:
         m, s = quantize_multiplier(f32(np.float32(inp.s) * np.float32(w.s)) / out.s)
         mult, shift = np.full(units, m, np.int32), np.full(units, s, np.int32)
     lo, hi = clamp_range(g, op)
+    if g.config.get("optimize") == "size":
+        op.params["variant"] = "direct"
     op.params.update(batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp,
                      out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
                      bias=bias_or_zeros(g, op, 2, units))
@@ -43,7 +45,7 @@ def emit(ctx, op: Operator) -> None:
     bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
     mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
     shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
-    if p["in_off"] == 0:        # offset folded into the bias: the shared GEMM applies
+    if p["in_off"] == 0 and p.get("variant") != "direct":   # offset folded: the shared GEMM
         ctx.call("te_fully_connected_folded_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
                  bias, ctx.ptr(op.outputs[0]), p["batches"], p["depth"], p["units"], p["out_off"],
                  mult, shift, p["act_min"], p["act_max"])

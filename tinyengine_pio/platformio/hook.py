@@ -6,6 +6,7 @@ Use from any platform with::
     extra_scripts = pre:/path/to/tinyengine_pio/platformio/hook.py
     custom_tinyengine_model = model/kws.tflite   ; relative to the project dir
     custom_tinyengine_prefix = model             ; optional, default "model"
+    custom_tinyengine_optimize = speed           ; optional, speed (default) or size
 
 (the bundled ``tinyengine-qemu`` platform runs it automatically when
 ``custom_tinyengine_model`` is set).  The generated sources go to
@@ -75,13 +76,14 @@ def source_digest():
     return h.hexdigest()
 
 
-def stamp_key(model_bytes, prefix):
+def stamp_key(model_bytes, prefix, optimize="speed"):
     import tinyengine_pio  # pylint: disable=import-outside-toplevel
 
     data = {
         "stamp": STAMP_VERSION,
         "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
         "prefix": prefix,
+        "optimize": optimize,
         "version": tinyengine_pio.__version__,
         "sources": source_digest(),
     }
@@ -100,7 +102,7 @@ def read_stamp(gen_dir):
     return stamp
 
 
-def generate(model_path, gen_dir, prefix):
+def generate(model_path, gen_dir, prefix, optimize="speed"):
     """Compile into ``gen_dir/src`` unless the stamp says it is up to date.
 
     Returns ``(stamp_dict, regenerated)``.  Raises TinyEngineError on a bad
@@ -116,7 +118,7 @@ def generate(model_path, gen_dir, prefix):
         raise ModelError(
             "cannot read model file %s: %s" % (model_path, exc.strerror or exc)
         ) from exc
-    key = stamp_key(model_bytes, prefix)
+    key = stamp_key(model_bytes, prefix, optimize)
     stamp = read_stamp(gen_dir)
     if stamp and stamp.get("key") == key:
         return stamp, False
@@ -125,7 +127,7 @@ def generate(model_path, gen_dir, prefix):
     tmp_dir = os.path.join(gen_dir, "src.tmp")
     shutil.rmtree(tmp_dir, ignore_errors=True)
     try:
-        cm = compile_file(model_path, tmp_dir, prefix=prefix)
+        cm = compile_file(model_path, tmp_dir, prefix=prefix, optimize=optimize)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
@@ -210,6 +212,7 @@ def run(env):
               "(path of the .tflite model, relative to the project dir)" % env["PIOENV"])
         return
     prefix = (env.GetProjectOption("custom_tinyengine_prefix", "model") or "model").strip()
+    optimize = (env.GetProjectOption("custom_tinyengine_optimize", "speed") or "speed").strip()
     project_dir = env.subst("$PROJECT_DIR")
     model_path = os.path.normpath(os.path.join(project_dir, os.path.expanduser(model_opt)))
     if not os.path.isfile(model_path):
@@ -219,7 +222,7 @@ def run(env):
 
     gen_dir = os.path.join(env.subst("$BUILD_DIR"), "tinyengine")
     try:
-        stamp, regenerated = generate(model_path, gen_dir, prefix)
+        stamp, regenerated = generate(model_path, gen_dir, prefix, optimize)
     except TinyEngineError as exc:
         _fail(env, "cannot compile %s: %s" % (model_opt, exc))
         return

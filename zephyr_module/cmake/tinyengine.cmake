@@ -93,6 +93,11 @@ function(tinyengine_add_model target model)
       set(TE_ALIGNMENT 4)
     endif()
   endif()
+  if(CONFIG_TINYENGINE_OPTIMIZE_SIZE)
+    set(TE_OPTIMIZE size)
+  else()
+    set(TE_OPTIMIZE speed)
+  endif()
   get_filename_component(model_abs "${model}" ABSOLUTE BASE_DIR "${TE_BASE_DIR}")
   if(NOT EXISTS "${model_abs}" OR IS_DIRECTORY "${model_abs}")
     set(given "")
@@ -118,7 +123,7 @@ function(tinyengine_add_model target model)
   get_property(TINYENGINE_MODULE_DIR GLOBAL PROPERTY TINYENGINE_MODULE_DIR)
   set(py "${TINYENGINE_PYTHON}")
   set(cmd "${py}" -m tinyengine_pio compile "${model_abs}" --out "${out}"
-      --prefix "${TE_PREFIX}" --align "${TE_ALIGNMENT}")
+      --prefix "${TE_PREFIX}" --align "${TE_ALIGNMENT}" --optimize "${TE_OPTIMIZE}")
 
   # Configure time: clear errors now, and the list of generated files.
   execute_process(COMMAND ${cmd} WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
