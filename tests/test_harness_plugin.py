@@ -59,7 +59,8 @@ def test_plugin_fixtures_and_json(pytester, tmp_path_factory, monkeypatch):
     pytester.makepyfile(test_user=USER_TESTS)
     results = pytester.path / "hil.json"
     r = pytester.runpytest_subprocess(
-        *_plugin_args(), "-p", "no:labgrid", "-p", "no:cacheprovider", "-rs",
+        *_plugin_args(), "-p", "no:labgrid", "-p", "no:pytest_embedded", "-p", "no:cacheprovider",
+        "-rs",
         "--te-cache-dir", str(tmp_path_factory.mktemp("plugin_cache")),
         "--te-core-dir", str(tmp_path_factory.mktemp("plugin_core")),
         "--te-results", str(results), timeout=300)

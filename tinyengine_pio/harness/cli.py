@@ -1,7 +1,9 @@
-"""``tinyengine-pio bench MODEL.tflite --board mps2-an386 [--port URL] [--json]``.
+"""``tinyengine-pio bench MODEL.tflite --board mps2-an386 [--port URL | --place NAME |
+--runner renode] [--json]``.
 
 Builds the measurement firmware (tinyengine-qemu PlatformIO platform), runs it
-(QEMU, or the target already running at ``--port``), sends a seeded input,
+(QEMU or Renode, the target already running at ``--port``, or the board of a
+labgrid ``--place``), sends a seeded input,
 runs N inferences, reads outputs and figures, checks the outputs against TFLM
 and prints a table (or JSON).  Exit status: 0 outputs byte-exact, 1 they
 differ (or no reference), 2 error.
@@ -25,6 +27,17 @@ def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
     p.add_argument("--port", help="talk to an already running target instead of starting QEMU: "
                    "a serial port (/dev/ttyACM0), socket://HOST:PORT or a pty path")
     p.add_argument("--baud", type=int, default=115200, help="baud rate for a serial --port")
+    p.add_argument("--runner", choices=("qemu", "renode"), default="qemu",
+                   help="emulator that starts the target when there is no --port/--place "
+                   "(default qemu; renode: generated .resc, UART on Renode's socket terminal)")
+    p.add_argument("--renode", metavar="PATH", help="renode executable (default $RENODE or "
+                   "renode on PATH)")
+    p.add_argument("--place", help="use the board held by this labgrid place: serial from its "
+                   "NetworkSerialPort (acquired for the run, then released)")
+    p.add_argument("--coordinator", metavar="HOST:PORT", help="labgrid coordinator (default "
+                   "$LG_COORDINATOR or 127.0.0.1:20408)")
+    p.add_argument("--lg-env", metavar="FILE", help="labgrid environment file for --place "
+                   "(drivers for flashing/power; default: the place's serial port only)")
     p.add_argument("--runs", type=int, default=10, help="inferences to time (default 10)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -96,17 +109,32 @@ def main(argv=None) -> int:
     name = os.path.basename(args.model)
     dut = None
     try:
+        if args.runner == "renode" and not (args.port or args.place):
+            from .renode import find_renode
+            find_renode(args.renode)  # before the build: say how to install it
         say("building firmware for %s (%s) ..." % (args.board, name))
         fw = build_firmware(model, args.board, cache_dir=args.cache_dir,
                             core_dir=args.core_dir, progress=pio_line)
         say("firmware %s: flash %s B (%.1f s)" % (fw.elf, _fmt(fw.sizes["flash_bytes"]),
                                                    fw.build_seconds))
-        if args.port:
+        if args.place:
+            say("acquiring labgrid place %s ..." % args.place)
+            dut = Dut.labgrid(args.place, model, name=name, coordinator=args.coordinator,
+                              env_config=args.lg_env, timeout=args.timeout,
+                              invoke_timeout=args.invoke_timeout, firmware=fw)
+            how = "labgrid place %s at %s" % (args.place, dut.target.url)
+        elif args.port:
             say("connecting to %s ..." % args.port)
             dut = Dut.connect(args.port, model, name=name, baudrate=args.baud,
                               timeout=args.timeout, invoke_timeout=args.invoke_timeout,
                               firmware=fw)
             how = "target at %s" % args.port
+        elif args.runner == "renode":
+            say("starting Renode (%s) ..." % args.board)
+            dut = Dut.renode(model, args.board, name=name, timeout=args.timeout,
+                             invoke_timeout=args.invoke_timeout, firmware=fw,
+                             renode=args.renode)
+            how = "Renode"
         else:
             say("starting QEMU (%s, -icount shift=0) ..." % args.board)
             dut = Dut.qemu(model, args.board, name=name, timeout=args.timeout,

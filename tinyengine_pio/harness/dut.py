@@ -126,6 +126,50 @@ class Dut:
             raise
 
     @classmethod
+    def renode(cls, model: bytes, board: str = "mps2-an386", name: str = "model.tflite",
+               cache_dir=None, core_dir=None, progress=None, timeout: float = 10.0,
+               invoke_timeout: float = 300.0, firmware=None, renode: str | None = None,
+               connect_timeout: float = 60.0) -> "Dut":
+        """Like :meth:`qemu`, in Renode (generated .resc, UART on its socket terminal)."""
+        from .renode import RenodeTarget, find_renode
+        from .firmware import build_firmware
+        find_renode(renode)  # says how to install it before building anything
+        fw = firmware or build_firmware(model, board, cache_dir=cache_dir, core_dir=core_dir,
+                                        progress=progress)
+        target = RenodeTarget(fw.elf, board, renode=renode)
+        return cls._on_target(target, target.start(connect_timeout), model, name, fw, board,
+                              timeout, invoke_timeout, "Renode")
+
+    @classmethod
+    def labgrid(cls, place: str, model: bytes, name: str = "model.tflite",
+                coordinator: str | None = None, env_config: str | None = None,
+                timeout: float = 10.0, invoke_timeout: float = 300.0, firmware=None,
+                baudrate: int | None = None) -> "Dut":
+        """The board held by labgrid place ``place`` (serial from its NetworkSerialPort;
+        ``firmware`` is flashed when ``env_config`` gives the target a BootstrapProtocol
+        driver).  The place is released by :meth:`close`."""
+        from .labgrid_place import LabgridPlace
+        target = LabgridPlace(place, coordinator=coordinator, env_config=env_config,
+                              baudrate=baudrate)
+        transport = target.start(firmware.elf if firmware is not None else None)
+        return cls._on_target(target, transport, model, name, firmware, None, timeout,
+                              invoke_timeout, None)
+
+    @classmethod
+    def _on_target(cls, target, transport, model, name, fw, board, timeout, invoke_timeout,
+                   what) -> "Dut":
+        try:
+            return cls(Client(transport, timeout, invoke_timeout), model, name, firmware=fw,
+                       target=target, board=board)
+        except BaseException as exc:
+            target.close()
+            log = target.log_text() if what and hasattr(target, "log_text") else ""
+            if log.strip() and isinstance(exc, HarnessError):
+                raise type(exc)("%s\n%s output: %s" % (exc, what, log.strip()[-2000:])) \
+                    from exc
+            raise
+
+    @classmethod
     def connect(cls, url: str, model: bytes, name: str = "model.tflite", baudrate: int = 115200,
                 timeout: float = 5.0, invoke_timeout: float = 300.0, firmware=None,
                 source_name: str = "model.tflite", check_identity: bool = True) -> "Dut":

@@ -12,9 +12,14 @@ entry point ``tinyengine_pio`` once installed).  A test then reads::
 
 Options: ``--te-model`` (model when there is no marker), ``--te-board``
 (default mps2-an386), ``--te-port`` (an already running target: serial port,
-socket://, pty -- otherwise QEMU is started per test), ``--te-results FILE``
+socket://, rfc2217://, pty -- otherwise QEMU is started per test; with
+pytest-embedded active, its ``--port``/``--baud`` are used when ``--te-port``
+is absent), ``--te-place``/``--te-coordinator``/``--te-lg-env`` (a labgrid
+place), ``--te-runner renode`` (Renode instead of QEMU), ``--te-results FILE``
 (every result of the session as JSON), ``--te-cache-dir``, ``--te-core-dir``.
-Fixtures: ``tinyengine_dut`` / ``dut`` (per test), ``tinyengine_dut_factory`` (make several),
+With pytest-embedded and labgrid installed run with ``-p no:labgrid`` and use
+``tinyengine_dut`` (both define ``dut``), see docs/HIL.md.
+Fixtures: ``tinyengine_dut`` / ``dut`` (per test; ``dut`` only without pytest-embedded), ``tinyengine_dut_factory`` (make several),
 ``tinyengine_firmware`` (session-cached builds).
 """
 from __future__ import annotations
@@ -33,6 +38,15 @@ def pytest_addoption(parser):
                 help="use the target already running at this serial port / socket:// / pty "
                      "instead of starting QEMU")
     g.addoption("--te-baud", type=int, default=115200, help="baud rate for --te-port")
+    g.addoption("--te-runner", choices=("qemu", "renode"), default="qemu",
+                help="emulator started per test when there is no port/place (default qemu)")
+    g.addoption("--te-renode", default=None, help="renode executable (default $RENODE / PATH)")
+    g.addoption("--te-place", default=None,
+                help="labgrid place holding the target (serial from its NetworkSerialPort)")
+    g.addoption("--te-coordinator", default=None,
+                help="labgrid coordinator HOST:PORT (default $LG_COORDINATOR, 127.0.0.1:20408)")
+    g.addoption("--te-lg-env", default=None,
+                help="labgrid environment file for --te-place (flashing/power drivers)")
     g.addoption("--te-results", default=None, help="write every inference result as JSON here")
     g.addoption("--te-cache-dir", default=None, help="firmware build cache directory")
     g.addoption("--te-core-dir", default=None, help="PlatformIO core dir")
@@ -40,6 +54,8 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    if not config.pluginmanager.hasplugin("pytest_embedded"):
+        config.pluginmanager.register(_DutAlias(), "tinyengine_pio_dut_alias")
     config.addinivalue_line(
         "markers", "tinyengine_model(path, board=None): the model (and board) the `dut` "
         "fixture runs")
@@ -83,6 +99,24 @@ def _read_model(model, bases) -> tuple[bytes, str]:
         return fp.read(), os.path.basename(path)
 
 
+def _embedded_port(config, baud):
+    """pytest-embedded's ``--port`` / ``--baud`` (serial service options), when that
+    plugin is active and no --te-port/--te-place is given: the same command line then
+    drives both plugins' fixtures.  (Only one of them may hold the port in a test:
+    use ``tinyengine_dut`` or pytest-embedded's ``dut``/``serial``, not both.)"""
+    try:
+        port = config.getoption("port")
+    except ValueError:              # pytest-embedded not active
+        return None, baud
+    if not isinstance(port, str) or not port or "|" in port:
+        return None, baud
+    try:
+        embedded_baud = config.getoption("baud")
+    except ValueError:
+        embedded_baud = None
+    return port, int(embedded_baud) if embedded_baud else baud
+
+
 @pytest.fixture
 def tinyengine_dut_factory(request, tinyengine_firmware):
     """``make(model, board=None, port=None) -> Dut``; every Dut is closed after the test."""
@@ -94,11 +128,21 @@ def tinyengine_dut_factory(request, tinyengine_firmware):
         data, name = _read_model(model, [request.path.parent, os.getcwd(), config.rootpath])
         board = board or config.getoption("te_board")
         port = port or config.getoption("te_port")
+        baud = config.getoption("te_baud")
+        place = config.getoption("te_place")
+        if not port and not place:
+            port, baud = _embedded_port(config, baud)
         fw = tinyengine_firmware(data, board)
         timeout = config.getoption("te_timeout")
         if port:
-            d = Dut.connect(port, data, name=name, baudrate=config.getoption("te_baud"),
-                            timeout=timeout, firmware=fw)
+            d = Dut.connect(port, data, name=name, baudrate=baud, timeout=timeout, firmware=fw)
+        elif place:
+            d = Dut.labgrid(place, data, name=name, coordinator=config.getoption("te_coordinator"),
+                            env_config=config.getoption("te_lg_env"), timeout=timeout,
+                            firmware=fw)
+        elif config.getoption("te_runner") == "renode":
+            d = Dut.renode(data, board, name=name, firmware=fw, timeout=timeout,
+                           renode=config.getoption("te_renode"))
         else:
             d = Dut.qemu(data, board, name=name, firmware=fw, timeout=timeout)
         d.label = request.node.nodeid
@@ -126,11 +170,14 @@ def tinyengine_dut(request, tinyengine_dut_factory):
     return tinyengine_dut_factory(model, board=board)
 
 
-@pytest.fixture
-def dut(tinyengine_dut):
-    """Alias of ``tinyengine_dut`` (pytest-embedded also has a ``dut`` fixture: with both
-    plugins active, use ``tinyengine_dut``)."""
-    return tinyengine_dut
+class _DutAlias:
+    """The ``dut`` alias of ``tinyengine_dut``: registered only when pytest-embedded is
+    not active, whose own ``dut`` fixture it would otherwise shadow (with both
+    plugins active, tests use ``tinyengine_dut``)."""
+
+    @pytest.fixture
+    def dut(self, tinyengine_dut):
+        return tinyengine_dut
 
 
 def pytest_sessionfinish(session, exitstatus):  # pylint: disable=unused-argument

@@ -28,9 +28,17 @@ class Transport:
         self.url = url
         self.eof = False
         self.received = 0
+        self._pushback = b""
 
     # -- reading --------------------------------------------------------
+    def unread(self, data: bytes) -> None:
+        """Put bytes back: the next reads return them first."""
+        self._pushback = bytes(data) + self._pushback
+
     def _read(self, n: int, timeout: float) -> bytes:
+        if self._pushback:
+            data, self._pushback = self._pushback[:n], self._pushback[n:]
+            return data
         if self.eof:
             return b""
         self.port.timeout = max(0.0, timeout)
