@@ -24,18 +24,18 @@ def _inplace_dw_model() -> bytes:
     from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
     rng = np.random.default_rng(1)
     mb = ModelBuilder()
-    x = mb.tensor([1, 10, 10, 2], "int8", scale=0.05, zero_point=-3)
-    w1, s1 = random_conv_weights(rng, [24, 1, 1, 2], True)
-    a = mb.tensor([1, 10, 10, 24], "int8", scale=0.05, zero_point=2)
+    x = mb.tensor([1, 4, 4, 2], "int8", scale=0.05, zero_point=-3)
+    w1, s1 = random_conv_weights(rng, [64, 1, 1, 2], True)
+    a = mb.tensor([1, 4, 4, 64], "int8", scale=0.05, zero_point=2)
     mb.op("CONV_2D", [x, mb.const(w1, scale=s1, quant_dim=0), None], [a],
           dict(padding="SAME", stride_h=1, stride_w=1))
-    w2, s2 = random_conv_weights(rng, [1, 3, 3, 24], True, quant_dim=3)
-    b2, bs2 = random_bias(rng, 24, 0.05, s2)
-    b = mb.tensor([1, 10, 10, 24], "int8", scale=0.04, zero_point=-1)
+    w2, s2 = random_conv_weights(rng, [1, 3, 3, 64], True, quant_dim=3)
+    b2, bs2 = random_bias(rng, 64, 0.05, s2)
+    b = mb.tensor([1, 4, 4, 64], "int8", scale=0.04, zero_point=-1)
     mb.op("DEPTHWISE_CONV_2D", [a, mb.const(w2, scale=s2, quant_dim=3), mb.const(b2, scale=bs2)],
           [b], dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1))
-    w3, s3 = random_conv_weights(rng, [4, 1, 1, 24], True)
-    y = mb.tensor([1, 10, 10, 4], "int8", scale=0.1, zero_point=0)
+    w3, s3 = random_conv_weights(rng, [4, 1, 1, 64], True)
+    y = mb.tensor([1, 4, 4, 4], "int8", scale=0.1, zero_point=0)
     mb.op("CONV_2D", [b, mb.const(w3, scale=s3, quant_dim=0), None], [y],
           dict(padding="SAME", stride_h=1, stride_w=1))
     return mb.build([x], [y])

@@ -1,6 +1,7 @@
 """The compiler driver: bytes -> IR -> passes -> plan -> C files."""
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 
@@ -8,6 +9,7 @@ from .emitter import c_identifier, digest, generate, write_files
 from .frontend import load_bytes, read_model
 from .ir import Graph
 from .ops import lookup
+from .ops.conv_2d import demote as demote_conv
 from .passes import run_pipeline
 from .schedule import choose_order
 from .planner import Buffer, Pin, Plan, plan
@@ -90,6 +92,25 @@ def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], alignment: in
     return pins
 
 
+def _plan(g: Graph, life, alignment: int, algorithms, overlap: bool) -> Plan:
+    buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
+    for step, op in enumerate(g.operators):       # kernel scratch, alive during its op only
+        if op.params.get("scratch_bytes"):
+            buffers.append(Buffer(f"scratch{step}", op.params["scratch_bytes"], step, step + 1))
+    return plan(buffers, alignment, algorithms,
+                overlap_candidates(g, life, alignment) if overlap else [])
+
+
+def _on_peak(g: Graph, life, p: Plan, step: int) -> bool:
+    """Does the planned memory at `step` reach the arena's top?"""
+    top = max((p.offsets[f"t{t}"] + g.t(t).nbytes for t, (s, e) in life.items() if s <= step < e),
+              default=0)
+    scratch = p.offsets.get(f"scratch{step}")
+    if scratch is not None:
+        top = max(top, scratch + g.operators[step].params["scratch_bytes"])
+    return top + 4 > p.arena_bytes - 4
+
+
 def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
                   alignment: int = 4, algorithms: list[str] | None = None,
                   overlap: bool = True, emit: bool = True, optimize: str = "speed") -> CompiledModel:
@@ -101,11 +122,19 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source.config["optimize"] = optimize
     g = choose_order(run_pipeline(source))
     life = lifetimes(g)
-    buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
-    for step, op in enumerate(g.operators):       # kernel scratch, alive during its op only
-        if op.params.get("scratch_bytes"):
-            buffers.append(Buffer(f"scratch{step}", op.params["scratch_bytes"], step, step + 1))
-    p = plan(buffers, alignment, algorithms, overlap_candidates(g, life, alignment) if overlap else [])
+    p = _plan(g, life, alignment, algorithms, overlap)
+    # im2col's scratch must not cost arena: where it sits on the peak, use the direct loops
+    for step, op in enumerate(g.operators):
+        if (op.params.get("variant") == "im2col" and _on_peak(g, life, p, step)
+                and op.params["scratch_bytes"] * 200 >= p.arena_bytes):   # worth a replan
+            saved = copy.deepcopy(op.params)
+            demote_conv(op.params)
+            trial = _plan(g, life, alignment, algorithms, overlap)
+            if trial.arena_bytes < p.arena_bytes:
+                p = trial
+            else:
+                op.params.clear()
+                op.params.update(saved)
     offsets = {i: p.offsets[f"t{i}"] for i in life}
     for step, op in enumerate(g.operators):
         if op.params.get("scratch_bytes"):

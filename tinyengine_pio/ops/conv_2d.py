@@ -52,10 +52,19 @@ def choose_variant(p: dict) -> str:
 
 
 def demote(p: dict) -> None:
-    """The input offset could not be folded into the bias: fall back to the direct loops."""
+    """Fall back to the direct loops (no scratch): when the input offset could not be folded, or
+    when the im2col scratch would enlarge the arena. The direct loops skip padded taps, so an
+    offset folded on the strength of im2col's zero-point padding is unfolded again."""
     p["variant"] = "generic"
     p.pop("scratch_bytes", None)
-    p.pop("pads_with_zero_point", None)
+    if p.pop("pads_with_zero_point", None) and "unfolded" in p and not _unpadded(p):
+        p["bias"], p["in_off"] = p.pop("unfolded")
+        p.pop("zero_point_folded", None)
+
+
+def _unpadded(p: dict) -> bool:
+    from ..passes.fold_zero_point import _unpadded as unpadded
+    return unpadded(p)
 
 
 def emit(ctx, op: Operator) -> None:

@@ -37,6 +37,7 @@ def fold_zero_point(g: Graph) -> Graph:
             wsum = w.reshape(w.shape[0], -1).sum(axis=1)            # [O, ...] -> per output
         new_bias = p["bias"].astype(np.int64) + p["in_off"] * wsum
         if np.all((new_bias >= -(1 << 31)) & (new_bias < (1 << 31))):
+            p["unfolded"] = (p["bias"], p["in_off"])        # for a later demotion
             p["bias"] = new_bias.astype(np.int32)
             p["in_off"] = 0
             p["zero_point_folded"] = True

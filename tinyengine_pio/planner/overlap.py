@@ -30,8 +30,7 @@ class AccessPattern:
         return self.out_unit * self.out_units
 
 
-def _range_max(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """max(values[lo[i]:hi[i]+1]) for each i (sparse table), lo <= hi."""
+def _sparse_table(values: np.ndarray) -> list[np.ndarray]:
     table = [values]
     k = 1
     while (1 << k) <= len(values):
@@ -39,6 +38,13 @@ def _range_max(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
         half = 1 << (k - 1)
         table.append(np.maximum(prev[:-half], prev[half:]))
         k += 1
+    return table
+
+
+def _range_max(values: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+               table: list[np.ndarray] | None = None) -> np.ndarray:
+    """max(values[lo[i]:hi[i]+1]) for each i (sparse table), lo <= hi."""
+    table = table if table is not None else _sparse_table(values)
     length = hi - lo + 1
     level = np.floor(np.log2(np.maximum(length, 1))).astype(np.int64)
     out = np.empty(len(lo), dtype=values.dtype)
@@ -62,7 +68,11 @@ def hazard_free(p: AccessPattern, delta: int) -> bool:
     steps, w_lo, w_hi = steps[inside], w_lo[inside], w_hi[inside]
     u_lo = np.clip(w_lo // p.in_unit, 0, n_in - 1)
     u_hi = np.clip(w_hi // p.in_unit, 0, n_in - 1)
-    latest = _range_max(p.last_read.astype(np.int64), u_lo, u_hi)
+    table = p.__dict__.get("_table")            # built once per pattern, reused by bisection
+    if table is None:
+        table = _sparse_table(p.last_read.astype(np.int64))
+        object.__setattr__(p, "_table", table)
+    latest = _range_max(table[0], u_lo, u_hi, table)
     return bool(np.all(latest <= steps) if p.reads_first else np.all(latest < steps))
 
 

@@ -19,10 +19,22 @@ def _with(current: list[Pin], pin: Pin) -> list[Pin]:
     return [q for q in current if q.member != pin.member] + [pin]
 
 
-def _size(buffers, alignment, names, pins) -> int:
+def _size(buffers, alignment, names, pins) -> tuple[int, int]:
+    """(arena, profile): the arena of the quick algorithms' best plan, then the sum over steps
+    of that plan's highest occupied byte, which breaks ties towards plans with more room (a
+    pin that lowers a non-peak step can enable the next one)."""
     from . import run_algorithms
+    from .buffers import scratch_buffers
     quick = [n for n in names if n not in ("naive", "hill_climb")] or names
-    return run_algorithms(buffers, alignment, quick, pins, check=False)[1]
+    offsets, size, _, _ = run_algorithms(buffers, alignment, quick, pins, check=False)
+    import numpy as np
+    bufs = list(buffers) + scratch_buffers(buffers, pins)
+    start = np.fromiter((b.start for b in bufs), np.int64, len(bufs))
+    stop = np.fromiter((b.end for b in bufs), np.int64, len(bufs))
+    end = np.fromiter((offsets[b.name] + b.size for b in bufs), np.int64, len(bufs))
+    steps = np.arange(int(stop.max()) if len(bufs) else 0)[:, None]
+    live = (start[None, :] <= steps) & (steps < stop[None, :])
+    return size, int(np.where(live, end[None, :], 0).max(axis=1).sum())
 
 
 def choose_pins(buffers: list[Buffer], alignment: int, names: list[str], overlaps: list[Pin]):
