@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import shutil
 
-import numpy as np
 import pytest
 
+from tests.helpers.opmodels import conv_dw_conv
 from tests.helpers.tflm import deterministic_inputs
 from tests.test_op_conv_2d import conv_model
 from tests.test_op_depthwise_conv_2d import dw_model
@@ -18,27 +18,6 @@ pytestmark = pytest.mark.skipif(
     not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")),
     reason="needs arm-none-eabi-gcc and qemu-system-arm (apt-get install gcc-arm-none-eabi "
            "libnewlib-arm-none-eabi qemu-system-arm)")
-
-
-def _inplace_dw_model() -> bytes:
-    from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
-    rng = np.random.default_rng(1)
-    mb = ModelBuilder()
-    x = mb.tensor([1, 4, 4, 2], "int8", scale=0.05, zero_point=-3)
-    w1, s1 = random_conv_weights(rng, [64, 1, 1, 2], True)
-    a = mb.tensor([1, 4, 4, 64], "int8", scale=0.05, zero_point=2)
-    mb.op("CONV_2D", [x, mb.const(w1, scale=s1, quant_dim=0), None], [a],
-          dict(padding="SAME", stride_h=1, stride_w=1))
-    w2, s2 = random_conv_weights(rng, [1, 3, 3, 64], True, quant_dim=3)
-    b2, bs2 = random_bias(rng, 64, 0.05, s2)
-    b = mb.tensor([1, 4, 4, 64], "int8", scale=0.04, zero_point=-1)
-    mb.op("DEPTHWISE_CONV_2D", [a, mb.const(w2, scale=s2, quant_dim=3), mb.const(b2, scale=bs2)],
-          [b], dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1))
-    w3, s3 = random_conv_weights(rng, [4, 1, 1, 64], True)
-    y = mb.tensor([1, 4, 4, 4], "int8", scale=0.1, zero_point=0)
-    mb.op("CONV_2D", [b, mb.const(w3, scale=s3, quant_dim=0), None], [y],
-          dict(padding="SAME", stride_h=1, stride_w=1))
-    return mb.build([x], [y])
 
 
 CASES = {
@@ -55,7 +34,7 @@ CASES = {
     "dw_k10x1": lambda: dw_model((1, 30, 1, 8), k=(10, 1)),
     "dw_mult2": lambda: dw_model((1, 6, 6, 3), mult=2),
     "dw_single_channel_as_conv": lambda: dw_model((1, 9, 9, 1), mult=8, stride=(2, 2)),
-    "dw_inplace": _inplace_dw_model,
+    "dw_inplace": conv_dw_conv,
     "fc_folded": lambda: fc_model((1, 37), 11),
     "fc_per_channel_batch3": lambda: fc_model((3, 20), 6, per_channel=True),
 }

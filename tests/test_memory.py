@@ -152,28 +152,10 @@ def test_alignment_option():
     assert cm.arena_bytes % 16 == 0
 
 
-@pytest.mark.parametrize("stride", [1])
-def test_inplace_depthwise_kernel_matches_tflm(tflm_check, stride):
-    """conv -> depthwise -> conv: the depthwise runs in place through a one-plane scratch."""
-    from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
-    rng = np.random.default_rng(1)
-    mb = ModelBuilder()
-    x = mb.tensor([1, 4, 4, 2], "int8", scale=0.05, zero_point=-3)
-    w1, s1 = random_conv_weights(rng, [64, 1, 1, 2], True)
-    a = mb.tensor([1, 4, 4, 64], "int8", scale=0.05, zero_point=2)
-    mb.op("CONV_2D", [x, mb.const(w1, scale=s1, quant_dim=0), None], [a],
-          dict(padding="SAME", stride_h=1, stride_w=1))
-    w2, s2 = random_conv_weights(rng, [1, 3, 3, 64], True, quant_dim=3)
-    b2, bs2 = random_bias(rng, 64, 0.05, s2)
-    o = 4 // stride
-    b = mb.tensor([1, o, o, 64], "int8", scale=0.04, zero_point=-1)
-    mb.op("DEPTHWISE_CONV_2D", [a, mb.const(w2, scale=s2, quant_dim=3), mb.const(b2, scale=bs2)],
-          [b], dict(padding="SAME", stride_h=stride, stride_w=stride, depth_multiplier=1))
-    w3, s3 = random_conv_weights(rng, [4, 1, 1, 64], True)
-    y = mb.tensor([1, o, o, 4], "int8", scale=0.1, zero_point=0)
-    mb.op("CONV_2D", [b, mb.const(w3, scale=s3, quant_dim=0), None], [y],
-          dict(padding="SAME", stride_h=1, stride_w=1))
-    cm = tflm_check(mb.build([x], [y]))
+def test_inplace_depthwise_kernel_matches_tflm(tflm_check):
+    """conv -> depthwise -> conv: the depthwise runs in place through a channel-group scratch."""
+    from tests.helpers.opmodels import conv_dw_conv
+    cm = tflm_check(conv_dw_conv())
     dw = cm.graph.operators[1]
     assert dw.params.get("variant") == "inplace", [p.kind for p in cm.plan.pins]
     assert "te_depthwise_conv_2d_inplace_s8" in cm.files["model.c"]

@@ -231,6 +231,28 @@ def concatenation(shapes=((1, 4, 4, 3), (1, 4, 4, 5)), axis=3) -> bytes:
     return mb.build(xs, [y])
 
 
+def conv_dw_conv(hw: int = 4, channels: int = 64, seed: int = 1) -> bytes:
+    """1x1 conv -> 3x3 depthwise -> 1x1 conv, shaped so that the depthwise layer runs in place
+    (many channels on a small plane: one-channel-group scratch beats the scan-order lag)."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder()
+    x = mb.tensor([1, hw, hw, 2], "int8", scale=0.05, zero_point=-3)
+    w1, s1 = random_conv_weights(rng, [channels, 1, 1, 2], True)
+    a = mb.tensor([1, hw, hw, channels], "int8", scale=0.05, zero_point=2)
+    mb.op("CONV_2D", [x, mb.const(w1, scale=s1, quant_dim=0), None], [a],
+          dict(padding="SAME", stride_h=1, stride_w=1))
+    w2, s2 = random_conv_weights(rng, [1, 3, 3, channels], True, quant_dim=3)
+    b2, bs2 = random_bias(rng, channels, 0.05, s2)
+    b = mb.tensor([1, hw, hw, channels], "int8", scale=0.04, zero_point=-1)
+    mb.op("DEPTHWISE_CONV_2D", [a, mb.const(w2, scale=s2, quant_dim=3), mb.const(b2, scale=bs2)],
+          [b], dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1))
+    w3, s3 = random_conv_weights(rng, [4, 1, 1, channels], True)
+    y = mb.tensor([1, hw, hw, 4], "int8", scale=0.1, zero_point=0)
+    mb.op("CONV_2D", [b, mb.const(w3, scale=s3, quant_dim=0), None], [y],
+          dict(padding="SAME", stride_h=1, stride_w=1))
+    return mb.build([x], [y])
+
+
 SINGLE_OP_MODELS = {
     "conv2d_pc_same_relu6": conv2d,
     "conv2d_stride2_valid": lambda: conv2d(stride=(2, 2), padding="VALID",
