@@ -13,6 +13,9 @@ void te_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                    int32_t act_min, int32_t act_max) {
     const int32_t per_group = out_c / (in_c / f_c);
     int32_t oy, ox, oc, ky, kx, ic;
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    const uint32_t off2 = ((uint32_t)(uint16_t)in_off << 16) | (uint16_t)in_off;
+#endif
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t iy0 = oy * stride_h - pad_t;
         for (ox = 0; ox < out_w; ++ox) {
@@ -35,7 +38,16 @@ void te_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                         }
                         px = in + (iy * in_w + ix) * in_c + c0;
                         wp = wk + (ky * k_w + kx) * f_c;
-                        for (ic = 0; ic < f_c; ++ic) {
+                        ic = 0;
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+                        for (; ic + 4 <= f_c; ic += 4) {   /* (x + in_off) in int16 lanes */
+                            const uint32_t x = te_ld32(px + ic), v = te_ld32(wp + ic);
+                            acc = __smlad(__sadd16(__sxtb16(x), off2), __sxtb16(v), acc);
+                            acc = __smlad(__sadd16(te_sxtb16_ror8(x), off2), te_sxtb16_ror8(v),
+                                          acc);
+                        }
+#endif
+                        for (; ic < f_c; ++ic) {
                             acc += (px[ic] + in_off) * wp[ic];
                         }
                     }

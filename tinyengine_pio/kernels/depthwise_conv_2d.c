@@ -6,24 +6,12 @@
 #include "te_common.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#include <arm_acle.h>
-#include <string.h>
-static inline uint32_t te_dw_ld32(const int8_t *p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-static inline uint32_t te_dw_sxtb16_ror8(uint32_t x) {
-    uint32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
-    return r;
-}
 /* one tap for four channels, offset already in the bias: a_k += x_k * w_k */
 #define TE_DW_TAP(px, t)                                                                  \
     do {                                                                                  \
-        const uint32_t x_ = te_dw_ld32(px), v_ = te_dw_ld32(wp + (t) * w_pitch);         \
-        const uint32_t xe_ = __sxtb16(x_), xo_ = te_dw_sxtb16_ror8(x_);                   \
-        const uint32_t we_ = __sxtb16(v_), wo_ = te_dw_sxtb16_ror8(v_);                   \
+        const uint32_t x_ = te_ld32(px), v_ = te_ld32(wp + (t) * w_pitch);         \
+        const uint32_t xe_ = __sxtb16(x_), xo_ = te_sxtb16_ror8(x_);                   \
+        const uint32_t we_ = __sxtb16(v_), wo_ = te_sxtb16_ror8(v_);                   \
         a0 = __smlabb(xe_, we_, a0);                                                      \
         a2 = __smlatt(xe_, we_, a2);                                                      \
         a1 = __smlabb(xo_, wo_, a1);                                                      \
@@ -108,11 +96,11 @@ static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_
                         const int8_t *row = in + ((iy0 + dil_h * ky) * in_w + ix0) * in_pitch + c;
                         const int8_t *wr = w + ky * k_w * w_pitch + c;
                         for (kx = kx0; kx < kx1; ++kx) {
-                            const uint32_t x = te_dw_ld32(row + dil_w * kx * in_pitch);
-                            const uint32_t v = te_dw_ld32(wr + kx * w_pitch);
+                            const uint32_t x = te_ld32(row + dil_w * kx * in_pitch);
+                            const uint32_t v = te_ld32(wr + kx * w_pitch);
                             const uint32_t xe = __sadd16(__sxtb16(x), off2);
-                            const uint32_t xo = __sadd16(te_dw_sxtb16_ror8(x), off2);
-                            const uint32_t we = __sxtb16(v), wo = te_dw_sxtb16_ror8(v);
+                            const uint32_t xo = __sadd16(te_sxtb16_ror8(x), off2);
+                            const uint32_t we = __sxtb16(v), wo = te_sxtb16_ror8(v);
                             a0 = __smlabb(xe, we, a0);
                             a2 = __smlatt(xe, we, a2);
                             a1 = __smlabb(xo, wo, a1);

@@ -4,25 +4,6 @@
  * ROR 8 form) and multiplied pairwise with SMLAD; otherwise plain C, same results. */
 #include "gemm.h"
 #include "te_common.h"
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#include <arm_acle.h>
-#include <string.h>
-TE_INLINE uint32_t te_ld32(const int8_t *p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extended */
-    uint32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
-    return r;
-}
-#define TE_DOT4(acc, x, w)                                                                \
-    do {                                                                                  \
-        (acc) = __smlad(__sxtb16(x), __sxtb16(w), (acc));                                 \
-        (acc) = __smlad(te_sxtb16_ror8(x), te_sxtb16_ror8(w), (acc));                     \
-    } while (0)
-#endif
 
 static int32_t te_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc) {
     int32_t k;

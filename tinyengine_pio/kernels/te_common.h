@@ -66,6 +66,28 @@ TE_INLINE void te_copy(int8_t *dst, const int8_t *src, int32_t n) {
     }
 }
 
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* DSP helpers shared by the SIMD kernels. */
+#include <arm_acle.h>
+#include <string.h>
+TE_INLINE uint32_t te_ld32(const int8_t *p) {   /* unaligned 32-bit load (LDR on M4/M7) */
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extended */
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+/* acc += dot(x, w) over four int8 lanes: SXTB16 / SXTB16 ROR 8, two SMLAD */
+#define TE_DOT4(acc, x, w)                                                                \
+    do {                                                                                  \
+        (acc) = __smlad(__sxtb16(x), __sxtb16(w), (acc));                                 \
+        (acc) = __smlad(te_sxtb16_ror8(x), te_sxtb16_ror8(w), (acc));                     \
+    } while (0)
+#endif
+
 /* Debug guard words around the arena: filled on first use, then checked. 0 = intact. */
 static inline int te_canary_check(int8_t *base, int32_t guard, int32_t arena_bytes) {
     static const uint8_t pattern[8] = {0xDE, 0xAD, 0xBE, 0xEF, 0x5A, 0xA5, 0xC3, 0x3C};
