@@ -18,7 +18,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class QemuTarget:
+class TargetProcess:
+    """A local process that emulates the target (QEMU, Renode): its log and context manager."""
+    _log = None
+
+    def log_text(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read().decode("utf8", "replace")
+
+    def __enter__(self) -> Transport:
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class QemuTarget(TargetProcess):
     """``with QemuTarget(elf, "mps2-an386") as transport: ...``
 
     QEMU runs with ``-icount shift=0`` (deterministic instruction counts) and
@@ -43,13 +61,6 @@ class QemuTarget:
                 "-semihosting-config", "enable=on,target=native", "-icount", "shift=0",
                 "-serial", "tcp:127.0.0.1:%d,server=on,wait=on" % port,
                 *self.extra_args, "-kernel", self.elf]
-
-    def log_text(self) -> str:
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode("utf8", "replace")
 
     def start(self, connect_timeout: float = 10.0) -> Transport:
         if shutil.which("qemu-system-arm") is None:
@@ -98,9 +109,3 @@ class QemuTarget:
                 rc = self.proc.returncode
             self.proc = None
         return rc
-
-    def __enter__(self) -> Transport:
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.close()

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 from .errors import HarnessError
 from .firmware import board_config
+from .qemu import TargetProcess
 from .transport import Transport, open_transport
 
 # emitConfig=true preamble of Renode's ServerSocketTerminal (renode-docs, UART integration)
@@ -190,7 +191,7 @@ def _free_port() -> int:
     return fp()
 
 
-class RenodeTarget:
+class RenodeTarget(TargetProcess):
     """``with RenodeTarget(elf, "mps2-an386") as transport: ...`` (see module doc).
 
     ``close()`` sends ``quit`` to Renode's console and kills it after ``exit_timeout``.
@@ -230,13 +231,6 @@ class RenodeTarget:
 
     def command(self, script: str) -> list[str]:
         return [find_renode(self.renode), "--disable-xwt", "--console", *self.extra_args, script]
-
-    def log_text(self) -> str:
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode("utf8", "replace")
 
     def start(self, connect_timeout: float = 60.0) -> Transport:
         exe = find_renode(self.renode)  # before anything else: the clear message
@@ -309,9 +303,3 @@ class RenodeTarget:
             self._tmp = None
             self.workdir = None
         return rc
-
-    def __enter__(self) -> Transport:
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.close()
