@@ -1,5 +1,5 @@
 """``tinyengine-pio bench MODEL.tflite --board mps2-an386 [--port URL | --place NAME |
---runner renode] [--json]``.
+--runner renode] [--per-layer] [--json]``.
 
 Builds the measurement firmware (tinyengine-qemu PlatformIO platform), runs it
 (QEMU or Renode, the target already running at ``--port``, or the board of a
@@ -40,6 +40,10 @@ def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
                    "(drivers for flashing/power; default: the place's serial port only)")
     p.add_argument("--runs", type=int, default=10, help="inferences to time (default 10)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
+    p.add_argument("--per-layer", action="store_true",
+                   help="build with per-layer timing (the generated code brackets each layer) "
+                   "and print a per-layer table (step, op, MACs, latency, share); in --json "
+                   "as \"layers\"")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--output", metavar="FILE", help="also write the JSON result to FILE")
     p.add_argument("--timeout", type=float, default=10.0,
@@ -80,6 +84,38 @@ def format_table(res, how: str) -> str:
     return "\n".join([head, "-" * len(head)] + ["%-*s  %s" % (w, k, v) for k, v in rows]) + "\n"
 
 
+def add_layer_figures(res, cm) -> None:
+    """Adds MACs (tinyengine_pio.report) and share % of the layers' sum to res.layers."""
+    if not res.layers:
+        return
+    from ..report import build_report
+    macs = {L["step"]: L["macs"] for L in build_report(cm)["layers"]}
+    total = sum(L["latency"] for L in res.layers) or 1
+    for L in res.layers:
+        L["macs"] = macs.get(L["step"])
+        L["share"] = round(100.0 * L["latency"] / total, 2)
+
+
+def format_layers(res) -> str:
+    if not res.layers:
+        return "per-layer timing unavailable: %s\n" % (res.layers_error or "not requested")
+    rows = [("step", "op", "MACs", "latency (%s)" % res.latency_unit, "share")]
+    for L in res.layers:
+        rows.append((str(L["step"]), L["op"], _fmt(L.get("macs")), _fmt(L["latency"]),
+                     "%.1f %%" % L.get("share", 0.0)))
+    s = sum(L["latency"] for L in res.layers)
+    rows.append(("", "sum", _fmt(sum(L.get("macs") or 0 for L in res.layers)), _fmt(s),
+                 "%.1f %% of total" % (100.0 * s / res.latency if res.latency else 0.0)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["per-layer (last run)"]
+    for n, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if i == 1 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+        if n == 0 or n == len(rows) - 2:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     from ..errors import TinyEngineError
@@ -114,7 +150,8 @@ def main(argv=None) -> int:
             find_renode(args.renode)  # before the build: say how to install it
         say("building firmware for %s (%s) ..." % (args.board, name))
         fw = build_firmware(model, args.board, cache_dir=args.cache_dir,
-                            core_dir=args.core_dir, progress=pio_line)
+                            core_dir=args.core_dir, progress=pio_line,
+                            per_layer=args.per_layer)
         say("firmware %s: flash %s B (%.1f s)" % (fw.elf, _fmt(fw.sizes["flash_bytes"]),
                                                    fw.build_seconds))
         if args.place:
@@ -144,7 +181,9 @@ def main(argv=None) -> int:
             dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
             _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
         say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
-        res = dut.infer(runs=args.runs, seed=args.seed)
+        res = dut.infer(runs=args.runs, seed=args.seed, per_layer=args.per_layer)
+        if args.per_layer:
+            add_layer_figures(res, dut.cm)
         say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
                                          res.mismatch or res.reference_error))
     except TinyEngineError as exc:
@@ -162,6 +201,8 @@ def main(argv=None) -> int:
         sys.stdout.write(json.dumps(data, indent=1) + "\n")
     else:
         sys.stdout.write(format_table(res, how))
+        if args.per_layer:
+            sys.stdout.write("\n" + format_layers(res))
     return 0 if res.matches_reference else 1
 
 

@@ -184,5 +184,26 @@ class Client:
         vals = struct.unpack_from("<8I", p, 41)
         return Stats(Timing(rc, runs, _unit(unit, "GET_STATS"), last, mn, mx, total), *vals)
 
+    def get_layers(self) -> list | None:
+        """Latency of every layer of the last run (list of ints, in the INVOKE unit), or
+        None when the firmware has no per-layer timing (it answers "unsupported")."""
+        try:
+            p = self.request(P.GET_LAYERS)
+        except TargetError as exc:
+            if exc.code in (P.ERR_UNSUPPORTED, 3):   # 3: firmware older than GET_LAYERS
+                return None
+            raise
+        self._need(p, 9, "GET_LAYERS")
+        n, unit, dropped = struct.unpack_from("<IBI", p, 0)
+        self._need(p, 9 + 8 * n, "GET_LAYERS")
+        if len(p) != 9 + 8 * n:
+            raise ProtocolError("GET_LAYERS response announces %d layers in %d bytes"
+                                % (n, len(p)))
+        if dropped:
+            raise ProtocolError("target dropped %d per-layer marks (more layers than "
+                                "TE_HARNESS_MAX_LAYERS)" % dropped)
+        _unit(unit, "GET_LAYERS")
+        return list(struct.unpack_from("<%dQ" % n, p, 9))
+
     def exit(self, status: int = 0) -> None:
         self.request(P.EXIT, struct.pack("<i", status))

@@ -44,6 +44,10 @@ class InferenceResult:
     mismatch: str | None = None                            # first differing element
     reference_error: str | None = None                     # why there is no reference
     label: str | None = None                               # e.g. the pytest node id
+    # per-layer timing of the last run (firmware built with per_layer=True):
+    # [{"step", "op", "latency"}], None when unavailable (layers_error says why)
+    layers: list | None = None
+    layers_error: str | None = None
 
     def to_dict(self, with_tensors: bool = True) -> dict:
         d = {k: v for k, v in self.__dict__.items()
@@ -189,9 +193,14 @@ class Dut:
         return seed_inputs(self.cm, seed)
 
     def infer(self, inputs=None, runs: int = 1, seed: int = 0,
-              reference: bool = True) -> InferenceResult:
+              reference: bool = True, per_layer: bool | None = None) -> InferenceResult:
         """Send ``inputs`` (array, list of arrays, or None for a seeded random input), run
-        ``runs`` inferences, read the outputs and the figures, compare with TFLM."""
+        ``runs`` inferences, read the outputs and the figures, compare with TFLM.
+
+        ``per_layer``: ask for the per-layer latencies of the last run (GET_LAYERS;
+        None: only when this Dut built the firmware with per_layer=True);
+        ``result.layers`` stays None (``layers_error`` says why) when the firmware
+        has no per-layer mode -- numbers are never invented."""
         from ..host import _np
         g = self.cm.graph
         if inputs is None:
@@ -219,6 +228,20 @@ class Dut:
             crcs.append(crc32(raw))
             outs.append(np.frombuffer(raw, dtype=_np(t.dtype)).reshape(t.shape).copy())
         stats: Stats = self.client.get_stats()
+        layers, layers_error = None, None
+        if per_layer is None:
+            per_layer = bool(self.firmware is not None and getattr(self.firmware, "per_layer",
+                                                                   False))
+        if per_layer:
+            lat = self.client.get_layers()
+            if lat is None:
+                layers_error = "the firmware has no per-layer timing (build it with per_layer=True)"
+            elif len(lat) != len(g.operators):
+                layers_error = ("target reported %d layers, the model has %d"
+                                % (len(lat), len(g.operators)))
+            else:
+                layers = [{"step": k, "op": op.kind, "latency": v}
+                          for k, (op, v) in enumerate(zip(g.operators, lat))]
         flash = self.firmware.sizes.get("flash_bytes") if self.firmware else None
         res = InferenceResult(
             board=self.board, model=self.name, model_sha256=self.identity.model_sha256,
@@ -230,7 +253,7 @@ class Dut:
             peak_sram_bytes=stats.peak_sram_bytes, flash_bytes=flash,
             data_bytes=stats.data_bytes, bss_bytes=stats.bss_bytes,
             harness_ram_bytes=stats.harness_ram_bytes, output_crc32=crcs, outputs=outs,
-            label=self.label)
+            label=self.label, layers=layers, layers_error=layers_error)
         if reference:
             try:
                 ref = tflm_outputs(self.model, arrays, len(g.outputs))

@@ -28,17 +28,21 @@ INVOKE = 0x03
 GET_OUTPUT = 0x04
 GET_STATS = 0x05
 EXIT = 0x06
+GET_LAYERS = 0x07
 READY = 0x7E
 ERROR = 0x7F
 RESPONSE = 0x80
 
 COMMAND_NAMES = {HELLO: "HELLO", SET_INPUT: "SET_INPUT", INVOKE: "INVOKE",
                  GET_OUTPUT: "GET_OUTPUT", GET_STATS: "GET_STATS", EXIT: "EXIT",
+                 GET_LAYERS: "GET_LAYERS",
                  READY: "READY", ERROR: "ERROR"}
 
 ERROR_NAMES = {1: "unsupported protocol version", 2: "CRC mismatch", 3: "unknown command",
                4: "bad length", 5: "no such tensor", 6: "input not set",
-               7: "no successful inference yet", 8: "bad argument"}
+               7: "no successful inference yet", 8: "bad argument",
+               9: "unsupported"}
+ERR_UNSUPPORTED = 9
 
 UNITS = {0: "cycles", 1: "instructions", 2: "us"}
 

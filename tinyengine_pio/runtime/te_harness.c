@@ -34,6 +34,7 @@
 #define CMD_GET_OUTPUT 0x04u
 #define CMD_GET_STATS 0x05u
 #define CMD_EXIT 0x06u
+#define CMD_GET_LAYERS 0x07u
 #define CMD_READY 0x7Eu /* unsolicited, at boot */
 #define CMD_ERROR 0x7Fu
 #define RESP 0x80u
@@ -47,6 +48,7 @@
 #define ERR_NO_INPUT 6u
 #define ERR_NO_OUTPUT 7u
 #define ERR_ARG 8u
+#define ERR_UNSUPPORTED 9u
 
 /* ---- linker symbols (weak: absent -> no stack/static figures) ----------- */
 extern char _sdata[] __attribute__((weak));
@@ -73,6 +75,26 @@ static struct {
     uintptr_t deepest;      /* lowest stack address ever written (0: none) */
     uint32_t invoke_stack;  /* deepest use below the INVOKE handler's SP */
 } te_h;
+
+#ifdef TE_HARNESS_PER_LAYER
+/* timer value after each layer of the current run (te_harness_layers.h) */
+static struct {
+    uint64_t mark[TE_HARNESS_MAX_LAYERS];
+    uint32_t count;   /* marks of the current run (highest step + 1) */
+    uint32_t dropped; /* steps >= TE_HARNESS_MAX_LAYERS */
+} te_h_layers;
+
+void te_harness_layer_mark(int step) {
+    uint64_t t = te_harness_port_timer_elapsed();
+    if (step < 0) return;
+    if ((uint32_t)step >= TE_HARNESS_MAX_LAYERS) {
+        te_h_layers.dropped++;
+        return;
+    }
+    te_h_layers.mark[step] = t;
+    if ((uint32_t)step + 1u > te_h_layers.count) te_h_layers.count = (uint32_t)step + 1u;
+}
+#endif
 
 static union {
     uint8_t b[TE_HARNESS_INPUT_COPY_BYTES > 0 ? TE_HARNESS_INPUT_COPY_BYTES : 1];
@@ -292,6 +314,10 @@ __attribute__((noinline)) static void do_invoke(uint32_t n) {
         for (int i = 0; i < ni; i++) {
             memcpy(model_input(i), te_h_inputs.b + input_offset(i), model_input_bytes(i));
         }
+#ifdef TE_HARNESS_PER_LAYER
+        te_h_layers.count = 0u;
+        te_h_layers.dropped = 0u;
+#endif
         te_harness_port_timer_start();
         int rc = model_invoke();
         uint64_t t = te_harness_port_timer_elapsed();
@@ -359,11 +385,44 @@ static void do_get_stats(void) {
     put_u32(p + 53, (uint32_t)MODEL_ARENA_BYTES);
     put_u32(p + 57, data);
     put_u32(p + 61, bss);
+#ifdef TE_HARNESS_PER_LAYER
+    put_u32(p + 65, (uint32_t)(sizeof te_h + sizeof te_h_inputs + sizeof te_h_layers));
+#else
     put_u32(p + 65, (uint32_t)(sizeof te_h + sizeof te_h_inputs));
+#endif
     put_u32(p + 69, (uint32_t)TE_HARNESS_INPUT_COPY_BYTES);
     tx_begin(CMD_GET_STATS | RESP, sizeof p);
     tx(p, sizeof p);
     tx_end();
+}
+
+/* GET_LAYERS: u32 count | u8 unit | u32 dropped | count x u64 latency of each
+ * layer of the last run (mark[i] - mark[i-1], mark[-1] = run start) */
+static void do_get_layers(void) {
+#ifdef TE_HARNESS_PER_LAYER
+    if (te_h.runs == 0u) {
+        send_error(ERR_NO_OUTPUT, CMD_GET_LAYERS, "no inference yet");
+        return;
+    }
+    uint32_t n = te_h_layers.count;
+    uint8_t h[9];
+    put_u32(h, n);
+    h[4] = te_harness_port_unit();
+    put_u32(h + 5, te_h_layers.dropped);
+    tx_begin(CMD_GET_LAYERS | RESP, 9u + 8u * n);
+    tx(h, sizeof h);
+    uint64_t prev = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t m = te_h_layers.mark[i];
+        uint8_t v[8];
+        put_u64(v, m >= prev ? m - prev : 0u);
+        if (m > prev) prev = m;
+        tx(v, 8);
+    }
+    tx_end();
+#else
+    send_error(ERR_UNSUPPORTED, CMD_GET_LAYERS, "per-layer timing not built in");
+#endif
 }
 
 /* ---- main loop ----------------------------------------------------------- */
@@ -432,6 +491,9 @@ int te_harness_serve(void) {
             break;
         case CMD_GET_STATS:
             do_get_stats();
+            break;
+        case CMD_GET_LAYERS:
+            do_get_layers();
             break;
         case CMD_EXIT: {
             int status = len == 4u ? (int)get_u32(te_h.small) : 0;
