@@ -52,3 +52,10 @@ def tflm_check(compile_to):
             assert_matches_tflm(data, out, input_sets, prefix=prefix, host=host)
         return cm
     return _check
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory):
+    """PlatformIO core and firmware cache directories shared by one module's harness tests."""
+    return {"core_dir": str(tmp_path_factory.mktemp("hil_core")),
+            "cache_dir": str(tmp_path_factory.mktemp("hil_cache"))}

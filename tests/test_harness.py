@@ -32,12 +32,6 @@ BOARD = "mps2-an386"
 
 
 @pytest.fixture(scope="module")
-def dirs(tmp_path_factory):
-    return {"core_dir": str(tmp_path_factory.mktemp("hil_core")),
-            "cache_dir": str(tmp_path_factory.mktemp("hil_cache"))}
-
-
-@pytest.fixture(scope="module")
 def small_model():
     return opmodels.fully_connected(in_features=32, out_features=10)          # 320 MACs
 

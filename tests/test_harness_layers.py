@@ -17,12 +17,6 @@ BOARD = "mps2-an386"
 
 
 @pytest.fixture(scope="module")
-def dirs(tmp_path_factory):
-    return {"core_dir": str(tmp_path_factory.mktemp("hil_core")),
-            "cache_dir": str(tmp_path_factory.mktemp("hil_cache"))}
-
-
-@pytest.fixture(scope="module")
 def model():
     return opmodels.conv_dw_conv(hw=4, channels=64)          # CONV_2D, DEPTHWISE, CONV_2D
 

@@ -19,8 +19,18 @@ def _free_port() -> int:
 
 
 class TargetProcess:
-    """A local process that emulates the target (QEMU, Renode): its log and context manager."""
-    _log = None
+    """A local process that emulates the target (QEMU, Renode): its state, log and context
+    manager."""
+
+    def __init__(self, elf, board: str, exit_timeout: float = 5.0, extra_args=()):
+        self.elf = str(elf)
+        self.board = board
+        self.exit_timeout = exit_timeout
+        self.extra_args = list(extra_args)
+        self.proc: subprocess.Popen | None = None
+        self.transport: Transport | None = None
+        self.port = 0
+        self._log = None
 
     def log_text(self) -> str:
         if self._log is None:
@@ -43,16 +53,6 @@ class QemuTarget(TargetProcess):
     ``-serial tcp:127.0.0.1:PORT,server=on,wait=on``: the guest starts when the
     harness connects.  ``close()`` ends QEMU (kills it after ``exit_timeout``).
     """
-
-    def __init__(self, elf, board: str, exit_timeout: float = 5.0, extra_args=()):
-        self.elf = str(elf)
-        self.board = board
-        self.exit_timeout = exit_timeout
-        self.extra_args = list(extra_args)
-        self.proc: subprocess.Popen | None = None
-        self.transport: Transport | None = None
-        self.port = 0
-        self._log = None
 
     def command(self, port: int) -> list[str]:
         build = board_config(self.board)["build"]

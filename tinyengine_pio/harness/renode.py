@@ -199,19 +199,12 @@ class RenodeTarget(TargetProcess):
 
     def __init__(self, elf, board: str, renode: str | None = None, exit_timeout: float = 5.0,
                  emit_config: bool = False, extra_args=(), workdir=None):
-        self.elf = os.path.abspath(str(elf))
-        self.board = board
+        super().__init__(os.path.abspath(str(elf)), board, exit_timeout, extra_args)
         self.renode = renode
-        self.exit_timeout = exit_timeout
         self.emit_config = emit_config
-        self.extra_args = list(extra_args)
-        self.proc: subprocess.Popen | None = None
-        self.transport: Transport | None = None
-        self.port = 0
         self._tmp = None
         self.workdir = workdir
         self.script_path = None
-        self._log = None
 
     def write_scripts(self, port: int) -> str:
         """Write the .repl (if generated) and .resc; returns the .resc path."""
