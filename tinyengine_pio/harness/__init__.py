@@ -6,6 +6,8 @@
 * :mod:`.firmware`   -- builds the measurement firmware with the tinyengine-qemu
   PlatformIO platform (device runtime in ``tinyengine_pio/runtime``)
 * :mod:`.qemu`       -- runs firmware in qemu-system-arm with the UART on TCP
+* :mod:`.pio_runner` -- the user's own PlatformIO project: ``pio run -t upload``,
+  then its ``monitor_port`` (:mod:`.pio_build` adds the runtime to such a build)
 * :mod:`.dut`        -- ``Dut.infer(x)`` -> result checked against TFLM
 * :mod:`.cli`        -- ``tinyengine-pio bench``
 * :mod:`.pytest_plugin` -- fixtures ``dut`` / ``tinyengine_dut``

@@ -1,5 +1,7 @@
 """``tinyengine-pio bench MODEL.tflite --board mps2-an386 [--port URL | --place NAME |
---runner renode] [--per-layer] [--json]``.
+--runner renode] [--per-layer] [--json]``, or ``tinyengine-pio bench --pio-project DIR
+[--pio-env ENV]`` (the user's own PlatformIO project: `pio run -t upload`, then its
+monitor_port).
 
 Builds the measurement firmware (tinyengine-qemu PlatformIO platform), runs it
 (QEMU or Renode, the target already running at ``--port``, or the board of a
@@ -21,7 +23,8 @@ def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Build, run and measure a model on a "
                                 "target (emulated board in QEMU, or --port) and check its outputs "
                                 "against TFLite Micro.")
-    p.add_argument("model", help="int8 .tflite model")
+    p.add_argument("model", nargs="?", help="int8 .tflite model (optional with --pio-project: "
+                   "default the env's custom_tinyengine_model)")
     p.add_argument("--board", default="mps2-an386",
                    help="tinyengine-qemu board (default mps2-an386; also mps2-an500)")
     p.add_argument("--port", help="talk to an already running target instead of starting QEMU: "
@@ -38,6 +41,26 @@ def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
                    "$LG_COORDINATOR or 127.0.0.1:20408)")
     p.add_argument("--lg-env", metavar="FILE", help="labgrid environment file for --place "
                    "(drivers for flashing/power; default: the place's serial port only)")
+    p.add_argument("--pio-project", metavar="DIR", help="your own PlatformIO project: its env "
+                   "(custom_tinyengine_model, custom_tinyengine_harness = yes, monitor_port) is "
+                   "built and uploaded with `pio run -t upload`, then the harness talks to "
+                   "monitor_port (or upload_port) at monitor_speed")
+    p.add_argument("--pio-env", metavar="ENV", help="env of --pio-project (default: its "
+                   "default_envs or its only env)")
+    p.add_argument("--zephyr-build", metavar="DIR", help="a Zephyr build with "
+                   "CONFIG_TINYENGINE_HARNESS=y (sample_apps/zephyr_harness): `west flash -d DIR` "
+                   "then the harness on --port; or --zephyr-run (QEMU board). MODEL defaults to "
+                   "the build's model")
+    p.add_argument("--west-runner", metavar="RUNNER", help="west flash -r RUNNER (jlink, "
+                   "openocd, pyocd ...; default: the board's runner)")
+    p.add_argument("--west-flash-arg", metavar="ARG", action="append", default=[],
+                   help="extra argument for west flash (repeatable), e.g. --west-flash-arg=--dev-id=...")
+    p.add_argument("--no-flash", action="store_true", help="with --zephyr-build --port: the "
+                   "board already runs the build, do not flash it")
+    p.add_argument("--zephyr-run", action="store_true", help="with --zephyr-build (QEMU "
+                   "board): `west build -d DIR`, then QEMU as its run target starts it, with the "
+                   "harness UART (chosen tinyengine,harness-uart, not the console) on a TCP "
+                   "socket")
     p.add_argument("--runs", type=int, default=10, help="inferences to time (default 10)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
     p.add_argument("--per-layer", action="store_true",
@@ -117,7 +140,30 @@ def format_layers(res) -> str:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.zephyr_build:
+        if args.pio_project or args.place or args.runner == "renode":
+            parser.error("--zephyr-build cannot be combined with --pio-project, --place or "
+                         "--runner renode")
+        if bool(args.port) == bool(args.zephyr_run):
+            parser.error("--zephyr-build needs --port PORT (west flash, then that serial port) "
+                         "or --zephyr-run (QEMU board), not both")
+        return _bench_zephyr(args)
+    if args.west_runner or args.west_flash_arg or args.no_flash or args.zephyr_run:
+        parser.error("--west-runner, --west-flash-arg, --no-flash and --zephyr-run need "
+                     "--zephyr-build DIR")
+    if args.pio_project:
+        clash = [o for o, v in (("--port", args.port), ("--place", args.place),
+                                ("--runner renode", args.runner == "renode")) if v]
+        if clash:
+            parser.error("--pio-project cannot be combined with %s" % ", ".join(clash))
+    elif args.pio_env:
+        parser.error("--pio-env needs --pio-project")
+    elif not args.model:
+        parser.error("the following arguments are required: model (or --pio-project DIR)")
+    if args.pio_project:
+        return _bench_pio_project(args)
     from ..errors import TinyEngineError
     from .dut import Dut
     from .firmware import build_firmware
@@ -192,6 +238,11 @@ def main(argv=None) -> int:
     finally:
         if dut is not None:
             dut.close()
+    return _report(args, res, how)
+
+
+def _report(args, res, how: str) -> int:
+    """Writes --output / --json / the table; the exit status for ``res``."""
     data = res.to_dict()
     if args.output:
         with open(args.output, "w", encoding="utf8") as fp:
@@ -204,6 +255,129 @@ def main(argv=None) -> int:
         if args.per_layer:
             sys.stdout.write("\n" + format_layers(res))
     return 0 if res.matches_reference else 1
+
+
+def _bench_pio_project(args) -> int:
+    """``bench --pio-project DIR [--pio-env ENV] [MODEL]``: the user's own PlatformIO
+    project, built and uploaded by `pio run -t upload`, harness on its monitor_port."""
+    from ..errors import TinyEngineError
+    from .dut import Dut
+
+    t0 = time.monotonic()
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - t0, msg))
+            sys.stderr.flush()
+
+    def pio_line(line: str) -> None:
+        s = line.strip()
+        if s.startswith(("Compiling", "Linking", "TinyEngine:", "Building", "Error", "*** ",
+                         "RAM:", "Flash:", "Uploading", "Configuring upload", "UART on",
+                         "Running", "Processing")) or "error" in s.lower():
+            say("  pio: " + s)
+
+    model = None
+    if args.model:
+        try:
+            with open(args.model, "rb") as fp:
+                model = fp.read()
+        except OSError as exc:
+            print("tinyengine-pio bench: error: cannot read %s: %s" % (args.model, exc.strerror),
+                  file=sys.stderr)
+            return 2
+    dut = None
+    try:
+        say("building and uploading PlatformIO project %s%s (pio run -t upload) ..."
+            % (args.pio_project, " env " + args.pio_env if args.pio_env else ""))
+        dut = Dut.platformio(args.pio_project, model, env=args.pio_env,
+                             name=os.path.basename(args.model) if args.model else None,
+                             core_dir=args.core_dir, progress=pio_line, timeout=args.timeout,
+                             invoke_timeout=args.invoke_timeout)
+        how = dut.target.how()
+        fw = dut.firmware
+        say("connected to %s; firmware %s: flash %s B" % (
+            dut.target.url, fw.elf, _fmt(fw.sizes.get("flash_bytes"))))
+        say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
+            dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
+            _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
+        say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
+        res = dut.infer(runs=args.runs, seed=args.seed, per_layer=args.per_layer)
+        if args.per_layer:
+            add_layer_figures(res, dut.cm)
+        say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
+                                         res.mismatch or res.reference_error))
+    except TinyEngineError as exc:
+        print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
+        return 2
+    finally:
+        if dut is not None:
+            dut.close()
+    return _report(args, res, how)
+
+
+def _bench_zephyr(args) -> int:
+    """``bench [MODEL] --zephyr-build DIR (--port PORT [--west-runner R] | --zephyr-run)``."""
+    from ..errors import TinyEngineError
+    from .dut import Dut
+
+    t0 = time.monotonic()
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - t0, msg))
+            sys.stderr.flush()
+
+    def west_line(line: str) -> None:
+        s = line.strip()
+        if s.startswith(("-- west", "-- runners", "[", "ERROR", "FATAL", "QEMU", "qemu")) \
+                or "error" in s.lower():
+            say("  west: " + s)
+
+    model = None
+    if args.model:
+        try:
+            with open(args.model, "rb") as fp:
+                model = fp.read()
+        except OSError as exc:
+            print("tinyengine-pio bench: error: cannot read %s: %s" % (args.model, exc.strerror),
+                  file=sys.stderr)
+            return 2
+    dut = None
+    try:
+        if args.zephyr_run:
+            say("west build -d %s, then its QEMU run target (harness UART on a TCP socket) ..."
+                % args.zephyr_build)
+            how = "Zephyr %s in QEMU (run target)" % args.zephyr_build
+        else:
+            say("%s ..." % ("connecting to %s" % args.port if args.no_flash else
+                            "west flash -d %s%s, then %s" % (
+                                args.zephyr_build,
+                                " -r " + args.west_runner if args.west_runner else "",
+                                args.port)))
+            how = "Zephyr %s at %s" % (args.zephyr_build, args.port)
+        dut = Dut.zephyr(args.zephyr_build, model, port=args.port,
+                         name=os.path.basename(args.model) if args.model else None,
+                         runner=args.west_runner, flash_args=args.west_flash_arg,
+                         baudrate=args.baud, flash=not args.no_flash, run=args.zephyr_run,
+                         timeout=args.timeout, invoke_timeout=args.invoke_timeout,
+                         progress=west_line)
+        say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
+            dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
+            _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
+        say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
+        res = dut.infer(runs=args.runs, seed=args.seed, per_layer=args.per_layer or None)
+        if args.per_layer:
+            add_layer_figures(res, dut.cm)
+        say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
+                                         res.mismatch or res.reference_error))
+    except TinyEngineError as exc:
+        print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
+        return 2
+    finally:
+        if dut is not None:
+            dut.close()
+    return _report(args, res, how)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ class Dut:
 
     def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
                  firmware=None, target=None, board: str | None = None, check_identity=True,
-                 source_name: str = "model.tflite"):
+                 source_name: str = "model.tflite", optimize: str = "speed"):
         from ..compiler import compile_model
         self.client = client
         self.model = bytes(model)
@@ -87,7 +87,9 @@ class Dut:
         self.target = target
         # the generated C names the file it was compiled from; the bench firmware
         # always compiles model/model.tflite, hence the default source_name
-        self.cm = compile_model(self.model, prefix="model", name=source_name)
+        # (and the hook's custom_tinyengine_optimize, default "speed")
+        self.cm = compile_model(self.model, prefix="model", name=source_name,
+                                optimize=optimize)
         self.identity: Identity = client.hello()
         self.board = board or self.identity.board
         self.label: str | None = None
@@ -158,6 +160,103 @@ class Dut:
         transport = target.start(firmware.elf if firmware is not None else None)
         return cls._on_target(target, transport, model, name, firmware, None, timeout,
                               invoke_timeout, None)
+
+    @classmethod
+    def platformio(cls, project_dir, model: bytes | None = None, env: str | None = None,
+                   name: str | None = None, core_dir=None, progress=None,
+                   timeout: float = 10.0, invoke_timeout: float = 300.0,
+                   upload_timeout: float = 900.0, connect_timeout: float = 30.0) -> "Dut":
+        """The user's own PlatformIO project (env with ``custom_tinyengine_model`` and
+        ``custom_tinyengine_harness = yes``): ``pio run -e ENV -t upload``, then the harness
+        on ``monitor_port`` (or ``upload_port``) at ``monitor_speed``.  ``model``: default
+        the env's custom_tinyengine_model (given and different: HarnessError).  The upload
+        process (an emulator-backed upload keeps running) ends in :meth:`close`."""
+        import os
+        from .pio_runner import PioTarget
+        target = PioTarget(project_dir, env=env, core_dir=core_dir, progress=progress,
+                           upload_timeout=upload_timeout, connect_timeout=connect_timeout)
+        own = target.model_bytes()
+        if model is not None and bytes(model) != own:
+            raise HarnessError("the model given differs from custom_tinyengine_model = %s of "
+                               "env %s (%s); leave the model out or pass that file"
+                               % (target.options.get("custom_tinyengine_model"), target.env,
+                                  target.model_path))
+        transport = target.start()
+        try:
+            return cls(Client(transport, timeout, invoke_timeout), own,
+                       name or os.path.basename(target.model_path), firmware=target.firmware(),
+                       target=target, source_name=os.path.basename(target.model_path),
+                       optimize=target.optimize)
+        except BaseException as exc:
+            target.close()
+            log = target.log_text().strip()
+            if log and isinstance(exc, HarnessError):
+                raise type(exc)("%s\nPlatformIO upload output: %s" % (exc, log[-2000:])) \
+                    from exc
+            raise
+
+    @classmethod
+    def zephyr(cls, build_dir, model: bytes | None = None, port: str | None = None,
+               name: str | None = None, west: str = "west", runner: str | None = None,
+               flash_args=(), baudrate: int = 115200, flash: bool = True, run: bool = False,
+               timeout: float = 10.0, invoke_timeout: float = 300.0,
+               flash_timeout: float = 300.0, connect_timeout: float | None = None,
+               progress=None) -> "Dut":
+        """A Zephyr build with ``CONFIG_TINYENGINE_HARNESS=y`` (sample_apps/zephyr_harness).
+
+        ``port``: ``west flash -d build_dir [-r runner] [flash_args]`` (``flash=False``: the
+        board already runs it), then the harness on that serial port.  ``run=True``
+        instead: ``west build -d build_dir``, then the build's ``run_qemu`` command (QEMU
+        board; harness UART on a TCP socket, see :class:`.zephyr_runner.ZephyrRunTarget`).  ``model``: default the build's
+        model (``build_dir/tinyengine/models.json``).  Flash size from ``zephyr/zephyr.elf``."""
+        import os
+        from .firmware import Firmware, elf_sizes
+        from .zephyr_runner import ZephyrRunTarget, ZephyrTarget, build_info
+        info = build_info(build_dir)
+        if model is None and info["model"] is None:
+            raise HarnessError("%s is not a configured Zephyr harness build (no model with "
+                               "prefix 'model' in tinyengine/models.json): west build it with "
+                               "CONFIG_TINYENGINE_HARNESS=y first, or give the model" % build_dir)
+        # the generated C names the .tflite it was compiled from
+        source = os.path.basename(info["model"] or name or "model.tflite")
+        if model is None:
+            try:
+                with open(info["model"], "rb") as fp:
+                    model = fp.read()
+            except OSError as exc:
+                raise HarnessError("cannot read the build's model %s: %s"
+                                   % (info["model"], exc.strerror)) from exc
+        if run:
+            target = ZephyrRunTarget(build_dir, west=west, progress=progress,
+                                     connect_timeout=connect_timeout or 60.0)
+        else:
+            if not port:
+                raise HarnessError("Dut.zephyr needs the board's serial port (port=...) or "
+                                   "run=True for a QEMU board")
+            target = ZephyrTarget(build_dir, port, west=west, runner=runner,
+                                  flash_args=flash_args, baudrate=baudrate, flash=flash,
+                                  flash_timeout=flash_timeout, progress=progress,
+                                  connect_timeout=connect_timeout or 30.0)
+        fw = None
+        if info["elf"].is_file():
+            fw = Firmware(elf=info["elf"], board=info["board"] or "zephyr",
+                          project=info["elf"].parents[1],
+                          model_sha256=hashlib.sha256(bytes(model)).hexdigest(),
+                          sizes=elf_sizes(info["elf"]),
+                          per_layer=info["config"].get("CONFIG_TINYENGINE_HARNESS_PER_LAYER")
+                          == "y")
+        optimize = "size" if info["config"].get("CONFIG_TINYENGINE_OPTIMIZE_SIZE") == "y" \
+            else "speed"
+        transport = target.start()
+        try:
+            return cls(Client(transport, timeout, invoke_timeout), model, name or source,
+                       firmware=fw, target=target, source_name=source, optimize=optimize)
+        except BaseException as exc:
+            target.close()
+            log = target.log_text().strip()
+            if log and isinstance(exc, HarnessError):
+                raise type(exc)("%s\nwest output: %s" % (exc, log[-2000:])) from exc
+            raise
 
     @classmethod
     def _on_target(cls, target, transport, model, name, fw, board, timeout, invoke_timeout,

@@ -7,6 +7,8 @@ Use from any platform with::
     custom_tinyengine_model = model/kws.tflite   ; relative to the project dir
     custom_tinyengine_prefix = model             ; optional, default "model"
     custom_tinyengine_optimize = speed           ; optional, speed (default) or size
+    custom_tinyengine_harness = yes              ; optional: add the measurement harness
+                                                 ; runtime (main() calls te_harness_serve())
 
 (the bundled ``tinyengine-qemu`` platform runs it automatically when
 ``custom_tinyengine_model`` is set).  The generated sources go to
@@ -245,6 +247,21 @@ def run(env):
     src_dir = os.path.join(gen_dir, "src")
     env.Append(CPPPATH=[src_dir], LIBS=["m"])
     env.BuildSources(os.path.join(gen_dir, "obj"), src_dir)
+
+    # custom_tinyengine_harness = yes: also build the measurement runtime
+    # (main() calls te_harness_serve(); `tinyengine-pio bench --pio-project DIR`)
+    from tinyengine_pio.harness.pio_build import (  # pylint: disable=import-outside-toplevel
+        add_harness, harness_option)
+    try:
+        wanted = harness_option(env)
+    except ValueError as exc:
+        _fail(env, str(exc))
+        return
+    if wanted:
+        error = add_harness(env)
+        if error:
+            _fail(env, error)
+            return
 
 
 if "Import" in globals() and "DefaultEnvironment" in globals():

@@ -25,7 +25,11 @@
 #endif
 #define TE_H_SMALL 16u
 #define TE_H_MAX_IO 32
+#ifdef TE_HARNESS_STACK_PAINT /* e.g. 0xAAAAAAAAu: Zephyr's CONFIG_INIT_STACKS pattern */
+#define TE_H_PAINT ((uint32_t)(TE_HARNESS_STACK_PAINT))
+#else
 #define TE_H_PAINT 0xC5A5C5A5u /* same pattern as te_startup.c's te_board_stack_paint() */
+#endif
 
 /* commands */
 #define CMD_HELLO 0x01u
@@ -57,6 +61,15 @@ extern char _sbss[] __attribute__((weak));
 extern char _ebss[] __attribute__((weak));
 extern char _estack[] __attribute__((weak));     /* initial SP, top of the stack */
 extern char _heap_limit[] __attribute__((weak)); /* lowest address of the stack */
+
+/* ---- optional port hooks (weak: absent on bare metal) --------------------
+ * An RTOS port (zephyr_module/lib/te_harness_port_zephyr.c) gives the bounds of
+ * the calling thread's stack and the static RAM sizes, which the linker
+ * symbols above describe on bare metal.  With the stack hook, the stack is
+ * also scanned for the deepest use before te_harness_serve() repaints it
+ * (the kernel painted it with TE_HARNESS_STACK_PAINT when it created the thread). */
+int te_harness_port_stack(uintptr_t *lo, uintptr_t *hi) __attribute__((weak));
+void te_harness_port_static_ram(uint32_t *data, uint32_t *bss) __attribute__((weak));
 
 #if MODEL_NUM_INPUTS > TE_H_MAX_IO || MODEL_NUM_OUTPUTS > TE_H_MAX_IO
 #error "te_harness supports at most 32 inputs and 32 outputs"
@@ -125,21 +138,32 @@ static inline uintptr_t current_sp(void) {
 }
 
 #define SYM(s) ((uintptr_t)(s))
+/* lowest and highest (exclusive) address of the stack: linker symbols, or the port's hook */
+static uintptr_t stack_lo(void) {
+    uintptr_t lo, hi;
+    if (te_harness_port_stack) return te_harness_port_stack(&lo, &hi) ? lo : 0u;
+    return SYM(_heap_limit);
+}
+static uintptr_t stack_hi(void) {
+    uintptr_t lo, hi;
+    if (te_harness_port_stack) return te_harness_port_stack(&lo, &hi) ? hi : 0u;
+    return SYM(_estack);
+}
 static int have_stack(void) {
-    return SYM(_heap_limit) != 0u && SYM(_estack) > SYM(_heap_limit);
+    return stack_lo() != 0u && stack_hi() > stack_lo();
 }
 
 static inline __attribute__((always_inline)) void paint_below(uintptr_t limit) {
     if (!have_stack()) return;
-    volatile uint32_t *p = (volatile uint32_t *)((SYM(_heap_limit) + 3u) & ~(uintptr_t)3u);
+    volatile uint32_t *p = (volatile uint32_t *)((stack_lo() + 3u) & ~(uintptr_t)3u);
     volatile uint32_t *end = (volatile uint32_t *)(limit & ~(uintptr_t)3u);
     while (p < end) *p++ = TE_H_PAINT;
 }
 
 /* lowest stack address that no longer holds the paint */
 static uintptr_t lowest_used(void) {
-    const volatile uint32_t *p = (const volatile uint32_t *)((SYM(_heap_limit) + 3u) & ~(uintptr_t)3u);
-    const volatile uint32_t *top = (const volatile uint32_t *)SYM(_estack);
+    const volatile uint32_t *p = (const volatile uint32_t *)((stack_lo() + 3u) & ~(uintptr_t)3u);
+    const volatile uint32_t *top = (const volatile uint32_t *)stack_hi();
     while (p < top && *p == TE_H_PAINT) p++;
     return (uintptr_t)p;
 }
@@ -152,8 +176,10 @@ static void stack_update(void) {
 
 void te_harness_stack_paint(void) { paint_below(current_sp() - 64u); }
 
+#ifndef __ZEPHYR__ /* Zephyr rejects .init_array without CONFIG_STATIC_INIT_GNU; it paints stacks itself */
 /* paint at boot, before main(): the stack is shallow here */
 __attribute__((constructor)) static void te_harness_boot_paint(void) { te_harness_stack_paint(); }
+#endif
 
 /* ---- framing ------------------------------------------------------------- */
 static void put_u32(uint8_t *p, uint32_t v) {
@@ -371,10 +397,11 @@ static void do_get_output(uint8_t idx) {
 static void do_get_stats(void) {
     stack_update();
     uint8_t p[1 + 4 + 4 + 32 + 4 * 8];
-    uint32_t stack_size = have_stack() ? (uint32_t)(SYM(_estack) - SYM(_heap_limit)) : 0u;
-    uint32_t stack_peak = (have_stack() && te_h.deepest) ? (uint32_t)(SYM(_estack) - te_h.deepest) : 0u;
+    uint32_t stack_size = have_stack() ? (uint32_t)(stack_hi() - stack_lo()) : 0u;
+    uint32_t stack_peak = (have_stack() && te_h.deepest) ? (uint32_t)(stack_hi() - te_h.deepest) : 0u;
     uint32_t data = (SYM(_sdata) && SYM(_edata)) ? (uint32_t)(SYM(_edata) - SYM(_sdata)) : 0u;
     uint32_t bss = (SYM(_sbss) && SYM(_ebss)) ? (uint32_t)(SYM(_ebss) - SYM(_sbss)) : 0u;
+    if (te_harness_port_static_ram) te_harness_port_static_ram(&data, &bss);
     p[0] = te_harness_port_unit();
     put_u32(p + 1, te_h.runs);
     put_u32(p + 5, (uint32_t)te_h.rc);
@@ -428,6 +455,7 @@ static void do_get_layers(void) {
 /* ---- main loop ----------------------------------------------------------- */
 int te_harness_serve(void) {
     te_harness_port_init();
+    if (te_harness_port_stack) stack_update(); /* use before now, in the kernel's paint */
     te_harness_stack_paint();
     {
         uint8_t v = (uint8_t)TE_HARNESS_PROTOCOL_VERSION;

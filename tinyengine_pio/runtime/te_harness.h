@@ -15,6 +15,8 @@
  *   TE_HARNESS_BOARD         "name" board id reported in IDENTITY
  *   TE_HARNESS_INPUT_COPY_BYTES n   sum of the model's input sizes (the extra
  *                                   script defines it; default MODEL_ARENA_BYTES)
+ *   TE_HARNESS_STACK_PAINT   word   stack paint pattern scanned for the watermark
+ *                                   (default 0xC5A5C5A5; Zephyr: 0xAAAAAAAA, the kernel's)
  */
 #ifndef TE_HARNESS_H
 #define TE_HARNESS_H
@@ -45,6 +47,13 @@ uint64_t te_harness_port_timer_elapsed(void);      /* since timer_start, in the 
 uint8_t te_harness_port_unit(void);                /* TE_UNIT_* */
 uint32_t te_harness_port_clock_hz(void);           /* core clock (0 if unknown) */
 void te_harness_port_exit(int status);             /* may return on boards without an exit */
+
+/* Optional (weak, not defined on bare metal, where the linker symbols
+ * _heap_limit/_estack and _sdata/_edata/_sbss/_ebss describe the memory):
+ * an RTOS port gives the calling thread's stack [lo, hi) (returns 0 if unknown)
+ * and the static RAM sizes.  See zephyr_module/lib/te_harness_port_zephyr.c. */
+int te_harness_port_stack(uintptr_t *lo, uintptr_t *hi);
+void te_harness_port_static_ram(uint32_t *data, uint32_t *bss);
 
 /* Stack painting (te_harness.c): paints the free stack below the caller. */
 void te_harness_stack_paint(void);

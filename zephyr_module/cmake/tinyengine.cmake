@@ -185,5 +185,72 @@ function(tinyengine_add_model target model)
   string(JOIN ",\n    " body ${entries})
   file(WRITE "${CMAKE_BINARY_DIR}/tinyengine/models.json"
     "{\n  \"python\": \"${py}\",\n  \"models\": [\n    ${body}\n  ]\n}\n")
+  set_property(GLOBAL PROPERTY TINYENGINE_DIR_${TE_PREFIX} "${out}")
+  set_property(GLOBAL PROPERTY TINYENGINE_TARGET_${TE_PREFIX} "${target}")
   set(TINYENGINE_${TE_PREFIX}_DIR "${out}" PARENT_SCOPE)
+endfunction()
+
+# CONFIG_TINYENGINE_HARNESS: the device side of the measurement harness
+# (tinyengine_pio/runtime/te_harness.c + lib/te_harness_port_zephyr.c) for the
+# model with prefix "model".  Called by the module at the end of the
+# application's configuration (cmake_language(DEFER)), after its
+# tinyengine_add_model() calls.
+function(tinyengine_add_harness target)
+  get_property(prefixes GLOBAL PROPERTY TINYENGINE_PREFIXES)
+  if(NOT prefixes STREQUAL "model")
+    if(NOT prefixes)
+      set(prefixes "none")
+    endif()
+    message(FATAL_ERROR "tinyengine: CONFIG_TINYENGINE_HARNESS needs exactly one model, with "
+      "PREFIX model (CONFIG_TINYENGINE_MODEL_PATH, or tinyengine_add_model(app <model.tflite> "
+      "PREFIX model)); this build has: ${prefixes}")
+  endif()
+  get_property(model_target GLOBAL PROPERTY TINYENGINE_TARGET_model)
+  if(NOT model_target STREQUAL "${target}")
+    message(FATAL_ERROR "tinyengine: CONFIG_TINYENGINE_HARNESS: the model must be added to "
+      "'${target}' (it is on '${model_target}')")
+  endif()
+  get_property(out GLOBAL PROPERTY TINYENGINE_DIR_model)
+  _tinyengine_check_python()
+  get_property(module_dir GLOBAL PROPERTY TINYENGINE_MODULE_DIR)
+  set(runtime "${TINYENGINE_PACKAGE_DIR}/runtime")
+  # Same figures as the PlatformIO hook (harness/pio_extra.py): digest of the
+  # generated C (what the host compares) and the size of the input copy.  A
+  # changed model or package re-runs the configuration, so they stay current.
+  execute_process(
+    COMMAND "${TINYENGINE_PYTHON}" -c
+      "import re, sys; from tinyengine_pio.harness import code_sha256_dir; d = sys.argv[1]; h = open(d + '/model.h').read(); sys.stdout.write('%s;%d' % (code_sha256_dir(d), sum(int(n) for n in re.findall(r'^#define MODEL_INPUT[0-9]+_BYTES ([0-9]+)', h, re.M))))"
+      "${out}"
+    WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE res ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "tinyengine: CONFIG_TINYENGINE_HARNESS: cannot digest the generated "
+      "code in ${out}:\n${err}")
+  endif()
+  list(GET res 0 code_sha256)
+  list(GET res 1 input_bytes)
+  if(DEFINED BOARD AND NOT "${BOARD}" STREQUAL "")
+    set(board "${BOARD}${BOARD_QUALIFIERS}")
+  else()
+    set(board "zephyr")
+  endif()
+  set(harness_c "${runtime}/te_harness.c")
+  set(port_c "${module_dir}/lib/te_harness_port_zephyr.c")
+  target_sources(${target} PRIVATE "${harness_c}" "${port_c}")
+  target_include_directories(${target} PRIVATE "${runtime}")
+  set_property(SOURCE "${harness_c}" TARGET_DIRECTORY ${target} APPEND PROPERTY
+    COMPILE_DEFINITIONS
+      "TE_HARNESS_CODE_SHA256=\"${code_sha256}\""
+      "TE_HARNESS_BOARD=\"${board}\""
+      "TE_HARNESS_INPUT_COPY_BYTES=${input_bytes}"
+      "TE_HARNESS_STACK_PAINT=0xAAAAAAAAu")
+  if(CONFIG_TINYENGINE_HARNESS_PER_LAYER)
+    # the generated code's TE_PROFILE_LAYER hook -> the harness's per-layer recorder;
+    # the generated C is unchanged (same digest)
+    set_property(SOURCE "${harness_c}" "${out}/model.c" TARGET_DIRECTORY ${target}
+      APPEND PROPERTY COMPILE_OPTIONS -include "${runtime}/te_harness_layers.h")
+  endif()
+  message(STATUS "tinyengine: harness on ${board}: code ${code_sha256}, "
+    "input copy ${input_bytes} B")
+  set_property(GLOBAL PROPERTY TINYENGINE_HARNESS_CODE_SHA256 "${code_sha256}")
 endfunction()

@@ -2,9 +2,14 @@
 
 Toolchain: the system arm-none-eabi-* from PATH (no PlatformIO packages).
 Upload:    runs the firmware in qemu-system-arm; the guest's exit code (via
-           semihosting) becomes the result of `pio run -t upload`.
+           semihosting) becomes the result of `pio run -t upload`.  The UART is
+           the console, or with `monitor_port` (or `upload_port`) =
+           socket://127.0.0.1:PORT a TCP server on PORT (`-serial
+           tcp:127.0.0.1:PORT,server=on,wait=on`): the guest starts when a client
+           connects, like a board that was flashed and whose UART appears there.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -181,6 +186,22 @@ AlwaysBuild(
 )
 
 
+def uart_socket_port():
+    """TCP port of ``monitor_port``/``upload_port = socket://127.0.0.1:PORT`` (else None)."""
+    for option in ("upload_port", "monitor_port"):
+        url = str(env.GetProjectOption(option, "") or "").strip()
+        if not url:
+            continue
+        m = re.match(r"^socket://(127\.0\.0\.1|localhost):(\d+)/?$", url)
+        if m:
+            return int(m.group(2))
+        if url.startswith("socket://"):
+            sys.stderr.write(
+                "Warning: %s = %s: tinyengine-qemu serves the UART only on "
+                "socket://127.0.0.1:PORT; using the console instead\n" % (option, url))
+    return None
+
+
 def run_in_qemu(target, source, env):  # pylint: disable=unused-argument
     qemu = "qemu-system-arm"
     if not shutil.which(qemu):
@@ -189,19 +210,32 @@ def run_in_qemu(target, source, env):  # pylint: disable=unused-argument
             % qemu
         )
         return 1
+    port = uart_socket_port()
+    if port is None:
+        serial = ["-serial", "stdio"]
+    else:
+        # "flash, then the UART appears at monitor_port": the guest starts when
+        # the first client connects (pio device monitor, tinyengine-pio bench)
+        serial = ["-serial", "tcp:127.0.0.1:%d,server=on,wait=on" % port]
     cmd = [
         qemu,
         "-machine", board.get("build.qemu_machine"),
         "-cpu", board.get("build.qemu_cpu", cpu),
         "-nographic",
         "-monitor", "none",
-        "-serial", "stdio",
+    ] + serial + [
         "-semihosting-config", "enable=on,target=native",
         "-icount", "shift=0",
         "-kernel", str(source[0]),
     ]
-    timeout = float(env.GetProjectOption("custom_qemu_timeout", "60"))
+    # with the UART on a socket the firmware usually runs until the client ends
+    # it: no time limit unless custom_qemu_timeout is set
+    timeout_opt = str(env.GetProjectOption("custom_qemu_timeout", "") or "").strip()
+    timeout = float(timeout_opt or ("0" if port is not None else "60")) or None
     print(" ".join(cmd))
+    if port is not None:
+        print("UART on socket://127.0.0.1:%d (the firmware starts when a client connects)"
+              % port)
     sys.stdout.flush()
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, timeout=timeout, check=False)

@@ -1,0 +1,416 @@
+"""Zephyr builds as harness targets (``CONFIG_TINYENGINE_HARNESS=y``, e.g. sample_apps/zephyr_harness).
+
+* :class:`ZephyrTarget`: ``west flash -d BUILD_DIR [-r RUNNER] [ARGS]`` (a real board), then
+  the board's serial port (retried until ``connect_timeout``: USB boards re-enumerate after
+  the reset that follows flashing).
+* :class:`ZephyrRunTarget`: a QEMU board's build, run as ``west build -d BUILD_DIR -t run``
+  runs it (the build's ``run_qemu`` command line) plus ``-serial tcp:127.0.0.1:PORT,
+  server=on,wait=on`` for the harness UART.  Zephyr's run target puts the *console* UART on
+  a chardev multiplexed with the QEMU monitor (``mux=on``; ``QEMU_PTY``/``QEMU_PIPE`` only
+  change its backend; there is no socket option), where the byte 0x01 (Ctrl-A, the mux
+  escape) is eaten -- and every frame carries 0x01.  So this mode needs the harness on
+  another UART: the devicetree chosen node ``tinyengine,harness-uart`` (sample:
+  ``-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay``).
+
+Both have the interface of :mod:`.qemu`'s targets: ``start() -> Transport``, ``close()``,
+``log_text()``, context manager.  Errors are :class:`FlashError` (a HarnessError: the
+CLI exits with status 2) and quote the tail of west's output.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from .errors import HarnessError
+from .transport import Transport, open_transport
+
+
+class FlashError(HarnessError):
+    """``west flash`` / ``west build -t run`` failed or did not finish."""
+
+
+def _tail(text: str, lines: int = 40) -> str:
+    out = "\n".join(text.rstrip().splitlines()[-lines:])
+    return out if out.strip() else "(no output)"
+
+
+def read_config(build_dir) -> dict:
+    """``CONFIG_*`` of a Zephyr build (``BUILD/zephyr/.config``); {} when absent."""
+    path = Path(build_dir) / "zephyr" / ".config"
+    conf = {}
+    if path.is_file():
+        for line in path.read_text(errors="replace").splitlines():
+            m = re.match(r"^(CONFIG_\w+)=(.*)$", line)
+            if m:
+                v = m.group(2)
+                conf[m.group(1)] = v[1:-1] if v.startswith('"') and v.endswith('"') else v
+    return conf
+
+
+def build_info(build_dir) -> dict:
+    """What the host needs to know about a harness build: ELF, board, model."""
+    import json
+    b = Path(build_dir)
+    info = {"build_dir": str(b), "elf": b / "zephyr" / "zephyr.elf", "config": read_config(b),
+            "model": None, "board": None, "zephyr_base": None}
+    models = b / "tinyengine" / "models.json"
+    if models.is_file():
+        try:
+            entries = json.loads(models.read_text())["models"]
+        except (ValueError, KeyError):
+            entries = []
+        for e in entries:
+            if e.get("prefix") == "model":
+                info["model"] = e.get("model")
+    cache = b / "CMakeCache.txt"
+    if cache.is_file():
+        text = cache.read_text(errors="replace")
+        m = re.search(r"^BOARD:\w+=(.*)$", text, re.M)
+        if m:
+            info["board"] = m.group(1).strip()
+        m = re.search(r"^ZEPHYR_BASE:\w+=(.*)$", text, re.M)
+        if m:
+            info["zephyr_base"] = m.group(1).strip()
+    return info
+
+
+def _west_cwd(build_dir, cwd):
+    """west's extension commands (flash, build) exist only inside a west workspace: run them
+    from the build's ZEPHYR_BASE unless told otherwise."""
+    if cwd is not None:
+        return str(cwd)
+    base = build_info(build_dir).get("zephyr_base") or os.environ.get("ZEPHYR_BASE")
+    return base if base and os.path.isdir(base) else None
+
+
+class _Process:
+    """A west subprocess with its output in a log file, in its own process group."""
+
+    def __init__(self):
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+        self.transport: Transport | None = None
+
+    def log_text(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read().decode("utf8", "replace")
+
+    def _spawn(self, cmd: list[str], env=None, cwd=None) -> subprocess.Popen:
+        if self._log is None:
+            self._log = tempfile.TemporaryFile()
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
+                                         stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                                         start_new_session=True)
+        except OSError as exc:
+            raise FlashError("cannot run %s: %s" % (cmd[0], exc)) from exc
+        return self.proc
+
+    def _kill(self, grace: float = 5.0) -> int | None:
+        p, self.proc = self.proc, None
+        if p is None:
+            return None
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                p.wait(grace)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                p.wait()
+        return p.returncode
+
+    def __enter__(self) -> Transport:
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _check_west(west: str) -> str:
+    path = shutil.which(west)
+    if path is None:
+        raise FlashError("%s not found on PATH (pip install west; a Zephyr workspace: "
+                         "https://docs.zephyrproject.org/latest/develop/getting_started/)" % west)
+    return path
+
+
+def _check_build_dir(build_dir) -> None:
+    if not Path(build_dir).is_dir():
+        raise FlashError("Zephyr build directory %s does not exist (west build -d %s ...)"
+                         % (build_dir, build_dir))
+
+
+class ZephyrTarget(_Process):
+    """``with ZephyrTarget("build", "/dev/ttyACM0") as transport: ...``
+
+    ``start()`` runs ``west flash -d BUILD_DIR [-r RUNNER] [FLASH_ARGS...]`` (``flash=False``
+    skips it), stopped after ``flash_timeout`` s; ``progress(line)`` gets west's output.  It
+    then opens ``port`` (device path, ``socket://``, pty), retrying until ``connect_timeout``,
+    and drops what the board sent while booting (its READY frame, a bootloader's text).
+    """
+
+    def __init__(self, build_dir, port: str, west: str = "west", runner: str | None = None,
+                 flash_args=(), baudrate: int = 115200, flash_timeout: float = 300.0,
+                 connect_timeout: float = 30.0, settle: float = 0.3, progress=None,
+                 flash: bool = True, cwd=None):
+        super().__init__()
+        self.build_dir = str(build_dir)
+        self.port = port
+        self.url = port
+        self.west = west
+        self.runner = runner
+        self.flash_args = list(flash_args)
+        self.baudrate = baudrate
+        self.flash_timeout = flash_timeout
+        self.connect_timeout = connect_timeout
+        self.settle = settle
+        self.progress = progress
+        self.do_flash = flash
+        self.cwd = cwd
+
+    def command(self) -> list[str]:
+        cmd = [self.west, "flash", "-d", self.build_dir]
+        if self.runner:
+            cmd += ["-r", self.runner]
+        return cmd + self.flash_args
+
+    def flash(self) -> None:
+        _check_west(self.west)
+        _check_build_dir(self.build_dir)
+        cmd = self.command()
+        proc = self._spawn(cmd, cwd=_west_cwd(self.build_dir, self.cwd))
+        t0 = time.monotonic()
+        seen = 0
+        timed_out = False
+        while proc.poll() is None:
+            if time.monotonic() - t0 > self.flash_timeout:
+                timed_out = True
+                break
+            time.sleep(0.1)
+            seen = self._report(seen)
+        self._report(seen)
+        rc = self._kill()
+        if timed_out:
+            raise FlashError("`%s` did not finish within %g s (killed); its output:\n%s"
+                             % (" ".join(cmd), self.flash_timeout, _tail(self.log_text())))
+        if rc != 0:
+            raise FlashError("`%s` failed (exit %s); its output:\n%s"
+                             % (" ".join(cmd), rc, _tail(self.log_text())))
+
+    def _report(self, seen: int) -> int:
+        if self.progress is None:
+            return seen
+        lines = self.log_text().splitlines()
+        for ln in lines[seen:]:
+            self.progress(ln)
+        return len(lines)
+
+    def open_port(self) -> Transport:
+        deadline = time.monotonic() + self.connect_timeout
+        last = None
+        while True:
+            try:
+                t = open_transport(self.port, baudrate=self.baudrate, connect_timeout=0.0)
+                break
+            except HarnessError as exc:
+                last = exc
+            if time.monotonic() >= deadline:
+                raise FlashError("the board's serial port %s did not appear within %g s%s "
+                                 "(USB boards re-enumerate after flashing; check the port "
+                                 "name, e.g. ls /dev/serial/by-id/): %s"
+                                 % (self.port, self.connect_timeout,
+                                    " after `west flash`" if self.do_flash else "", last))
+            time.sleep(0.2)
+        if self.settle > 0:
+            time.sleep(self.settle)
+            t.reset_input()   # READY / boot text sent before the port was open
+        return t
+
+    def start(self) -> Transport:
+        if self.do_flash:
+            self.flash()
+        self.transport = self.open_port()
+        return self.transport
+
+    def close(self) -> int | None:
+        if self.transport is not None:
+            self.transport.close()
+            self.transport = None
+        return self._kill()
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def harness_uart_index(build_dir) -> int | None:
+    """N of the devicetree node ``uartN`` that the chosen ``tinyengine,harness-uart`` names in
+    the build's final devicetree (None: no such chosen node)."""
+    dts = Path(build_dir) / "zephyr" / "zephyr.dts"
+    if not dts.is_file():
+        return None
+    text = dts.read_text(errors="replace")
+    m = re.search(r"tinyengine,harness-uart\s*=\s*&(\w+)\s*;", text)
+    if not m:
+        return None
+    label = m.group(1)
+    n = re.fullmatch(r"u?s?art(\d+)", label)
+    if n:
+        return int(n.group(1))
+    raise FlashError("tinyengine,harness-uart names &%s; the QEMU run mode needs a uartN label "
+                     "(its N-th QEMU -serial)" % label)
+
+
+class ZephyrRunTarget(_Process):
+    """A QEMU board's Zephyr build, run the way ``west build -d BUILD_DIR -t run`` runs it,
+    with the harness UART on a local TCP socket.
+
+    ``start()`` brings the build up to date with ``west build -d BUILD_DIR``, takes the
+    QEMU command line of the build's ``run_qemu`` target (``ninja -t commands run_qemu``:
+    Zephyr's machine, CPU and ``-icount shift=CONFIG_QEMU_ICOUNT_SHIFT``, which the firmware
+    uses to report instructions) and appends ``-serial null`` for the UARTs between the
+    console and the harness UART and ``-serial tcp:127.0.0.1:PORT,server=on,wait=on`` for
+    it.  (``QEMU_EXTRA_FLAGS`` is read by Zephyr's CMake at configure time only, so passing
+    it to ``west build -t run`` would need a re-configuration that leaves the socket in the
+    build's run target.)  The build must put the harness on a UART other than the console
+    (chosen ``tinyengine,harness-uart = &uartN``, N >= 1).  ``close()`` ends QEMU.
+    """
+
+    def __init__(self, build_dir, west: str = "west", connect_timeout: float = 60.0,
+                 build_timeout: float = 900.0, progress=None, cwd=None):
+        super().__init__()
+        self.build_dir = str(build_dir)
+        self.west = west
+        self.connect_timeout = connect_timeout
+        self.build_timeout = build_timeout
+        self.progress = progress
+        self.cwd = cwd
+        self.tcp_port = 0
+        self.url = ""
+
+    def check(self) -> int:
+        _check_west(self.west)
+        _check_build_dir(self.build_dir)
+        conf = read_config(self.build_dir)
+        if not conf:
+            raise FlashError("%s is not a configured Zephyr build (no zephyr/.config)"
+                             % self.build_dir)
+        if conf.get("CONFIG_QEMU_TARGET") != "y":
+            raise FlashError("%s is not built for a QEMU board (CONFIG_QEMU_TARGET is not set): "
+                             "use --port with `west flash` for a real board" % self.build_dir)
+        idx = harness_uart_index(self.build_dir)
+        if not idx:
+            raise FlashError(
+                "the harness of %s uses the console UART, which Zephyr's run target "
+                "multiplexes with the QEMU monitor (-chardev ...,mux=on: the byte 0x01 of every "
+                "frame is QEMU's escape character); put it on a second UART with the chosen "
+                "node tinyengine,harness-uart = &uart1 (sample_apps/zephyr_harness: "
+                "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay), or run QEMU yourself with "
+                "-serial tcp:... and use --port socket://..." % self.build_dir)
+        return idx
+
+    def _build(self) -> None:
+        cmd = [self.west, "build", "-d", self.build_dir]
+        proc = self._spawn(cmd, cwd=_west_cwd(self.build_dir, self.cwd))
+        t0, seen = time.monotonic(), 0
+        while proc.poll() is None and time.monotonic() - t0 < self.build_timeout:
+            time.sleep(0.1)
+            seen = self._report(seen)
+        self._report(seen)
+        timed_out = proc.poll() is None
+        rc = self._kill()
+        if timed_out or rc != 0:
+            raise FlashError("`%s` %s; its output:\n%s" % (
+                " ".join(cmd), "did not finish within %g s" % self.build_timeout if timed_out
+                else "failed (exit %s)" % rc, _tail(self.log_text())))
+
+    def _report(self, seen: int) -> int:
+        if self.progress is None:
+            return seen
+        lines = self.log_text().splitlines()
+        for ln in lines[seen:]:
+            self.progress(ln)
+        return len(lines)
+
+    def qemu_command(self) -> tuple[str | None, list[str]]:
+        """(working directory, argv) of the build's run_qemu target."""
+        import shlex
+        ninja = "ninja"
+        cache = Path(self.build_dir) / "CMakeCache.txt"
+        if cache.is_file():
+            m = re.search(r"^CMAKE_MAKE_PROGRAM:\w+=(.*)$", cache.read_text(errors="replace"),
+                          re.M)
+            if m:
+                ninja = m.group(1).strip()
+        r = subprocess.run([ninja, "-C", self.build_dir, "-t", "commands", "run_qemu"],
+                           capture_output=True, text=True)
+        lines = r.stdout.strip().splitlines()
+        if r.returncode != 0 or not lines or "qemu" not in lines[-1]:
+            raise FlashError("cannot get the QEMU command of %s (%s -t commands run_qemu, a "
+                             "Ninja build of a QEMU board): %s" % (
+                                 self.build_dir, ninja, _tail(r.stdout + r.stderr, 5)))
+        argv = shlex.split(lines[-1])
+        cwd = None
+        if len(argv) > 3 and argv[0] == "cd" and argv[2] == "&&":
+            cwd, argv = argv[1], argv[3:]
+        return cwd, argv
+
+    def start(self) -> Transport:
+        idx = self.check()
+        self._build()
+        cwd, argv = self.qemu_command()
+        self.tcp_port = _free_port()
+        self.url = "socket://127.0.0.1:%d" % self.tcp_port
+        k = argv.index("-kernel") if "-kernel" in argv else len(argv)
+        argv[k:k] = ["-serial", "null"] * (idx - 1) + [
+            "-serial", "tcp:127.0.0.1:%d,server=on,wait=on" % self.tcp_port]
+        self.command_line = argv
+        proc = self._spawn(argv, cwd=cwd)
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            if proc.poll() is not None:
+                rc = proc.returncode
+                self._kill()
+                raise FlashError("QEMU ended (exit %s) before the harness UART accepted a "
+                                 "connection; `%s`; its output:\n%s"
+                                 % (rc, " ".join(argv), _tail(self.log_text())))
+            if "waiting for connection" in self.log_text():
+                try:
+                    self.transport = open_transport(self.url, connect_timeout=0.0)
+                    return self.transport
+                except HarnessError:
+                    pass
+            if time.monotonic() >= deadline:
+                self._kill()
+                raise FlashError("QEMU did not open the harness UART (%s) within %g s; `%s`; "
+                                 "its output:\n%s" % (self.url, self.connect_timeout,
+                                                       " ".join(argv), _tail(self.log_text())))
+            time.sleep(0.05)
+
+    def close(self) -> int | None:
+        if self.transport is not None:
+            self.transport.close()
+            self.transport = None
+        return self._kill()
+
+
+__all__ = ["FlashError", "ZephyrTarget", "ZephyrRunTarget", "build_info", "read_config",
+           "harness_uart_index"]
