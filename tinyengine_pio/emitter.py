@@ -69,11 +69,23 @@ class EmitContext:
         self.const_bytes += arr.size * np.dtype(_NP[ctype]).itemsize
         return name
 
+    def fast_const(self, values, ctype: str, hint: str) -> str:
+        """A constant only TE_FAST builds use (DSP, --optimize speed): emitted under `#if TE_FAST`;
+        returns `TE_FAST_ONLY(name)`, which is NULL in the other builds."""
+        before = self.consts
+        self.consts = CWriter()
+        name = self.const(values, ctype, hint)
+        text = self.consts.text()
+        self.consts = before
+        if text.strip():
+            self.consts.lines(["#if TE_FAST"] + text.splitlines() + ["#endif"])
+        return f"TE_FAST_ONLY({name})"
+
     def call(self, func: str, *args) -> None:
         self.body.call(func, *args)
 
 
-_NP = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
+_NP = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32, "uint32_t": np.uint32,
        "int64_t": np.int64, "float": np.float32}
 
 

@@ -63,12 +63,12 @@ void te_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
 void te_conv_2d_1x1_s8(const int8_t *in, int32_t pixels, int32_t in_c, const int8_t *w,
                        const int32_t *bias, int8_t *out, int32_t out_c, int32_t out_off,
                        const int32_t *mult, const int32_t *shift, int32_t act_min,
-                       int32_t act_max) {
+                       int32_t act_max, const int32_t *rq) {
     int32_t p;
     for (p = 0; p < pixels; p += 2) {
         const int8_t *a = in + p * in_c;
         te_gemm_pair(a, p + 1 < pixels ? a + in_c : 0, in_c, w, bias, out + p * out_c,
-                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max);
+                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max, rq);
     }
 }
 
@@ -100,7 +100,7 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                           int32_t out_w, int32_t out_c, int32_t pad_val, int32_t out_off,
                           const int32_t *mult, const int32_t *shift, int32_t act_min,
-                          int32_t act_max, int8_t *scratch) {
+                          int32_t act_max, int8_t *scratch, const int32_t *rq) {
     const int32_t k_len = k_h * k_w * in_c;
     const int32_t pixels = out_h * out_w;
     int32_t p;
@@ -114,6 +114,6 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                       scratch + k_len);
         }
         te_gemm_pair(scratch, two ? scratch + k_len : 0, k_len, w, bias, out + p * out_c,
-                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max);
+                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max, rq);
     }
 }

@@ -10,11 +10,13 @@ void te_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                    int32_t in_off, int32_t out_off, const int32_t *mult, const int32_t *shift,
                    int32_t act_min, int32_t act_max);
 
+/* rq: see gemm.h (TE_FAST requantization constants or NULL). */
+
 /* 1x1, stride 1, unpadded, in_off folded into bias: pixels x in_c times out_c x in_c. */
 void te_conv_2d_1x1_s8(const int8_t *in, int32_t pixels, int32_t in_c, const int8_t *w,
                        const int32_t *bias, int8_t *out, int32_t out_c, int32_t out_off,
                        const int32_t *mult, const int32_t *shift, int32_t act_min,
-                       int32_t act_max);
+                       int32_t act_max, const int32_t *rq);
 
 /* k x k through a two-column im2col in `scratch` (2 * k_h * k_w * in_c bytes) and the pair GEMM;
  * padding reads as pad_val (the input zero point); the input offset is folded into bias. */
@@ -24,6 +26,6 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                           int32_t out_w, int32_t out_c, int32_t pad_val, int32_t out_off,
                           const int32_t *mult, const int32_t *shift, int32_t act_min,
-                          int32_t act_max, int8_t *scratch);
+                          int32_t act_max, int8_t *scratch, const int32_t *rq);
 
 #endif

@@ -40,6 +40,55 @@ static inline void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t s
     *k1 = b;
 }
 
+#if TE_FAST
+/* One output pixel of a four-channel group with host-prepared operands, every tap inside the
+ * input (the input offset is folded into the bias): `r0` is the window's first input pixel,
+ * `xp`/`yp` the byte steps between taps of a row / between rows, `wg` the group's taps as
+ * int16 pairs (2w: channels 0,2 then 1,3), `rq` the group's {2 * bias, m, cc, e} x 4. */
+#define TE_DWX_TAP(px, t)                                                                 \
+    do {                                                                                  \
+        const uint32_t x_ = te_ld32(px);                                                  \
+        const uint32_t xe_ = __sxtb16(x_), xo_ = te_sxtb16_ror8(x_);                   \
+        const uint32_t we_ = wg[2 * (t)], wo_ = wg[2 * (t) + 1];                          \
+        a0 = __smlabb(xe_, we_, a0);                                                      \
+        a2 = __smlatt(xe_, we_, a2);                                                      \
+        a1 = __smlabb(xo_, wo_, a1);                                                      \
+        a3 = __smlatt(xo_, wo_, a3);                                                      \
+    } while (0)
+
+TE_INLINE void te_dw_fast_px(const int8_t *r0, int32_t xp, int32_t yp, const uint32_t *wg,
+                             const int32_t *rq, int32_t k_h, int32_t k_w, int8_t *po,
+                             int32_t lo, int32_t hi) {
+    int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
+    if (k_h == 3 && k_w == 3) {
+        const int8_t *r1 = r0 + yp, *r2 = r1 + yp;
+        TE_DWX_TAP(r0, 0);
+        TE_DWX_TAP(r0 + xp, 1);
+        TE_DWX_TAP(r0 + 2 * xp, 2);
+        TE_DWX_TAP(r1, 3);
+        TE_DWX_TAP(r1 + xp, 4);
+        TE_DWX_TAP(r1 + 2 * xp, 5);
+        TE_DWX_TAP(r2, 6);
+        TE_DWX_TAP(r2 + xp, 7);
+        TE_DWX_TAP(r2 + 2 * xp, 8);
+    } else {
+        int32_t ky, kx;
+        for (ky = 0; ky < k_h; ++ky) {
+            const int8_t *px = r0 + ky * yp;
+            for (kx = 0; kx < k_w; ++kx) {
+                TE_DWX_TAP(px, 0);
+                px += xp;
+                wg += 2;
+            }
+        }
+    }
+    po[0] = te_out8_fast(a0, rq[4], rq[8], rq[12], lo, hi);
+    po[1] = te_out8_fast(a1, rq[5], rq[9], rq[13], lo, hi);
+    po[2] = te_out8_fast(a2, rq[6], rq[10], rq[14], lo, hi);
+    po[3] = te_out8_fast(a3, rq[7], rq[11], rq[15], lo, hi);
+}
+#endif
+
 /* Depth multiplier 1 over n channels: input pixels `in_pitch` bytes apart, output pixels
  * `out_pitch` bytes apart, weights `w_pitch` bytes per tap (channel c at offset c in each). */
 static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_pitch, int32_t n,
@@ -49,9 +98,11 @@ static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_
                        int32_t dil_w, int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                        int32_t out_w, int32_t out_pitch, int32_t in_off, int32_t out_off,
                        const int32_t *mult, const int32_t *shift, int32_t act_min,
-                       int32_t act_max) {
+                       int32_t act_max, const uint32_t *wx, const int32_t *rq) {
     int32_t oy, ox, ky, kx, ky0, ky1, kx0, kx1;
     (void)bias_full;   /* used by the DSP interior path only */
+    (void)wx;
+    (void)rq;
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t iy0 = oy * stride_h - pad_t;
         te_dw_valid(iy0, dil_h, k_h, in_h, &ky0, &ky1);
@@ -60,6 +111,16 @@ static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_
             int8_t *po = out + (oy * out_w + ox) * out_pitch;
             int32_t c = 0;
             te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
+#if TE_FAST
+            if (wx != NULL && ky0 == 0 && ky1 == k_h && kx0 == 0 && kx1 == k_w) {
+                const int8_t *r0 = in + (iy0 * in_w + ix0) * in_pitch;
+                for (; c + 4 <= n; c += 4) {
+                    te_dw_fast_px(r0 + c, dil_w * in_pitch, dil_h * in_w * in_pitch,
+                                  wx + (c / 4) * k_h * k_w * 2, rq + (c / 4) * 16, k_h, k_w,
+                                  po + c, act_min, act_max);
+                }
+            }
+#endif
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
             if (!TE_OPTIMIZE_SIZE && k_h == 3 && k_w == 3 && dil_h == 1 && dil_w == 1 &&
                 ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
@@ -135,14 +196,15 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              int32_t dil_h, int32_t dil_w, int32_t pad_t, int32_t pad_l,
                              int8_t *out, int32_t out_h, int32_t out_w,
                              int32_t in_off, int32_t out_off, const int32_t *mult,
-                             const int32_t *shift, int32_t act_min, int32_t act_max) {
+                             const int32_t *shift, int32_t act_min, int32_t act_max,
+                             const uint32_t *wx, const int32_t *rq) {
     const int32_t out_c = in_c * depth_mult;
     int32_t oy, ox, ic, m, ky, kx, ky0, ky1, kx0, kx1;
     if (depth_mult == 1) {
         te_dw_core(in, in_h, in_w, in_c, in_c, w, in_c, bias, bias + in_c, k_h, k_w, stride_h,
                    stride_w,
                    dil_h, dil_w, pad_t, pad_l, out, out_h, out_w, out_c, in_off, out_off, mult,
-                   shift, act_min, act_max);
+                   shift, act_min, act_max, wx, rq);
         return;
     }
     for (oy = 0; oy < out_h; ++oy) {
@@ -176,9 +238,48 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
                                      int32_t dil_w, int32_t pad_t, int32_t pad_l,
                                      int32_t out_h, int32_t out_w, int32_t in_off, int32_t out_off,
                                      const int32_t *mult, const int32_t *shift, int32_t act_min,
-                                     int32_t act_max, int8_t *scratch) {
-    int32_t c0, i, j;
-    for (c0 = 0; c0 < c; c0 += TE_DW_GROUP) {
+                                     int32_t act_max, int8_t *scratch, const uint32_t *wx,
+                                     const int32_t *rq) {
+    int32_t c0 = 0, i, j;
+    (void)wx;
+    (void)rq;
+#if TE_FAST
+    if (wx != NULL) {
+        /* each group's planes go to the scratch with the padding filled in (the input zero
+         * point, which adds nothing once the offset is folded): every pixel is interior */
+        const int32_t ph = (out_h - 1) * stride_h + dil_h * (k_h - 1) + 1;
+        const int32_t pw = (out_w - 1) * stride_w + dil_w * (k_w - 1) + 1;
+        const uint32_t zp4 = 0x01010101u * (uint8_t)(-in_off);
+        const int32_t l = pad_l < pw ? pad_l : pw;
+        const int32_t m = in_w < pw - l ? in_w : pw - l;
+        int32_t oy, ox;
+        for (; c0 + 4 <= c; c0 += 4) {
+            uint32_t *d = (uint32_t *)(void *)scratch;
+            for (i = 0; i < ph; ++i) {
+                const int32_t iy = i - pad_t;
+                if (iy < 0 || iy >= in_h) {
+                    for (j = 0; j < pw; ++j) *d++ = zp4;
+                    continue;
+                }
+                for (j = 0; j < l; ++j) *d++ = zp4;
+                {
+                    const int8_t *s = buf + iy * in_w * c + c0;
+                    for (j = 0; j < m; ++j, s += c) *d++ = te_ld32(s);
+                }
+                for (j = l + m; j < pw; ++j) *d++ = zp4;
+            }
+            for (oy = 0; oy < out_h; ++oy) {
+                const int8_t *r = scratch + oy * stride_h * pw * 4;
+                int8_t *po = buf + oy * out_w * c + c0;
+                for (ox = 0; ox < out_w; ++ox, r += stride_w * 4, po += c) {
+                    te_dw_fast_px(r, dil_w * 4, dil_h * pw * 4, wx + (c0 / 4) * k_h * k_w * 2,
+                                  rq + (c0 / 4) * 16, k_h, k_w, po, act_min, act_max);
+                }
+            }
+        }
+    }
+#endif
+    for (; c0 < c; c0 += TE_DW_GROUP) {
         const int32_t n = c - c0 < TE_DW_GROUP ? c - c0 : TE_DW_GROUP;
         if (n == 4) {                                /* copy this group's channels out */
             for (i = 0; i < in_h * in_w; ++i) {
@@ -194,6 +295,6 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
         te_dw_core(scratch, in_h, in_w, n, n, w + c0, c, bias + c0, bias + c + c0, k_h, k_w,
                    stride_h, stride_w,
                    dil_h, dil_w, pad_t, pad_l, buf + c0, out_h, out_w, c, in_off, out_off,
-                   mult + c0, shift + c0, act_min, act_max);
+                   mult + c0, shift + c0, act_min, act_max, NULL, NULL);
     }
 }

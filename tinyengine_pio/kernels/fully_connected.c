@@ -31,6 +31,6 @@ void te_fully_connected_folded_s8(const int8_t *in, const int8_t *w, const int32
     int32_t b;
     for (b = 0; b < batches; ++b) {
         te_gemm_pair(in + b * depth, 0, depth, w, bias, out + b * units, 0, units, out_off, mult,
-                     shift, act_min, act_max);
+                     shift, act_min, act_max, NULL);
     }
 }

@@ -13,12 +13,23 @@ static int32_t te_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t ac
     return acc;
 }
 
+#if TE_FAST
+/* rq (may be NULL): {m, cc, e} per output channel for te_out8_fast */
+#define TE_GEMM_OUT(acc, i)                                                              \
+    (rq != NULL ? te_out8_fast(2 * (acc), rq[3 * (i)], rq[3 * (i) + 1], rq[3 * (i) + 2],      \
+                               act_min, act_max)                                          \
+                : te_out8((acc), mult[i], shift[i], out_off, act_min, act_max))
+#else
+#define TE_GEMM_OUT(acc, i) te_out8((acc), mult[i], shift[i], out_off, act_min, act_max)
+#endif
+
 /* Two columns (pixels a, b; b may be NULL) times all output channels, two channels at a time. */
 void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t *w,
                          const int32_t *bias, int8_t *oa, int8_t *ob, int32_t out_c,
                          int32_t out_off, const int32_t *mult, const int32_t *shift,
-                         int32_t act_min, int32_t act_max) {
+                         int32_t act_min, int32_t act_max, const int32_t *rq) {
     int32_t oc;
+    (void)rq;
     for (oc = 0; oc < out_c; oc += 2) {
         const int8_t *w0 = w + oc * k_len;
         const int8_t *w1 = w0 + k_len;
@@ -44,17 +55,17 @@ void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t 
         }
 #endif
         a0 = te_dot_s8(a + k, w0 + k, k_len - k, a0);
-        oa[oc] = te_out8(a0, mult[oc], shift[oc], out_off, act_min, act_max);
+        oa[oc] = TE_GEMM_OUT(a0, oc);
         if (two_c) {
             a1 = te_dot_s8(a + k, w1 + k, k_len - k, a1);
-            oa[oc + 1] = te_out8(a1, mult[oc + 1], shift[oc + 1], out_off, act_min, act_max);
+            oa[oc + 1] = TE_GEMM_OUT(a1, oc + 1);
         }
         if (b != 0) {
             b0 = te_dot_s8(b + k, w0 + k, k_len - k, b0);
-            ob[oc] = te_out8(b0, mult[oc], shift[oc], out_off, act_min, act_max);
+            ob[oc] = TE_GEMM_OUT(b0, oc);
             if (two_c) {
                 b1 = te_dot_s8(b + k, w1 + k, k_len - k, b1);
-                ob[oc + 1] = te_out8(b1, mult[oc + 1], shift[oc + 1], out_off, act_min, act_max);
+                ob[oc + 1] = TE_GEMM_OUT(b1, oc + 1);
             }
         }
     }

@@ -88,6 +88,34 @@ TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extende
     } while (0)
 #endif
 
+/* TE_FAST: the DSP kernels with host-prepared operands (int16-widened weights, requantization
+ * constants); the compiler emits those arrays under the same condition, else passes NULL. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !TE_OPTIMIZE_SIZE
+#define TE_FAST 1
+#define TE_FAST_ONLY(x) (x)
+#else
+#define TE_FAST 0
+#define TE_FAST_ONLY(x) NULL
+#endif
+
+#if TE_FAST
+TE_INLINE int32_t te_smmulr(int32_t a, int32_t b) {   /* (a * b + 2^31) >> 32 */
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+/* te_out8 for acc2 = 2 * acc, with cc = 2^(e-1) + (out_off << e) and e = -shift, bit-exact when
+ * |acc2| < 2^31 and 1 <= e <= 22 (the compiler checks both for every channel):
+ * te_srdhm_pos(acc, m) = SMMULR(2 * acc, m), and TFLM's RoundingDivideByPOT(y, e) =
+ * (y + 2^(e-1) - (y < 0)) >> e, which absorbs the output offset as out_off << e. */
+TE_INLINE int8_t te_out8_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e, int32_t lo,
+                              int32_t hi) {
+    int32_t y = te_smmulr(acc2, m);
+    y = (y + (y >> 31) + cc) >> e;
+    return (int8_t)te_clamp(y, lo, hi);
+}
+#endif
+
 /* Debug guard words around the arena: filled on first use, then checked. 0 = intact. */
 static inline int te_canary_check(int8_t *base, int32_t guard, int32_t arena_bytes) {
     static const uint8_t pattern[8] = {0xDE, 0xAD, 0xBE, 0xEF, 0x5A, 0xA5, 0xC3, 0x3C};

@@ -170,3 +170,14 @@ def elementwise_access(g: Graph, op: Operator) -> list:
             from ..ir import DTYPE_BYTES
             return [(pos, elementwise(out.size, DTYPE_BYTES[t.dtype], DTYPE_BYTES[out.dtype]))]
     return []
+
+
+def fast_requant(acc_bound, mult, shift, out_off):
+    """Per-channel (m, cc, e) of te_out8_fast, or None where it would not be bit-exact: it
+    needs twice the accumulator bound below 2^31 and a right shift e = -shift in 1..22."""
+    acc_bound = np.asarray(acc_bound, np.int64)
+    e = -np.asarray(shift, np.int64)
+    if acc_bound.size == 0 or int(acc_bound.max()) * 2 >= 1 << 31 or e.min() < 1 or e.max() > 22:
+        return None
+    cc = (np.int64(1) << (e - 1)) + (np.int64(out_off) << e)
+    return np.asarray(mult, np.int64), cc, e

@@ -6,7 +6,8 @@ import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .common import bias_or_zeros, clamp_range, conv_multipliers, window_access, window_params
+from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_requant, window_access,
+                     window_params)
 
 
 def read_options(op_fb) -> dict:
@@ -77,14 +78,15 @@ def emit(ctx, op: Operator) -> None:
     if p["variant"] == "pointwise":
         ctx.call("te_conv_2d_1x1_s8", ctx.ptr(op.inputs[0]), p["in_h"] * p["in_w"],
                  p["in_c"], ctx.ptr(op.inputs[1]), bias, ctx.ptr(op.outputs[0]), p["out_c"],
-                 p["out_off"], mult, shift, p["act_min"], p["act_max"])
+                 p["out_off"], mult, shift, p["act_min"], p["act_max"], fast_rq(ctx, op))
         return
     if p["variant"] == "im2col":
         ctx.call("te_conv_2d_im2col_s8", ctx.ptr(op.inputs[0]), p["in_h"], p["in_w"], p["in_c"],
                  ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["stride_h"], p["stride_w"],
                  p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"], ctx.ptr(op.outputs[0]),
                  p["out_h"], p["out_w"], p["out_c"], p["pad_value"], p["out_off"], mult,
-                 shift, p["act_min"], p["act_max"], ctx.arena_ptr(p["scratch_offset"]))
+                 shift, p["act_min"], p["act_max"], ctx.arena_ptr(p["scratch_offset"]),
+                 fast_rq(ctx, op))
         return
     for b in range(p["batches"]):
         ctx.call("te_conv_2d_s8",
@@ -93,6 +95,21 @@ def emit(ctx, op: Operator) -> None:
                  p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"],
                  ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"], p["out_c"],
                  p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
+
+
+def fast_rq(ctx, op: Operator) -> str:
+    """{m, cc, e} per output channel for the GEMM's te_out8_fast (TE_FAST builds), or NULL.
+    The GEMM adds no input offset: its accumulator is bias + sum(x * w) over raw int8 x."""
+    p = op.params
+    if p.get("optimize") == "size" or ctx.g.config.get("optimize") == "size":
+        return "NULL"
+    w = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(p["out_c"], -1)
+    bound = np.abs(p["bias"].astype(np.int64)) + 128 * np.abs(w).sum(axis=1)
+    fast = fast_requant(bound, p["mult"], p["shift"], p["out_off"])
+    if fast is None:
+        return "NULL"
+    rq = np.stack(fast, axis=1).astype(np.int32)             # [out_c, 3]
+    return ctx.fast_const(rq, "int32_t", f"rq{op.index}")
 
 
 def access(g: Graph, op: Operator) -> list:

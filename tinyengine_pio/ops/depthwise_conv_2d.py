@@ -6,7 +6,8 @@ import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .common import bias_or_zeros, clamp_range, conv_multipliers, window_access, window_params
+from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_requant, window_access,
+                     window_params)
 
 
 def read_options(op_fb) -> dict:
@@ -48,12 +49,13 @@ def emit(ctx, op: Operator) -> None:
                      f"bias{op.index}")
     mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
     shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    wx, rq = fast_operands(ctx, op, w)
     if p.get("variant") == "inplace":
         ctx.call("te_depthwise_conv_2d_inplace_s8", ctx.ptr(op.outputs[0]), p["in_h"], p["in_w"],
                  p["in_c"], ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["stride_h"],
                  p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"], p["out_h"],
                  p["out_w"], p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"],
-                 ctx.arena_ptr(p["scratch_offset"]))
+                 ctx.arena_ptr(p["scratch_offset"]), wx, rq)
         return
     for b in range(p["batches"]):
         ctx.call("te_depthwise_conv_2d_s8",
@@ -61,7 +63,29 @@ def emit(ctx, op: Operator) -> None:
                  ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["depth_mult"],
                  p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"],
                  ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"],
-                 p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
+                 p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"], wx, rq)
+
+
+def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str]:
+    """The TE_FAST kernel's operands (kernels/depthwise_conv_2d.h) or NULL, NULL: per group of
+    four channels the doubled taps as int16 pairs and {2 * folded bias, m, cc, e} x 4."""
+    p = op.params
+    c = p["out_c"]
+    if p["depth_mult"] != 1 or c < 4 or p.get("variant") == "size":
+        return "NULL", "NULL"
+    taps = w.reshape(-1, c)                                   # [k_h * k_w, c]
+    full = p["bias"].astype(np.int64) + p["in_off"] * taps.sum(axis=0)
+    fast = fast_requant(np.abs(full) + 128 * np.abs(taps).sum(axis=0), p["mult"], p["shift"],
+                        p["out_off"])
+    if fast is None:
+        return "NULL", "NULL"
+    m, cc, e = fast
+    g = c // 4
+    w2 = (2 * taps[:, :4 * g]).reshape(-1, g, 4).transpose(1, 0, 2) & 0xFFFF   # [g, tap, 4]
+    wx = np.stack([w2[..., 0] | (w2[..., 2] << 16), w2[..., 1] | (w2[..., 3] << 16)], axis=-1)
+    rq = np.stack([2 * full, m, cc, e])[:, :4 * g].reshape(4, g, 4).transpose(1, 0, 2)
+    return (ctx.fast_const(wx.astype(np.uint32), "uint32_t", f"wx{op.index}"),
+            ctx.fast_const(rq.astype(np.int32), "int32_t", f"rq{op.index}"))
 
 
 DW_GROUP = 4
@@ -76,7 +100,12 @@ def access(g: Graph, op: Operator) -> list:
     if p["depth_mult"] == 1 and p["batches"] == 1:
         pat = channel_inplace(p["in_h"], p["in_w"], p["in_c"], p["out_h"], p["out_w"], DW_GROUP)
         group = min(DW_GROUP, p["in_c"])    # TE_DW_GROUP in kernels/depthwise_conv_2d.h
-        cands.append((0, pat, dict(kind="inplace", scratch=p["in_h"] * p["in_w"] * group)))
+        scratch = p["in_h"] * p["in_w"] * group
+        if p["in_c"] >= 4 and g.config.get("optimize") != "size":   # TE_FAST: padded plane
+            ph = (p["out_h"] - 1) * p["stride_h"] + p["dil_h"] * (p["k_h"] - 1) + 1
+            pw = (p["out_w"] - 1) * p["stride_w"] + p["dil_w"] * (p["k_w"] - 1) + 1
+            scratch = max(scratch, ph * pw * 4)
+        cands.append((0, pat, dict(kind="inplace", scratch=scratch)))
     return cands
 
 
