@@ -139,6 +139,42 @@ def format_layers(res) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sayer(args):
+    """Progress lines on stderr, stamped with the seconds since the bench started."""
+    t0 = time.monotonic()
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - t0, msg))
+            sys.stderr.flush()
+    return say
+
+
+def _read_model(path: str):
+    """The model's bytes, or None after printing why it cannot be read."""
+    try:
+        with open(path, "rb") as fp:
+            return fp.read()
+    except OSError as exc:
+        print("tinyengine-pio bench: error: cannot read %s: %s" % (path, exc.strerror),
+              file=sys.stderr)
+        return None
+
+
+def _measure(args, dut, say, per_layer):
+    """Identity, ``args.runs`` inferences and the TFLM comparison on a connected ``dut``."""
+    say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
+        dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
+        _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
+    say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
+    res = dut.infer(runs=args.runs, seed=args.seed, per_layer=per_layer)
+    if args.per_layer:
+        add_layer_figures(res, dut.cm)
+    say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
+                                     res.mismatch or res.reference_error))
+    return res
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -168,12 +204,7 @@ def main(argv=None) -> int:
     from .dut import Dut
     from .firmware import build_firmware
 
-    t0 = time.monotonic()
-
-    def say(msg: str) -> None:
-        if not args.quiet:
-            sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - t0, msg))
-            sys.stderr.flush()
+    say = _sayer(args)
 
     def pio_line(line: str) -> None:
         s = line.strip()
@@ -181,12 +212,8 @@ def main(argv=None) -> int:
                          "RAM:", "Flash:")) or "error" in s.lower():
             say("  pio: " + s)
 
-    try:
-        with open(args.model, "rb") as fp:
-            model = fp.read()
-    except OSError as exc:
-        print("tinyengine-pio bench: error: cannot read %s: %s" % (args.model, exc.strerror),
-              file=sys.stderr)
+    model = _read_model(args.model)
+    if model is None:
         return 2
     name = os.path.basename(args.model)
     dut = None
@@ -223,15 +250,7 @@ def main(argv=None) -> int:
             dut = Dut.qemu(model, args.board, name=name, timeout=args.timeout,
                            invoke_timeout=args.invoke_timeout, firmware=fw)
             how = "QEMU -icount shift=0"
-        say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
-            dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
-            _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
-        say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
-        res = dut.infer(runs=args.runs, seed=args.seed, per_layer=args.per_layer)
-        if args.per_layer:
-            add_layer_figures(res, dut.cm)
-        say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
-                                         res.mismatch or res.reference_error))
+        res = _measure(args, dut, say, args.per_layer)
     except TinyEngineError as exc:
         print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
         return 2
@@ -263,12 +282,7 @@ def _bench_pio_project(args) -> int:
     from ..errors import TinyEngineError
     from .dut import Dut
 
-    t0 = time.monotonic()
-
-    def say(msg: str) -> None:
-        if not args.quiet:
-            sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - t0, msg))
-            sys.stderr.flush()
+    say = _sayer(args)
 
     def pio_line(line: str) -> None:
         s = line.strip()
@@ -279,12 +293,8 @@ def _bench_pio_project(args) -> int:
 
     model = None
     if args.model:
-        try:
-            with open(args.model, "rb") as fp:
-                model = fp.read()
-        except OSError as exc:
-            print("tinyengine-pio bench: error: cannot read %s: %s" % (args.model, exc.strerror),
-                  file=sys.stderr)
+        model = _read_model(args.model)
+        if model is None:
             return 2
     dut = None
     try:
@@ -298,15 +308,7 @@ def _bench_pio_project(args) -> int:
         fw = dut.firmware
         say("connected to %s; firmware %s: flash %s B" % (
             dut.target.url, fw.elf, _fmt(fw.sizes.get("flash_bytes"))))
-        say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
-            dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
-            _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
-        say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
-        res = dut.infer(runs=args.runs, seed=args.seed, per_layer=args.per_layer)
-        if args.per_layer:
-            add_layer_figures(res, dut.cm)
-        say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
-                                         res.mismatch or res.reference_error))
+        res = _measure(args, dut, say, args.per_layer)
     except TinyEngineError as exc:
         print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
         return 2
@@ -321,12 +323,7 @@ def _bench_zephyr(args) -> int:
     from ..errors import TinyEngineError
     from .dut import Dut
 
-    t0 = time.monotonic()
-
-    def say(msg: str) -> None:
-        if not args.quiet:
-            sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - t0, msg))
-            sys.stderr.flush()
+    say = _sayer(args)
 
     def west_line(line: str) -> None:
         s = line.strip()
@@ -336,12 +333,8 @@ def _bench_zephyr(args) -> int:
 
     model = None
     if args.model:
-        try:
-            with open(args.model, "rb") as fp:
-                model = fp.read()
-        except OSError as exc:
-            print("tinyengine-pio bench: error: cannot read %s: %s" % (args.model, exc.strerror),
-                  file=sys.stderr)
+        model = _read_model(args.model)
+        if model is None:
             return 2
     dut = None
     try:
@@ -362,15 +355,7 @@ def _bench_zephyr(args) -> int:
                          baudrate=args.baud, flash=not args.no_flash, run=args.zephyr_run,
                          timeout=args.timeout, invoke_timeout=args.invoke_timeout,
                          progress=west_line)
-        say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
-            dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
-            _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
-        say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
-        res = dut.infer(runs=args.runs, seed=args.seed, per_layer=args.per_layer or None)
-        if args.per_layer:
-            add_layer_figures(res, dut.cm)
-        say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
-                                         res.mismatch or res.reference_error))
+        res = _measure(args, dut, say, args.per_layer or None)
     except TinyEngineError as exc:
         print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
         return 2
