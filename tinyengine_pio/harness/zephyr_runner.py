@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from .errors import HarnessError
+from .qemu import TargetProcess
 from .transport import Transport, open_transport
 
 
@@ -97,12 +98,7 @@ class _Process:
         self._log = None
         self.transport: Transport | None = None
 
-    def log_text(self) -> str:
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode("utf8", "replace")
+    log_text = TargetProcess.log_text   # the same log file handling as QEMU's and Renode's
 
     def _spawn(self, cmd: list[str], env=None, cwd=None) -> subprocess.Popen:
         if self._log is None:
