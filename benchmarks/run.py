@@ -203,6 +203,7 @@ def fmt(v, spec=","):
 
 
 def write_results(rows: list[dict], meta: dict, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(dict(meta=meta, results=rows), indent=1)
                                           + "\n")
     lines = ["# tinyengine-pio benchmark results", "",

@@ -49,10 +49,11 @@ class EmitContext:
                                                   comment=f"{t.name} {list(t.shape)}")
         return self._const_names[index]
 
-    def const(self, values, ctype: str, hint: str, comment: str = "") -> str:
-        """Emit a `static const` array (deduplicated) and return its name."""
+    def const(self, values, ctype: str, hint: str, comment: str = "", cond: str = "") -> str:
+        """Emit a `static const` array (deduplicated) and return its name; with `cond`, only
+        inside `#if cond` (see cond_const)."""
         arr = np.asarray(values).reshape(-1)
-        key = (ctype, arr.dtype.str, arr.tobytes())
+        key = (ctype, arr.dtype.str, arr.tobytes(), cond)
         if key in self._dedup:
             return self._dedup[key]
         name = f"{self.prefix}_{hint}"
@@ -69,17 +70,35 @@ class EmitContext:
         self.const_bytes += arr.size * np.dtype(_NP[ctype]).itemsize
         return name
 
-    def fast_const(self, values, ctype: str, hint: str) -> str:
-        """A constant only TE_FAST builds use (DSP, --optimize speed): emitted under `#if TE_FAST`;
-        returns `TE_FAST_ONLY(name)`, which is NULL in the other builds."""
+    def cond_const(self, values, ctype: str, hint: str, cond: str) -> str:
+        """A constant emitted under `#if cond` (e.g. TE_FAST or !TE_FAST): only the builds that
+        use it carry it (an unused static const would also warn); returns its name."""
         before = self.consts
         self.consts = CWriter()
-        name = self.const(values, ctype, hint)
+        name = self.const(values, ctype, hint, cond=cond)
         text = self.consts.text()
         self.consts = before
         if text.strip():
-            self.consts.lines(["#if TE_FAST"] + text.splitlines() + ["#endif"])
-        return f"TE_FAST_ONLY({name})"
+            self.consts.lines([f"#if {cond}"] + text.splitlines() + ["#endif"])
+        return name
+
+    def fast_const(self, values, ctype: str, hint: str) -> str:
+        """A constant only TE_FAST builds use (DSP, --optimize speed); returns
+        `TE_FAST_ONLY(name)`, which is NULL in the other builds."""
+        return f"TE_FAST_ONLY({self.cond_const(values, ctype, hint, 'TE_FAST')})"
+
+    def plain_ptr(self, tensor_index: int) -> str:
+        """A constant tensor for the non-TE_FAST builds only (their TE_FAST twin is packed)."""
+        t = self.g.t(tensor_index)
+        return self.cond_const(t.data, t.ctype, f"t{tensor_index}", "!TE_FAST")
+
+    def fast_call(self, fast: tuple, plain: tuple) -> None:
+        """`#if TE_FAST fast(...) #else plain(...) #endif`; each is (func, *args)."""
+        self.body.line("#if TE_FAST")
+        self.call(*fast)
+        self.body.line("#else")
+        self.call(*plain)
+        self.body.line("#endif")
 
     def call(self, func: str, *args) -> None:
         self.body.call(func, *args)

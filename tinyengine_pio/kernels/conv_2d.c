@@ -63,12 +63,12 @@ void te_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
 void te_conv_2d_1x1_s8(const int8_t *in, int32_t pixels, int32_t in_c, const int8_t *w,
                        const int32_t *bias, int8_t *out, int32_t out_c, int32_t out_off,
                        const int32_t *mult, const int32_t *shift, int32_t act_min,
-                       int32_t act_max, const int32_t *rq) {
+                       int32_t act_max) {
     int32_t p;
     for (p = 0; p < pixels; p += 2) {
         const int8_t *a = in + p * in_c;
         te_gemm_pair(a, p + 1 < pixels ? a + in_c : 0, in_c, w, bias, out + p * out_c,
-                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max, rq);
+                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max);
     }
 }
 
@@ -100,7 +100,7 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                           int32_t out_w, int32_t out_c, int32_t pad_val, int32_t out_off,
                           const int32_t *mult, const int32_t *shift, int32_t act_min,
-                          int32_t act_max, int8_t *scratch, const int32_t *rq) {
+                          int32_t act_max, int8_t *scratch) {
     const int32_t k_len = k_h * k_w * in_c;
     const int32_t pixels = out_h * out_w;
     int32_t p;
@@ -114,6 +114,84 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                       scratch + k_len);
         }
         te_gemm_pair(scratch, two ? scratch + k_len : 0, k_len, w, bias, out + p * out_c,
-                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max, rq);
+                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max);
     }
 }
+
+#if TE_FAST
+/* TE_FAST (DSP, --optimize speed): each pixel pair is widened once into `cols` (doubled int16,
+ * two interleaved columns of nblk = ceil(k / 4) blocks, 16 * nblk bytes), then multiplied by
+ * the host-packed weights `wp` in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. */
+void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
+                         const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
+                         int32_t act_max, uint32_t *cols) {
+    const int32_t nblk = (in_c + 3) >> 2;
+    int32_t p;
+    for (p = 0; p < pixels; p += 2) {
+        const int8_t *a = in + p * in_c;
+        const int two = p + 1 < pixels;
+        int8_t *oa = out + p * out_c;
+        te_widen_s8(a, in_c, cols, 4);
+        te_widen_s8(two ? a + in_c : a, in_c, cols + 2, 4);
+        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                        act_max);
+    }
+}
+
+/* The receptive field of output pixel (oy, ox) as one doubled int16 column (step 4: every
+ * other pair of words), straight from the input when in_c is a multiple of 4, else through
+ * the int8 im2col in `stage`. */
+static void te_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           int32_t k_h, int32_t k_w, int32_t iy0, int32_t ix0, int32_t dil_h,
+                           int32_t dil_w, int32_t pad_val, uint32_t *col, int8_t *stage) {
+    int32_t ky, kx;
+    if (stage != 0) {
+        te_im2col(in, in_h, in_w, in_c, k_h, k_w, iy0, ix0, dil_h, dil_w, (int8_t)pad_val,
+                  stage);
+        te_widen_s8(stage, k_h * k_w * in_c, col, 4);
+        return;
+    }
+    for (ky = 0; ky < k_h; ++ky) {
+        const int32_t iy = iy0 + dil_h * ky;
+        for (kx = 0; kx < k_w; ++kx) {
+            const int32_t ix = ix0 + dil_w * kx;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+                te_fill_s16(col, in_c >> 2, pad_val, 4);
+            } else {
+                te_widen_s8(in + (iy * in_w + ix) * in_c, in_c, col, 4);
+            }
+            col += in_c;                    /* in_c / 4 blocks of 4 words */
+        }
+    }
+}
+
+/* k x k: two receptive fields at a time; `stage` (2 * k_h * k_w * in_c bytes) only when in_c is
+ * not a multiple of 4, else NULL. */
+void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                            const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                            int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                            int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                            int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
+                            int32_t act_max, uint32_t *cols, int8_t *stage) {
+    const int32_t nblk = (k_h * k_w * in_c + 3) >> 2;
+    const int32_t pixels = out_h * out_w;
+    const int32_t k_len = k_h * k_w * in_c;
+    int32_t p, oy = 0, ox = 0;
+    for (p = 0; p < pixels; p += 2) {
+        const int two = p + 1 < pixels;   /* a lone last pixel goes in both columns */
+        int8_t *oa = out + p * out_c;
+        int32_t half;
+        for (half = 0; half < 2; ++half) {
+            te_im2col_fast(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
+                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * half,
+                           stage != 0 ? stage + half * k_len : 0);
+            if ((half == 1 || two) && ++ox == out_w) {
+                ox = 0;
+                ++oy;
+            }
+        }
+        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                        act_max);
+    }
+}
+#endif

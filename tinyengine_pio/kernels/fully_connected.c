@@ -31,6 +31,20 @@ void te_fully_connected_folded_s8(const int8_t *in, const int8_t *w, const int32
     int32_t b;
     for (b = 0; b < batches; ++b) {
         te_gemm_pair(in + b * depth, 0, depth, w, bias, out + b * units, 0, units, out_off, mult,
-                     shift, act_min, act_max, NULL);
+                     shift, act_min, act_max);
     }
 }
+
+#if TE_FAST
+/* TE_FAST: each batch row widened once into `col` (doubled int16, 8 * ceil(depth / 4) bytes),
+ * then four rows of the host-packed weights at a time (te_gemv4_fast). */
+void te_fully_connected_fast(const int8_t *in, const uint32_t *wp, const int32_t *rq,
+                             int8_t *out, int32_t batches, int32_t depth, int32_t units,
+                             int32_t act_min, int32_t act_max, uint32_t *col) {
+    int32_t b;
+    for (b = 0; b < batches; ++b) {
+        te_widen_s8(in + b * depth, depth, col, 2);
+        te_gemv4_fast(col, (depth + 3) >> 2, wp, rq, out + b * units, units, act_min, act_max);
+    }
+}
+#endif

@@ -13,23 +13,14 @@ static int32_t te_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t ac
     return acc;
 }
 
-#if TE_FAST
-/* rq (may be NULL): {m, cc, e} per output channel for te_out8_fast */
-#define TE_GEMM_OUT(acc, i)                                                              \
-    (rq != NULL ? te_out8_fast(2 * (acc), rq[3 * (i)], rq[3 * (i) + 1], rq[3 * (i) + 2],      \
-                               act_min, act_max)                                          \
-                : te_out8((acc), mult[i], shift[i], out_off, act_min, act_max))
-#else
 #define TE_GEMM_OUT(acc, i) te_out8((acc), mult[i], shift[i], out_off, act_min, act_max)
-#endif
 
 /* Two columns (pixels a, b; b may be NULL) times all output channels, two channels at a time. */
 void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t *w,
                          const int32_t *bias, int8_t *oa, int8_t *ob, int32_t out_c,
                          int32_t out_off, const int32_t *mult, const int32_t *shift,
-                         int32_t act_min, int32_t act_max, const int32_t *rq) {
+                         int32_t act_min, int32_t act_max) {
     int32_t oc;
-    (void)rq;
     for (oc = 0; oc < out_c; oc += 2) {
         const int8_t *w0 = w + oc * k_len;
         const int8_t *w1 = w0 + k_len;
@@ -71,3 +62,177 @@ void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t 
     }
 }
 
+
+#if TE_FAST
+/* ---- TE_FAST: host-packed weights, int16 columns, SMMLAR requantization -------------------
+ * Columns are widened once per pixel pair to doubled int16 (2x fits int16), four k at a time
+ * in SXTB16 order: word 0 = (x0, x2), word 1 = (x1, x3). Two columns a, b interleave per
+ * block of four k: a0 a1 b0 b1 (16 bytes). The weights are packed by the compiler in groups of
+ * rows (2 for the pair GEMM, 4 for the column GEMM), per block of four k one 32-bit word per
+ * row, zero-padded to whole blocks and groups; SXTB16 / SXTB16 ROR 8 of a word then line up
+ * with the two column words, and SMLAD accumulates 2 * acc directly. */
+
+TE_INLINE uint32_t te_dbl16(uint32_t v) {   /* both int16 lanes doubled */
+    return __sadd16(v, v);
+}
+
+void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
+    int32_t i;
+    for (i = 0; i + 4 <= n; i += 4) {
+        const uint32_t v = te_ld32(src + i);
+        dst[0] = te_dbl16(__sxtb16(v));
+        dst[1] = te_dbl16(te_sxtb16_ror8(v));
+        dst += step;
+    }
+    if (i < n) {                            /* zero-padded last block */
+        uint32_t v = 0;
+        int32_t j;
+        for (j = 0; i + j < n; ++j) {
+            v |= (uint32_t)(uint8_t)src[i + j] << (8 * j);
+        }
+        dst[0] = te_dbl16(__sxtb16(v));
+        dst[1] = te_dbl16(te_sxtb16_ror8(v));
+    }
+}
+
+void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step) {
+    const uint32_t v = ((uint32_t)(uint16_t)(2 * value) << 16) | (uint16_t)(2 * value);
+    int32_t i;
+    for (i = 0; i < nblk; ++i) {
+        dst[0] = v;
+        dst[1] = v;
+        dst += step;
+    }
+}
+
+/* One 2x2 block of four k (16 MACs): rows r0/r1 of the packed pair, columns a/b. */
+#define TE_MAC2X2_BLOCK                                                                   \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "sxtb16 %[t0], %[w0]\n\t"                                                             \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "sxtb16 %[t1], %[w1]\n\t"                                                             \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "ldrd %[x0], %[x1], [%[xp], #8]\n\t"                                                  \
+    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
+    "ldrd %[x0], %[x1], [%[xp]], #16\n\t"                                                 \
+    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+
+/* acc2 of rows r, r+1 x columns a, b over nblk blocks: 16 instructions per 16 MACs */
+#define TE_GEMM2X2_LOOP(xp, wp, nblk)                                                     \
+    do {                                                                                  \
+        int32_t end_ = (nblk);                                                            \
+        uint32_t w0_, w1_, t0_, t1_, x0_, x1_;                                            \
+        __asm__ volatile(                                                                 \
+            "tst %[end], #1\n\t"   /* odd block count: enter the unrolled pair midway */    \
+            "add %[end], %[xp], %[end], lsl #4\n\t"                                        \
+            "bne 1f\n\t"                                                                  \
+            "0:\n\t" TE_MAC2X2_BLOCK "1:\n\t" TE_MAC2X2_BLOCK                               \
+            "cmp %[xp], %[end]\n\t"                                                       \
+            "bne 0b\n\t"                                                                  \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [xp] "+r"(xp),   \
+              [wp] "+r"(wp), [end] "+r"(end_), [w0] "=&r"(w0_), [w1] "=&r"(w1_),           \
+              [t0] "=&r"(t0_), [t1] "=&r"(t1_), [x0] "=&r"(x0_), [x1] "=&r"(x1_)           \
+            :                                                                             \
+            : "cc", "memory");                                                            \
+    } while (0)
+
+TE_INLINE void te_gemm2x2_body(const uint32_t *cols, int32_t nblk, const uint32_t *wp,
+                               const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c,
+                               int32_t clamp, int32_t lo, int32_t hi) {
+    int8_t *const oa_end = oa + (out_c & ~1);
+    while (oa != oa_end) {
+        int32_t a0 = rq[0], a1 = rq[1], b0 = a0, b1 = a1;
+        const uint32_t *xp = cols;
+        TE_GEMM2X2_LOOP(xp, wp, nblk);
+        oa[0] = te_sat_fast(te_rq_fast(a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        ob[0] = te_sat_fast(te_rq_fast(b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        oa[1] = te_sat_fast(te_rq_fast(a1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+        ob[1] = te_sat_fast(te_rq_fast(b1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+        oa += 2;
+        ob += 2;
+        rq += 8;
+    }
+    if (out_c & 1) {                        /* last row: its pair partner is all zeros */
+        int32_t a0 = rq[0], a1 = 0, b0 = a0, b1 = 0;
+        const uint32_t *xp = cols;
+        TE_GEMM2X2_LOOP(xp, wp, nblk);
+        oa[0] = te_sat_fast(te_rq_fast(a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        ob[0] = te_sat_fast(te_rq_fast(b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        (void)a1;
+        (void)b1;
+    }
+}
+
+/* oa/ob[r] = requant(rows r x columns a/b) for r < out_c; a lone column passes ob == oa and
+ * a copy of a as b. rq: per row pair {2 bias0, 2 bias1, m0, cc0, e0, m1, cc1, e1}. */
+void te_gemm2x2_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                     int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo, int32_t hi) {
+    if (lo == -128 && hi == 127) {
+        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 0, lo, hi);
+    } else {
+        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 1, lo, hi);
+    }
+}
+
+/* One 4x1 block of four k (16 MACs): rows r0..r3 of the packed quad, one column. */
+#define TE_MAC4X1_ROWS(acc0, acc1)                                                        \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "sxtb16 %[t], %[w0]\n\t"                                                              \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "smlad %[" acc0 "], %[t], %[x0], %[" acc0 "]\n\t"                                     \
+    "smlad %[" acc0 "], %[w0], %[x1], %[" acc0 "]\n\t"                                    \
+    "sxtb16 %[t], %[w1]\n\t"                                                              \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "smlad %[" acc1 "], %[t], %[x0], %[" acc1 "]\n\t"                                     \
+    "smlad %[" acc1 "], %[w1], %[x1], %[" acc1 "]\n\t"
+#define TE_MAC4X1_BLOCK                                                                   \
+    "ldrd %[x0], %[x1], [%[xp]], #8\n\t" TE_MAC4X1_ROWS("a0", "a1") TE_MAC4X1_ROWS("a2", "a3")
+
+TE_INLINE void te_gemv4_body(const uint32_t *col, int32_t nblk, const uint32_t *wp,
+                             const int32_t *rq, int8_t *out, int32_t units, int32_t clamp,
+                             int32_t lo, int32_t hi) {
+    int32_t u;
+    for (u = 0; u < units; u += 4, rq += 16) {
+        int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3], i;
+        int32_t acc[4];
+        const uint32_t *xp = col;
+        int32_t end = nblk;
+        uint32_t w0, w1, t, x0, x1;
+        __asm__ volatile(
+            "add %[end], %[xp], %[end], lsl #3\n\t"
+            "0:\n\t" TE_MAC4X1_BLOCK
+            "cmp %[xp], %[end]\n\t"
+            "bne 0b\n\t"
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp),
+              [wp] "+r"(wp), [end] "+r"(end), [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t),
+              [x0] "=&r"(x0), [x1] "=&r"(x1)
+            :
+            : "cc", "memory");
+        acc[0] = a0;
+        acc[1] = a1;
+        acc[2] = a2;
+        acc[3] = a3;
+        for (i = 0; i < 4 && u + i < units; ++i) {
+            out[u + i] = te_sat_fast(te_rq_fast(acc[i], rq[4 + 3 * i], rq[5 + 3 * i],
+                                                rq[6 + 3 * i]), clamp, lo, hi);
+        }
+    }
+}
+
+/* out[r] = requant(row r . col) for r < units (FULLY_CONNECTED, one batch row): rows packed in
+ * quads, rq per quad {2 bias0..3, then m, cc, e for each of the four rows}. */
+void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                   int8_t *out, int32_t units, int32_t lo, int32_t hi) {
+    if (lo == -128 && hi == 127) {
+        te_gemv4_body(col, nblk, wp, rq, out, units, 0, lo, hi);
+    } else {
+        te_gemv4_body(col, nblk, wp, rq, out, units, 1, lo, hi);
+    }
+}
+#endif

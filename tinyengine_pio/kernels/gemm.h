@@ -3,11 +3,20 @@
 #include <stdint.h>
 
 /* oa[r] = requant(bias[r] + dot(a, w[r])), ob likewise for column b (skipped when b is NULL),
- * for r < out_c; w is out_c rows of k_len int8. `rq` (TE_FAST builds, else NULL): {m, cc, e}
- * per row for te_out8_fast (the compiler checks that it is exact). */
+ * for r < out_c; w is out_c rows of k_len int8. */
 void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t *w,
                   const int32_t *bias, int8_t *oa, int8_t *ob, int32_t out_c, int32_t out_off,
-                  const int32_t *mult, const int32_t *shift, int32_t act_min, int32_t act_max,
-                  const int32_t *rq);
+                  const int32_t *mult, const int32_t *shift, int32_t act_min, int32_t act_max);
+
+#include "te_common.h"
+#if TE_FAST
+/* TE_FAST building blocks (see gemm.c): doubled int16 columns, host-packed weights. */
+void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step);
+void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step);
+void te_gemm2x2_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                     int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo, int32_t hi);
+void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                   int8_t *out, int32_t units, int32_t lo, int32_t hi);
+#endif
 
 #endif

@@ -99,20 +99,26 @@ TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extende
 #endif
 
 #if TE_FAST
-TE_INLINE int32_t te_smmulr(int32_t a, int32_t b) {   /* (a * b + 2^31) >> 32 */
-    int32_t r;
-    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
-    return r;
+/* Requantization of acc2 = 2 * acc (the fast kernels accumulate doubled int16 operands), with
+ * cc = 2^(e-1) + (out_off << e) and e = -shift, bit-exact with te_out8 when |acc2| < 2^31 and
+ * 1 <= e <= 22 (the compiler checks both for every channel): te_srdhm_pos(acc, m) =
+ * SMMULR(acc2, m); SMMLAR adds cc on top; TFLM's RoundingDivideByPOT(y, e) =
+ * (y + 2^(e-1) - (y < 0)) >> e, where (y < 0) may be read off acc2 (same sign where y != 0,
+ * and at y == 0 both round to 0 for e >= 1); cc's out_off << e adds the output offset. */
+TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
+    int32_t y;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(y) : "r"(acc2), "r"(m), "r"(cc));
+    return (y + (acc2 >> 31)) >> e;
 }
-/* te_out8 for acc2 = 2 * acc, with cc = 2^(e-1) + (out_off << e) and e = -shift, bit-exact when
- * |acc2| < 2^31 and 1 <= e <= 22 (the compiler checks both for every channel):
- * te_srdhm_pos(acc, m) = SMMULR(2 * acc, m), and TFLM's RoundingDivideByPOT(y, e) =
- * (y + 2^(e-1) - (y < 0)) >> e, which absorbs the output offset as out_off << e. */
-TE_INLINE int8_t te_out8_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e, int32_t lo,
-                              int32_t hi) {
-    int32_t y = te_smmulr(acc2, m);
-    y = (y + (y >> 31) + cc) >> e;
-    return (int8_t)te_clamp(y, lo, hi);
+
+/* Saturate to int8 (SSAT), then the activation clamp where it is narrower. */
+TE_INLINE int8_t te_sat_fast(int32_t y, int32_t clamp, int32_t lo, int32_t hi) {
+    y = __ssat(y, 8);
+    if (clamp) {
+        y = y < lo ? lo : y;
+        y = y > hi ? hi : y;
+    }
+    return (int8_t)y;
 }
 #endif
 

@@ -181,3 +181,49 @@ def fast_requant(acc_bound, mult, shift, out_off):
         return None
     cc = (np.int64(1) << (e - 1)) + (np.int64(out_off) << e)
     return np.asarray(mult, np.int64), cc, e
+
+
+def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
+    """Weights for the TE_FAST GEMMs (kernels/gemm.c) as little-endian words: rows in groups of
+    `group`, per block of four k one word per row; k and rows zero-padded to whole blocks."""
+    rows, k = w2d.shape
+    nblk = -(-k // 4)
+    padded = np.zeros((-(-rows // group) * group, nblk * 4), np.int8)
+    padded[:rows, :k] = w2d
+    blocks = padded.reshape(-1, group, nblk, 4).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
+
+
+def rq_blocks(bias, fast, group: int) -> np.ndarray:
+    """Per group of rows {2 * bias of each row, then m, cc, e of each row} (gemm.c's rq)."""
+    m, cc, e = (np.asarray(a, np.int64) for a in fast)
+    rows = len(bias)
+    n = -(-rows // group) * group
+    cols = [np.zeros(n, np.int64) for _ in range(4)]
+    for dst, src in zip(cols, (2 * np.asarray(bias, np.int64), m, cc, e)):
+        dst[:rows] = src
+    head = cols[0].reshape(-1, group)
+    tail = np.stack(cols[1:], axis=-1).reshape(-1, group * 3)
+    return np.concatenate([head, tail], axis=1).reshape(-1).astype(np.int32)
+
+
+def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int):
+    """(packed weights, rq) names for the TE_FAST GEMM of a CONV_2D / FULLY_CONNECTED whose
+    input offset is folded into the bias, or None where the fast requantization would not be
+    exact (the op then runs its portable-path kernel in every build)."""
+    p = op.params
+    if ctx.g.config.get("optimize") == "size" or p.get("in_off", 0) != 0:
+        return None
+    w = w2d.astype(np.int64)
+    bound = np.abs(p["bias"].astype(np.int64)) + 128 * np.abs(w).sum(axis=1)
+    fast = fast_requant(bound, p["mult"], p["shift"], p["out_off"])
+    if fast is None:
+        return None
+    return (ctx.cond_const(pack_rows(w2d, group), "uint32_t", f"wp{op.index}", "TE_FAST"),
+            ctx.cond_const(rq_blocks(p["bias"], fast, group), "int32_t", f"rq{op.index}",
+                           "TE_FAST"))
+
+
+def fast_scratch_bytes(k: int, columns: int) -> int:
+    """Bytes of the doubled int16 columns of the TE_FAST GEMMs: 8 per column and block."""
+    return 8 * columns * (-(-k // 4))

@@ -6,8 +6,8 @@ import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_requant, window_access,
-                     window_params)
+from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
+                     fast_scratch_bytes, window_access, window_params)
 
 
 def read_options(op_fb) -> dict:
@@ -35,8 +35,14 @@ def prepare(g: Graph, op: Operator) -> None:
              in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
              bias=bias_or_zeros(g, op, 2, oc))
     p["variant"] = "generic" if g.config.get("optimize") == "size" else choose_variant(p)
+    speed = g.config.get("optimize") != "size"
     if p["variant"] == "im2col":      # two receptive fields, padded with the zero point
-        p.update(scratch_bytes=2 * k_h * k_w * in_c, pads_with_zero_point=True, pad_value=inp.zp)
+        k_len = k_h * k_w * in_c      # TE_FAST: two int16 columns (+ int8 staging if in_c % 4)
+        fast = fast_scratch_bytes(k_len, 2) + (0 if in_c % 4 == 0 else -(-2 * k_len // 4) * 4)
+        p.update(scratch_bytes=max(2 * k_len, fast if speed else 0), pads_with_zero_point=True,
+                 pad_value=inp.zp)
+    elif p["variant"] == "pointwise" and speed:
+        p.update(scratch_bytes=fast_scratch_bytes(in_c, 2))
     op.params.update(p)
 
 
@@ -72,44 +78,50 @@ def emit(ctx, op: Operator) -> None:
     p = op.params
     g = ctx.g
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
-    bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
-    mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
-    shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    fast = None
+    if p["variant"] in ("pointwise", "im2col"):
+        fast = fast_gemm_operands(ctx, op, g.t(op.inputs[1]).data.reshape(p["out_c"], -1), 2)
+    # with a TE_FAST twin, the portable call's constants exist only in the other builds
+    const = (lambda v, t, h: ctx.cond_const(v, t, h, "!TE_FAST")) if fast else ctx.const
+    bias = const(p["bias"], "int32_t", f"bias{op.index}")
+    mult = const(p["mult"], "int32_t", f"mult{op.index}")
+    shift = const(p["shift"], "int32_t", f"shift{op.index}")
+    w = ctx.plain_ptr(op.inputs[1]) if fast else ctx.ptr(op.inputs[1])
+    src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
+    clamp = (p["act_min"], p["act_max"])
     if p["variant"] == "pointwise":
-        ctx.call("te_conv_2d_1x1_s8", ctx.ptr(op.inputs[0]), p["in_h"] * p["in_w"],
-                 p["in_c"], ctx.ptr(op.inputs[1]), bias, ctx.ptr(op.outputs[0]), p["out_c"],
-                 p["out_off"], mult, shift, p["act_min"], p["act_max"], fast_rq(ctx, op))
+        plain = ("te_conv_2d_1x1_s8", src, p["in_h"] * p["in_w"], p["in_c"], w, bias, dst,
+                 p["out_c"], p["out_off"], mult, shift, *clamp)
+        if fast:
+            ctx.fast_call(("te_conv_2d_1x1_fast", src, p["in_h"] * p["in_w"], p["in_c"], *fast,
+                           dst, p["out_c"], *clamp,
+                           ctx.arena_ptr(p["scratch_offset"], "uint32_t")), plain)
+        else:
+            ctx.call(*plain)
         return
+    geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
+                p["pad_t"], p["pad_l"], dst, p["out_h"], p["out_w"], p["out_c"], p["pad_value"])
     if p["variant"] == "im2col":
-        ctx.call("te_conv_2d_im2col_s8", ctx.ptr(op.inputs[0]), p["in_h"], p["in_w"], p["in_c"],
-                 ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["stride_h"], p["stride_w"],
-                 p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"], ctx.ptr(op.outputs[0]),
-                 p["out_h"], p["out_w"], p["out_c"], p["pad_value"], p["out_off"], mult,
-                 shift, p["act_min"], p["act_max"], ctx.arena_ptr(p["scratch_offset"]),
-                 fast_rq(ctx, op))
+        plain = ("te_conv_2d_im2col_s8", src, p["in_h"], p["in_w"], p["in_c"], w, bias,
+                 *geometry, p["out_off"], mult, shift, *clamp,
+                 ctx.arena_ptr(p["scratch_offset"]))
+        if fast:
+            k_len = p["k_h"] * p["k_w"] * p["in_c"]
+            stage = ("NULL" if p["in_c"] % 4 == 0 else
+                     ctx.arena_ptr(p["scratch_offset"] + fast_scratch_bytes(k_len, 2)))
+            ctx.fast_call(("te_conv_2d_im2col_fast", src, p["in_h"], p["in_w"], p["in_c"],
+                           *fast, *geometry, *clamp,
+                           ctx.arena_ptr(p["scratch_offset"], "uint32_t"), stage), plain)
+        else:
+            ctx.call(*plain)
         return
     for b in range(p["batches"]):
         ctx.call("te_conv_2d_s8",
                  ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"], p["in_c"],
-                 ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["f_c"],
+                 w, bias, p["k_h"], p["k_w"], p["f_c"],
                  p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"],
                  ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"], p["out_c"],
                  p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
-
-
-def fast_rq(ctx, op: Operator) -> str:
-    """{m, cc, e} per output channel for the GEMM's te_out8_fast (TE_FAST builds), or NULL.
-    The GEMM adds no input offset: its accumulator is bias + sum(x * w) over raw int8 x."""
-    p = op.params
-    if p.get("optimize") == "size" or ctx.g.config.get("optimize") == "size":
-        return "NULL"
-    w = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(p["out_c"], -1)
-    bound = np.abs(p["bias"].astype(np.int64)) + 128 * np.abs(w).sum(axis=1)
-    fast = fast_requant(bound, p["mult"], p["shift"], p["out_off"])
-    if fast is None:
-        return "NULL"
-    rq = np.stack(fast, axis=1).astype(np.int32)             # [out_c, 3]
-    return ctx.fast_const(rq, "int32_t", f"rq{op.index}")
 
 
 def access(g: Graph, op: Operator) -> list:

@@ -7,7 +7,8 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require, require_int8
-from .common import bias_or_zeros, clamp_range, conv_multipliers
+from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
+                     fast_scratch_bytes)
 
 
 def read_options(op_fb) -> dict:
@@ -35,6 +36,8 @@ def prepare(g: Graph, op: Operator) -> None:
     lo, hi = clamp_range(g, op)
     if g.config.get("optimize") == "size":
         op.params["variant"] = "direct"
+    else:                               # TE_FAST: the widened batch row
+        op.params["scratch_bytes"] = fast_scratch_bytes(depth, 1)
     op.params.update(batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp,
                      out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
                      bias=bias_or_zeros(g, op, 2, units))
@@ -42,17 +45,27 @@ def prepare(g: Graph, op: Operator) -> None:
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    bias = ctx.const(p["bias"], "int32_t", f"bias{op.index}")
-    mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
-    shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
-    if p["in_off"] == 0 and p.get("variant") != "direct":   # offset folded: the shared GEMM
-        ctx.call("te_fully_connected_folded_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
-                 bias, ctx.ptr(op.outputs[0]), p["batches"], p["depth"], p["units"], p["out_off"],
-                 mult, shift, p["act_min"], p["act_max"])
+    folded = p["in_off"] == 0 and p.get("variant") != "direct"
+    fast = fast_gemm_operands(ctx, op, ctx.g.t(op.inputs[1]).data, 4) if folded else None
+    # with a TE_FAST twin, the portable call's constants exist only in the other builds
+    const = (lambda v, t, h: ctx.cond_const(v, t, h, "!TE_FAST")) if fast else ctx.const
+    bias = const(p["bias"], "int32_t", f"bias{op.index}")
+    mult = const(p["mult"], "int32_t", f"mult{op.index}")
+    shift = const(p["shift"], "int32_t", f"shift{op.index}")
+    w = ctx.plain_ptr(op.inputs[1]) if fast else ctx.ptr(op.inputs[1])
+    src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
+    if folded:                          # offset folded: the shared GEMM
+        plain = ("te_fully_connected_folded_s8", src, w, bias, dst, p["batches"], p["depth"],
+                 p["units"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
+        if fast:
+            ctx.fast_call(("te_fully_connected_fast", src, *fast, dst, p["batches"], p["depth"],
+                           p["units"], p["act_min"], p["act_max"],
+                           ctx.arena_ptr(p["scratch_offset"], "uint32_t")), plain)
+        else:
+            ctx.call(*plain)
         return
-    ctx.call("te_fully_connected_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), bias,
-             ctx.ptr(op.outputs[0]), p["batches"], p["depth"], p["units"], p["in_off"], p["out_off"],
-             mult, shift, p["act_min"], p["act_max"])
+    ctx.call("te_fully_connected_s8", src, w, bias, dst, p["batches"], p["depth"], p["units"],
+             p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
 
 
 def macs(g: Graph, op: Operator) -> int:
