@@ -123,6 +123,19 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     g = choose_order(run_pipeline(source))
     life = lifetimes(g)
     p = _plan(g, life, alignment, algorithms, overlap)
+    # the TE_FAST int16 columns should not cost arena: where an op's scratch sits on the peak
+    # and the portable kernel's smaller need (`lean_scratch`) shrinks the arena, use that
+    for step, op in enumerate(g.operators):
+        lean = op.params.get("lean_scratch")
+        if (lean is not None and op.params.get("scratch_bytes", 0) > lean
+                and _on_peak(g, life, p, step)):
+            wide = op.params["scratch_bytes"]
+            op.params.update(scratch_bytes=lean, lean=True)
+            trial = _plan(g, life, alignment, algorithms, overlap)
+            if trial.arena_bytes < p.arena_bytes:
+                p = trial
+            else:
+                op.params.update(scratch_bytes=wide, lean=False)
     # im2col's scratch should not cost much arena: where it sits on the peak and the direct
     # loops (no scratch, 1.5-5x slower) would shrink the arena by at least 10%, use them
     for step, op in enumerate(g.operators):

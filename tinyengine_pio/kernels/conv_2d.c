@@ -194,4 +194,70 @@ void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                         act_max);
     }
 }
+
+/* Lean TE_FAST variants, where the int16 columns would enlarge the arena: one pixel at a time
+ * from int8 (te_gemm2x1_fast); im2col through the portable int8 columns in `scratch`
+ * (2 * k_h * k_w * in_c bytes). */
+void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
+                         const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
+                         int32_t act_max) {
+    int32_t p;
+    for (p = 0; p < pixels; ++p) {
+        te_gemm2x1_fast(in + p * in_c, (in_c + 3) >> 2, wp, rq, out + p * out_c, out_c,
+                        act_min, act_max);
+    }
+}
+
+/* The receptive field of output pixel (oy, ox) as one int8 column interleaved with its twin
+ * per block of four k (4 bytes, then the twin's 4), zero-padded to whole blocks. */
+static void te_im2col_s8x2(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           int32_t k_h, int32_t k_w, int32_t iy0, int32_t ix0, int32_t dil_h,
+                           int32_t dil_w, int8_t pad_val, int8_t *col) {
+    int32_t ky, kx, c, k = 0;
+    for (ky = 0; ky < k_h; ++ky) {
+        const int32_t iy = iy0 + dil_h * ky;
+        for (kx = 0; kx < k_w; ++kx) {
+            const int32_t ix = ix0 + dil_w * kx;
+            const int inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
+            const int8_t *src = in + (iy * in_w + ix) * in_c;
+            if ((in_c & 3) == 0) {          /* whole words */
+                uint32_t *d = (uint32_t *)(void *)(col + 2 * k);
+                const uint32_t pad4 = 0x01010101u * (uint8_t)pad_val;
+                for (c = 0; c < in_c; c += 4, d += 2) {
+                    *d = inside ? te_ld32(src + c) : pad4;
+                }
+                k += in_c;
+                continue;
+            }
+            for (c = 0; c < in_c; ++c, ++k) {
+                col[((k >> 2) << 3) + (k & 3)] = inside ? src[c] : pad_val;
+            }
+        }
+    }
+    for (; (k & 3) != 0; ++k) {
+        col[((k >> 2) << 3) + (k & 3)] = 0;
+    }
+}
+
+void te_conv_2d_im2col_lean(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                            const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                            int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                            int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                            int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
+                            int32_t act_max, int8_t *scratch) {
+    const int32_t pixels = out_h * out_w;
+    int32_t p, i;
+    for (p = 0; p < pixels; p += 2) {
+        const int two = p + 1 < pixels;     /* a lone last pixel goes in both columns */
+        int8_t *oa = out + p * out_c;
+        for (i = 0; i < 2; ++i) {
+            const int32_t q = two ? p + i : p;
+            te_im2col_s8x2(in, in_h, in_w, in_c, k_h, k_w, (q / out_w) * stride_h - pad_t,
+                           (q % out_w) * stride_w - pad_l, dil_h, dil_w, (int8_t)pad_val,
+                           scratch + 4 * i);
+        }
+        te_gemm2x2_s8_fast(scratch, (k_h * k_w * in_c + 3) >> 2, wp, rq, oa,
+                           two ? oa + out_c : oa, out_c, act_min, act_max);
+    }
+}
 #endif

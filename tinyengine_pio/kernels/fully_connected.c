@@ -47,4 +47,15 @@ void te_fully_connected_fast(const int8_t *in, const uint32_t *wp, const int32_t
         te_gemv4_fast(col, (depth + 3) >> 2, wp, rq, out + b * units, units, act_min, act_max);
     }
 }
+
+/* Lean: no column buffer (the arena would grow), weights packed in row pairs. */
+void te_fully_connected_lean(const int8_t *in, const uint32_t *wp, const int32_t *rq,
+                             int8_t *out, int32_t batches, int32_t depth, int32_t units,
+                             int32_t act_min, int32_t act_max) {
+    int32_t b;
+    for (b = 0; b < batches; ++b) {
+        te_gemm2x1_fast(in + b * depth, (depth + 3) >> 2, wp, rq, out + b * units, units,
+                        act_min, act_max);
+    }
+}
 #endif

@@ -18,6 +18,9 @@ void te_fully_connected_folded_s8(const int8_t *in, const int8_t *w, const int32
 void te_fully_connected_fast(const int8_t *in, const uint32_t *wp, const int32_t *rq,
                              int8_t *out, int32_t batches, int32_t depth, int32_t units,
                              int32_t act_min, int32_t act_max, uint32_t *col);
+void te_fully_connected_lean(const int8_t *in, const uint32_t *wp, const int32_t *rq,
+                             int8_t *out, int32_t batches, int32_t depth, int32_t units,
+                             int32_t act_min, int32_t act_max);
 #endif
 
 #endif

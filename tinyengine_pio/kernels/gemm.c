@@ -123,16 +123,39 @@ void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step) {
     "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 
+/* The same from int8 columns interleaved per block (a 4 bytes, b 4 bytes): 19 instructions,
+ * sums not doubled (the lean variant, no int16 buffer). */
+#define TE_MAC2X2_S8_BLOCK                                                                \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "sxtb16 %[t0], %[w0]\n\t"                                                             \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "sxtb16 %[t1], %[w1]\n\t"                                                             \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "ldr %[x1], [%[xp], #4]\n\t"                                                          \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
+    "ldr %[x1], [%[xp]], #8\n\t"                                                          \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+
 /* acc2 of rows r, r+1 x columns a, b over nblk blocks: 16 instructions per 16 MACs */
-#define TE_GEMM2X2_LOOP(xp, wp, nblk)                                                     \
+#define TE_GEMM2X2_LOOP(xp, wp, nblk, BLOCK, LOG2_STEP)                                  \
     do {                                                                                  \
         int32_t end_ = (nblk);                                                            \
         uint32_t w0_, w1_, t0_, t1_, x0_, x1_;                                            \
         __asm__ volatile(                                                                 \
             "tst %[end], #1\n\t"   /* odd block count: enter the unrolled pair midway */    \
-            "add %[end], %[xp], %[end], lsl #4\n\t"                                        \
+            "add %[end], %[xp], %[end], lsl #" LOG2_STEP "\n\t"                            \
             "bne 1f\n\t"                                                                  \
-            "0:\n\t" TE_MAC2X2_BLOCK "1:\n\t" TE_MAC2X2_BLOCK                               \
+            "0:\n\t" BLOCK "1:\n\t" BLOCK                                                 \
             "cmp %[xp], %[end]\n\t"                                                       \
             "bne 0b\n\t"                                                                  \
             : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [xp] "+r"(xp),   \
@@ -142,14 +165,32 @@ void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step) {
             : "cc", "memory");                                                            \
     } while (0)
 
-TE_INLINE void te_gemm2x2_body(const uint32_t *cols, int32_t nblk, const uint32_t *wp,
+/* s8: int8 columns (bias halved in, sums doubled out), else doubled int16 columns. */
+#define TE_GEMM2X2_RUN(xp, wp, nblk, s8)                                                  \
+    do {                                                                                  \
+        if (s8) {                                                                         \
+            a0 >>= 1;                                                                     \
+            a1 >>= 1;                                                                     \
+            b0 = a0;                                                                      \
+            b1 = a1;                                                                      \
+            TE_GEMM2X2_LOOP(xp, wp, nblk, TE_MAC2X2_S8_BLOCK, "3");                       \
+            a0 *= 2;                                                                      \
+            a1 *= 2;                                                                      \
+            b0 *= 2;                                                                      \
+            b1 *= 2;                                                                      \
+        } else {                                                                          \
+            TE_GEMM2X2_LOOP(xp, wp, nblk, TE_MAC2X2_BLOCK, "4");                          \
+        }                                                                                 \
+    } while (0)
+
+TE_INLINE void te_gemm2x2_body(const void *cols, int32_t nblk, const uint32_t *wp,
                                const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c,
-                               int32_t clamp, int32_t lo, int32_t hi) {
+                               int32_t s8, int32_t clamp, int32_t lo, int32_t hi) {
     int8_t *const oa_end = oa + (out_c & ~1);
     while (oa != oa_end) {
         int32_t a0 = rq[0], a1 = rq[1], b0 = a0, b1 = a1;
-        const uint32_t *xp = cols;
-        TE_GEMM2X2_LOOP(xp, wp, nblk);
+        const uint8_t *xp = (const uint8_t *)cols;
+        TE_GEMM2X2_RUN(xp, wp, nblk, s8);
         oa[0] = te_sat_fast(te_rq_fast(a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
         ob[0] = te_sat_fast(te_rq_fast(b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
         oa[1] = te_sat_fast(te_rq_fast(a1, rq[5], rq[6], rq[7]), clamp, lo, hi);
@@ -160,8 +201,8 @@ TE_INLINE void te_gemm2x2_body(const uint32_t *cols, int32_t nblk, const uint32_
     }
     if (out_c & 1) {                        /* last row: its pair partner is all zeros */
         int32_t a0 = rq[0], a1 = 0, b0 = a0, b1 = 0;
-        const uint32_t *xp = cols;
-        TE_GEMM2X2_LOOP(xp, wp, nblk);
+        const uint8_t *xp = (const uint8_t *)cols;
+        TE_GEMM2X2_RUN(xp, wp, nblk, s8);
         oa[0] = te_sat_fast(te_rq_fast(a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
         ob[0] = te_sat_fast(te_rq_fast(b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
         (void)a1;
@@ -174,9 +215,20 @@ TE_INLINE void te_gemm2x2_body(const uint32_t *cols, int32_t nblk, const uint32_
 void te_gemm2x2_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                      int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo, int32_t hi) {
     if (lo == -128 && hi == 127) {
-        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 0, lo, hi);
+        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 0, 0, lo, hi);
     } else {
-        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 1, lo, hi);
+        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 0, 1, lo, hi);
+    }
+}
+
+/* The same from two int8 columns interleaved per block of four k (8 * nblk bytes). */
+void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
+                        const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo,
+                        int32_t hi) {
+    if (lo == -128 && hi == 127) {
+        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 1, 0, lo, hi);
+    } else {
+        te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 1, 1, lo, hi);
     }
 }
 
@@ -233,6 +285,58 @@ void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const 
         te_gemv4_body(col, nblk, wp, rq, out, units, 0, lo, hi);
     } else {
         te_gemv4_body(col, nblk, wp, rq, out, units, 1, lo, hi);
+    }
+}
+
+/* One 2x1 block of four k (8 MACs) straight from int8 x: the lean variant, no column buffer. */
+#define TE_MAC2X1_BLOCK                                                                   \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "ldr %[x1], [%[xp]], #4\n\t"                                                          \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "sxtb16 %[t], %[w0]\n\t"                                                              \
+    "smlad %[a0], %[t], %[x0], %[a0]\n\t"                                                 \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "sxtb16 %[t], %[w1]\n\t"                                                              \
+    "smlad %[a1], %[t], %[x0], %[a1]\n\t"                                                 \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+
+TE_INLINE void te_gemm2x1_body(const int8_t *x, int32_t nblk, const uint32_t *wp,
+                               const int32_t *rq, int8_t *out, int32_t out_c, int32_t clamp,
+                               int32_t lo, int32_t hi) {
+    int32_t oc;
+    for (oc = 0; oc < out_c; oc += 2, rq += 8) {
+        int32_t a0 = rq[0] >> 1, a1 = rq[1] >> 1;   /* bias: x is not doubled here */
+        const int8_t *xp = x;
+        int32_t end = nblk;
+        uint32_t w0, w1, t, x0, x1;
+        __asm__ volatile(
+            "add %[end], %[xp], %[end], lsl #2\n\t"
+            "0:\n\t" TE_MAC2X1_BLOCK
+            "cmp %[xp], %[end]\n\t"
+            "bne 0b\n\t"
+            : [a0] "+r"(a0), [a1] "+r"(a1), [xp] "+r"(xp), [wp] "+r"(wp), [end] "+r"(end),
+              [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1)
+            :
+            : "cc", "memory");
+        out[oc] = te_sat_fast(te_rq_fast(2 * a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        if (oc + 1 < out_c) {
+            out[oc + 1] = te_sat_fast(te_rq_fast(2 * a1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+        }
+    }
+}
+
+/* The lean TE_FAST GEMM (no column buffer): out[r] = requant(row r . x) for r < out_c, rows
+ * packed in pairs and rq as te_gemm2x2_fast. x is read in whole words: up to 3 bytes past its
+ * k elements, which meet zero-padded weights. */
+void te_gemm2x1_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                     int8_t *out, int32_t out_c, int32_t lo, int32_t hi) {
+    if (lo == -128 && hi == 127) {
+        te_gemm2x1_body(x, nblk, wp, rq, out, out_c, 0, lo, hi);
+    } else {
+        te_gemm2x1_body(x, nblk, wp, rq, out, out_c, 1, lo, hi);
     }
 }
 #endif

@@ -210,17 +210,28 @@ def rq_blocks(bias, fast, group: int) -> np.ndarray:
 def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int):
     """(packed weights, rq) names for the TE_FAST GEMM of a CONV_2D / FULLY_CONNECTED whose
     input offset is folded into the bias, or None where the fast requantization would not be
-    exact (the op then runs its portable-path kernel in every build)."""
+    exact (the op then runs its portable-path kernel in every build). Rows whose weights are
+    all zero (pruned channels, often with a huge bias and shift) output a constant: computed
+    here, then produced exactly by m = 0, e = 1, cc = 2 * value and a zero bias."""
+    from ..quant import multiply_by_quantized_multiplier
     p = op.params
     if ctx.g.config.get("optimize") == "size" or p.get("in_off", 0) != 0:
         return None
     w = w2d.astype(np.int64)
-    bound = np.abs(p["bias"].astype(np.int64)) + 128 * np.abs(w).sum(axis=1)
-    fast = fast_requant(bound, p["mult"], p["shift"], p["out_off"])
+    live = np.abs(w).sum(axis=1) != 0
+    bias = p["bias"].astype(np.int64)
+    bound = np.abs(bias) + 128 * np.abs(w).sum(axis=1)
+    fast = fast_requant(bound[live], p["mult"][live], p["shift"][live], p["out_off"])
     if fast is None:
         return None
+    m, cc, e = np.zeros(len(bias), np.int64), np.zeros(len(bias), np.int64), np.ones(len(bias), np.int64)
+    m[live], cc[live], e[live] = fast
+    for r in np.flatnonzero(~live):
+        y = multiply_by_quantized_multiplier(int(bias[r]), int(p["mult"][r]), int(p["shift"][r]))
+        cc[r] = 2 * min(max(y + p["out_off"], p["act_min"]), p["act_max"])
+    bias = np.where(live, bias, 0)
     return (ctx.cond_const(pack_rows(w2d, group), "uint32_t", f"wp{op.index}", "TE_FAST"),
-            ctx.cond_const(rq_blocks(p["bias"], fast, group), "int32_t", f"rq{op.index}",
+            ctx.cond_const(rq_blocks(bias, (m, cc, e), group), "int32_t", f"rq{op.index}",
                            "TE_FAST"))
 
 

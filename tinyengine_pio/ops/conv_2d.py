@@ -39,10 +39,11 @@ def prepare(g: Graph, op: Operator) -> None:
     if p["variant"] == "im2col":      # two receptive fields, padded with the zero point
         k_len = k_h * k_w * in_c      # TE_FAST: two int16 columns (+ int8 staging if in_c % 4)
         fast = fast_scratch_bytes(k_len, 2) + (0 if in_c % 4 == 0 else -(-2 * k_len // 4) * 4)
-        p.update(scratch_bytes=max(2 * k_len, fast if speed else 0), pads_with_zero_point=True,
-                 pad_value=inp.zp)
+        lean = max(2 * k_len, fast_scratch_bytes(k_len, 1))     # int8 pair, whole blocks
+        p.update(scratch_bytes=max(lean, fast if speed else 0), lean_scratch=lean,
+                 pads_with_zero_point=True, pad_value=inp.zp)
     elif p["variant"] == "pointwise" and speed:
-        p.update(scratch_bytes=fast_scratch_bytes(in_c, 2))
+        p.update(scratch_bytes=fast_scratch_bytes(in_c, 2), lean_scratch=0)
     op.params.update(p)
 
 
@@ -92,20 +93,27 @@ def emit(ctx, op: Operator) -> None:
     if p["variant"] == "pointwise":
         plain = ("te_conv_2d_1x1_s8", src, p["in_h"] * p["in_w"], p["in_c"], w, bias, dst,
                  p["out_c"], p["out_off"], mult, shift, *clamp)
-        if fast:
+        if fast and p.get("lean"):      # no room for the int16 columns on the arena's peak
+            ctx.fast_call(("te_conv_2d_1x1_lean", src, p["in_h"] * p["in_w"], p["in_c"], *fast,
+                           dst, p["out_c"], *clamp), plain)
+        elif fast:
             ctx.fast_call(("te_conv_2d_1x1_fast", src, p["in_h"] * p["in_w"], p["in_c"], *fast,
                            dst, p["out_c"], *clamp,
                            ctx.arena_ptr(p["scratch_offset"], "uint32_t")), plain)
         else:
             ctx.call(*plain)
         return
-    geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
-                p["pad_t"], p["pad_l"], dst, p["out_h"], p["out_w"], p["out_c"], p["pad_value"])
     if p["variant"] == "im2col":
+        geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
+                    p["pad_t"], p["pad_l"], dst, p["out_h"], p["out_w"], p["out_c"],
+                    p["pad_value"])
         plain = ("te_conv_2d_im2col_s8", src, p["in_h"], p["in_w"], p["in_c"], w, bias,
                  *geometry, p["out_off"], mult, shift, *clamp,
                  ctx.arena_ptr(p["scratch_offset"]))
-        if fast:
+        if fast and p.get("lean"):
+            ctx.fast_call(("te_conv_2d_im2col_lean", src, p["in_h"], p["in_w"], p["in_c"],
+                           *fast, *geometry, *clamp, ctx.arena_ptr(p["scratch_offset"])), plain)
+        elif fast:
             k_len = p["k_h"] * p["k_w"] * p["in_c"]
             stage = ("NULL" if p["in_c"] % 4 == 0 else
                      ctx.arena_ptr(p["scratch_offset"] + fast_scratch_bytes(k_len, 2)))

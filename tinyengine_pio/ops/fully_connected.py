@@ -37,7 +37,7 @@ def prepare(g: Graph, op: Operator) -> None:
     if g.config.get("optimize") == "size":
         op.params["variant"] = "direct"
     else:                               # TE_FAST: the widened batch row
-        op.params["scratch_bytes"] = fast_scratch_bytes(depth, 1)
+        op.params.update(scratch_bytes=fast_scratch_bytes(depth, 1), lean_scratch=0)
     op.params.update(batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp,
                      out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
                      bias=bias_or_zeros(g, op, 2, units))
@@ -46,7 +46,9 @@ def prepare(g: Graph, op: Operator) -> None:
 def emit(ctx, op: Operator) -> None:
     p = op.params
     folded = p["in_off"] == 0 and p.get("variant") != "direct"
-    fast = fast_gemm_operands(ctx, op, ctx.g.t(op.inputs[1]).data, 4) if folded else None
+    lean = p.get("lean")                # no column buffer: row pairs from int8
+    fast = (fast_gemm_operands(ctx, op, ctx.g.t(op.inputs[1]).data, 2 if lean else 4)
+            if folded else None)
     # with a TE_FAST twin, the portable call's constants exist only in the other builds
     const = (lambda v, t, h: ctx.cond_const(v, t, h, "!TE_FAST")) if fast else ctx.const
     bias = const(p["bias"], "int32_t", f"bias{op.index}")
@@ -57,7 +59,10 @@ def emit(ctx, op: Operator) -> None:
     if folded:                          # offset folded: the shared GEMM
         plain = ("te_fully_connected_folded_s8", src, w, bias, dst, p["batches"], p["depth"],
                  p["units"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
-        if fast:
+        if fast and lean:
+            ctx.fast_call(("te_fully_connected_lean", src, *fast, dst, p["batches"], p["depth"],
+                           p["units"], p["act_min"], p["act_max"]), plain)
+        elif fast:
             ctx.fast_call(("te_fully_connected_fast", src, *fast, dst, p["batches"], p["depth"],
                            p["units"], p["act_min"], p["act_max"],
                            ctx.arena_ptr(p["scratch_offset"], "uint32_t")), plain)
