@@ -1,6 +1,6 @@
 """The DSP (SXTB16/SMLAD) kernel paths, byte-exact with TFLM, run on the emulated Cortex-M4
 (QEMU mps2-an386) through the HIL harness: every specialization and its fallbacks
-(pointwise GEMM, two-column im2col, grouped direct conv, depthwise 3x3 interior path with
+(pointwise GEMM, two-column im2col in int16 and int8 (lean) columns, pruned rows, grouped direct conv, depthwise 3x3 interior path with
 border taps and channel tails, in-place depthwise, generic depth multiplier, folded FC)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.helpers.opmodels import conv_dw_conv
+from tests.helpers.opmodels import conv_dw_conv, wide_then_conv_fc
 from tests.helpers.tflm import deterministic_inputs
 from tests.test_op_conv_2d import conv_model
 from tests.test_op_depthwise_conv_2d import dw_model
@@ -36,6 +36,16 @@ CASES = {
     "dw_single_channel_as_conv": lambda: dw_model((1, 9, 9, 1), mult=8, stride=(2, 2)),
     "dw_inplace": conv_dw_conv,
     "fc_folded": lambda: fc_model((1, 37), 11),
+    "fc_pruned_rows": lambda: fc_model((1, 40), 9, per_channel=True, pruned=(0, 5)),
+    "pointwise_pruned_rows": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID",
+                                                pruned=(3, 8)),
+    # TE_FAST int16 columns off the arena's peak, int8 (lean) variants on it; every
+    # specialization: (pointwise, im2col, FC) x (fast, lean), im2col in_c % 4 == 0 or not
+    "fast_1x1_im2col_lean_words_fc": lambda: wide_then_conv_fc(),
+    "fast_im2col_staged_1x1_lean": lambda: wide_then_conv_fc((1, 16, 16, 12), wide=6),
+    "fast_im2col_words": lambda: wide_then_conv_fc((1, 16, 16, 16), wide=8, stride=3),
+    "lean_im2col_bytes_fc": lambda: wide_then_conv_fc((1, 16, 16, 4), wide=6, stride=1,
+                                                      second=3),
     "fc_per_channel_batch3": lambda: fc_model((3, 20), 6, per_channel=True),
 }
 

@@ -282,3 +282,35 @@ SINGLE_OP_MODELS = {
     "transpose": transpose,
     "concatenation": concatenation,
 }
+
+
+def wide_then_conv_fc(in_shape=(1, 16, 16, 8), wide=16, k=3, stride=2, second=4, units=10,
+                      seed=0) -> bytes:
+    """1x1 CONV_2D widening the input (it holds the arena's peak), then a k x k VALID CONV_2D
+    and a FULLY_CONNECTED off the peak: where the TE_FAST int16 column buffers fit for free."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+
+    def conv(src, cin, cout, kk, s, shape):
+        wq, ws = random_conv_weights(rng, [cout, kk, kk, cin], True, scale_range=(0.002, 0.01))
+        bq, bs = random_bias(rng, cout, IN_SCALE, ws)
+        y = mb.tensor(shape, "int8", scale=IN_SCALE, zero_point=IN_ZP)
+        mb.op("CONV_2D", [src, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
+                          mb.const(bq, scale=bs, zero_point=0)], [y],
+              dict(padding="VALID", stride_h=s, stride_w=s, fused_activation_function="NONE"))
+        return y
+
+    a = conv(x, c, wide, 1, 1, [n, h, w, wide])
+    oh, ow = (h - k) // stride + 1, (w - k) // stride + 1
+    b = conv(a, wide, second, k, stride, [n, oh, ow, second])
+    flat = mb.tensor([n, oh * ow * second], "int8", scale=IN_SCALE, zero_point=IN_ZP)
+    mb.op("RESHAPE", [b, mb.int32([n, oh * ow * second])], [flat])
+    wq, ws = random_conv_weights(rng, [units, oh * ow * second], True, scale_range=(0.002, 0.01))
+    bq, bs = random_bias(rng, units, IN_SCALE, ws)
+    y = mb.tensor([n, units], "int8", scale=0.1, zero_point=5, name="y")
+    mb.op("FULLY_CONNECTED", [flat, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
+                              mb.const(bq, scale=bs, zero_point=0)], [y],
+          dict(fused_activation_function="NONE", keep_num_dims=False))
+    return mb.build([x], [y])
