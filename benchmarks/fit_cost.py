@@ -48,7 +48,7 @@ def main(paths: list[str]) -> int:
             g = compile_model(src.read_bytes(), name=src.name, emit=False,
                               optimize=optimize).graph
             for layer, op in zip(r["layers"], g.operators):
-                x, y = rows.setdefault(kernel_key(op), ([], []))
+                x, y = rows.setdefault(kernel_key(op, optimize), ([], []))
                 x.append(features(g, op))
                 y.append(layer["instructions"])
     coef = {}

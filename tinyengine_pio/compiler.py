@@ -122,20 +122,14 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source.config["optimize"] = optimize
     g = choose_order(run_pipeline(source))
     life = lifetimes(g)
+    # TE_FAST int16 column buffers (`scratch_bytes`) must not cost arena: plan first with
+    # every op's portable-kernel need (`lean_scratch`), as before those buffers existed
+    wide = {}
+    for op in g.operators:
+        if op.params.get("lean_scratch") is not None:
+            wide[id(op)] = op.params["scratch_bytes"]
+            op.params.update(scratch_bytes=op.params["lean_scratch"], lean=True)
     p = _plan(g, life, alignment, algorithms, overlap)
-    # the TE_FAST int16 columns should not cost arena: where an op's scratch sits on the peak
-    # and the portable kernel's smaller need (`lean_scratch`) shrinks the arena, use that
-    for step, op in enumerate(g.operators):
-        lean = op.params.get("lean_scratch")
-        if (lean is not None and op.params.get("scratch_bytes", 0) > lean
-                and _on_peak(g, life, p, step)):
-            wide = op.params["scratch_bytes"]
-            op.params.update(scratch_bytes=lean, lean=True)
-            trial = _plan(g, life, alignment, algorithms, overlap)
-            if trial.arena_bytes < p.arena_bytes:
-                p = trial
-            else:
-                op.params.update(scratch_bytes=wide, lean=False)
     # im2col's scratch should not cost much arena: where it sits on the peak and the direct
     # loops (no scratch, 1.5-5x slower) would shrink the arena by at least 10%, use them
     for step, op in enumerate(g.operators):
@@ -149,6 +143,22 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
             else:
                 op.params.clear()
                 op.params.update(saved)
+    # then give the int16 buffers back: to all ops, else to those off the peak, as long as
+    # the arena does not grow
+    candidates = [op for op in g.operators if op.params.get("lean") and id(op) in wide
+                  and op.params.get("variant") != "generic"]
+    for subset in (candidates, [op for op in candidates
+                                if not _on_peak(g, life, p, g.operators.index(op))]):
+        if not subset:
+            continue
+        for op in subset:
+            op.params.update(scratch_bytes=wide[id(op)], lean=False)
+        trial = _plan(g, life, alignment, algorithms, overlap)
+        if trial.arena_bytes <= p.arena_bytes:
+            p = trial
+            break
+        for op in subset:
+            op.params.update(scratch_bytes=op.params["lean_scratch"], lean=True)
     offsets = {i: p.offsets[f"t{i}"] for i in life}
     for step, op in enumerate(g.operators):
         if op.params.get("scratch_bytes"):

@@ -14,9 +14,13 @@ from .ir import Graph, Operator
 from .ops import lookup
 
 
-def kernel_key(op: Operator) -> str:
+def kernel_key(op: Operator, optimize: str = "speed") -> str:
+    """Op kind, kernel variant, ':lean' (int8-column TE_FAST variant), '@size' for
+    --optimize size builds (the same variant name runs other code there)."""
     variant = op.params.get("variant")
-    return f"{op.kind}:{variant}" if variant else op.kind
+    key = f"{op.kind}:{variant}" if variant else op.kind
+    key += ":lean" if op.params.get("lean") else ""
+    return key + "@size" if optimize == "size" else key
 
 
 def features(g: Graph, op: Operator) -> list[float]:
@@ -55,7 +59,8 @@ def coefficients() -> dict:
 
 def predict_layer(g: Graph, op: Operator) -> int:
     coef = coefficients()
-    c = coef.get(kernel_key(op)) or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0]
+    c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
+         or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])
     return int(round(max(0.0, float(np.dot(c, features(g, op))))))
 
 
