@@ -111,6 +111,12 @@ def _on_peak(g: Graph, life, p: Plan, step: int) -> bool:
     return top + 4 > p.arena_bytes - 4
 
 
+def _widen(params: dict, wide: bool) -> None:
+    """Give an op its TE_FAST int16 columns (`fast_scratch`) or back its lean scratch."""
+    params.update(lean=not wide,
+                  scratch_bytes=params["fast_scratch" if wide else "lean_scratch"])
+
+
 def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
                   alignment: int = 4, algorithms: list[str] | None = None,
                   overlap: bool = True, emit: bool = True, optimize: str = "speed") -> CompiledModel:
@@ -122,13 +128,8 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source.config["optimize"] = optimize
     g = choose_order(run_pipeline(source))
     life = lifetimes(g)
-    # TE_FAST int16 column buffers (`scratch_bytes`) must not cost arena: plan first with
-    # every op's portable-kernel need (`lean_scratch`), as before those buffers existed
-    wide = {}
-    for op in g.operators:
-        if op.params.get("lean_scratch") is not None:
-            wide[id(op)] = op.params["scratch_bytes"]
-            op.params.update(scratch_bytes=op.params["lean_scratch"], lean=True)
+    # ops start lean (the portable kernels' scratch): TE_FAST int16 column buffers
+    # (`fast_scratch`) must not cost arena
     p = _plan(g, life, alignment, algorithms, overlap)
     # im2col's scratch should not cost much arena: where it sits on the peak and the direct
     # loops (no scratch, 1.5-5x slower) would shrink the arena by at least 10%, use them
@@ -145,20 +146,19 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                 op.params.update(saved)
     # then give the int16 buffers back: to all ops, else to those off the peak, as long as
     # the arena does not grow
-    candidates = [op for op in g.operators if op.params.get("lean") and id(op) in wide
-                  and op.params.get("variant") != "generic"]
-    for subset in (candidates, [op for op in candidates
-                                if not _on_peak(g, life, p, g.operators.index(op))]):
+    candidates = [step for step, op in enumerate(g.operators)
+                  if op.params.get("lean") and op.params.get("variant") != "generic"]
+    for subset in (candidates, [step for step in candidates if not _on_peak(g, life, p, step)]):
         if not subset:
             continue
-        for op in subset:
-            op.params.update(scratch_bytes=wide[id(op)], lean=False)
+        for step in subset:
+            _widen(g.operators[step].params, True)
         trial = _plan(g, life, alignment, algorithms, overlap)
         if trial.arena_bytes <= p.arena_bytes:
             p = trial
             break
-        for op in subset:
-            op.params.update(scratch_bytes=op.params["lean_scratch"], lean=True)
+        for step in subset:
+            _widen(g.operators[step].params, False)
     offsets = {i: p.offsets[f"t{i}"] for i in life}
     for step, op in enumerate(g.operators):
         if op.params.get("scratch_bytes"):

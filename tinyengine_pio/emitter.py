@@ -92,8 +92,12 @@ class EmitContext:
         t = self.g.t(tensor_index)
         return self.cond_const(t.data, t.ctype, f"t{tensor_index}", "!TE_FAST")
 
-    def fast_call(self, fast: tuple, plain: tuple) -> None:
-        """`#if TE_FAST fast(...) #else plain(...) #endif`; each is (func, *args)."""
+    def fast_call(self, fast: tuple | None, plain: tuple) -> None:
+        """`#if TE_FAST fast(...) #else plain(...) #endif`, each (func, *args); plain alone in
+        every build when there is no fast twin (None)."""
+        if fast is None:
+            self.call(*plain)
+            return
         self.body.line("#if TE_FAST")
         self.call(*fast)
         self.body.line("#else")

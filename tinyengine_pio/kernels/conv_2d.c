@@ -119,6 +119,15 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
 }
 
 #if TE_FAST
+/* Step the output pixel (oy, ox) in scan order when `advance` (a lone last pixel of a pair is
+ * gathered twice). */
+TE_INLINE void te_next_px(int32_t *oy, int32_t *ox, int32_t out_w, int advance) {
+    if (advance && ++*ox == out_w) {
+        *ox = 0;
+        ++*oy;
+    }
+}
+
 /* TE_FAST (DSP, --optimize speed): each pixel pair is widened once into `cols` (doubled int16,
  * two interleaved columns of nblk = ceil(k / 4) blocks, 16 * nblk bytes), then multiplied by
  * the host-packed weights `wp` in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. */
@@ -173,25 +182,20 @@ void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                             int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                             int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
                             int32_t act_max, uint32_t *cols, int8_t *stage) {
-    const int32_t nblk = (k_h * k_w * in_c + 3) >> 2;
-    const int32_t pixels = out_h * out_w;
     const int32_t k_len = k_h * k_w * in_c;
-    int32_t p, oy = 0, ox = 0;
+    const int32_t pixels = out_h * out_w;
+    int32_t p, i, oy = 0, ox = 0;
     for (p = 0; p < pixels; p += 2) {
-        const int two = p + 1 < pixels;   /* a lone last pixel goes in both columns */
+        const int two = p + 1 < pixels;     /* a lone last pixel goes in both columns */
         int8_t *oa = out + p * out_c;
-        int32_t half;
-        for (half = 0; half < 2; ++half) {
+        for (i = 0; i < 2; ++i) {
             te_im2col_fast(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
-                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * half,
-                           stage != 0 ? stage + half * k_len : 0);
-            if ((half == 1 || two) && ++ox == out_w) {
-                ox = 0;
-                ++oy;
-            }
+                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * i,
+                           stage != 0 ? stage + i * k_len : 0);
+            te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
-        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                        act_max);
+        te_gemm2x2_fast(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
+                        act_min, act_max);
     }
 }
 
@@ -246,15 +250,15 @@ void te_conv_2d_im2col_lean(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                             int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
                             int32_t act_max, int8_t *scratch) {
     const int32_t pixels = out_h * out_w;
-    int32_t p, i;
+    int32_t p, i, oy = 0, ox = 0;
     for (p = 0; p < pixels; p += 2) {
         const int two = p + 1 < pixels;     /* a lone last pixel goes in both columns */
         int8_t *oa = out + p * out_c;
         for (i = 0; i < 2; ++i) {
-            const int32_t q = two ? p + i : p;
-            te_im2col_s8x2(in, in_h, in_w, in_c, k_h, k_w, (q / out_w) * stride_h - pad_t,
-                           (q % out_w) * stride_w - pad_l, dil_h, dil_w, (int8_t)pad_val,
+            te_im2col_s8x2(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
+                           ox * stride_w - pad_l, dil_h, dil_w, (int8_t)pad_val,
                            scratch + 4 * i);
+            te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
         te_gemm2x2_s8_fast(scratch, (k_h * k_w * in_c + 3) >> 2, wp, rq, oa,
                            two ? oa + out_c : oa, out_c, act_min, act_max);

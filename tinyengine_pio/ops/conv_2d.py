@@ -7,7 +7,7 @@ import tflite
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
 from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
-                     fast_scratch_bytes, window_access, window_params)
+                     fast_scratch_bytes, portable_operands, window_access, window_params)
 
 
 def read_options(op_fb) -> dict:
@@ -37,13 +37,15 @@ def prepare(g: Graph, op: Operator) -> None:
     p["variant"] = "generic" if g.config.get("optimize") == "size" else choose_variant(p)
     speed = g.config.get("optimize") != "size"
     if p["variant"] == "im2col":      # two receptive fields, padded with the zero point
-        k_len = k_h * k_w * in_c      # TE_FAST: two int16 columns (+ int8 staging if in_c % 4)
-        fast = fast_scratch_bytes(k_len, 2) + (0 if in_c % 4 == 0 else -(-2 * k_len // 4) * 4)
+        k_len = k_h * k_w * in_c
         lean = max(2 * k_len, fast_scratch_bytes(k_len, 1))     # int8 pair, whole blocks
-        p.update(scratch_bytes=max(lean, fast if speed else 0), lean_scratch=lean,
-                 pads_with_zero_point=True, pad_value=inp.zp)
+        p.update(scratch_bytes=lean, pads_with_zero_point=True, pad_value=inp.zp)
+        if speed:                     # TE_FAST: two int16 columns (+ int8 staging if in_c % 4)
+            p.update(lean_scratch=lean, fast_scratch=max(lean, fast_scratch_bytes(k_len, 2) + (
+                0 if in_c % 4 == 0 else -(-2 * k_len // 4) * 4)), lean=True)
     elif p["variant"] == "pointwise" and speed:
-        p.update(scratch_bytes=fast_scratch_bytes(in_c, 2), lean_scratch=0)
+        p.update(scratch_bytes=0, lean_scratch=0, fast_scratch=fast_scratch_bytes(in_c, 2),
+                 lean=True)
     op.params.update(p)
 
 
@@ -82,26 +84,17 @@ def emit(ctx, op: Operator) -> None:
     fast = None
     if p["variant"] in ("pointwise", "im2col"):
         fast = fast_gemm_operands(ctx, op, g.t(op.inputs[1]).data.reshape(p["out_c"], -1), 2)
-    # with a TE_FAST twin, the portable call's constants exist only in the other builds
-    const = (lambda v, t, h: ctx.cond_const(v, t, h, "!TE_FAST")) if fast else ctx.const
-    bias = const(p["bias"], "int32_t", f"bias{op.index}")
-    mult = const(p["mult"], "int32_t", f"mult{op.index}")
-    shift = const(p["shift"], "int32_t", f"shift{op.index}")
-    w = ctx.plain_ptr(op.inputs[1]) if fast else ctx.ptr(op.inputs[1])
+    w, bias, mult, shift = portable_operands(ctx, op, fast)
     src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
     clamp = (p["act_min"], p["act_max"])
     if p["variant"] == "pointwise":
         plain = ("te_conv_2d_1x1_s8", src, p["in_h"] * p["in_w"], p["in_c"], w, bias, dst,
                  p["out_c"], p["out_off"], mult, shift, *clamp)
-        if fast and p.get("lean"):      # no room for the int16 columns on the arena's peak
-            ctx.fast_call(("te_conv_2d_1x1_lean", src, p["in_h"] * p["in_w"], p["in_c"], *fast,
-                           dst, p["out_c"], *clamp), plain)
-        elif fast:
-            ctx.fast_call(("te_conv_2d_1x1_fast", src, p["in_h"] * p["in_w"], p["in_c"], *fast,
-                           dst, p["out_c"], *clamp,
-                           ctx.arena_ptr(p["scratch_offset"], "uint32_t")), plain)
-        else:
-            ctx.call(*plain)
+        ctx.fast_call(fast and (
+            ("te_conv_2d_1x1_lean", src, p["in_h"] * p["in_w"], p["in_c"], *fast, dst,
+             p["out_c"], *clamp) if p["lean"] else      # int16 columns would grow the arena
+            ("te_conv_2d_1x1_fast", src, p["in_h"] * p["in_w"], p["in_c"], *fast, dst,
+             p["out_c"], *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"))), plain)
         return
     if p["variant"] == "im2col":
         geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
@@ -110,18 +103,14 @@ def emit(ctx, op: Operator) -> None:
         plain = ("te_conv_2d_im2col_s8", src, p["in_h"], p["in_w"], p["in_c"], w, bias,
                  *geometry, p["out_off"], mult, shift, *clamp,
                  ctx.arena_ptr(p["scratch_offset"]))
-        if fast and p.get("lean"):
-            ctx.fast_call(("te_conv_2d_im2col_lean", src, p["in_h"], p["in_w"], p["in_c"],
-                           *fast, *geometry, *clamp, ctx.arena_ptr(p["scratch_offset"])), plain)
-        elif fast:
-            k_len = p["k_h"] * p["k_w"] * p["in_c"]
-            stage = ("NULL" if p["in_c"] % 4 == 0 else
-                     ctx.arena_ptr(p["scratch_offset"] + fast_scratch_bytes(k_len, 2)))
-            ctx.fast_call(("te_conv_2d_im2col_fast", src, p["in_h"], p["in_w"], p["in_c"],
-                           *fast, *geometry, *clamp,
-                           ctx.arena_ptr(p["scratch_offset"], "uint32_t"), stage), plain)
-        else:
-            ctx.call(*plain)
+        k_len = p["k_h"] * p["k_w"] * p["in_c"]
+        stage = ("NULL" if p["in_c"] % 4 == 0 else
+                 ctx.arena_ptr(p["scratch_offset"] + fast_scratch_bytes(k_len, 2)))
+        ctx.fast_call(fast and (
+            ("te_conv_2d_im2col_lean", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
+             *clamp, ctx.arena_ptr(p["scratch_offset"])) if p["lean"] else
+            ("te_conv_2d_im2col_fast", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
+             *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"), stage)), plain)
         return
     for b in range(p["batches"]):
         ctx.call("te_conv_2d_s8",

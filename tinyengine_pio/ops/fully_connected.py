@@ -8,7 +8,7 @@ from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require, require_int8
 from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
-                     fast_scratch_bytes)
+                     fast_scratch_bytes, portable_operands)
 
 
 def read_options(op_fb) -> dict:
@@ -37,7 +37,8 @@ def prepare(g: Graph, op: Operator) -> None:
     if g.config.get("optimize") == "size":
         op.params["variant"] = "direct"
     else:                               # TE_FAST: the widened batch row
-        op.params.update(scratch_bytes=fast_scratch_bytes(depth, 1), lean_scratch=0)
+        op.params.update(scratch_bytes=0, lean_scratch=0,
+                         fast_scratch=fast_scratch_bytes(depth, 1), lean=True)
     op.params.update(batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp,
                      out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
                      bias=bias_or_zeros(g, op, 2, units))
@@ -49,25 +50,17 @@ def emit(ctx, op: Operator) -> None:
     lean = p.get("lean")                # no column buffer: row pairs from int8
     fast = (fast_gemm_operands(ctx, op, ctx.g.t(op.inputs[1]).data, 2 if lean else 4)
             if folded else None)
-    # with a TE_FAST twin, the portable call's constants exist only in the other builds
-    const = (lambda v, t, h: ctx.cond_const(v, t, h, "!TE_FAST")) if fast else ctx.const
-    bias = const(p["bias"], "int32_t", f"bias{op.index}")
-    mult = const(p["mult"], "int32_t", f"mult{op.index}")
-    shift = const(p["shift"], "int32_t", f"shift{op.index}")
-    w = ctx.plain_ptr(op.inputs[1]) if fast else ctx.ptr(op.inputs[1])
+    w, bias, mult, shift = portable_operands(ctx, op, fast)
     src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
     if folded:                          # offset folded: the shared GEMM
         plain = ("te_fully_connected_folded_s8", src, w, bias, dst, p["batches"], p["depth"],
                  p["units"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
-        if fast and lean:
-            ctx.fast_call(("te_fully_connected_lean", src, *fast, dst, p["batches"], p["depth"],
-                           p["units"], p["act_min"], p["act_max"]), plain)
-        elif fast:
-            ctx.fast_call(("te_fully_connected_fast", src, *fast, dst, p["batches"], p["depth"],
-                           p["units"], p["act_min"], p["act_max"],
-                           ctx.arena_ptr(p["scratch_offset"], "uint32_t")), plain)
-        else:
-            ctx.call(*plain)
+        ctx.fast_call(fast and (
+            ("te_fully_connected_lean", src, *fast, dst, p["batches"], p["depth"], p["units"],
+             p["act_min"], p["act_max"]) if lean else
+            ("te_fully_connected_fast", src, *fast, dst, p["batches"], p["depth"], p["units"],
+             p["act_min"], p["act_max"], ctx.arena_ptr(p["scratch_offset"], "uint32_t"))),
+            plain)
         return
     ctx.call("te_fully_connected_s8", src, w, bias, dst, p["batches"], p["depth"], p["units"],
              p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
