@@ -10,6 +10,9 @@ BOARD ?= mps2-an386
 
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
+	@# pyserial and labgrid's fork pyserial-labgrid both install the `serial` package; whichever
+	@# pip wrote last wins, and only the fork's RFC 2217 client talks to ser2net (labgrid tests)
+	$(PYTHON) -m pip install -q --force-reinstall --no-deps pyserial-labgrid
 
 demo: install
 	$(PYTHON) -m tinyengine_pio setup
