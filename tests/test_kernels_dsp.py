@@ -1,7 +1,8 @@
 """The DSP (SXTB16/SMLAD) kernel paths, byte-exact with TFLM, run on the emulated Cortex-M4
 (QEMU mps2-an386) through the HIL harness: every specialization and its fallbacks
-(pointwise GEMM, two-column im2col in int16 and int8 (lean) columns, pruned rows, grouped direct conv, depthwise 3x3 interior path with
-border taps and channel tails, in-place depthwise, generic depth multiplier, folded FC)."""
+(pointwise GEMM, two-column im2col in int16 and int8 (lean) columns, implicit GEMM, pruned rows,
+grouped direct conv, depthwise 3x3 interior path with border taps and channel tails, in-place
+depthwise, generic depth multiplier, folded FC, ADD through tables, the activation clamps)."""
 from __future__ import annotations
 
 import shutil
@@ -12,6 +13,7 @@ from tests.helpers.opmodels import conv_dw_conv, wide_then_conv_fc
 from tests.helpers.tflm import deterministic_inputs
 from tests.test_op_conv_2d import conv_model
 from tests.test_op_depthwise_conv_2d import dw_model
+from tests.test_op_elementwise import binary_model
 from tests.test_op_fully_connected import fc_model
 
 pytestmark = pytest.mark.skipif(
@@ -47,7 +49,22 @@ CASES = {
     "lean_im2col_bytes_fc": lambda: wide_then_conv_fc((1, 16, 16, 4), wide=6, stride=1,
                                                       second=3),
     "fc_per_channel_batch3": lambda: fc_model((3, 20), 6, per_channel=True),
+    # implicit GEMM (im2col columns would grow the arena): border taps from the zero-point
+    # row, whole kernel rows inside, dilation, odd rows; RELU's lower-bound-only clamp
+    "implicit_5x5_same": lambda: conv_model((1, 8, 8, 8), 8, (5, 5)),
+    "implicit_dilated_relu6": lambda: conv_model((1, 9, 9, 8), 5, dil=(2, 2), act="RELU6"),
+    "pointwise_relu_low_clamp": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID",
+                                                   act="RELU", out_q=(0.05, 10)),
+    "fc_relu_low_clamp": lambda: fc_model((1, 64), 10, act="RELU"),
+    # ADD through the per-input tables: same shapes, broadcast with strides, clamp
+    "add_tables": lambda: binary_model("ADD", (1, 5, 5, 6), (1, 5, 5, 6)),
+    "add_tables_broadcast_relu": lambda: binary_model("ADD", (1, 4, 4, 8), (1, 1, 1, 8),
+                                                      act="RELU"),
 }
+
+# cases that must reach a given kernel variant (op index, variant) when compiled for speed
+VARIANTS = {"implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
+            "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise")}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -60,3 +77,11 @@ def test_dsp_kernel_matches_tflm_on_cortex_m4(name, tmp_path_factory):
             r = dut.infer(inputs)
             assert r.matches_reference, f"{name} / {set_name}: {r.mismatch}"
 
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_case_reaches_its_kernel_variant(name):
+    from tinyengine_pio.compiler import compile_model
+    step, variant = VARIANTS[name]
+    cm = compile_model(CASES[name](), emit=False)
+    assert cm.graph.operators[step].params.get("variant") == variant

@@ -137,7 +137,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
         if (op.params.get("variant") == "im2col" and _on_peak(g, life, p, step)
                 and op.params["scratch_bytes"] * 10 >= p.arena_bytes // 10):
             saved = copy.deepcopy(op.params)
-            demote_conv(op.params)
+            demote_conv(op.params, implicit=optimize == "speed")
             trial = _plan(g, life, alignment, algorithms, overlap)
             if trial.arena_bytes * 10 <= p.arena_bytes * 9:
                 p = trial

@@ -37,7 +37,7 @@ def features(g: Graph, op: Operator) -> list[float]:
         copied = taps * p["in_c"]
     elif p.get("variant") == "inplace":
         copied = g.t(op.inputs[0]).nbytes
-    elif p.get("variant") in ("generic", "size") and "k_h" in p:
+    elif p.get("variant") in ("generic", "size", "implicit") and "k_h" in p:
         taps = out.size * p["k_h"] * p["k_w"]      # per-tap bounds checks of the direct loops
     return [float(lookup(op).macs(g, op)), float(out.size), float(pixels), 1.0, float(copied),
             float(taps)]

@@ -73,13 +73,29 @@ void te_conv_2d_1x1_s8(const int8_t *in, int32_t pixels, int32_t in_c, const int
 }
 
 /* Copy the receptive field of output pixel (oy, ox) into col (k_h * k_w * in_c bytes), padding
- * with pad_val (the input zero point, so padded taps add nothing once the offset is folded). */
+ * with pad_val (the input zero point, so padded taps add nothing once the offset is folded).
+ * With dilation 1 a kernel row is three runs: left padding, the input, right padding. */
 static void te_im2col(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c, int32_t k_h,
                       int32_t k_w, int32_t iy0, int32_t ix0, int32_t dil_h, int32_t dil_w,
                       int8_t pad_val, int8_t *col) {
+    const int32_t left = ix0 < 0 ? (-ix0 < k_w ? -ix0 : k_w) : 0;
+    const int32_t over = ix0 + k_w - in_w;
+    const int32_t right = over > 0 ? (over < k_w - left ? over : k_w - left) : 0;
     int32_t ky, kx, c;
     for (ky = 0; ky < k_h; ++ky) {
         const int32_t iy = iy0 + dil_h * ky;
+        const int8_t *row = in + (iy >= 0 && iy < in_h ? iy : 0) * in_w * in_c;
+        if (iy >= 0 && iy < in_h && dil_w == 1) {
+            for (c = 0; c < left * in_c; ++c) {
+                *col++ = pad_val;
+            }
+            te_copy(col, row + (ix0 + left) * in_c, (k_w - left - right) * in_c);
+            col += (k_w - left - right) * in_c;
+            for (c = 0; c < right * in_c; ++c) {
+                *col++ = pad_val;
+            }
+            continue;
+        }
         for (kx = 0; kx < k_w; ++kx) {
             const int32_t ix = ix0 + dil_w * kx;
             if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
@@ -87,7 +103,7 @@ static void te_im2col(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c
                     col[c] = pad_val;
                 }
             } else {
-                te_copy(col, in + (iy * in_w + ix) * in_c, in_c);
+                te_copy(col, row + ix * in_c, in_c);
             }
             col += in_c;
         }
@@ -199,48 +215,64 @@ void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_
     }
 }
 
-/* Lean TE_FAST variants, where the int16 columns would enlarge the arena: one pixel at a time
- * from int8 (te_gemm2x1_fast); im2col through the portable int8 columns in `scratch`
- * (2 * k_h * k_w * in_c bytes). */
-void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
-                         const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
-                         int32_t act_max) {
-    int32_t p;
-    for (p = 0; p < pixels; ++p) {
-        te_gemm2x1_fast(in + p * in_c, (in_c + 3) >> 2, wp, rq, out + p * out_c, out_c,
-                        act_min, act_max);
+/* Lean TE_FAST im2col, where the int16 columns would enlarge the arena: through int8 columns
+ * in `scratch` (2 * k_h * k_w * in_c bytes, interleaved per block, see te_gemm2x2_s8_fast). */
+/* Columns interleaved with their twin per block of four k (4 bytes, then the twin's 4): put n
+ * bytes of src at position k, or n pad bytes; both return the next k. */
+static int32_t te_put_s8x2(int8_t *col, int32_t k, const int8_t *src, int32_t n) {
+    for (; n > 0 && (k & 3) != 0; --n, ++k) {
+        col[((k >> 2) << 3) + (k & 3)] = *src++;
     }
+    for (; n >= 4; n -= 4, k += 4, src += 4) {      /* whole blocks: one word each */
+        *(uint32_t *)(void *)(col + 2 * k) = te_ld32(src);
+    }
+    for (; n > 0; --n, ++k) {
+        col[((k >> 2) << 3) + (k & 3)] = *src++;
+    }
+    return k;
 }
 
-/* The receptive field of output pixel (oy, ox) as one int8 column interleaved with its twin
- * per block of four k (4 bytes, then the twin's 4), zero-padded to whole blocks. */
+static int32_t te_pad_s8x2(int8_t *col, int32_t k, int32_t n, int8_t pad) {
+    for (; n > 0 && (k & 3) != 0; --n, ++k) {
+        col[((k >> 2) << 3) + (k & 3)] = pad;
+    }
+    for (; n >= 4; n -= 4, k += 4) {
+        *(uint32_t *)(void *)(col + 2 * k) = 0x01010101u * (uint8_t)pad;
+    }
+    for (; n > 0; --n, ++k) {
+        col[((k >> 2) << 3) + (k & 3)] = pad;
+    }
+    return k;
+}
+
+/* The receptive field of output pixel (oy, ox) as one int8 column in that layout, zero-padded
+ * to whole blocks. With dilation 1 a kernel row is three runs: left padding, the input, right
+ * padding. */
 static void te_im2col_s8x2(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                            int32_t k_h, int32_t k_w, int32_t iy0, int32_t ix0, int32_t dil_h,
                            int32_t dil_w, int8_t pad_val, int8_t *col) {
-    int32_t ky, kx, c, k = 0;
+    const int32_t left = ix0 < 0 ? (-ix0 < k_w ? -ix0 : k_w) : 0;
+    const int32_t over = ix0 + k_w - in_w;
+    const int32_t right = over > 0 ? (over < k_w - left ? over : k_w - left) : 0;
+    int32_t ky, kx, k = 0;
     for (ky = 0; ky < k_h; ++ky) {
         const int32_t iy = iy0 + dil_h * ky;
-        for (kx = 0; kx < k_w; ++kx) {
-            const int32_t ix = ix0 + dil_w * kx;
-            const int inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
-            const int8_t *src = in + (iy * in_w + ix) * in_c;
-            if ((in_c & 3) == 0) {          /* whole words */
-                uint32_t *d = (uint32_t *)(void *)(col + 2 * k);
-                const uint32_t pad4 = 0x01010101u * (uint8_t)pad_val;
-                for (c = 0; c < in_c; c += 4, d += 2) {
-                    *d = inside ? te_ld32(src + c) : pad4;
-                }
-                k += in_c;
-                continue;
-            }
-            for (c = 0; c < in_c; ++c, ++k) {
-                col[((k >> 2) << 3) + (k & 3)] = inside ? src[c] : pad_val;
+        const int8_t *row = in + (iy >= 0 && iy < in_h ? iy : 0) * in_w * in_c;
+        if (iy < 0 || iy >= in_h) {
+            k = te_pad_s8x2(col, k, k_w * in_c, pad_val);
+        } else if (dil_w == 1) {
+            k = te_pad_s8x2(col, k, left * in_c, pad_val);
+            k = te_put_s8x2(col, k, row + (ix0 + left) * in_c, (k_w - left - right) * in_c);
+            k = te_pad_s8x2(col, k, right * in_c, pad_val);
+        } else {
+            for (kx = 0; kx < k_w; ++kx) {
+                const int32_t ix = ix0 + dil_w * kx;
+                k = ix >= 0 && ix < in_w ? te_put_s8x2(col, k, row + ix * in_c, in_c)
+                                         : te_pad_s8x2(col, k, in_c, pad_val);
             }
         }
     }
-    for (; (k & 3) != 0; ++k) {
-        col[((k >> 2) << 3) + (k & 3)] = 0;
-    }
+    te_pad_s8x2(col, k, (4 - (k & 3)) & 3, 0);
 }
 
 void te_conv_2d_im2col_lean(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
@@ -262,6 +294,160 @@ void te_conv_2d_im2col_lean(const int8_t *in, int32_t in_h, int32_t in_w, int32_
         }
         te_gemm2x2_s8_fast(scratch, (k_h * k_w * in_c + 3) >> 2, wp, rq, oa,
                            two ? oa + out_c : oa, out_c, act_min, act_max);
+    }
+}
+/* One 2x2 block of four k (16 MACs) straight from the input: rows r0/r1 of the packed pair,
+ * pixels a and b each through its own pointer (19 instructions). */
+#define TE_MAC2X2_TAP_BLOCK                                                               \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "sxtb16 %[t0], %[w0]\n\t"                                                             \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "sxtb16 %[t1], %[w1]\n\t"                                                             \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "ldr %[x1], [%[xb]], #4\n\t"                                                          \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
+    "ldr %[x1], [%[xa]], #4\n\t"                                                          \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+
+/* Pixels a and b times all rows, their receptive fields given as n runs of `run` bytes each
+ * (run % 4 == 0): tab[2 i] for a, tab[2 i + 1] for b. */
+TE_INLINE void te_implicit_pair(const int8_t *const *tab, int32_t n, int32_t run,
+                                const uint32_t *wp, const int32_t *rq, int8_t *oa, int8_t *ob,
+                                int32_t out_c, int32_t clamp, int32_t lo, int32_t hi) {
+    const uint32_t odd = (uint32_t)(run >> 2) & 1u;
+    int32_t oc, i;
+    for (oc = 0; oc < out_c; oc += 2, rq += 8) {
+        int32_t a0 = rq[0] >> 1, a1 = rq[1] >> 1, b0 = a0, b1 = a1;   /* x not doubled */
+        for (i = 0; i < n; ++i) {
+            const int8_t *pa = tab[2 * i], *pb = tab[2 * i + 1];
+            const int8_t *const end = pa + run;
+            uint32_t w0, w1, t0 = odd, t1, x0, x1;
+            __asm__ volatile(
+                "tst %[t0], #1\n\t"        /* odd block count: enter the unrolled pair midway */
+                "bne 1f\n\t"
+                "0:\n\t" TE_MAC2X2_TAP_BLOCK "1:\n\t" TE_MAC2X2_TAP_BLOCK
+                "ldr %[x0], %[end]\n\t"
+                "cmp %[xa], %[x0]\n\t"
+                "bne 0b\n\t"
+                : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [xa] "+r"(pa),
+                  [xb] "+r"(pb), [wp] "+r"(wp), [t0] "+r"(t0), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                  [t1] "=&r"(t1), [x0] "=&r"(x0), [x1] "=&r"(x1)
+                : [end] "m"(end)
+                : "cc", "memory");
+        }
+        oa[0] = te_sat_fast(te_rq_fast(2 * a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        ob[0] = te_sat_fast(te_rq_fast(2 * b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        if (oc + 1 < out_c) {
+            oa[1] = te_sat_fast(te_rq_fast(2 * a1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+            ob[1] = te_sat_fast(te_rq_fast(2 * b1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+        }
+        oa += 2;
+        ob += 2;
+    }
+}
+
+/* The taps of the receptive field at input corner (y0, x0), column `col` of tab (every other
+ * entry): whole kernel rows when `rows` (dilation 1, inside), else tap by tap with padded taps
+ * from zp_row. */
+static void te_implicit_taps(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                             int32_t k_h, int32_t k_w, int32_t dil_h, int32_t dil_w, int32_t y0,
+                             int32_t x0, int rows, const int8_t *zp_row, const int8_t **tab) {
+    int32_t ky, kx;
+    for (ky = 0; ky < k_h; ++ky) {
+        const int32_t iy = y0 + dil_h * ky;
+        for (kx = 0; kx < (rows ? 1 : k_w); ++kx, tab += 2) {
+            const int32_t ix = x0 + dil_w * kx;
+            *tab = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w ?
+                in + (iy * in_w + ix) * in_c : zp_row;
+        }
+    }
+}
+
+TE_INLINE void te_implicit_body(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                                const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                                int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                                int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                                int32_t out_w, int32_t out_c, const int8_t *zp_row,
+                                int32_t clamp, int32_t lo, int32_t hi) {
+    const int32_t pixels = out_h * out_w;
+    const int8_t *tab[2 * k_h * k_w];       /* tap (or kernel row) pointers of the pair */
+    int32_t p, oy = 0, ox = 0;
+    for (p = 0; p < pixels; p += 2) {
+        const int two = p + 1 < pixels;     /* a lone last pixel is computed twice */
+        const int32_t ya = oy * stride_h - pad_t, xa = ox * stride_w - pad_l;
+        int8_t *oa = out + p * out_c;
+        int32_t yb, xb;
+        int rows;
+        te_next_px(&oy, &ox, out_w, two);
+        yb = oy * stride_h - pad_t;
+        xb = ox * stride_w - pad_l;
+        rows = dil_w == 1 && ya >= 0 && ya + (k_h - 1) * dil_h < in_h && xa >= 0 &&
+               xa + k_w <= in_w && yb >= 0 && yb + (k_h - 1) * dil_h < in_h && xb >= 0 &&
+               xb + k_w <= in_w;
+        te_implicit_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, dil_w, ya, xa, rows, zp_row,
+                         tab);
+        te_implicit_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, dil_w, yb, xb, rows, zp_row,
+                         tab + 1);
+        te_implicit_pair(tab, rows ? k_h : k_h * k_w, rows ? k_w * in_c : in_c, wp, rq, oa,
+                         two ? oa + out_c : oa, out_c, clamp, lo, hi);
+        te_next_px(&oy, &ox, out_w, 1);
+    }
+}
+
+/* Implicit GEMM (in_c a multiple of 4, no column buffer): the 2x2 GEMM of the im2col variants
+ * with each tap read in place, for convs whose im2col columns would enlarge the arena. */
+void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                              const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                              int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                              int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                              int32_t out_w, int32_t out_c, const int8_t *zp_row,
+                              int32_t act_min, int32_t act_max) {
+#define TE_CALL(clamp) te_implicit_body(in, in_h, in_w, in_c, wp, rq, k_h, k_w,          \
+    stride_h, stride_w, dil_h, dil_w, pad_t, pad_l, out, out_h, out_w, out_c, zp_row,    \
+    clamp, act_min, act_max)
+    TE_BY_CLAMP(act_min, act_max, TE_CALL);
+#undef TE_CALL
+}
+/* Lean TE_FAST pointwise (no column buffer): pixel pairs read in place by the implicit GEMM's
+ * 2x2 loop when in_c is a multiple of 4, else one pixel at a time (te_gemm2x1_fast). */
+TE_INLINE void te_1x1_pairs_body(const int8_t *in, int32_t pixels, int32_t in_c,
+                                 const uint32_t *wp, const int32_t *rq, int8_t *out,
+                                 int32_t out_c, int32_t clamp, int32_t lo, int32_t hi) {
+    const int8_t *tab[2];
+    int32_t p;
+    for (p = 0; p < pixels; p += 2) {
+        const int two = p + 1 < pixels;
+        int8_t *oa = out + p * out_c;
+        tab[0] = in + p * in_c;
+        tab[1] = two ? tab[0] + in_c : tab[0];
+        te_implicit_pair(tab, 1, in_c, wp, rq, oa, two ? oa + out_c : oa, out_c, clamp, lo, hi);
+    }
+}
+
+void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
+                         const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
+                         int32_t act_max) {
+    int32_t p;
+    if ((in_c & 3) != 0) {
+        for (p = 0; p < pixels; ++p) {
+            te_gemm2x1_fast(in + p * in_c, (in_c + 3) >> 2, wp, rq, out + p * out_c, out_c,
+                            act_min, act_max);
+        }
+    } else {
+#define TE_CALL(clamp) te_1x1_pairs_body(in, pixels, in_c, wp, rq, out, out_c, clamp, act_min, \
+                                         act_max)
+        TE_BY_CLAMP(act_min, act_max, TE_CALL);
+#undef TE_CALL
     }
 }
 #endif

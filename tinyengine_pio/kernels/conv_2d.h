@@ -48,6 +48,12 @@ void te_conv_2d_im2col_lean(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                             int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                             int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
                             int32_t act_max, int8_t *scratch);
+void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                              const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                              int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                              int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                              int32_t out_w, int32_t out_c, const int8_t *zp_row,
+                              int32_t act_min, int32_t act_max);
 #endif
 
 #endif

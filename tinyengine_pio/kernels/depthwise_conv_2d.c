@@ -41,10 +41,12 @@ static inline void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t s
 }
 
 #if TE_FAST
+#define TE_DW_RQ 20                     /* rq words per group: see te_dw_fast_px */
 /* One output pixel of a four-channel group with host-prepared operands, every tap inside the
  * input (the input offset is folded into the bias): `r0` is the window's first input pixel,
  * `xp`/`yp` the byte steps between taps of a row / between rows, `wg` the group's taps as
- * int16 pairs (2w: channels 0,2 then 1,3), `rq` the group's {2 * bias, m, cc, e} x 4. */
+ * int16 pairs (2w: channels 0,2 then 1,3), `rq` the group's {2 * folded bias, m, cc, e,
+ * 2 * bias} x 4. */
 #define TE_DWX_TAP(px, t)                                                                 \
     do {                                                                                  \
         const uint32_t x_ = te_ld32(px);                                                  \
@@ -71,9 +73,8 @@ static inline void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t s
 
 TE_INLINE void te_dw_fast_px(const int8_t *r0, int32_t xp, int32_t yp, const uint32_t *wg,
                              const int32_t *rq, int32_t k_h, int32_t k_w, int8_t *po,
-                             int32_t lo, int32_t hi) {
+                             int32_t clamp, int32_t lo, int32_t hi) {
     int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
-    const int32_t clamp = lo != -128 || hi != 127;
     if (k_h == 3 && k_w == 3) {         /* 8 instructions a tap: 36 MACs in 74 */
         const int8_t *p = r0;
         const uint32_t *w = wg;
@@ -101,6 +102,95 @@ TE_INLINE void te_dw_fast_px(const int8_t *r0, int32_t xp, int32_t yp, const uin
     po[2] = te_sat_fast(te_rq_fast(a2, rq[6], rq[10], rq[14]), clamp, lo, hi);
     po[3] = te_sat_fast(te_rq_fast(a3, rq[7], rq[11], rq[15]), clamp, lo, hi);
 }
+
+/* A border pixel: only the taps inside (ky0..ky1 x kx0..kx1 of the window at r0), the input
+ * offset added to each (off2), from the unfolded 2 * bias (rq[16..19]). */
+TE_INLINE void te_dw_border_px(const int8_t *r0, int32_t xp, int32_t yp, const uint32_t *wg,
+                               const int32_t *rq, int32_t k_w, int32_t ky0, int32_t ky1,
+                               int32_t kx0, int32_t kx1, uint32_t off2, int8_t *po,
+                               int32_t clamp, int32_t lo, int32_t hi) {
+    int32_t a0 = rq[16], a1 = rq[17], a2 = rq[18], a3 = rq[19], ky, kx;
+    for (ky = ky0; ky < ky1; ++ky) {
+        const int8_t *px = r0 + ky * yp + kx0 * xp;
+        const uint32_t *w = wg + 2 * (ky * k_w + kx0);
+        for (kx = kx0; kx < kx1; ++kx, px += xp, w += 2) {
+            const uint32_t x = te_ld32(px);
+            const uint32_t xe = __sadd16(__sxtb16(x), off2);
+            const uint32_t xo = __sadd16(te_sxtb16_ror8(x), off2);
+            a0 = __smlabb(xe, w[0], a0);
+            a2 = __smlatt(xe, w[0], a2);
+            a1 = __smlabb(xo, w[1], a1);
+            a3 = __smlatt(xo, w[1], a3);
+        }
+    }
+    po[0] = te_sat_fast(te_rq_fast(a0, rq[4], rq[8], rq[12]), clamp, lo, hi);
+    po[1] = te_sat_fast(te_rq_fast(a1, rq[5], rq[9], rq[13]), clamp, lo, hi);
+    po[2] = te_sat_fast(te_rq_fast(a2, rq[6], rq[10], rq[14]), clamp, lo, hi);
+    po[3] = te_sat_fast(te_rq_fast(a3, rq[7], rq[11], rq[15]), clamp, lo, hi);
+}
+
+/* Depth multiplier 1 in the plain kernel's order (pixel by pixel, so the planner's in-scan
+ * overlap of input and output holds): the four-channel groups of an interior pixel through
+ * te_dw_fast_px, of a border pixel through te_dw_border_px; the c % 4 tail channels with the
+ * portable arithmetic (w, bias, mult, shift). */
+TE_INLINE void te_dw_fast_body(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
+                               const uint32_t *wx, const int32_t *rq, int32_t k_h, int32_t k_w,
+                               int32_t stride_h, int32_t stride_w, int32_t dil_h,
+                               int32_t dil_w, int32_t pad_t, int32_t pad_l, int8_t *out,
+                               int32_t out_h, int32_t out_w, int32_t in_off, const int8_t *w,
+                               const int32_t *bias, int32_t out_off, const int32_t *mult,
+                               const int32_t *shift, int32_t clamp, int32_t lo, int32_t hi) {
+    const uint32_t off2 = ((uint32_t)(uint16_t)in_off << 16) | (uint16_t)in_off;
+    const int32_t xp = dil_w * c, yp = dil_h * in_w * c, span_w = dil_w * (k_w - 1);
+    const int32_t groups = c >> 2, taps2 = 2 * k_h * k_w;
+    int32_t g, oy, ox, ky, kx, ky0, ky1, kx0, kx1, t;
+    int8_t *po = out;
+    for (oy = 0; oy < out_h; ++oy) {
+        const int32_t iy0 = oy * stride_h - pad_t;
+        int32_t ix0 = -pad_l;
+        te_dw_valid(iy0, dil_h, k_h, in_h, &ky0, &ky1);
+        for (ox = 0; ox < out_w; ++ox, ix0 += stride_w, po += c) {
+            const int8_t *r0 = in + (iy0 * in_w + ix0) * c;
+            if (ky0 == 0 && ky1 == k_h && ix0 >= 0 && ix0 + span_w < in_w) {
+                kx0 = 0;
+                kx1 = k_w;
+                for (g = 0; g < groups; ++g) {
+                    te_dw_fast_px(r0 + 4 * g, xp, yp, wx + g * taps2, rq + g * TE_DW_RQ, k_h,
+                                  k_w, po + 4 * g, clamp, lo, hi);
+                }
+            } else {
+                te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
+                for (g = 0; g < groups; ++g) {
+                    te_dw_border_px(r0 + 4 * g, xp, yp, wx + g * taps2, rq + g * TE_DW_RQ, k_w,
+                                    ky0, ky1, kx0, kx1, off2, po + 4 * g, clamp, lo, hi);
+                }
+            }
+            for (t = 4 * groups; t < c; ++t) {
+                int32_t acc = bias[t];
+                for (ky = ky0; ky < ky1; ++ky) {
+                    for (kx = kx0; kx < kx1; ++kx) {
+                        acc += (r0[ky * yp + kx * xp + t] + in_off) * w[(ky * k_w + kx) * c + t];
+                    }
+                }
+                po[t] = te_out8(acc, mult[t], shift[t], out_off, lo, hi);
+            }
+        }
+    }
+}
+
+static void te_dw_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
+                       const uint32_t *wx, const int32_t *rq, int32_t k_h, int32_t k_w,
+                       int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                       int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h, int32_t out_w,
+                       int32_t in_off, const int8_t *w, const int32_t *bias, int32_t out_off,
+                       const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+#define TE_CALL(clamp)                                                                    \
+    te_dw_fast_body(in, in_h, in_w, c, wx, rq, k_h, k_w, stride_h, stride_w, dil_h, dil_w,   \
+                    pad_t, pad_l, out, out_h, out_w, in_off, w, bias, out_off, mult, shift,   \
+                    clamp, lo, hi)
+    TE_BY_CLAMP(lo, hi, TE_CALL);
+#undef TE_CALL
+}
 #endif
 
 /* Depth multiplier 1 over n channels: input pixels `in_pitch` bytes apart, output pixels
@@ -112,11 +202,9 @@ static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_
                        int32_t dil_w, int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                        int32_t out_w, int32_t out_pitch, int32_t in_off, int32_t out_off,
                        const int32_t *mult, const int32_t *shift, int32_t act_min,
-                       int32_t act_max, const uint32_t *wx, const int32_t *rq) {
+                       int32_t act_max) {
     int32_t oy, ox, ky, kx, ky0, ky1, kx0, kx1;
     (void)bias_full;   /* used by the DSP interior path only */
-    (void)wx;
-    (void)rq;
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t iy0 = oy * stride_h - pad_t;
         te_dw_valid(iy0, dil_h, k_h, in_h, &ky0, &ky1);
@@ -125,16 +213,6 @@ static void te_dw_core(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_
             int8_t *po = out + (oy * out_w + ox) * out_pitch;
             int32_t c = 0;
             te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
-#if TE_FAST
-            if (wx != NULL && ky0 == 0 && ky1 == k_h && kx0 == 0 && kx1 == k_w) {
-                const int8_t *r0 = in + (iy0 * in_w + ix0) * in_pitch;
-                for (; c + 4 <= n; c += 4) {
-                    te_dw_fast_px(r0 + c, dil_w * in_pitch, dil_h * in_w * in_pitch,
-                                  wx + (c / 4) * k_h * k_w * 2, rq + (c / 4) * 16, k_h, k_w,
-                                  po + c, act_min, act_max);
-                }
-            }
-#endif
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
             if (!TE_OPTIMIZE_SIZE && k_h == 3 && k_w == 3 && dil_h == 1 && dil_w == 1 &&
                 ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
@@ -214,11 +292,21 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              const uint32_t *wx, const int32_t *rq) {
     const int32_t out_c = in_c * depth_mult;
     int32_t oy, ox, ic, m, ky, kx, ky0, ky1, kx0, kx1;
+    (void)wx;
+    (void)rq;
+#if TE_FAST
+    if (depth_mult == 1 && wx != NULL) {
+        te_dw_fast(in, in_h, in_w, in_c, wx, rq, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
+                   pad_t, pad_l, out, out_h, out_w, in_off, w, bias, out_off, mult, shift,
+                   act_min, act_max);
+        return;
+    }
+#endif
     if (depth_mult == 1) {
         te_dw_core(in, in_h, in_w, in_c, in_c, w, in_c, bias, bias + in_c, k_h, k_w, stride_h,
                    stride_w,
                    dil_h, dil_w, pad_t, pad_l, out, out_h, out_w, out_c, in_off, out_off, mult,
-                   shift, act_min, act_max, wx, rq);
+                   shift, act_min, act_max);
         return;
     }
     for (oy = 0; oy < out_h; ++oy) {
@@ -259,6 +347,7 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
     (void)rq;
 #if TE_FAST
     if (wx != NULL) {
+        const int32_t clamp = te_clamp_mode(act_min, act_max);
         /* each group's planes go to the scratch with the padding filled in (the input zero
          * point, which adds nothing once the offset is folded): every pixel is interior */
         const int32_t ph = (out_h - 1) * stride_h + dil_h * (k_h - 1) + 1;
@@ -287,7 +376,8 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
                 int8_t *po = buf + oy * out_w * c + c0;
                 for (ox = 0; ox < out_w; ++ox, r += stride_w * 4, po += c) {
                     te_dw_fast_px(r, dil_w * 4, dil_h * pw * 4, wx + (c0 / 4) * k_h * k_w * 2,
-                                  rq + (c0 / 4) * 16, k_h, k_w, po, act_min, act_max);
+                                  rq + (c0 / 4) * TE_DW_RQ, k_h, k_w, po, clamp, act_min,
+                                  act_max);
                 }
             }
         }
@@ -309,6 +399,6 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
         te_dw_core(scratch, in_h, in_w, n, n, w + c0, c, bias + c0, bias + c + c0, k_h, k_w,
                    stride_h, stride_w,
                    dil_h, dil_w, pad_t, pad_l, buf + c0, out_h, out_w, c, in_off, out_off,
-                   mult + c0, shift + c0, act_min, act_max, NULL, NULL);
+                   mult + c0, shift + c0, act_min, act_max);
     }
 }

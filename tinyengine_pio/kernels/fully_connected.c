@@ -48,14 +48,14 @@ void te_fully_connected_fast(const int8_t *in, const uint32_t *wp, const int32_t
     }
 }
 
-/* Lean: no column buffer (the arena would grow), weights packed in row pairs. */
+/* Lean: no column buffer (the arena would grow), x read as int8 (te_gemv4_s8_fast). */
 void te_fully_connected_lean(const int8_t *in, const uint32_t *wp, const int32_t *rq,
                              int8_t *out, int32_t batches, int32_t depth, int32_t units,
                              int32_t act_min, int32_t act_max) {
     int32_t b;
     for (b = 0; b < batches; ++b) {
-        te_gemm2x1_fast(in + b * depth, (depth + 3) >> 2, wp, rq, out + b * units, units,
-                        act_min, act_max);
+        te_gemv4_s8_fast(in + b * depth, (depth + 3) >> 2, wp, rq, out + b * units, units,
+                         act_min, act_max);
     }
 }
 #endif

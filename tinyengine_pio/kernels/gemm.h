@@ -22,6 +22,8 @@ void te_gemm2x1_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const in
                      int8_t *out, int32_t out_c, int32_t lo, int32_t hi);
 void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                    int8_t *out, int32_t units, int32_t lo, int32_t hi);
+void te_gemv4_s8_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                      int8_t *out, int32_t units, int32_t lo, int32_t hi);
 #endif
 
 #endif

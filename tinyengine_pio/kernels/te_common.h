@@ -111,15 +111,35 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
     return (y + (acc2 >> 31)) >> e;
 }
 
-/* Saturate to int8 (SSAT), then the activation clamp where it is narrower. */
+/* Saturate to int8 (SSAT), then the activation clamp where it is narrower: clamp 0 none, 1
+ * both bounds, 2 the lower bound only (hi == 127, e.g. RELU). */
 TE_INLINE int8_t te_sat_fast(int32_t y, int32_t clamp, int32_t lo, int32_t hi) {
     y = __ssat(y, 8);
-    if (clamp) {
+    if (clamp != 0) {
         y = y < lo ? lo : y;
+    }
+    if (clamp == 1) {
         y = y > hi ? hi : y;
     }
     return (int8_t)y;
 }
+
+TE_INLINE int32_t te_clamp_mode(int32_t lo, int32_t hi) {
+    return lo == -128 && hi == 127 ? 0 : (hi == 127 ? 2 : 1);
+}
+
+/* Run CALL(clamp) with the te_sat_fast clamp mode of [lo, hi] as a constant, so each kernel
+ * body is specialised: a runtime mode would cost a branch per output. */
+#define TE_BY_CLAMP(lo, hi, CALL)                                                         \
+    do {                                                                                  \
+        if ((lo) == -128 && (hi) == 127) {                                                \
+            CALL(0);                                                                      \
+        } else if ((hi) == 127) {                                                         \
+            CALL(2);                                                                      \
+        } else {                                                                          \
+            CALL(1);                                                                      \
+        }                                                                                 \
+    } while (0)
 #endif
 
 /* Debug guard words around the arena: filled on first use, then checked. 0 = intact. */

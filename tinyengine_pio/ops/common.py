@@ -235,15 +235,16 @@ def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int):
                            "TE_FAST"))
 
 
-def portable_operands(ctx, op: Operator, fast) -> tuple[str, str, str, str]:
-    """Weights, bias, multipliers and shifts of the portable kernel call. With a TE_FAST twin
-    (`fast` not None) they exist only in the other builds (an unused static const warns)."""
+def portable_operands(ctx, op: Operator, fast, bias=None) -> tuple[str, str, str, str]:
+    """Weights, bias (default the op's), multipliers and shifts of the portable kernel call.
+    With a TE_FAST twin (`fast` not None) they exist only in the other builds (an unused static
+    const warns)."""
     p = op.params
     if fast is None:
         const, w = ctx.const, ctx.ptr(op.inputs[1])
     else:
         const, w = (lambda v, t, h: ctx.cond_const(v, t, h, "!TE_FAST")), ctx.plain_ptr(op.inputs[1])
-    return (w, const(p["bias"], "int32_t", f"bias{op.index}"),
+    return (w, const(p["bias"] if bias is None else bias, "int32_t", f"bias{op.index}"),
             const(p["mult"], "int32_t", f"mult{op.index}"),
             const(p["shift"], "int32_t", f"shift{op.index}"))
 

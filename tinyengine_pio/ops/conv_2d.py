@@ -61,12 +61,18 @@ def choose_variant(p: dict) -> str:
     return "im2col"
 
 
-def demote(p: dict) -> None:
-    """Fall back to the direct loops (no scratch): when the input offset could not be folded, or
-    when the im2col scratch would enlarge the arena. The direct loops skip padded taps, so an
-    offset folded on the strength of im2col's zero-point padding is unfolded again."""
+def demote(p: dict, implicit: bool = False) -> None:
+    """Give up the im2col scratch: for the implicit GEMM (`implicit`, TE_FAST builds of convs
+    with in_c % 4 == 0 and the offset folded: taps read in place, padding from a zero-point row
+    in flash), else for the direct loops (no scratch), e.g. when the input offset could not be
+    folded. The direct loops skip padded taps, so an offset folded on the strength of im2col's
+    zero-point padding is unfolded again."""
+    for key in ("scratch_bytes", "lean", "lean_scratch", "fast_scratch"):
+        p.pop(key, None)
+    if implicit and p["in_c"] % 4 == 0 and p.get("in_off", 0) == 0:
+        p["variant"] = "implicit"
+        return
     p["variant"] = "generic"
-    p.pop("scratch_bytes", None)
     if p.pop("pads_with_zero_point", None) and "unfolded" in p and not _unpadded(p):
         p["bias"], p["in_off"] = p.pop("unfolded")
         p.pop("zero_point_folded", None)
@@ -82,9 +88,14 @@ def emit(ctx, op: Operator) -> None:
     g = ctx.g
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
     fast = None
-    if p["variant"] in ("pointwise", "im2col"):
+    if p["variant"] in ("pointwise", "im2col", "implicit"):
         fast = fast_gemm_operands(ctx, op, g.t(op.inputs[1]).data.reshape(p["out_c"], -1), 2)
-    w, bias, mult, shift = portable_operands(ctx, op, fast)
+    plain_bias = None               # the direct loops skip padded taps: offset unfolded
+    if p["variant"] == "implicit" and "unfolded" in p and not _unpadded(p):
+        plain_bias, p_in_off = p["unfolded"]
+    else:
+        p_in_off = p["in_off"]
+    w, bias, mult, shift = portable_operands(ctx, op, fast, plain_bias)
     src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
     clamp = (p["act_min"], p["act_max"])
     if p["variant"] == "pointwise":
@@ -112,6 +123,18 @@ def emit(ctx, op: Operator) -> None:
             ("te_conv_2d_im2col_fast", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
              *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"), stage)), plain)
         return
+    if p["variant"] == "implicit":
+        geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
+                    p["pad_t"], p["pad_l"])
+        plain = ("te_conv_2d_s8", src, p["in_h"], p["in_w"], p["in_c"], w, bias, p["k_h"],
+                 p["k_w"], p["f_c"], *geometry[2:], dst, p["out_h"], p["out_w"], p["out_c"],
+                 p_in_off, p["out_off"], mult, shift, *clamp)
+        ctx.fast_call(fast and (
+            "te_conv_2d_implicit_fast", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
+            dst, p["out_h"], p["out_w"], p["out_c"],
+            ctx.cond_const(np.full(p["in_c"], p["pad_value"], np.int8), "int8_t",
+                           f"zp{op.index}", "TE_FAST"), *clamp), plain)
+        return
     for b in range(p["batches"]):
         ctx.call("te_conv_2d_s8",
                  ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"], p["in_c"],
@@ -122,8 +145,8 @@ def emit(ctx, op: Operator) -> None:
 
 
 def access(g: Graph, op: Operator) -> list:
-    """pointwise: pixel pairs read while written; im2col: pixel pairs copied out, then written;
-    generic: one pixel at a time, reads and writes interleaved."""
+    """pointwise, implicit: pixel pairs read while written; im2col: pixel pairs copied out,
+    then written; generic: one pixel at a time, reads and writes interleaved."""
     from ..planner.overlap import window
     p = op.params
     if p["variant"] == "generic":

@@ -68,7 +68,8 @@ def emit(ctx, op: Operator) -> None:
 
 def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str]:
     """The TE_FAST kernel's operands (kernels/depthwise_conv_2d.h) or NULL, NULL: per group of
-    four channels the doubled taps as int16 pairs and {2 * folded bias, m, cc, e} x 4."""
+    four channels the doubled taps as int16 pairs and {2 * folded bias, m, cc, e, 2 * bias} x 4
+    (border pixels add the input offset to the taps inside instead)."""
     p = op.params
     c = p["out_c"]
     if p["depth_mult"] != 1 or c < 4 or p.get("variant") == "size":
@@ -83,7 +84,8 @@ def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str]:
     g = c // 4
     w2 = (2 * taps[:, :4 * g]).reshape(-1, g, 4).transpose(1, 0, 2) & 0xFFFF   # [g, tap, 4]
     wx = np.stack([w2[..., 0] | (w2[..., 2] << 16), w2[..., 1] | (w2[..., 3] << 16)], axis=-1)
-    rq = np.stack([2 * full, m, cc, e])[:, :4 * g].reshape(4, g, 4).transpose(1, 0, 2)
+    rq = np.stack([2 * full, m, cc, e, 2 * p["bias"].astype(np.int64)])[:, :4 * g]
+    rq = rq.reshape(5, g, 4).transpose(1, 0, 2)
     return (ctx.fast_const(wx.astype(np.uint32), "uint32_t", f"wx{op.index}"),
             ctx.fast_const(rq.astype(np.int32), "int32_t", f"rq{op.index}"))
 
