@@ -356,6 +356,14 @@ TE_INLINE void te_implicit_pair(const int8_t *const *tab, int32_t n, int32_t run
     }
 }
 
+/* te_implicit_pair out of line: its asm needs 13 registers, which a caller with a frame
+ * pointer (te_implicit_body's variable-length table) cannot spare. */
+static __attribute__((noinline)) void te_implicit_pair_call(
+        const int8_t *const *tab, int32_t n, int32_t run, const uint32_t *wp, const int32_t *rq,
+        int8_t *oa, int8_t *ob, int32_t out_c, int32_t clamp, int32_t lo, int32_t hi) {
+    te_implicit_pair(tab, n, run, wp, rq, oa, ob, out_c, clamp, lo, hi);
+}
+
 /* The taps of the receptive field at input corner (y0, x0), column `col` of tab (every other
  * entry): whole kernel rows when `rows` (dilation 1, inside), else tap by tap with padded taps
  * from zp_row. */
@@ -398,8 +406,8 @@ TE_INLINE void te_implicit_body(const int8_t *in, int32_t in_h, int32_t in_w, in
                          tab);
         te_implicit_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, dil_w, yb, xb, rows, zp_row,
                          tab + 1);
-        te_implicit_pair(tab, rows ? k_h : k_h * k_w, rows ? k_w * in_c : in_c, wp, rq, oa,
-                         two ? oa + out_c : oa, out_c, clamp, lo, hi);
+        te_implicit_pair_call(tab, rows ? k_h : k_h * k_w, rows ? k_w * in_c : in_c, wp, rq, oa,
+                              two ? oa + out_c : oa, out_c, clamp, lo, hi);
         te_next_px(&oy, &ox, out_w, 1);
     }
 }
