@@ -296,28 +296,9 @@ void te_conv_2d_im2col_lean(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                            two ? oa + out_c : oa, out_c, act_min, act_max);
     }
 }
-/* One 2x2 block of four k (16 MACs) straight from the input: rows r0/r1 of the packed pair,
- * pixels a and b each through its own pointer (19 instructions). */
-#define TE_MAC2X2_TAP_BLOCK                                                               \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
-    "sxtb16 %[t0], %[w0]\n\t"                                                             \
-    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
-    "sxtb16 %[t1], %[w1]\n\t"                                                             \
-    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
-    "ldr %[x1], [%[xb]], #4\n\t"                                                          \
-    "sxtb16 %[x0], %[x1]\n\t"                                                             \
-    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
-    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
-    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
-    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
-    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
-    "ldr %[x1], [%[xa]], #4\n\t"                                                          \
-    "sxtb16 %[x0], %[x1]\n\t"                                                             \
-    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
-    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
-    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
-    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
-    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+/* One 2x2 block of four k (16 MACs) straight from the input: pixels a and b each through its
+ * own pointer (19 instructions). */
+#define TE_MAC2X2_TAP_BLOCK TE_MAC2X2_S8_AT("[%[xb]], #4", "[%[xa]], #4")
 
 /* Pixels a and b times all rows, their receptive fields given as n runs of `run` bytes each
  * (run % 4 == 0): tab[2 i] for a, tab[2 i + 1] for b. */

@@ -124,27 +124,8 @@ void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step) {
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 
 /* The same from int8 columns interleaved per block (a 4 bytes, b 4 bytes): 19 instructions,
- * sums not doubled (the lean variant, no int16 buffer). */
-#define TE_MAC2X2_S8_BLOCK                                                                \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
-    "sxtb16 %[t0], %[w0]\n\t"                                                             \
-    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
-    "sxtb16 %[t1], %[w1]\n\t"                                                             \
-    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
-    "ldr %[x1], [%[xp], #4]\n\t"                                                          \
-    "sxtb16 %[x0], %[x1]\n\t"                                                             \
-    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
-    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
-    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
-    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
-    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
-    "ldr %[x1], [%[xp]], #8\n\t"                                                          \
-    "sxtb16 %[x0], %[x1]\n\t"                                                             \
-    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
-    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
-    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
-    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
-    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+ * sums not doubled (the lean variant, no int16 buffer); TE_MAC2X2_S8_AT in gemm.h. */
+#define TE_MAC2X2_S8_BLOCK TE_MAC2X2_S8_AT("[%[xp], #4]", "[%[xp]], #8")
 
 /* acc2 of rows r, r+1 x columns a, b over nblk blocks: 16 instructions per 16 MACs */
 #define TE_GEMM2X2_LOOP(xp, wp, nblk, BLOCK, LOG2_STEP)                                  \
