@@ -56,6 +56,11 @@ CASES = {
     "pointwise_relu_low_clamp": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID",
                                                    act="RELU", out_q=(0.05, 10)),
     "fc_relu_low_clamp": lambda: fc_model((1, 64), 10, act="RELU"),
+    # FC quads: fewer than four units, both clamp bounds, blocks % 8 entry, batches, the int16
+    # column path with a partial last quad
+    "fc_units3_relu6": lambda: fc_model((1, 21), 3, act="RELU6"),
+    "fc_long_k_relu6_batch2": lambda: fc_model((2, 300), 13, per_channel=True, act="RELU6"),
+    "fast_fc_units7": lambda: wide_then_conv_fc(units=7),
     # ADD through the per-input tables: same shapes, broadcast with strides, clamp
     "add_tables": lambda: binary_model("ADD", (1, 5, 5, 6), (1, 5, 5, 6)),
     "add_tables_broadcast_relu": lambda: binary_model("ADD", (1, 4, 4, 8), (1, 1, 1, 8),

@@ -212,7 +212,7 @@ void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
 /* One 4x1 block of four k (16 MACs): the column's four k as int16 pairs (x0, x1), then the
  * quad's four weight words in one LDM (w0..w3 are pinned to ascending registers), each split
  * by SXTB16 / SXTB16 ROR 8 and multiplied pairwise: 18 instructions from int16 columns, 20
- * from int8 (XLOAD widens the word itself); unrolled four times. */
+ * from int8 (XLOAD widens the word itself); every one 32-bit. */
 #define TE_X16_LOAD "ldrd %[x0], %[x1], [%[xp]], #8\n\t"
 #define TE_X8_LOAD                                                                        \
     "ldr %[x1], [%[xp]], #4\n\t"                                                          \
@@ -224,83 +224,122 @@ void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
     "smlad %[" acc "], %[t], %[x0], %[" acc "]\n\t"                                        \
     "smlad %[" acc "], %[" w "], %[x1], %[" acc "]\n\t"
 #define TE_MAC4X1_BLOCK(XLOAD)                                                            \
-    XLOAD "ldm %[wp]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" TE_MAC4X1_ROW("w0", "a0")        \
+    XLOAD "ldm.w %[wp]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" TE_MAC4X1_ROW("w0", "a0")      \
     TE_MAC4X1_ROW("w1", "a1") TE_MAC4X1_ROW("w2", "a2") TE_MAC4X1_ROW("w3", "a3")
-#define TE_GEMV4_LOOP(XLOAD)                                                              \
+/* Requantize one row's doubled sum A with its {m, cc, e} (one LDM from P into the ascending
+ * M, C, E) and saturate into DST: te_sat_fast(te_rq_fast(...)) before the clamp. */
+#define TE_RQ_ROW(P, M, C, E, A, DST)                                                     \
+    "ldm " P "!, {" M ", " C ", " E "}\n\t"                                               \
+    "smmlar " M ", " A ", " M ", " C "\n\t"                                               \
+    "add " M ", " M ", " A ", asr #31\n\t"                                                \
+    "asr " M ", " M ", " E "\n\t"                                                         \
+    "ssat " DST ", #8, " M "\n\t"
+#define TE_RQ4_ROW(A) TE_RQ_ROW("%[xp]", "%[w0]", "%[w1]", "%[w2]", "%[" A "]", "%[" A "]")
+#define TE_DOUBLE4                                                                        \
+    "add %[a0], %[a0], %[a0]\n\tadd %[a1], %[a1], %[a1]\n\t"                              \
+    "add %[a2], %[a2], %[a2]\n\tadd %[a3], %[a3], %[a3]\n\t"
+
+/* All of FULLY_CONNECTED's quads in one asm loop, its state in memory (the MACs take every
+ * register but sp and pc). Per quad: the four biases; eight blocks a turn, TBH entering the
+ * first turn nblk % 8 blocks from its end, the column's end in lr; then (sums DOUBLEd for int8
+ * x) requantized, packed into one word (BFI), clamped to [lo, hi] in all four bytes at once
+ * (SSUB8 / SEL against the bounds repeated in every byte) and stored with one STR. */
+#define TE_GEMV4_QUADS(XLOAD, DOUBLE)                                                     \
     __asm__ volatile(                                                                     \
-        "ands %[t], %[t], #3\n\t"  /* nblk % 4: enter the unrolled four that far in */     \
-        "beq 0f\n\t"                                                                      \
-        "cmp %[t], #2\n\t"                                                                \
-        "blt 3f\n\t"                                                                      \
-        "beq 2f\n\t"                                                                      \
-        "b 1f\n\t"                                                                        \
+        "8:\n\t"                                                                          \
+        "ldr %[t], %[rq]\n\t"                                                             \
+        "ldrd %[a0], %[a1], [%[t]], #8\n\t"                                               \
+        "ldrd %[a2], %[a3], [%[t]], #8\n\t"                                               \
+        "str %[t], %[rq]\n\t"                                                             \
+        "ldr %[xp], %[col]\n\t"                                                           \
+        "ldr lr, %[end]\n\t"                                                              \
+        "ldr %[t], %[nblk]\n\t"                                                           \
+        "and %[t], %[t], #7\n\t"                                                          \
+        "tbh [pc, %[t], lsl #1]\n\t"                                                      \
+        "9:\n\t"                                                                          \
+        ".hword (0f-9b)/2, (7f-9b)/2, (6f-9b)/2, (5f-9b)/2\n\t"                           \
+        ".hword (4f-9b)/2, (3f-9b)/2, (2f-9b)/2, (1f-9b)/2\n\t"                           \
         "0:\n\t" TE_MAC4X1_BLOCK(XLOAD) "1:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
         "2:\n\t" TE_MAC4X1_BLOCK(XLOAD) "3:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
-        "ldr %[t], %[end]\n\t"                                                            \
-        "cmp %[xp], %[t]\n\t"                                                             \
-        "bne 0b\n\t"                                                                      \
-        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp),       \
-          [wp] "+r"(wp), [t] "+r"(t), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),      \
-          [w3] "=&r"(w3), [x0] "=&r"(x0), [x1] "=&r"(x1)                                   \
-        : [end] "m"(end)                                                                  \
-        : "cc", "memory")
+        "4:\n\t" TE_MAC4X1_BLOCK(XLOAD) "5:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
+        "6:\n\t" TE_MAC4X1_BLOCK(XLOAD) "7:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
+        "cmp %[xp], lr\n\t"                                                               \
+        "bne.w 0b\n\t" DOUBLE                                                             \
+        "ldr %[xp], %[rq]\n\t"                                                            \
+        TE_RQ4_ROW("a0") TE_RQ4_ROW("a1") TE_RQ4_ROW("a2") TE_RQ4_ROW("a3")               \
+        "str %[xp], %[rq]\n\t"                                                            \
+        "bfi %[a0], %[a1], #8, #8\n\t"                                                    \
+        "bfi %[a0], %[a2], #16, #8\n\t"                                                   \
+        "bfi %[a0], %[a3], #24, #8\n\t"                                                   \
+        "ldrd %[x0], %[x1], %[bounds]\n\t"                                                \
+        "ssub8 %[t], %[a0], %[x0]\n\t"                                                    \
+        "sel %[a0], %[a0], %[x0]\n\t"                                                     \
+        "ssub8 %[t], %[x1], %[a0]\n\t"                                                    \
+        "sel %[a0], %[a0], %[x1]\n\t"                                                     \
+        "ldr %[t], %[out]\n\t"                                                            \
+        "str %[a0], [%[t]], #4\n\t"                                                       \
+        "str %[t], %[out]\n\t"                                                            \
+        "ldr %[t], %[quads]\n\t"                                                          \
+        "subs %[t], %[t], #1\n\t"                                                         \
+        "str %[t], %[quads]\n\t"                                                          \
+        "bne.w 8b\n\t"                                                                    \
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [xp] "=&r"(xp), \
+          [wp] "+r"(wp), [t] "=&r"(t), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),     \
+          [w3] "=&r"(w3), [x0] "=&r"(x0), [x1] "=&r"(x1), [rq] "+m"(rq), [out] "+m"(o),      \
+          [quads] "+m"(quads)                                                             \
+        : [col] "m"(col), [end] "m"(end), [nblk] "m"(nblk), [bounds] "m"(bounds)          \
+        : "cc", "memory", "lr")
 
-/* s8: x is int8 (bias halved in, sums doubled out), else the doubled int16 column. */
+/* s8: x is int8 (rq holds the biases undoubled, the sums are doubled before requantizing),
+ * else the doubled int16 column. A last, partial quad is stored to a scratch word first. */
 TE_INLINE void te_gemv4_body(const void *col, int32_t nblk, const uint32_t *wp,
                              const int32_t *rq, int8_t *out, int32_t units, int32_t s8,
-                             int32_t clamp, int32_t lo, int32_t hi) {
+                             int32_t lo, int32_t hi) {
     const uint8_t *const end = (const uint8_t *)col + (nblk << (s8 ? 2 : 3));
-    int32_t u;
-    for (u = 0; u < units; u += 4, rq += 16) {
-        int32_t a0 = rq[0] >> s8, a1 = rq[1] >> s8, a2 = rq[2] >> s8, a3 = rq[3] >> s8, i;
-        int32_t acc[4];
-        const uint8_t *xp = (const uint8_t *)col;
-        register uint32_t w0 __asm__("r8");
-        register uint32_t w1 __asm__("r9");
-        register uint32_t w2 __asm__("r10");
-        register uint32_t w3 __asm__("r11");
-        uint32_t t = (uint32_t)nblk, x0, x1;
-        if (s8) {
-            TE_GEMV4_LOOP(TE_X8_LOAD);
-        } else {
-            TE_GEMV4_LOOP(TE_X16_LOAD);
-        }
-        if (u + 4 <= units) {
-            out[u] = te_sat_fast(te_rq_fast(a0 << s8, rq[4], rq[5], rq[6]), clamp, lo, hi);
-            out[u + 1] = te_sat_fast(te_rq_fast(a1 << s8, rq[7], rq[8], rq[9]), clamp, lo, hi);
-            out[u + 2] = te_sat_fast(te_rq_fast(a2 << s8, rq[10], rq[11], rq[12]), clamp, lo,
-                                     hi);
-            out[u + 3] = te_sat_fast(te_rq_fast(a3 << s8, rq[13], rq[14], rq[15]), clamp, lo,
-                                     hi);
-            continue;
-        }
-        acc[0] = a0 << s8;              /* the last, partial quad */
-        acc[1] = a1 << s8;
-        acc[2] = a2 << s8;
-        acc[3] = a3 << s8;
-        for (i = 0; u + i < units; ++i) {
-            out[u + i] = te_sat_fast(te_rq_fast(acc[i], rq[4 + 3 * i], rq[5 + 3 * i],
-                                                rq[6 + 3 * i]), clamp, lo, hi);
+    uint32_t bounds[2] = {0x01010101u * (uint8_t)lo, 0x01010101u * (uint8_t)hi};
+    int32_t quads = units >> 2, rest = units & 3, i;
+    int8_t *o = out, last[4];
+    register uint32_t w0 __asm__("r8");
+    register uint32_t w1 __asm__("r9");
+    register uint32_t w2 __asm__("r10");
+    register uint32_t w3 __asm__("r11");
+    int32_t a0, a1, a2, a3;
+    uint32_t t, x0, x1;
+    const uint8_t *xp;
+#define TE_RUN()                                                                          \
+    do {                                                                                  \
+        if (s8) {                                                                         \
+            TE_GEMV4_QUADS(TE_X8_LOAD, TE_DOUBLE4);                                       \
+        } else {                                                                          \
+            TE_GEMV4_QUADS(TE_X16_LOAD, "");                                              \
+        }                                                                                 \
+    } while (0)
+    if (quads > 0) {
+        TE_RUN();
+    }
+    if (rest != 0) {
+        quads = 1;
+        o = last;
+        TE_RUN();
+        for (i = 0; i < rest; ++i) {
+            out[(units & ~3) + i] = last[i];
         }
     }
+#undef TE_RUN
 }
 
 /* out[r] = requant(row r . col) for r < units (FULLY_CONNECTED, one batch row): rows packed in
  * quads, rq per quad {2 bias0..3, then m, cc, e for each of the four rows}. */
 void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                    int8_t *out, int32_t units, int32_t lo, int32_t hi) {
-#define TE_CALL(clamp) te_gemv4_body(col, nblk, wp, rq, out, units, 0, clamp, lo, hi)
-    TE_BY_CLAMP(lo, hi, TE_CALL);
-#undef TE_CALL
+    te_gemv4_body(col, nblk, wp, rq, out, units, 0, lo, hi);
 }
 
 /* The same straight from int8 x (no column buffer): x is read in whole words, up to 3 bytes
  * past its k elements, which meet zero-padded weights. */
 void te_gemv4_s8_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                       int8_t *out, int32_t units, int32_t lo, int32_t hi) {
-#define TE_CALL(clamp) te_gemv4_body(x, nblk, wp, rq, out, units, 1, clamp, lo, hi)
-    TE_BY_CLAMP(lo, hi, TE_CALL);
-#undef TE_CALL
+    te_gemv4_body(x, nblk, wp, rq, out, units, 1, lo, hi);
 }
 
 /* One 2x1 block of four k (8 MACs) straight from int8 x: the lean variant, no column buffer. */

@@ -194,20 +194,21 @@ def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
     return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
 
 
-def rq_blocks(bias, fast, group: int) -> np.ndarray:
-    """Per group of rows {2 * bias of each row, then m, cc, e of each row} (gemm.c's rq)."""
+def rq_blocks(bias, fast, group: int, doubled: bool = True) -> np.ndarray:
+    """Per group of rows {2 * bias of each row (the bias itself where not `doubled`: kernels
+    that read int8 columns), then m, cc, e of each row} (gemm.c's rq)."""
     m, cc, e = (np.asarray(a, np.int64) for a in fast)
     rows = len(bias)
     n = -(-rows // group) * group
     cols = [np.zeros(n, np.int64) for _ in range(4)]
-    for dst, src in zip(cols, (2 * np.asarray(bias, np.int64), m, cc, e)):
+    for dst, src in zip(cols, ((2 if doubled else 1) * np.asarray(bias, np.int64), m, cc, e)):
         dst[:rows] = src
     head = cols[0].reshape(-1, group)
     tail = np.stack(cols[1:], axis=-1).reshape(-1, group * 3)
     return np.concatenate([head, tail], axis=1).reshape(-1).astype(np.int32)
 
 
-def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int):
+def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int, doubled: bool = True):
     """(packed weights, rq) names for the TE_FAST GEMM of a CONV_2D / FULLY_CONNECTED whose
     input offset is folded into the bias, or None where the fast requantization would not be
     exact (the op then runs its portable-path kernel in every build). Rows whose weights are
@@ -231,7 +232,7 @@ def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int):
         cc[r] = 2 * min(max(y + p["out_off"], p["act_min"]), p["act_max"])
     bias = np.where(live, bias, 0)
     return (ctx.cond_const(pack_rows(w2d, group), "uint32_t", f"wp{op.index}", "TE_FAST"),
-            ctx.cond_const(rq_blocks(bias, (m, cc, e), group), "int32_t", f"rq{op.index}",
+            ctx.cond_const(rq_blocks(bias, (m, cc, e), group, doubled), "int32_t", f"rq{op.index}",
                            "TE_FAST"))
 
 

@@ -48,7 +48,7 @@ def emit(ctx, op: Operator) -> None:
     p = op.params
     folded = p["in_off"] == 0 and p.get("variant") != "direct"
     lean = p.get("lean")                # no column buffer: x read as int8
-    fast = (fast_gemm_operands(ctx, op, ctx.g.t(op.inputs[1]).data, 4)
+    fast = (fast_gemm_operands(ctx, op, ctx.g.t(op.inputs[1]).data, 4, doubled=not lean)
             if folded else None)
     w, bias, mult, shift = portable_operands(ctx, op, fast)
     src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
