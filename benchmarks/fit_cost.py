@@ -2,7 +2,8 @@
 
     python -m benchmarks --boards mps2-an386 --per-layer --out /tmp/pl
     python -m benchmarks --boards mps2-an386 --per-layer --optimize size --out /tmp/pls
-    python -m benchmarks.fit_cost /tmp/pl/results.json /tmp/pls/results.json
+    python -m benchmarks --boards mps3-an547 --per-layer --out /tmp/plm
+    python -m benchmarks.fit_cost /tmp/pl/results.json /tmp/pls/results.json /tmp/plm/results.json
 
 Every layer of every measured model becomes one row (features: MACs, outputs, output
 pixels, 1, bytes copied) of a non-negative least-squares fit per kernel key (op kind + variant)."""
@@ -15,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from tinyengine_pio.compiler import compile_model
-from tinyengine_pio.costmodel import features, kernel_key
+from benchmarks.run import load_board
+from tinyengine_pio.costmodel import MVE_CPUS, features, kernel_key
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"
 OUT = Path(__file__).resolve().parents[1] / "tinyengine_pio" / "costmodel.json"
@@ -47,8 +49,9 @@ def main(paths: list[str]) -> int:
             src = MODELS / (r["model"] + ".tflite")
             g = compile_model(src.read_bytes(), name=src.name, emit=False,
                               optimize=optimize).graph
+            mve = load_board(r["board"])["build"]["cpu"] in MVE_CPUS
             for layer, op in zip(r["layers"], g.operators):
-                x, y = rows.setdefault(kernel_key(op, optimize), ([], []))
+                x, y = rows.setdefault(kernel_key(op, optimize, mve), ([], []))
                 x.append(features(g, op))
                 y.append(layer["instructions"])
     coef = {}

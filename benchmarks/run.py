@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyengine_pio.compiler import compile_model
-from tinyengine_pio.costmodel import predict
+from tinyengine_pio.costmodel import MVE_CPUS, predict
 from tinyengine_pio.platformio import BOARDS_DIR
 from tinyengine_pio.platformio.hook import fit_errors
 from tinyengine_pio.platformio.setup import offline_env, setup
@@ -155,7 +155,7 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
             rows.append(dict(model=name, board=board, skipped=msg))
             continue
         t_build = time.time() - t0
-        predicted = predict(cm.graph)
+        predicted = predict(cm.graph, load_board(board)["build"]["cpu"] in MVE_CPUS)
         log("  %-10s built in %.1f s; running in QEMU ..." % (board, t_build))
         t0 = time.time()
         out = pio(env, proj, board, "-t", "upload")

@@ -1,5 +1,6 @@
 """The DSP (SXTB16/SMLAD) kernel paths, byte-exact with TFLM, run on the emulated Cortex-M4
-(QEMU mps2-an386) through the HIL harness: every specialization and its fallbacks
+(QEMU mps2-an386) through the HIL harness, and the Helium (MVE) ones on the Cortex-M55
+(mps3-an547): every specialization and its fallbacks
 (pointwise GEMM, two-column im2col in int16 and int8 (lean) columns, implicit GEMM, pruned rows,
 grouped direct conv, depthwise 3x3 interior path with border taps and channel tails, in-place
 depthwise, generic depth multiplier, folded FC, ADD through tables, the activation clamps)."""
@@ -72,12 +73,15 @@ VARIANTS = {"implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, 
             "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise")}
 
 
+# mps2-an386: the DSP kernels (Cortex-M4); mps3-an547: Cortex-M55, whose builds run the Helium
+# (TE_MVE) GEMM and depthwise kernels and the DSP ones elsewhere
+@pytest.mark.parametrize("board", ["mps2-an386", "mps3-an547"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_dsp_kernel_matches_tflm_on_cortex_m4(name, tmp_path_factory):
+def test_simd_kernel_matches_tflm(name, board, tmp_path_factory):
     from tinyengine_pio.harness.dut import Dut
     data = CASES[name]()
     cache = tmp_path_factory.getbasetemp() / "dsp_fw_cache"
-    with Dut.qemu(data, board="mps2-an386", name=f"{name}.tflite", cache_dir=cache) as dut:
+    with Dut.qemu(data, board=board, name=f"{name}.tflite", cache_dir=cache) as dut:
         for set_name, inputs in deterministic_inputs(data):
             r = dut.infer(inputs)
             assert r.matches_reference, f"{name} / {set_name}: {r.mismatch}"

@@ -1,4 +1,5 @@
-"""Latency estimate for search loops: instructions per layer on a Cortex-M4 with DSP, from a
+"""Latency estimate for search loops: instructions per layer on a Cortex-M4 with DSP (keys
+suffixed '@mve': on a Cortex-M55 with Helium), from a
 per-kernel linear cost model (instructions = a*MACs + b*outputs + c*pixels + d + e*copied bytes + f*copied taps) whose
 coefficients were fitted (non-negative least squares, relative error) to per-layer QEMU
 measurements of the shared models (benchmarks/fit_cost.py writes
@@ -14,13 +15,19 @@ from .ir import Graph, Operator
 from .ops import lookup
 
 
-def kernel_key(op: Operator, optimize: str = "speed") -> str:
+MVE_CPUS = ("cortex-m55", "cortex-m85")
+
+
+def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
     """Op kind, kernel variant, ':lean' (int8-column TE_FAST variant), '@size' for
-    --optimize size builds (the same variant name runs other code there)."""
+    --optimize size builds (the same variant name runs other code there), '@mve' for speed
+    builds on a core with Helium (TE_MVE kernels)."""
     variant = op.params.get("variant")
     key = f"{op.kind}:{variant}" if variant else op.kind
     key += ":lean" if op.params.get("lean") else ""
-    return key + "@size" if optimize == "size" else key
+    if optimize == "size":
+        return key + "@size"
+    return key + "@mve" if mve else key
 
 
 def features(g: Graph, op: Operator) -> list[float]:
@@ -57,12 +64,14 @@ def coefficients() -> dict:
     return _COEF
 
 
-def predict_layer(g: Graph, op: Operator) -> int:
+def predict_layer(g: Graph, op: Operator, mve: bool = False) -> int:
     coef = coefficients()
-    c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
+    c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"), mve))
+         or coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
          or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])
     return int(round(max(0.0, float(np.dot(c, features(g, op))))))
 
 
-def predict(g: Graph) -> list[int]:
-    return [predict_layer(g, op) for op in g.operators]
+def predict(g: Graph, mve: bool = False) -> list[int]:
+    """Instructions per layer; `mve` for a core with Helium (cpu in MVE_CPUS)."""
+    return [predict_layer(g, op, mve) for op in g.operators]

@@ -92,13 +92,18 @@ class EmitContext:
         t = self.g.t(tensor_index)
         return self.cond_const(t.data, t.ctype, f"t{tensor_index}", "!TE_FAST")
 
-    def fast_call(self, fast: tuple | None, plain: tuple) -> None:
-        """`#if TE_FAST fast(...) #else plain(...) #endif`, each (func, *args); plain alone in
-        every build when there is no fast twin (None)."""
+    def fast_call(self, fast: tuple | None, plain: tuple, mve: tuple | None = None) -> None:
+        """`#if TE_MVE mve(...) #elif TE_FAST fast(...) #else plain(...) #endif`, each
+        (func, *args); plain alone in every build when there is no fast twin (None)."""
         if fast is None:
             self.call(*plain)
             return
-        self.body.line("#if TE_FAST")
+        if mve is not None:
+            self.body.line("#if TE_MVE")
+            self.call(*mve)
+            self.body.line("#elif TE_FAST")
+        else:
+            self.body.line("#if TE_FAST")
         self.call(*fast)
         self.body.line("#else")
         self.call(*plain)

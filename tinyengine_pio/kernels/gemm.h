@@ -49,5 +49,9 @@ void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const 
 void te_gemv4_s8_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                       int8_t *out, int32_t units, int32_t lo, int32_t hi);
 #endif
+#if TE_MVE
+void te_gemm_mve(const int8_t *x, int32_t pixels, int32_t k, const int8_t *w,
+                 const int32_t *rq, int8_t *out, int32_t rows, int32_t lo, int32_t hi);
+#endif
 
 #endif

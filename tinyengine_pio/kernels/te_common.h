@@ -100,6 +100,15 @@ TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extende
 #define TE_FAST_ONLY(x) NULL
 #endif
 
+/* TE_MVE: Cortex-M55 / M85 Helium (integer MVE) kernels for the GEMMs (1x1 CONV_2D,
+ * FULLY_CONNECTED) with their own host-packed operands; the other ops keep the DSP ones. */
+#if TE_FAST && defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#define TE_MVE 1
+#include <arm_mve.h>
+#else
+#define TE_MVE 0
+#endif
+
 #if TE_FAST
 /* Requantization of acc2 = 2 * acc (the fast kernels accumulate doubled int16 operands), with
  * cc = 2^(e-1) + (out_off << e) and e = -shift, bit-exact with te_out8 when |acc2| < 2^31 and

@@ -208,10 +208,10 @@ def rq_blocks(bias, fast, group: int, doubled: bool = True) -> np.ndarray:
     return np.concatenate([head, tail], axis=1).reshape(-1).astype(np.int32)
 
 
-def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int, doubled: bool = True):
-    """(packed weights, rq) names for the TE_FAST GEMM of a CONV_2D / FULLY_CONNECTED whose
-    input offset is folded into the bias, or None where the fast requantization would not be
-    exact (the op then runs its portable-path kernel in every build). Rows whose weights are
+def fast_gemm_constants(ctx, op: Operator, w2d: np.ndarray):
+    """(bias, m, cc, e) per row of the TE_FAST / TE_MVE GEMMs of a CONV_2D / FULLY_CONNECTED
+    whose input offset is folded into the bias, or None where the fast requantization would not
+    be exact (the op then runs its portable-path kernel in every build). Rows whose weights are
     all zero (pruned channels, often with a huge bias and shift) output a constant: computed
     here, then produced exactly by m = 0, e = 1, cc = 2 * value and a zero bias."""
     from ..quant import multiply_by_quantized_multiplier
@@ -230,10 +230,45 @@ def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int, doubled: 
     for r in np.flatnonzero(~live):
         y = multiply_by_quantized_multiplier(int(bias[r]), int(p["mult"][r]), int(p["shift"][r]))
         cc[r] = 2 * min(max(y + p["out_off"], p["act_min"]), p["act_max"])
-    bias = np.where(live, bias, 0)
-    return (ctx.cond_const(pack_rows(w2d, group), "uint32_t", f"wp{op.index}", "TE_FAST"),
+    return np.where(live, bias, 0), m, cc, e
+
+
+def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int, doubled: bool = True,
+                       cond: str = "TE_FAST"):
+    """(packed weights, rq) names for the TE_FAST (DSP) GEMMs (gemm.c), emitted under `cond`,
+    or None (see fast_gemm_constants)."""
+    k = fast_gemm_constants(ctx, op, w2d)
+    if k is None:
+        return None
+    bias, m, cc, e = k
+    return (ctx.cond_const(pack_rows(w2d, group), "uint32_t", f"wp{op.index}", cond),
             ctx.cond_const(rq_blocks(bias, (m, cc, e), group, doubled), "int32_t", f"rq{op.index}",
-                           "TE_FAST"))
+                           cond))
+
+
+def mve_rows(w2d: np.ndarray) -> np.ndarray:
+    """Weights of te_gemm_mve: rows in groups of four, per chunk of 16 k the four rows' 16
+    bytes; rows and k zero-padded to whole groups and chunks."""
+    rows, k = w2d.shape
+    padded = np.zeros((-(-rows // 4) * 4, -(-k // 16) * 16), np.int8)
+    padded[:rows, :k] = w2d
+    return np.ascontiguousarray(padded.reshape(-1, 4, padded.shape[1] // 16, 16)
+                                .transpose(0, 2, 1, 3)).reshape(-1)
+
+
+def mve_gemm_operands(ctx, op: Operator, w2d: np.ndarray):
+    """(weights, rq) names for te_gemm_mve (Cortex-M55 Helium, under TE_MVE), or None: rq per
+    group of four rows {2 * bias x4, m x4, cc x4, -e x4} (the vector requantization)."""
+    k = fast_gemm_constants(ctx, op, w2d)
+    if k is None:
+        return None
+    n = -(-len(k[0]) // 4) * 4
+    cols = np.zeros((4, n), np.int64)
+    for dst, src in zip(cols, (2 * k[0], k[1], k[2], -k[3])):
+        dst[:len(src)] = src
+    rq = cols.reshape(4, -1, 4).transpose(1, 0, 2).reshape(-1)
+    return (ctx.cond_const(mve_rows(w2d), "int8_t", f"wm{op.index}", "TE_MVE"),
+            ctx.cond_const(rq.astype(np.int32), "int32_t", f"rqm{op.index}", "TE_MVE"))
 
 
 def portable_operands(ctx, op: Operator, fast, bias=None) -> tuple[str, str, str, str]:

@@ -7,6 +7,7 @@ import tflite
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
 from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
+                     mve_gemm_operands,
                      fast_scratch_bytes, portable_operands, window_access, window_params)
 
 
@@ -87,9 +88,13 @@ def emit(ctx, op: Operator) -> None:
     p = op.params
     g = ctx.g
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
-    fast = None
+    fast = mve = None
+    w2d = g.t(op.inputs[1]).data.reshape(p["out_c"], -1)
+    if p["variant"] == "pointwise":     # Helium: its own operands, the DSP ones in other builds
+        mve = mve_gemm_operands(ctx, op, w2d)
     if p["variant"] in ("pointwise", "im2col", "implicit"):
-        fast = fast_gemm_operands(ctx, op, g.t(op.inputs[1]).data.reshape(p["out_c"], -1), 2)
+        fast = fast_gemm_operands(ctx, op, w2d, 2,
+                                  cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
     plain_bias = None               # the direct loops skip padded taps: offset unfolded
     if p["variant"] == "implicit" and "unfolded" in p and not _unpadded(p):
         plain_bias, p_in_off = p["unfolded"]
@@ -105,7 +110,9 @@ def emit(ctx, op: Operator) -> None:
             ("te_conv_2d_1x1_lean", src, p["in_h"] * p["in_w"], p["in_c"], *fast, dst,
              p["out_c"], *clamp) if p["lean"] else      # int16 columns would grow the arena
             ("te_conv_2d_1x1_fast", src, p["in_h"] * p["in_w"], p["in_c"], *fast, dst,
-             p["out_c"], *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"))), plain)
+             p["out_c"], *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"))), plain,
+            mve and ("te_gemm_mve", src, p["in_h"] * p["in_w"], p["in_c"], *mve, dst,
+                     p["out_c"], *clamp))
         return
     if p["variant"] == "im2col":
         geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],

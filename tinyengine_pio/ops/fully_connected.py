@@ -8,7 +8,7 @@ from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require, require_int8
 from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
-                     fast_scratch_bytes, portable_operands)
+                     fast_scratch_bytes, mve_gemm_operands, portable_operands)
 
 
 def read_options(op_fb) -> dict:
@@ -48,7 +48,10 @@ def emit(ctx, op: Operator) -> None:
     p = op.params
     folded = p["in_off"] == 0 and p.get("variant") != "direct"
     lean = p.get("lean")                # no column buffer: x read as int8
-    fast = (fast_gemm_operands(ctx, op, ctx.g.t(op.inputs[1]).data, 4, doubled=not lean)
+    w2d = ctx.g.t(op.inputs[1]).data
+    mve = mve_gemm_operands(ctx, op, w2d) if folded else None
+    fast = (fast_gemm_operands(ctx, op, w2d, 4, doubled=not lean,
+                               cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
             if folded else None)
     w, bias, mult, shift = portable_operands(ctx, op, fast)
     src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
@@ -60,7 +63,8 @@ def emit(ctx, op: Operator) -> None:
              p["act_min"], p["act_max"]) if lean else
             ("te_fully_connected_fast", src, *fast, dst, p["batches"], p["depth"], p["units"],
              p["act_min"], p["act_max"], ctx.arena_ptr(p["scratch_offset"], "uint32_t"))),
-            plain)
+            plain, mve and ("te_gemm_mve", src, p["batches"], p["depth"], *mve, dst, p["units"],
+                            p["act_min"], p["act_max"]))
         return
     ctx.call("te_fully_connected_s8", src, w, bias, dst, p["batches"], p["depth"], p["units"],
              p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
