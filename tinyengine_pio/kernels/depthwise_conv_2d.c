@@ -153,7 +153,7 @@ TE_INLINE void te_dw_mve_px(const int8_t *r0, int32_t xp, int32_t yp, const uint
     vstrbq_scatter_offset_s32(po, perm, y);
 }
 #define TE_DW_PX(r0, xp, yp, wg, rq, k_h, k_w, po, clamp, lo, hi)                         \
-    te_dw_mve_px(r0, xp, yp, wg, rq, k_h, k_w, po, lo, hi)
+    ((void)(clamp), te_dw_mve_px(r0, xp, yp, wg, rq, k_h, k_w, po, lo, hi))
 #else
 #define TE_DW_PX te_dw_fast_px
 #endif
