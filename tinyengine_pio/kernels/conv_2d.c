@@ -306,6 +306,7 @@ TE_INLINE void te_implicit_pair(const int8_t *const *tab, int32_t n, int32_t run
                                 const uint32_t *wp, const int32_t *rq, int8_t *oa, int8_t *ob,
                                 int32_t out_c, int32_t clamp, int32_t lo, int32_t hi) {
     const uint32_t odd = (uint32_t)(run >> 2) & 1u;
+    const uint32_t bounds[2] = {0x01010101u * (uint8_t)lo, 0x01010101u * (uint8_t)hi};
     int32_t oc, i;
     for (oc = 0; oc < out_c; oc += 2, rq += 8) {
         int32_t a0 = rq[0] >> 1, a1 = rq[1] >> 1, b0 = a0, b1 = a1;   /* x not doubled */
@@ -326,11 +327,11 @@ TE_INLINE void te_implicit_pair(const int8_t *const *tab, int32_t n, int32_t run
                 : [end] "m"(end)
                 : "cc", "memory");
         }
-        oa[0] = te_sat_fast(te_rq_fast(2 * a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
-        ob[0] = te_sat_fast(te_rq_fast(2 * b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
         if (oc + 1 < out_c) {
-            oa[1] = te_sat_fast(te_rq_fast(2 * a1, rq[5], rq[6], rq[7]), clamp, lo, hi);
-            ob[1] = te_sat_fast(te_rq_fast(2 * b1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+            te_rq2x2_store(2 * a0, 2 * a1, 2 * b0, 2 * b1, rq + 2, oa, ob, clamp, bounds);
+        } else {
+            oa[0] = te_sat_fast(te_rq_fast(2 * a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+            ob[0] = te_sat_fast(te_rq_fast(2 * b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
         }
         oa += 2;
         ob += 2;

@@ -168,14 +168,12 @@ TE_INLINE void te_gemm2x2_body(const void *cols, int32_t nblk, const uint32_t *w
                                const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c,
                                int32_t s8, int32_t clamp, int32_t lo, int32_t hi) {
     int8_t *const oa_end = oa + (out_c & ~1);
+    const uint32_t bounds[2] = {0x01010101u * (uint8_t)lo, 0x01010101u * (uint8_t)hi};
     while (oa != oa_end) {
         int32_t a0 = rq[0], a1 = rq[1], b0 = a0, b1 = a1;
         const uint8_t *xp = (const uint8_t *)cols;
         TE_GEMM2X2_RUN(xp, wp, nblk, s8);
-        oa[0] = te_sat_fast(te_rq_fast(a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
-        ob[0] = te_sat_fast(te_rq_fast(b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
-        oa[1] = te_sat_fast(te_rq_fast(a1, rq[5], rq[6], rq[7]), clamp, lo, hi);
-        ob[1] = te_sat_fast(te_rq_fast(b1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+        te_rq2x2_store(a0, a1, b0, b1, rq + 2, oa, ob, clamp, bounds);
         oa += 2;
         ob += 2;
         rq += 8;

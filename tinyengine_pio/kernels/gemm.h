@@ -34,6 +34,48 @@ void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t 
     "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 
+/* Requantize the doubled sums of rows r, r+1 (rq: their {m, cc, e}, one LDM a row) for
+ * columns a and b, saturate, pack each column's two bytes (BFI), clamp (mode as te_sat_fast)
+ * both bytes at once against bounds {lo, hi} repeated in every byte (SSUB8 / SEL) and store
+ * them with one STRH each (ob == oa for a lone column stores the same bytes twice). */
+#define TE_RQ_PAIR(A, B)                                                                  \
+    "ldm %[r]!, {%[m], %[c], %[e]}\n\t"                                                   \
+    "smmlar %[t], %[" B "], %[m], %[c]\n\t"                                               \
+    "add %[t], %[t], %[" B "], asr #31\n\t"                                               \
+    "asr %[t], %[t], %[e]\n\t"                                                            \
+    "ssat %[" B "], #8, %[t]\n\t"                                                         \
+    "smmlar %[m], %[" A "], %[m], %[c]\n\t"                                               \
+    "add %[m], %[m], %[" A "], asr #31\n\t"                                               \
+    "asr %[m], %[m], %[e]\n\t"                                                            \
+    "ssat %[" A "], #8, %[m]\n\t"
+#define TE_LO2(V) "ssub8 %[e], %[" V "], %[m]\n\tsel %[" V "], %[" V "], %[m]\n\t"
+#define TE_HI2(V) "ssub8 %[e], %[c], %[" V "]\n\tsel %[" V "], %[" V "], %[c]\n\t"
+#define TE_RQ2X2(CLAMP)                                                                   \
+    __asm__ volatile(TE_RQ_PAIR("a0", "b0") TE_RQ_PAIR("a1", "b1")                       \
+                     "bfi %[a0], %[a1], #8, #8\n\tbfi %[b0], %[b1], #8, #8\n\t" CLAMP       \
+                     "strh %[a0], [%[oa]]\n\t"                                             \
+                     "strh %[b0], [%[ob]]\n\t"                                             \
+                     : [r] "+r"(rq), [m] "=&r"(m), [c] "=&r"(c), [e] "=&r"(e), [t] "=&r"(t), \
+                       [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1)         \
+                     : [oa] "r"(oa), [ob] "r"(ob), [bnd] "r"(bounds)                      \
+                     : "cc", "memory")
+TE_INLINE void te_rq2x2_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1,
+                              const int32_t *rq, int8_t *oa, int8_t *ob, int32_t clamp,
+                              const uint32_t bounds[2]) {
+    register int32_t m __asm__("r8");   /* ascending, for the LDM */
+    register int32_t c __asm__("r9");
+    register int32_t e __asm__("r10");
+    int32_t t;
+    if (clamp == 0) {
+        TE_RQ2X2("");
+    } else if (clamp == 2) {
+        TE_RQ2X2("ldr %[m], [%[bnd]]\n\t" TE_LO2("a0") TE_LO2("b0"));
+    } else {
+        TE_RQ2X2("ldrd %[m], %[c], [%[bnd]]\n\t" TE_LO2("a0") TE_LO2("b0") TE_HI2("a0")
+                 TE_HI2("b0"));
+    }
+}
+
 /* TE_FAST building blocks (see gemm.c): doubled int16 columns, host-packed weights. */
 void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step);
 void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step);
