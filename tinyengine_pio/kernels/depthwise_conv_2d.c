@@ -127,14 +127,15 @@ TE_INLINE void te_dw_mve_px(const int8_t *r0, int32_t xp, int32_t yp, const uint
     int32x4_t acc = vldrwq_gather_shifted_offset_s32(rq, perm), y;
     const int16_t *w = (const int16_t *)(const void *)wg;
     int32_t ky, kx;
-    if (k_h == 3 && k_w == 3) {         /* the taps of a row: offsets perm, +xp, +2 xp */
+    if (k_h == 3 && k_w == 3) {         /* the taps of a row: offsets perm, +xp, +2 xp; the
+                                         * widening VLDRH needs a low register (l) */
         const int8_t *p = r0;
         const uint32x4_t o1 = vaddq_n_u32(perm, (uint32_t)xp), o2 = vaddq_n_u32(o1, (uint32_t)xp);
         int32x4_t x, wv;
         __asm__ volatile(TE_DW3_MVE_ROW "add %[p], %[p], %[yp]\n\t" TE_DW3_MVE_ROW
                          "add %[p], %[p], %[yp]\n\t" TE_DW3_MVE_ROW
                          : [acc] "+w"(acc), [x] "=&w"(x), [wv] "=&w"(wv), [p] "+r"(p),
-                           [w] "+r"(w)
+                           [w] "+l"(w)
                          : [o0] "w"(perm), [o1] "w"(o1), [o2] "w"(o2), [yp] "r"(yp)
                          : "memory");
     } else {
