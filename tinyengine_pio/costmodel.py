@@ -19,12 +19,15 @@ MVE_CPUS = ("cortex-m55", "cortex-m85")
 
 
 def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
-    """Op kind, kernel variant, ':lean' (int8-column TE_FAST variant), '@size' for
+    """Op kind, kernel variant, ':lean' (int8-column TE_FAST variant), ':kxk' (depthwise
+    other than 3x3), '@size' for
     --optimize size builds (the same variant name runs other code there), '@mve' for speed
     builds on a core with Helium (TE_MVE kernels)."""
     variant = op.params.get("variant")
     key = f"{op.kind}:{variant}" if variant else op.kind
     key += ":lean" if op.params.get("lean") else ""
+    if op.kind == "DEPTHWISE_CONV_2D" and (op.params.get("k_h"), op.params.get("k_w")) != (3, 3):
+        key += ":kxk"                   # not the unrolled 3x3 taps: a loop per tap
     if optimize == "size":
         return key + "@size"
     return key + "@mve" if mve else key
@@ -33,7 +36,7 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
 def features(g: Graph, op: Operator) -> list[float]:
     """MACs, output elements, output pixels, one call, bytes the kernel copies first
     (im2col receptive fields, in-place depthwise planes) and kernel taps it visits one by one
-    (im2col copies, the direct loops' bounds checks)."""
+    (im2col copies, the direct loops' bounds checks, depthwise border pixels' taps)."""
     out = g.t(op.outputs[0])
     shape = out.shape if out.shape else (1,)
     pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
@@ -46,8 +49,20 @@ def features(g: Graph, op: Operator) -> list[float]:
         copied = g.t(op.inputs[0]).nbytes
     elif p.get("variant") in ("generic", "size", "implicit") and "k_h" in p:
         taps = out.size * p["k_h"] * p["k_w"]      # per-tap bounds checks of the direct loops
+    elif op.kind == "DEPTHWISE_CONV_2D" and p.get("variant") is None:
+        taps = _border_pixels(p) * shape[-1] * p["k_h"] * p["k_w"]   # the slower border path
     return [float(lookup(op).macs(g, op)), float(out.size), float(pixels), 1.0, float(copied),
             float(taps)]
+
+
+def _border_pixels(p: dict) -> int:
+    """Output pixels whose window reaches into the padding."""
+    def inside(n_out, stride, pad, dil, k, n_in):
+        start = np.arange(n_out) * stride - pad
+        return int(np.sum((start >= 0) & (start + dil * (k - 1) < n_in)))
+    rows = inside(p["out_h"], p["stride_h"], p["pad_t"], p["dil_h"], p["k_h"], p["in_h"])
+    cols = inside(p["out_w"], p["stride_w"], p["pad_l"], p["dil_w"], p["k_w"], p["in_w"])
+    return p["out_h"] * p["out_w"] - rows * cols
 
 
 _COEF: dict | None = None
