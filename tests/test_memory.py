@@ -206,3 +206,20 @@ def test_cost_model_predicts_every_layer():
     macs = sum(layer["macs"] for layer in analyze(shared_model("person_detect_int8.tflite")
                                                   .read_bytes()).layers)
     assert 1.0 < sum(est) / macs < 20.0
+
+
+def test_report_estimates_for_the_chosen_core(capsys):
+    """`report --cpu cortex-m55` uses the Helium kernels' fitted keys: on kws (1x1 and
+    depthwise layers, which run MVE there) a lower estimate than the Cortex-M4's."""
+    from tinyengine_pio.cli import main
+    from tinyengine_pio.costmodel import coefficients, kernel_key
+    model = shared_model("kws_dscnn_int8.tflite")
+    est = {}
+    for cpu in ("cortex-m4", "cortex-m55"):
+        assert main(["report", str(model), "--json", "--cpu", cpu]) == 0
+        r = json.loads(capsys.readouterr().out)
+        assert r["est_cpu"] == cpu
+        est[cpu] = r["est_instructions"]
+    assert est["cortex-m55"] < 0.7 * est["cortex-m4"]
+    cm = compile_model(model.read_bytes(), emit=False)
+    assert {kernel_key(op, mve=True) for op in cm.graph.operators} <= set(coefficients())

@@ -30,7 +30,7 @@ def _report(args) -> int:
     data = load_bytes(args.model)
     cm = compile_model(data, name=os.path.basename(args.model), alignment=args.align,
                        optimize=args.optimize)
-    r = build_report(cm)
+    r = build_report(cm, args.cpu)
     if args.compare_tflm:
         from .tflm import arena_bytes
         r["tflm"] = arena_bytes(data)
@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     r.add_argument("--optimize", choices=("speed", "size"), default="speed",
                    help="kernel selection the report describes (default speed)")
+    r.add_argument("--cpu", default="cortex-m4",
+                   help="core of the latency estimate: cortex-m4 (DSP, default), cortex-m7, or "
+                        "cortex-m55 / cortex-m85 (Helium kernels)")
     r.set_defaults(func=_report)
     s = sub.add_parser("setup", help="prepare PlatformIO for offline builds with the emulated "
                        "boards (idempotent)", add_help=False)

@@ -5,10 +5,11 @@ from .compiler import CompiledModel
 from .ops import lookup
 
 
-def build_report(cm: CompiledModel) -> dict:
+def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
+    """`cpu` picks the cost model's keys: a Cortex-M4 with DSP, or a core with Helium."""
     g = cm.graph
-    from .costmodel import predict
-    est = predict(g)
+    from .costmodel import MVE_CPUS, predict
+    est = predict(g, cpu in MVE_CPUS)
     layers = []
     for step, op in enumerate(g.operators):
         live = sum(g.t(t).nbytes for t, (s, e) in cm.lifetimes.items() if s <= step < e)
@@ -24,7 +25,7 @@ def build_report(cm: CompiledModel) -> dict:
     return dict(
         model=g.description, sha256=cm.sha256, operators=len(layers),
         macs=sum(layer["macs"] for layer in layers),
-        est_instructions=sum(est),
+        est_instructions=sum(est), est_cpu=cpu,
         weight_bytes=cm.weight_bytes,
         arena_bytes=cm.arena_bytes, lower_bound_bytes=cm.plan.lower_bound,
         arena_over_lower_bound=round(cm.plan.ratio, 4), planner=cm.plan.algorithm,
@@ -58,7 +59,7 @@ def format_report(r: dict) -> str:
         f"model            {r['model']}  (sha256 {r['sha256'][:16]})",
         f"operators        {r['operators']}",
         f"MACs             {r['macs']:,}",
-        f"est. latency     {r['est_instructions']:,} instructions on a Cortex-M4 with DSP "
+        f"est. latency     {r['est_instructions']:,} instructions on a {r['est_cpu']} "
         "(per-kernel cost model)",
         f"flash: weights   {r['weight_bytes']:,} B",
         f"arena (SRAM)     {r['arena_bytes']:,} B   lower bound {r['lower_bound_bytes']:,} B   "
