@@ -7,8 +7,8 @@ import tflite
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
 from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
-                     mve_gemm_operands,
-                     fast_scratch_bytes, portable_operands, window_access, window_params)
+                     fast_scratch_bytes, mve_gemm_operands, portable_operands, window_access,
+                     window_params)
 
 
 def read_options(op_fb) -> dict:
