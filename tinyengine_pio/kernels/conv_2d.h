@@ -56,4 +56,13 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
                               int32_t act_min, int32_t act_max);
 #endif
 
+#if TE_MVE
+void te_conv_2d_im2col_mve(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           const int8_t *w, const int32_t *rq, int32_t k_h, int32_t k_w,
+                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                           int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                           int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
+                           int32_t act_max, int8_t *scratch);
+#endif
+
 #endif

@@ -90,7 +90,7 @@ def emit(ctx, op: Operator) -> None:
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
     fast = mve = None
     w2d = g.t(op.inputs[1]).data.reshape(p["out_c"], -1)
-    if p["variant"] == "pointwise":     # Helium: its own operands, the DSP ones in other builds
+    if p["variant"] in ("pointwise", "im2col"):     # Helium: own operands, DSP ones elsewhere
         mve = mve_gemm_operands(ctx, op, w2d)
     if p["variant"] in ("pointwise", "im2col", "implicit"):
         fast = fast_gemm_operands(ctx, op, w2d, 2,
@@ -128,7 +128,9 @@ def emit(ctx, op: Operator) -> None:
             ("te_conv_2d_im2col_lean", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
              *clamp, ctx.arena_ptr(p["scratch_offset"])) if p["lean"] else
             ("te_conv_2d_im2col_fast", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
-             *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"), stage)), plain)
+             *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"), stage)), plain,
+            mve and ("te_conv_2d_im2col_mve", src, p["in_h"], p["in_w"], p["in_c"], *mve,
+                     *geometry, *clamp, ctx.arena_ptr(p["scratch_offset"])))
         return
     if p["variant"] == "implicit":
         geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
