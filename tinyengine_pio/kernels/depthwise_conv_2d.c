@@ -114,6 +114,19 @@ TE_INLINE void te_dw_fast_px(const int8_t *r0, int32_t xp, int32_t yp, const uin
         acc = vaddq_s32(acc, vmulq_s32(vldrbq_gather_offset_s32(px, perm), vldrhq_s32(w))); \
         w += 4;                                                                           \
     } while (0)
+/* Requantize a group's four sums (lanes in the (0, 2, 1, 3) order) as te_rq_fast per lane
+ * (VRMULH = SMMULR), clamp, scatter the bytes to po. */
+TE_INLINE void te_dw_mve_store(int32x4_t acc, const int32_t *rq, int8_t *po, int32_t lo,
+                               int32_t hi) {
+    const uint32x4_t perm = {0, 2, 1, 3};
+    int32x4_t y = vaddq_s32(vrmulhq_s32(acc, vldrwq_gather_shifted_offset_s32(rq + 4, perm)),
+                            vldrwq_gather_shifted_offset_s32(rq + 8, perm));
+    y = vshlq_s32(vaddq_s32(y, vshrq_n_s32(acc, 31)),
+                  vnegq_s32(vldrwq_gather_shifted_offset_s32(rq + 12, perm)));
+    y = vminq_s32(vmaxq_s32(y, vdupq_n_s32(lo)), vdupq_n_s32(hi));
+    vstrbq_scatter_offset_s32(po, perm, y);
+}
+
 #define TE_DW3_MVE_TAP(o)                                                                 \
     "vldrb.s32 %q[x], [%[p], %q[" o "]]\n\t"                                                 \
     "vldrh.s32 %q[wv], [%[w]], #8\n\t"                                                    \
@@ -124,7 +137,7 @@ TE_INLINE void te_dw_mve_px(const int8_t *r0, int32_t xp, int32_t yp, const uint
                             const int32_t *rq, int32_t k_h, int32_t k_w, int8_t *po,
                             int32_t lo, int32_t hi) {
     const uint32x4_t perm = {0, 2, 1, 3};
-    int32x4_t acc = vldrwq_gather_shifted_offset_s32(rq, perm), y;
+    int32x4_t acc = vldrwq_gather_shifted_offset_s32(rq, perm);
     const int16_t *w = (const int16_t *)(const void *)wg;
     int32_t ky, kx;
     if (k_h == 3 && k_w == 3) {         /* the taps of a row: offsets perm, +xp, +2 xp; the
@@ -146,17 +159,35 @@ TE_INLINE void te_dw_mve_px(const int8_t *r0, int32_t xp, int32_t yp, const uint
             }
         }
     }
-    y = vaddq_s32(vrmulhq_s32(acc, vldrwq_gather_shifted_offset_s32(rq + 4, perm)),
-                  vldrwq_gather_shifted_offset_s32(rq + 8, perm));
-    y = vshlq_s32(vaddq_s32(y, vshrq_n_s32(acc, 31)),
-                  vnegq_s32(vldrwq_gather_shifted_offset_s32(rq + 12, perm)));
-    y = vminq_s32(vmaxq_s32(y, vdupq_n_s32(lo)), vdupq_n_s32(hi));
-    vstrbq_scatter_offset_s32(po, perm, y);
+    te_dw_mve_store(acc, rq, po, lo, hi);
+}
+
+/* te_dw_border_px with Helium: the taps inside, the input offset added to each. */
+TE_INLINE void te_dw_mve_border_px(const int8_t *r0, int32_t xp, int32_t yp,
+                                   const uint32_t *wg, const int32_t *rq, int32_t k_w,
+                                   int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                                   int32_t in_off, int8_t *po, int32_t lo, int32_t hi) {
+    const uint32x4_t perm = {0, 2, 1, 3};
+    int32x4_t acc = vldrwq_gather_shifted_offset_s32(rq + 16, perm);
+    int32_t ky, kx;
+    for (ky = ky0; ky < ky1; ++ky) {
+        const int8_t *px = r0 + ky * yp + kx0 * xp;
+        const int16_t *w = (const int16_t *)(const void *)wg + 4 * (ky * k_w + kx0);
+        for (kx = kx0; kx < kx1; ++kx, px += xp, w += 4) {
+            const int32x4_t x = vaddq_n_s32(vldrbq_gather_offset_s32(px, perm), in_off);
+            acc = vaddq_s32(acc, vmulq_s32(x, vldrhq_s32(w)));
+        }
+    }
+    te_dw_mve_store(acc, rq, po, lo, hi);
 }
 #define TE_DW_PX(r0, xp, yp, wg, rq, k_h, k_w, po, clamp, lo, hi)                         \
     ((void)(clamp), te_dw_mve_px(r0, xp, yp, wg, rq, k_h, k_w, po, lo, hi))
+#define TE_DW_BORDER_PX(r0, xp, yp, wg, rq, k_w, ky0, ky1, kx0, kx1, off2, po, clamp, lo, hi) \
+    ((void)(clamp), te_dw_mve_border_px(r0, xp, yp, wg, rq, k_w, ky0, ky1, kx0, kx1,          \
+                                        (int16_t)((off2) & 0xFFFFu), po, lo, hi))
 #else
 #define TE_DW_PX te_dw_fast_px
+#define TE_DW_BORDER_PX te_dw_border_px
 #endif
 
 /* A border pixel: only the taps inside (ky0..ky1 x kx0..kx1 of the window at r0), the input
@@ -217,7 +248,7 @@ TE_INLINE void te_dw_fast_body(const int8_t *in, int32_t in_h, int32_t in_w, int
             } else {
                 te_dw_valid(ix0, dil_w, k_w, in_w, &kx0, &kx1);
                 for (g = 0; g < groups; ++g) {
-                    te_dw_border_px(r0 + 4 * g, xp, yp, wx + g * taps2, rq + g * TE_DW_RQ, k_w,
+                    TE_DW_BORDER_PX(r0 + 4 * g, xp, yp, wx + g * taps2, rq + g * TE_DW_RQ, k_w,
                                     ky0, ky1, kx0, kx1, off2, po + 4 * g, clamp, lo, hi);
                 }
             }
