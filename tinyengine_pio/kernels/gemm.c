@@ -392,12 +392,13 @@ void te_gemm2x1_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const in
 #endif
 
 #if TE_MVE
-/* out[p][r] = requant(row r . x[p]) (1x1 CONV_2D pixels or FULLY_CONNECTED batch rows), four
- * rows a turn: per chunk of 16 k one load of x and of each row, VMLADAVA (16 MACs) into the
- * even registers it needs, in a tail-predicated loop (DLSTP / LETP: the last, partial chunk of
- * x is never read past k); then the four sums requantized as one vector (VRMULH = SMMULR per
- * lane, cc, the sign fix and the shift as in te_rq_fast), clamped and stored as bytes, only
- * the rows that exist. w: mve_rows() layout; rq per group {2 bias x4, m x4, cc x4, -e x4}. */
+/* out[p][r] = requant(row r . x[p]) (1x1 CONV_2D pixels, im2col columns or FULLY_CONNECTED
+ * batch rows), four rows a turn: per chunk of 16 k one load of x and of each row, VMLADAVA
+ * (16 MACs) into the even registers it needs, in a tail-predicated loop (DLSTP / LETP: the
+ * last, partial chunk of x is never read past k); then the four sums requantized as one vector
+ * (VRMULH = SMMULR per lane, cc, the sign fix and the shift as in te_rq_fast), clamped and
+ * stored as bytes, only the rows that exist. w: mve_rows() layout; rq per group {2 bias x4,
+ * m x4, cc x4, -e x4}. */
 void te_gemm_mve(const int8_t *x, int32_t pixels, int32_t k, const int8_t *w,
                  const int32_t *rq, int8_t *out, int32_t rows, int32_t lo, int32_t hi) {
     const int32x4_t vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);

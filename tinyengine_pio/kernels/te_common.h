@@ -100,8 +100,9 @@ TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extende
 #define TE_FAST_ONLY(x) NULL
 #endif
 
-/* TE_MVE: Cortex-M55 / M85 Helium (integer MVE) kernels for the GEMMs (1x1 CONV_2D,
- * FULLY_CONNECTED) with their own host-packed operands; the other ops keep the DSP ones. */
+/* TE_MVE: Cortex-M55 / M85 Helium (integer MVE) kernels: the GEMMs (1x1 and im2col CONV_2D,
+ * FULLY_CONNECTED) with their own host-packed operands, depthwise pixels over the DSP ones;
+ * the other ops keep the DSP kernels. */
 #if TE_FAST && defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #define TE_MVE 1
 #include <arm_mve.h>
