@@ -91,8 +91,10 @@ TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extende
 /* TE_FAST: the DSP kernels with host-prepared operands (int16-widened weights, requantization
  * constants); the compiler emits those arrays under the same condition, else passes NULL.
  * Unoptimized (-O0) builds take the portable path: the inline-asm loops need up to 13
- * registers, more than GCC leaves free without optimization. */
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !TE_OPTIMIZE_SIZE && defined(__OPTIMIZE__)
+ * registers, more than GCC leaves free without optimization; so must builds that keep a frame
+ * pointer (-fno-omit-frame-pointer, which GCC does not announce): define TE_PORTABLE there. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !TE_OPTIMIZE_SIZE && defined(__OPTIMIZE__) \
+    && !defined(TE_PORTABLE)
 #define TE_FAST 1
 #define TE_FAST_ONLY(x) (x)
 #else
