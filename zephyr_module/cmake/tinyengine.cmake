@@ -165,6 +165,10 @@ function(tinyengine_add_model target model)
   endforeach()
   set_property(GLOBAL PROPERTY TINYENGINE_KERNELS_${target} "${have}")
   target_include_directories(${target} PRIVATE "${out}" "${TINYENGINE_MODULE_DIR}/include")
+  if(CONFIG_FRAME_POINTER)
+    # -fno-omit-frame-pointer leaves the SIMD kernels' inline asm too few registers
+    target_compile_definitions(${target} PRIVATE TE_PORTABLE)
+  endif()
   if(CONFIG_TINYENGINE_ARENA_CANARY)
     string(TOUPPER "${TE_PREFIX}" up)
     set_property(SOURCE "${out}/${TE_PREFIX}.c" TARGET_DIRECTORY ${target}
