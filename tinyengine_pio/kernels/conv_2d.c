@@ -237,7 +237,7 @@ static int32_t te_pad_s8x2(int8_t *col, int32_t k, int32_t n, int8_t pad) {
         col[((k >> 2) << 3) + (k & 3)] = pad;
     }
     for (; n >= 4; n -= 4, k += 4) {
-        *(uint32_t *)(void *)(col + 2 * k) = 0x01010101u * (uint8_t)pad;
+        *(uint32_t *)(void *)(col + 2 * k) = te_rep4(pad);
     }
     for (; n > 0; --n, ++k) {
         col[((k >> 2) << 3) + (k & 3)] = pad;
@@ -306,7 +306,7 @@ TE_INLINE void te_implicit_pair(const int8_t *const *tab, int32_t n, int32_t run
                                 const uint32_t *wp, const int32_t *rq, int8_t *oa, int8_t *ob,
                                 int32_t out_c, int32_t clamp, int32_t lo, int32_t hi) {
     const uint32_t odd = (uint32_t)(run >> 2) & 1u;
-    const uint32_t bounds[2] = {0x01010101u * (uint8_t)lo, 0x01010101u * (uint8_t)hi};
+    const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
     int32_t oc, i;
     for (oc = 0; oc < out_c; oc += 2, rq += 8) {
         int32_t a0 = rq[0] >> 1, a1 = rq[1] >> 1, b0 = a0, b1 = a1;   /* x not doubled */

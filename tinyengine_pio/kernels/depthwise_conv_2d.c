@@ -104,16 +104,6 @@ TE_INLINE void te_dw_fast_px(const int8_t *r0, int32_t xp, int32_t yp, const uin
 }
 
 #if TE_MVE
-/* te_dw_fast_px with Helium: the group's four channels as the lanes of one vector in the
- * host's (0, 2, 1, 3) order of the doubled weights (one VLDRH a tap), the input bytes
- * gathered in that order, VMUL and VADD (MVE's VMLA takes a scalar): 4 instructions for 4
- * MACs a tap, 3x3 unrolled; the rq vectors gathered likewise, the requantization as
- * te_rq_fast per lane, one scatter store. */
-#define TE_DW_MVE_TAP(px)                                                                 \
-    do {                                                                                  \
-        acc = vaddq_s32(acc, vmulq_s32(vldrbq_gather_offset_s32(px, perm), vldrhq_s32(w))); \
-        w += 4;                                                                           \
-    } while (0)
 /* Requantize a group's four sums (lanes in the (0, 2, 1, 3) order) as te_rq_fast per lane
  * (VRMULH = SMMULR), clamp, scatter the bytes to po. */
 TE_INLINE void te_dw_mve_store(int32x4_t acc, const int32_t *rq, int8_t *po, int32_t lo,
@@ -127,6 +117,11 @@ TE_INLINE void te_dw_mve_store(int32x4_t acc, const int32_t *rq, int8_t *po, int
     vstrbq_scatter_offset_s32(po, perm, y);
 }
 
+/* te_dw_fast_px with Helium: the group's four channels as the lanes of one vector in the
+ * host's (0, 2, 1, 3) order of the doubled weights (one VLDRH a tap), the input bytes
+ * gathered in that order, VMUL and VADD (MVE's VMLA takes a scalar): 4 instructions for 4
+ * MACs a tap, 3x3 unrolled; the rq vectors gathered likewise, the requantization as
+ * te_rq_fast per lane, one scatter store. */
 #define TE_DW3_MVE_TAP(o)                                                                 \
     "vldrb.s32 %q[x], [%[p], %q[" o "]]\n\t"                                                 \
     "vldrh.s32 %q[wv], [%[w]], #8\n\t"                                                    \
@@ -154,8 +149,8 @@ TE_INLINE void te_dw_mve_px(const int8_t *r0, int32_t xp, int32_t yp, const uint
     } else {
         for (ky = 0; ky < k_h; ++ky) {
             const int8_t *px = r0 + ky * yp;
-            for (kx = 0; kx < k_w; ++kx, px += xp) {
-                TE_DW_MVE_TAP(px);
+            for (kx = 0; kx < k_w; ++kx, px += xp, w += 4) {
+                acc = vaddq_s32(acc, vmulq_s32(vldrbq_gather_offset_s32(px, perm), vldrhq_s32(w)));
             }
         }
     }
@@ -439,7 +434,7 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
          * point, which adds nothing once the offset is folded): every pixel is interior */
         const int32_t ph = (out_h - 1) * stride_h + dil_h * (k_h - 1) + 1;
         const int32_t pw = (out_w - 1) * stride_w + dil_w * (k_w - 1) + 1;
-        const uint32_t zp4 = 0x01010101u * (uint8_t)(-in_off);
+        const uint32_t zp4 = te_rep4(-in_off);
         const int32_t l = pad_l < pw ? pad_l : pw;
         const int32_t m = in_w < pw - l ? in_w : pw - l;
         int32_t oy, ox;

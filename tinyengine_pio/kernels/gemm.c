@@ -168,7 +168,7 @@ TE_INLINE void te_gemm2x2_body(const void *cols, int32_t nblk, const uint32_t *w
                                const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c,
                                int32_t s8, int32_t clamp, int32_t lo, int32_t hi) {
     int8_t *const oa_end = oa + (out_c & ~1);
-    const uint32_t bounds[2] = {0x01010101u * (uint8_t)lo, 0x01010101u * (uint8_t)hi};
+    const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
     while (oa != oa_end) {
         int32_t a0 = rq[0], a1 = rq[1], b0 = a0, b1 = a1;
         const uint8_t *xp = (const uint8_t *)cols;
@@ -224,15 +224,9 @@ void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
 #define TE_MAC4X1_BLOCK(XLOAD)                                                            \
     XLOAD "ldm.w %[wp]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" TE_MAC4X1_ROW("w0", "a0")      \
     TE_MAC4X1_ROW("w1", "a1") TE_MAC4X1_ROW("w2", "a2") TE_MAC4X1_ROW("w3", "a3")
-/* Requantize one row's doubled sum A with its {m, cc, e} (one LDM from P into the ascending
- * M, C, E) and saturate into DST: te_sat_fast(te_rq_fast(...)) before the clamp. */
-#define TE_RQ_ROW(P, M, C, E, A, DST)                                                     \
-    "ldm " P "!, {" M ", " C ", " E "}\n\t"                                               \
-    "smmlar " M ", " A ", " M ", " C "\n\t"                                               \
-    "add " M ", " M ", " A ", asr #31\n\t"                                                \
-    "asr " M ", " M ", " E "\n\t"                                                         \
-    "ssat " DST ", #8, " M "\n\t"
-#define TE_RQ4_ROW(A) TE_RQ_ROW("%[xp]", "%[w0]", "%[w1]", "%[w2]", "%[" A "]", "%[" A "]")
+#define TE_RQ4_ROW(A)                                                                     \
+    TE_RQ_LDM("%[xp]", "%[w0]", "%[w1]", "%[w2]")                                         \
+    TE_RQ_SAT("%[w0]", "%[w0]", "%[w1]", "%[w2]", "%[" A "]", "%[" A "]")
 #define TE_DOUBLE4                                                                        \
     "add %[a0], %[a0], %[a0]\n\tadd %[a1], %[a1], %[a1]\n\t"                              \
     "add %[a2], %[a2], %[a2]\n\tadd %[a3], %[a3], %[a3]\n\t"
@@ -270,10 +264,7 @@ void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
         "bfi %[a0], %[a2], #16, #8\n\t"                                                   \
         "bfi %[a0], %[a3], #24, #8\n\t"                                                   \
         "ldrd %[x0], %[x1], %[bounds]\n\t"                                                \
-        "ssub8 %[t], %[a0], %[x0]\n\t"                                                    \
-        "sel %[a0], %[a0], %[x0]\n\t"                                                     \
-        "ssub8 %[t], %[x1], %[a0]\n\t"                                                    \
-        "sel %[a0], %[a0], %[x1]\n\t"                                                     \
+        TE_CLAMP_LO("%[a0]", "%[x0]", "%[t]") TE_CLAMP_HI("%[a0]", "%[x1]", "%[t]")         \
         "ldr %[t], %[out]\n\t"                                                            \
         "str %[a0], [%[t]], #4\n\t"                                                       \
         "str %[t], %[out]\n\t"                                                            \
@@ -294,7 +285,7 @@ TE_INLINE void te_gemv4_body(const void *col, int32_t nblk, const uint32_t *wp,
                              const int32_t *rq, int8_t *out, int32_t units, int32_t s8,
                              int32_t lo, int32_t hi) {
     const uint8_t *const end = (const uint8_t *)col + (nblk << (s8 ? 2 : 3));
-    uint32_t bounds[2] = {0x01010101u * (uint8_t)lo, 0x01010101u * (uint8_t)hi};
+    uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
     int32_t quads = units >> 2, rest = units & 3, i;
     int8_t *o = out, last[4];
     register uint32_t w0 __asm__("r8");

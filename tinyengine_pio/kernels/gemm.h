@@ -34,22 +34,29 @@ void te_gemm_pair(const int8_t *a, const int8_t *b, int32_t k_len, const int8_t 
     "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 
+/* Asm pieces of the requantizing epilogues (te_rq_fast and te_sat_fast in registers): one
+ * row's {m, cc, e} from P (post-incremented) into the ascending M, C, E; the doubled sum A
+ * requantized through T (may be M) and saturated into DST; every byte of V clamped against a
+ * bound repeated in every byte (SSUB8 sets the GE flags, G takes the difference, SEL picks). */
+#define TE_RQ_LDM(P, M, C, E) "ldm " P "!, {" M ", " C ", " E "}\n\t"
+#define TE_RQ_SAT(T, M, C, E, A, DST)                                                     \
+    "smmlar " T ", " A ", " M ", " C "\n\t"                                               \
+    "add " T ", " T ", " A ", asr #31\n\t"                                                \
+    "asr " T ", " T ", " E "\n\t"                                                         \
+    "ssat " DST ", #8, " T "\n\t"
+#define TE_CLAMP_LO(V, LO, G) "ssub8 " G ", " V ", " LO "\n\tsel " V ", " V ", " LO "\n\t"
+#define TE_CLAMP_HI(V, HI, G) "ssub8 " G ", " HI ", " V "\n\tsel " V ", " V ", " HI "\n\t"
+
 /* Requantize the doubled sums of rows r, r+1 (rq: their {m, cc, e}, one LDM a row) for
  * columns a and b, saturate, pack each column's two bytes (BFI), clamp (mode as te_sat_fast)
- * both bytes at once against bounds {lo, hi} repeated in every byte (SSUB8 / SEL) and store
- * them with one STRH each (ob == oa for a lone column stores the same bytes twice). */
+ * both bytes at once against bounds {lo, hi} repeated in every byte and store them with one
+ * STRH each (ob == oa for a lone column stores the same bytes twice). */
 #define TE_RQ_PAIR(A, B)                                                                  \
-    "ldm %[r]!, {%[m], %[c], %[e]}\n\t"                                                   \
-    "smmlar %[t], %[" B "], %[m], %[c]\n\t"                                               \
-    "add %[t], %[t], %[" B "], asr #31\n\t"                                               \
-    "asr %[t], %[t], %[e]\n\t"                                                            \
-    "ssat %[" B "], #8, %[t]\n\t"                                                         \
-    "smmlar %[m], %[" A "], %[m], %[c]\n\t"                                               \
-    "add %[m], %[m], %[" A "], asr #31\n\t"                                               \
-    "asr %[m], %[m], %[e]\n\t"                                                            \
-    "ssat %[" A "], #8, %[m]\n\t"
-#define TE_LO2(V) "ssub8 %[e], %[" V "], %[m]\n\tsel %[" V "], %[" V "], %[m]\n\t"
-#define TE_HI2(V) "ssub8 %[e], %[c], %[" V "]\n\tsel %[" V "], %[" V "], %[c]\n\t"
+    TE_RQ_LDM("%[r]", "%[m]", "%[c]", "%[e]")                                             \
+    TE_RQ_SAT("%[t]", "%[m]", "%[c]", "%[e]", "%[" B "]", "%[" B "]")                     \
+    TE_RQ_SAT("%[m]", "%[m]", "%[c]", "%[e]", "%[" A "]", "%[" A "]")
+#define TE_LO2(V) TE_CLAMP_LO("%[" V "]", "%[m]", "%[e]")
+#define TE_HI2(V) TE_CLAMP_HI("%[" V "]", "%[c]", "%[e]")
 #define TE_RQ2X2(CLAMP)                                                                   \
     __asm__ volatile(TE_RQ_PAIR("a0", "b0") TE_RQ_PAIR("a1", "b1")                       \
                      "bfi %[a0], %[a1], #8, #8\n\tbfi %[b0], %[b1], #8, #8\n\t" CLAMP       \

@@ -75,6 +75,9 @@ TE_INLINE uint32_t te_ld32(const int8_t *p) {   /* unaligned 32-bit load (LDR on
     memcpy(&v, p, 4);
     return v;
 }
+TE_INLINE uint32_t te_rep4(int32_t v) {          /* v's low byte in all four bytes */
+    return 0x01010101u * (uint8_t)v;
+}
 TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extended */
     uint32_t r;
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));

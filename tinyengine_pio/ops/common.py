@@ -233,11 +233,10 @@ def fast_gemm_constants(ctx, op: Operator, w2d: np.ndarray):
     return np.where(live, bias, 0), m, cc, e
 
 
-def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, group: int, doubled: bool = True,
-                       cond: str = "TE_FAST"):
+def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, k, group: int,
+                       doubled: bool = True, cond: str = "TE_FAST"):
     """(packed weights, rq) names for the TE_FAST (DSP) GEMMs (gemm.c), emitted under `cond`,
-    or None (see fast_gemm_constants)."""
-    k = fast_gemm_constants(ctx, op, w2d)
+    from k = fast_gemm_constants(...), or None where that is None."""
     if k is None:
         return None
     bias, m, cc, e = k
@@ -256,10 +255,10 @@ def mve_rows(w2d: np.ndarray) -> np.ndarray:
                                 .transpose(0, 2, 1, 3)).reshape(-1)
 
 
-def mve_gemm_operands(ctx, op: Operator, w2d: np.ndarray):
-    """(weights, rq) names for te_gemm_mve (Cortex-M55 Helium, under TE_MVE), or None: rq per
-    group of four rows {2 * bias x4, m x4, cc x4, -e x4} (the vector requantization)."""
-    k = fast_gemm_constants(ctx, op, w2d)
+def mve_gemm_operands(ctx, op: Operator, w2d: np.ndarray, k):
+    """(weights, rq) names for te_gemm_mve (Cortex-M55 Helium, under TE_MVE) from
+    k = fast_gemm_constants(...), or None where that is None: rq per group of four rows
+    {2 * bias x4, m x4, cc x4, -e x4} (the vector requantization)."""
     if k is None:
         return None
     n = -(-len(k[0]) // 4) * 4

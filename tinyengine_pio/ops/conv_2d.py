@@ -6,9 +6,9 @@ import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
-                     fast_scratch_bytes, mve_gemm_operands, portable_operands, window_access,
-                     window_params)
+from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_constants,
+                     fast_gemm_operands, fast_scratch_bytes, mve_gemm_operands,
+                     portable_operands, window_access, window_params)
 
 
 def read_options(op_fb) -> dict:
@@ -89,11 +89,12 @@ def emit(ctx, op: Operator) -> None:
     g = ctx.g
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
     fast = mve = None
-    w2d = g.t(op.inputs[1]).data.reshape(p["out_c"], -1)
-    if p["variant"] in ("pointwise", "im2col"):     # Helium: own operands, DSP ones elsewhere
-        mve = mve_gemm_operands(ctx, op, w2d)
     if p["variant"] in ("pointwise", "im2col", "implicit"):
-        fast = fast_gemm_operands(ctx, op, w2d, 2,
+        w2d = g.t(op.inputs[1]).data.reshape(p["out_c"], -1)
+        k = fast_gemm_constants(ctx, op, w2d)
+        if p["variant"] != "implicit":      # Helium: own operands, the DSP ones elsewhere
+            mve = mve_gemm_operands(ctx, op, w2d, k)
+        fast = fast_gemm_operands(ctx, op, w2d, k, 2,
                                   cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
     plain_bias = None               # the direct loops skip padded taps: offset unfolded
     if p["variant"] == "implicit" and "unfolded" in p and not _unpadded(p):

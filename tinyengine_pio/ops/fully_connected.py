@@ -7,8 +7,9 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require, require_int8
-from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_operands,
-                     fast_scratch_bytes, mve_gemm_operands, portable_operands)
+from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_constants,
+                     fast_gemm_operands, fast_scratch_bytes, mve_gemm_operands,
+                     portable_operands)
 
 
 def read_options(op_fb) -> dict:
@@ -49,10 +50,10 @@ def emit(ctx, op: Operator) -> None:
     folded = p["in_off"] == 0 and p.get("variant") != "direct"
     lean = p.get("lean")                # no column buffer: x read as int8
     w2d = ctx.g.t(op.inputs[1]).data
-    mve = mve_gemm_operands(ctx, op, w2d) if folded else None
-    fast = (fast_gemm_operands(ctx, op, w2d, 4, doubled=not lean,
-                               cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
-            if folded else None)
+    k = fast_gemm_constants(ctx, op, w2d) if folded else None
+    mve = mve_gemm_operands(ctx, op, w2d, k)
+    fast = fast_gemm_operands(ctx, op, w2d, k, 4, doubled=not lean,
+                              cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
     w, bias, mult, shift = portable_operands(ctx, op, fast)
     src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
     if folded:                          # offset folded: the shared GEMM
