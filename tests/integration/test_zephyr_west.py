@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_model
-from tests.test_zephyr_module import MODULE, SAMPLE, _assert_matches_tflm
+from tests.integration.test_zephyr_module import MODULE, SAMPLE, _assert_matches_tflm
 
 ZEPHYR_BASE = os.environ.get("ZEPHYR_BASE")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.test_op_conv_2d import prune, prune_bias
+from tests.ops.test_conv_2d import prune, prune_bias
 import pytest
 
 from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights

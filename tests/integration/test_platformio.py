@@ -22,7 +22,7 @@ from tinyengine_pio.platformio import BOARDS_DIR, HOOK_PATH
 from tinyengine_pio.platformio.hook import STAMP_NAME, fit_errors
 from tinyengine_pio.platformio.setup import offline_env, setup
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_apps" / "platformio_kws"
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.helpers.tflm import run_tflm
-from tests.test_op_logistic import ALL_INT8, random_quant, sweep, table_of, unary_model
+from tests.ops.test_logistic import ALL_INT8, random_quant, sweep, table_of, unary_model
 
 
 @pytest.mark.parametrize("seed", [0, 1])

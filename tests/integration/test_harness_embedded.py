@@ -29,7 +29,7 @@ pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.skipif(bool(have_toolchain()),
                                 reason="harness tests need: " + ", ".join(have_toolchain()))
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = "tinyengine_pio.harness.pytest_plugin"
 
 USER_TESTS = '''
