@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Graph, Operator, Tensor
+from ..layouts import mve_rows, mve_rq, pack_rows, rq_blocks  # noqa: F401 (re-exported)
 from ..quant import activation_range, quantize_multiplier
 from .base import require
 
@@ -183,31 +184,6 @@ def fast_requant(acc_bound, mult, shift, out_off):
     return np.asarray(mult, np.int64), cc, e
 
 
-def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
-    """Weights for the TE_FAST GEMMs (kernels/gemm.c) as little-endian words: rows in groups of
-    `group`, per block of four k one word per row; k and rows zero-padded to whole blocks."""
-    rows, k = w2d.shape
-    nblk = -(-k // 4)
-    padded = np.zeros((-(-rows // group) * group, nblk * 4), np.int8)
-    padded[:rows, :k] = w2d
-    blocks = padded.reshape(-1, group, nblk, 4).transpose(0, 2, 1, 3)
-    return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
-
-
-def rq_blocks(bias, fast, group: int, doubled: bool = True) -> np.ndarray:
-    """Per group of rows {2 * bias of each row (the bias itself where not `doubled`: kernels
-    that read int8 columns), then m, cc, e of each row} (gemm.c's rq)."""
-    m, cc, e = (np.asarray(a, np.int64) for a in fast)
-    rows = len(bias)
-    n = -(-rows // group) * group
-    cols = [np.zeros(n, np.int64) for _ in range(4)]
-    for dst, src in zip(cols, ((2 if doubled else 1) * np.asarray(bias, np.int64), m, cc, e)):
-        dst[:rows] = src
-    head = cols[0].reshape(-1, group)
-    tail = np.stack(cols[1:], axis=-1).reshape(-1, group * 3)
-    return np.concatenate([head, tail], axis=1).reshape(-1).astype(np.int32)
-
-
 def fast_gemm_constants(ctx, op: Operator, w2d: np.ndarray):
     """(bias, m, cc, e) per row of the TE_FAST / TE_MVE GEMMs of a CONV_2D / FULLY_CONNECTED
     whose input offset is folded into the bias, or None where the fast requantization would not
@@ -245,29 +221,14 @@ def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, k, group: int,
                            cond))
 
 
-def mve_rows(w2d: np.ndarray) -> np.ndarray:
-    """Weights of te_gemm_mve: rows in groups of four, per chunk of 16 k the four rows' 16
-    bytes; rows and k zero-padded to whole groups and chunks."""
-    rows, k = w2d.shape
-    padded = np.zeros((-(-rows // 4) * 4, -(-k // 16) * 16), np.int8)
-    padded[:rows, :k] = w2d
-    return np.ascontiguousarray(padded.reshape(-1, 4, padded.shape[1] // 16, 16)
-                                .transpose(0, 2, 1, 3)).reshape(-1)
-
-
 def mve_gemm_operands(ctx, op: Operator, w2d: np.ndarray, k):
     """(weights, rq) names for te_gemm_mve (Cortex-M55 Helium, under TE_MVE) from
     k = fast_gemm_constants(...), or None where that is None: rq per group of four rows
     {2 * bias x4, m x4, cc x4, -e x4} (the vector requantization)."""
     if k is None:
         return None
-    n = -(-len(k[0]) // 4) * 4
-    cols = np.zeros((4, n), np.int64)
-    for dst, src in zip(cols, (2 * k[0], k[1], k[2], -k[3])):
-        dst[:len(src)] = src
-    rq = cols.reshape(4, -1, 4).transpose(1, 0, 2).reshape(-1)
     return (ctx.cond_const(mve_rows(w2d), "int8_t", f"wm{op.index}", "TE_MVE"),
-            ctx.cond_const(rq.astype(np.int32), "int32_t", f"rqm{op.index}", "TE_MVE"))
+            ctx.cond_const(mve_rq(*k), "int32_t", f"rqm{op.index}", "TE_MVE"))
 
 
 def portable_operands(ctx, op: Operator, fast, bias=None) -> tuple[str, str, str, str]:

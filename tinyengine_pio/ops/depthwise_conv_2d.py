@@ -5,6 +5,8 @@ import numpy as np
 import tflite
 
 from ..ir import Graph, Operator
+from ..layouts.depthwise import GROUP as DW_GROUP
+from ..layouts.depthwise import dw_rq, dw_taps
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
 from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_requant, window_access,
                      window_params)
@@ -81,16 +83,8 @@ def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str]:
     if fast is None:
         return "NULL", "NULL"
     m, cc, e = fast
-    g = c // 4
-    w2 = (2 * taps[:, :4 * g]).reshape(-1, g, 4).transpose(1, 0, 2) & 0xFFFF   # [g, tap, 4]
-    wx = np.stack([w2[..., 0] | (w2[..., 2] << 16), w2[..., 1] | (w2[..., 3] << 16)], axis=-1)
-    rq = np.stack([2 * full, m, cc, e, 2 * p["bias"].astype(np.int64)])[:, :4 * g]
-    rq = rq.reshape(5, g, 4).transpose(1, 0, 2)
-    return (ctx.fast_const(wx.astype(np.uint32), "uint32_t", f"wx{op.index}"),
-            ctx.fast_const(rq.astype(np.int32), "int32_t", f"rq{op.index}"))
-
-
-DW_GROUP = 4
+    return (ctx.fast_const(dw_taps(taps), "uint32_t", f"wx{op.index}"),
+            ctx.fast_const(dw_rq(full, m, cc, e, p["bias"]), "int32_t", f"rq{op.index}"))
 
 
 def access(g: Graph, op: Operator) -> list:

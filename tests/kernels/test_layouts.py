@@ -1,0 +1,55 @@
+"""The packed operand layouts (tinyengine_pio/layouts/): the committed C header matches its
+generator, and the packers put each value where the kernels' constants say."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from tinyengine_pio import layouts
+from tinyengine_pio.layouts import depthwise, gemm, header, mve
+
+
+def test_committed_header_is_regenerated_text():
+    assert header.header_path().read_text() == layouts.header_text(), \
+        "kernels/te_layouts.h is stale: run python -m tinyengine_pio.layouts"
+
+
+def test_header_text_is_stable_and_lists_every_constant():
+    text = layouts.header_text()
+    assert text == layouts.header_text()
+    for name, value, _ in layouts.CONSTANTS:
+        assert re.search(rf"^#define {name} +{value} ", text, re.M), name
+
+
+def test_pack_rows_word_holds_four_k_of_one_row():
+    w = np.arange(5 * 7, dtype=np.int64).reshape(5, 7).astype(np.int8)
+    for group in (gemm.PAIR_ROWS, gemm.QUAD_ROWS):
+        words = gemm.pack_rows(w, group)
+        nblk = -(-7 // gemm.K_BLOCK)
+        assert words.size == -(-5 // group) * group * nblk
+        b = words.view(np.int8).reshape(-1, nblk, group, gemm.K_BLOCK)
+        assert list(b[0, 1, 1, :3]) == list(w[1, 4:7]) and b[0, 1, 1, 3] == 0
+
+
+def test_rq_blocks_group_is_biases_then_m_cc_e():
+    rq = gemm.rq_blocks([1, 2, 3], ([10, 20, 30], [11, 21, 31], [12, 22, 32]), gemm.PAIR_ROWS)
+    assert rq.size == 2 * gemm.rq_words(gemm.PAIR_ROWS)
+    assert list(rq[:8]) == [2, 4, 10, 11, 12, 20, 21, 22]
+    assert list(rq[8:]) == [6, 0, 30, 31, 32, 0, 0, 0]
+
+
+def test_mve_layouts():
+    w = np.ones((5, 20), np.int8)
+    assert mve.mve_rows(w).size == 8 * 32
+    rq = mve.mve_rq(np.arange(5), np.arange(5), np.arange(5), np.arange(5))
+    assert rq.size == 2 * mve.RQ_WORDS and list(rq[12:16]) == [0, -1, -2, -3]
+
+
+def test_depthwise_layouts():
+    taps = np.array([[1, 2, 3, 4, 5], [-1, -2, -3, -4, -5]], np.int64)
+    wx = depthwise.dw_taps(taps)
+    assert wx.shape == (1, 2, depthwise.TAP_WORDS)
+    assert wx[0, 0, 0] == 2 | (6 << 16) and wx[0, 1, 1] == (-4 & 0xFFFF) | ((-8 & 0xFFFF) << 16)
+    rq = depthwise.dw_rq(np.arange(5), np.ones(5), np.ones(5), np.ones(5), np.arange(5))
+    assert rq.size == depthwise.RQ_WORDS

@@ -1,0 +1,36 @@
+"""Operand layouts of the DSP / Helium depthwise kernels (kernels/dsp/depthwise_conv_2d.c),
+depth multiplier 1, and the channel group of the in-place kernel.
+
+Taps `wx`: per group of LANES channels, per tap TAP_WORDS uint32: the doubled taps as int16
+pairs, channels (0, 2) then (1, 3) (SMLABB / SMLATT against SXTB16 and SXTB16 ROR 8 of four
+input bytes; the Helium kernel reads them as int16 lanes in that order).
+rq: per group RQ_FIELDS vectors of LANES int32 (RQ_WORDS): {2 * folded bias, m, cc, e,
+2 * bias}, the folded bias including in_off * sum of the channel's taps (interior pixels), the
+plain one for border pixels (which add the input offset to each tap inside).
+GROUP: channels per group of the in-place kernel's scratch copy (portable and DSP)."""
+from __future__ import annotations
+
+import numpy as np
+
+LANES = 4            # channels per fast group (four int8 lanes of a word)
+TAP_WORDS = 2        # uint32 per tap and group: channels (0, 2), (1, 3)
+RQ_FIELDS = 5        # 2 * folded bias, m, cc, e, 2 * bias
+RQ_WORDS = RQ_FIELDS * LANES
+GROUP = 4            # in-place: channels copied to the scratch at a time
+
+
+def dw_taps(taps: np.ndarray) -> np.ndarray:
+    """wx (uint32) from taps [k_h * k_w, c] for the c // LANES whole groups."""
+    g = taps.shape[1] // LANES
+    w2 = (2 * np.asarray(taps, np.int64)[:, :LANES * g]).reshape(-1, g, LANES).transpose(1, 0, 2)
+    w2 = w2 & 0xFFFF                                                  # [g, tap, 4]
+    wx = np.stack([w2[..., 0] | (w2[..., 2] << 16), w2[..., 1] | (w2[..., 3] << 16)], axis=-1)
+    return wx.astype(np.uint32)
+
+
+def dw_rq(full, m, cc, e, bias) -> np.ndarray:
+    """rq (int32) from per-channel folded bias, m, cc, e and bias, whole groups only."""
+    g = len(full) // LANES
+    rq = np.stack([2 * np.asarray(full, np.int64), m, cc, e,
+                   2 * np.asarray(bias, np.int64)])[:, :LANES * g]
+    return rq.reshape(RQ_FIELDS, g, LANES).transpose(1, 0, 2).astype(np.int32)

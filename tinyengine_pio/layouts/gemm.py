@@ -1,0 +1,46 @@
+"""GEMM operand layouts of the DSP kernels (kernels/dsp/gemm.c): packed weight rows and the
+per-group requantization blocks `rq`.
+
+Weights: rows in groups of PAIR_ROWS (the 2x2 / 2x1 GEMMs of CONV_2D) or QUAD_ROWS (the 4x1
+GEMV of FULLY_CONNECTED); per block of K_BLOCK k one little-endian 32-bit word per row; k and
+rows zero-padded to whole blocks and groups. SXTB16 / SXTB16 ROR 8 of a word then line up with
+the two words of a doubled int16 column block.
+
+rq: per group of rows {2 * bias of each row (the bias itself where not doubled: kernels that
+read int8 columns), then m, cc, e of each row}: group * (1 + RQ_ROW_WORDS) int32."""
+from __future__ import annotations
+
+import numpy as np
+
+K_BLOCK = 4          # k per packed weight word (four int8 lanes)
+PAIR_ROWS = 2        # rows per group of the 2x2 / 2x1 GEMMs
+QUAD_ROWS = 4        # rows per group of the 4x1 GEMV
+RQ_ROW_WORDS = 3     # m, cc, e per row after the group's biases
+
+
+def rq_words(group: int) -> int:
+    """int32 words of one group's rq block."""
+    return group * (1 + RQ_ROW_WORDS)
+
+
+def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
+    """Weights [rows, k] int8 as uint32 words in the layout above."""
+    rows, k = w2d.shape
+    nblk = -(-k // K_BLOCK)
+    padded = np.zeros((-(-rows // group) * group, nblk * K_BLOCK), np.int8)
+    padded[:rows, :k] = w2d
+    blocks = padded.reshape(-1, group, nblk, K_BLOCK).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
+
+
+def rq_blocks(bias, fast, group: int, doubled: bool = True) -> np.ndarray:
+    """rq for `bias` per row and fast = (m, cc, e) per row, in the layout above."""
+    m, cc, e = (np.asarray(a, np.int64) for a in fast)
+    rows = len(bias)
+    n = -(-rows // group) * group
+    cols = [np.zeros(n, np.int64) for _ in range(1 + RQ_ROW_WORDS)]
+    for dst, src in zip(cols, ((2 if doubled else 1) * np.asarray(bias, np.int64), m, cc, e)):
+        dst[:rows] = src
+    head = cols[0].reshape(-1, group)
+    tail = np.stack(cols[1:], axis=-1).reshape(-1, group * RQ_ROW_WORDS)
+    return np.concatenate([head, tail], axis=1).reshape(-1).astype(np.int32)
