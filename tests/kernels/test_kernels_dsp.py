@@ -11,11 +11,8 @@ import shutil
 import pytest
 
 from tests.helpers.opmodels import conv_dw_conv, wide_then_conv_fc
+from tests.helpers.sweeps import binary_model, conv_model, dw_model, fc_model
 from tests.helpers.tflm import deterministic_inputs
-from tests.ops.test_conv_2d import conv_model
-from tests.ops.test_depthwise_conv_2d import dw_model
-from tests.ops.test_elementwise import binary_model
-from tests.ops.test_fully_connected import fc_model
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")),

@@ -4,59 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pytest
 
-from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
-from tests.helpers.opmodels import _conv_out
-
-
-def conv_model(in_shape=(1, 9, 9, 3), oc=5, k=(3, 3), stride=(1, 1), padding="SAME", act="NONE",
-               dil=(1, 1), per_channel=True, bias=True, in_q=(0.05, -3), out_q=(0.05, -20),
-               w_range=(0.001, 0.004), groups=1, seed=0, pad_first=None, pruned=()) -> bytes:
-    """pruned: output channels with all-zero weights, a tiny scale and a bias of +-2^30 (as
-    pruned channels of real models come)."""
-    rng = np.random.default_rng(seed)
-    n, h, w, c = in_shape
-    mb = ModelBuilder()
-    x = mb.tensor(in_shape, "int8", scale=in_q[0], zero_point=in_q[1])
-    src = x
-    if pad_first is not None:   # explicit PAD before the conv (fold_pad)
-        (pt, pb), (pl, pr) = pad_first
-        h, w = h + pt + pb, w + pl + pr
-        src = mb.tensor([n, h, w, c], "int8", scale=in_q[0], zero_point=in_q[1])
-        mb.op("PAD", [x, mb.int32([[0, 0], [pt, pb], [pl, pr], [0, 0]])], [src])
-    wq, ws = random_conv_weights(rng, [oc, *k, c // groups], per_channel, scale_range=w_range)
-    wq, ws = prune(wq, ws, pruned)
-    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=0)
-    B = None
-    if bias:
-        bq, bs = random_bias(rng, oc, in_q[0], ws)
-        B = mb.const(prune_bias(bq, pruned), scale=bs, zero_point=0)
-    oh = _conv_out(h, k[0], stride[0], padding, dil[0])
-    ow = _conv_out(w, k[1], stride[1], padding, dil[1])
-    y = mb.tensor([n, oh, ow, oc], "int8", scale=out_q[0], zero_point=out_q[1])
-    mb.op("CONV_2D", [src, W, B], [y], dict(
-        padding=padding, stride_h=stride[0], stride_w=stride[1], dilation_h_factor=dil[0],
-        dilation_w_factor=dil[1], fused_activation_function=act))
-    return mb.build([x], [y])
-
-
-def prune(wq, ws, rows):
-    wq, ws = np.array(wq), np.array(ws, dtype=np.float64)
-    for r in rows:
-        wq[r] = 0
-        if ws.size > 1:
-            ws[r] *= 1e-6
-    return wq, ws
-
-
-def prune_bias(bq, rows):
-    bq = np.array(bq)
-    for i, r in enumerate(rows):
-        bq[r] = (1 << 30) * (-1 if i % 2 else 1)
-    return bq
-
+from tests.helpers.sweeps import conv_model
 
 GEOMETRY = [dict(k=(k, k), stride=(s, s), padding=p)
             for k, s, p in itertools.product((1, 3, 5, 7), (1, 2), ("SAME", "VALID"))]

@@ -1,13 +1,14 @@
 """HARD_SWISH: the host-built table against TFLM over random input/output quantizations,
 including output/input scale ratios above 2^9, where TFLM's int16 RoundingDivideByPOT
-(exponent >= 16, mask truncated to int16) returns +-1 instead of 0."""
+(exponent >= 16, mask truncated to int16) returns +-1 instead of 0; and the generated lookup
+(kernels/lut.c) end to end on all 256 input values."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from tests.helpers.sweeps import ALL_INT8, sweep, table_of, unary_model
 from tests.helpers.tflm import run_tflm
-from tests.ops.test_logistic import ALL_INT8, random_quant, sweep, table_of, unary_model
 from tinyengine_pio import compile_model
 from tinyengine_pio.errors import UnsupportedError
 
@@ -36,3 +37,10 @@ def test_output_scale_too_small_is_refused_like_tflm():
         run_tflm(data, ALL_INT8)
     with pytest.raises(UnsupportedError, match="output scale too small"):
         compile_model(data)
+
+
+@pytest.mark.parametrize("qi,qo", [((0.05, -3), (0.05, -100)), ((0.1, 10), (0.02, -128)),
+                                   ((1e-2, 0), (1e-2, 0)), ((0.5, -50), (0.3, 20)),
+                                   ((0.03, 127), (0.04, -20))])
+def test_lookup_matches_tflm(tflm_check, qi, qo):
+    tflm_check(unary_model("HARD_SWISH", qi, qo), [[ALL_INT8]])
