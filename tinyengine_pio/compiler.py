@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .emitter import c_identifier, digest, generate, write_files
 from .frontend import load_bytes, read_model
 from .ir import Graph
+from .metadata import metadata_file
 from .ops import lookup
 from .ops.conv_2d import demote as demote_conv
 from .passes import run_pipeline
@@ -174,6 +175,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     if emit:
         cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name),
                             optimize)
+        cm.files.update(metadata_file(cm, prefix, os.path.basename(name), optimize, alignment))
     return cm
 
 

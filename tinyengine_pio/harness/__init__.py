@@ -20,10 +20,10 @@ PIO_EXTRA_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pio
 
 
 def code_sha256(files: dict) -> str:
-    """Digest of the generated C (name -> text), as the firmware reports it."""
+    """Digest of the generated C (name -> text; only .c/.h count), as the firmware reports it."""
     import hashlib
     h = hashlib.sha256()
-    for name in sorted(files):
+    for name in sorted(n for n in files if n.endswith((".c", ".h"))):
         text = files[name]
         data = text.encode("utf8") if isinstance(text, str) else bytes(text)
         h.update(name.encode("utf8") + b"\0" + data + b"\0")
