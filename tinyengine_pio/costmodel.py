@@ -23,10 +23,11 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
     other than 3x3), '@size' for
     --optimize size builds (the same variant name runs other code there), '@mve' for speed
     builds on a core with Helium (TE_MVE kernels)."""
-    variant = op.params.get("variant")
+    variant = op.memory.variant
     key = f"{op.kind}:{variant}" if variant else op.kind
-    key += ":lean" if op.params.get("lean") else ""
-    if op.kind == "DEPTHWISE_CONV_2D" and (op.params.get("k_h"), op.params.get("k_w")) != (3, 3):
+    key += ":lean" if op.memory.lean else ""
+    k_hw = (getattr(op.params, "k_h", None), getattr(op.params, "k_w", None))
+    if op.kind == "DEPTHWISE_CONV_2D" and k_hw != (3, 3):
         key += ":kxk"                   # not the unrolled 3x3 taps: a loop per tap
     if optimize == "size":
         return key + "@size"
@@ -40,29 +41,29 @@ def features(g: Graph, op: Operator) -> list[float]:
     out = g.t(op.outputs[0])
     shape = out.shape if out.shape else (1,)
     pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
-    p = op.params
+    p, variant = op.params, op.memory.variant
     copied = taps = 0
-    if p.get("variant") == "im2col":
-        taps = pixels * p["k_h"] * p["k_w"]
-        copied = taps * p["in_c"]
-    elif p.get("variant") == "inplace":
+    if variant == "im2col":
+        taps = pixels * p.k_h * p.k_w
+        copied = taps * p.in_c
+    elif variant == "inplace":
         copied = g.t(op.inputs[0]).nbytes
-    elif p.get("variant") in ("generic", "size", "implicit") and "k_h" in p:
-        taps = out.size * p["k_h"] * p["k_w"]      # per-tap bounds checks of the direct loops
-    elif op.kind == "DEPTHWISE_CONV_2D" and p.get("variant") is None:
-        taps = _border_pixels(p) * shape[-1] * p["k_h"] * p["k_w"]   # the slower border path
+    elif variant in ("generic", "size", "implicit") and hasattr(p, "k_h"):
+        taps = out.size * p.k_h * p.k_w            # per-tap bounds checks of the direct loops
+    elif op.kind == "DEPTHWISE_CONV_2D" and variant is None:
+        taps = _border_pixels(p) * shape[-1] * p.k_h * p.k_w     # the slower border path
     return [float(lookup(op).macs(g, op)), float(out.size), float(pixels), 1.0, float(copied),
             float(taps)]
 
 
-def _border_pixels(p: dict) -> int:
+def _border_pixels(p) -> int:
     """Output pixels whose window reaches into the padding."""
     def inside(n_out, stride, pad, dil, k, n_in):
         start = np.arange(n_out) * stride - pad
         return int(np.sum((start >= 0) & (start + dil * (k - 1) < n_in)))
-    rows = inside(p["out_h"], p["stride_h"], p["pad_t"], p["dil_h"], p["k_h"], p["in_h"])
-    cols = inside(p["out_w"], p["stride_w"], p["pad_l"], p["dil_w"], p["k_w"], p["in_w"])
-    return p["out_h"] * p["out_w"] - rows * cols
+    rows = inside(p.out_h, p.stride_h, p.pad_t, p.dil_h, p.k_h, p.in_h)
+    cols = inside(p.out_w, p.stride_w, p.pad_l, p.dil_w, p.k_w, p.in_w)
+    return p.out_h * p.out_w - rows * cols
 
 
 _COEF: dict | None = None

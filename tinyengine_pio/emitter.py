@@ -36,8 +36,12 @@ class EmitContext:
         if t.is_const:
             name = self._tensor_const(tensor_index)
             return name if byte_offset == 0 else f"((const int8_t *){name} + {byte_offset})"
-        off = self.offsets[self.g.storage(tensor_index)] + byte_offset
-        return f"(({t.ctype} *)(TE_ARENA + {off}))"
+        return f"(({t.ctype} *)(TE_ARENA + {self.offset(tensor_index) + byte_offset}))"
+
+    def offset(self, tensor_index: int) -> int:
+        """Arena offset of an activation tensor (an alias: its storage's, plus its own offset)."""
+        storage, alias_offset = self.g.view(tensor_index)
+        return self.offsets[storage] + alias_offset
 
     def arena_ptr(self, offset: int, ctype: str = "int8_t") -> str:
         return f"(({ctype} *)(TE_ARENA + {offset}))"
@@ -215,7 +219,7 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], offsets
         w.line("#endif")
     w.line("")
     for kind, idxs, const in (("input", g.inputs, ""), ("output", g.outputs, "const ")):
-        offs = [offsets[g.storage(i)] for i in idxs]
+        offs = [ctx.offset(i) for i in idxs]
         sizes = [g.t(i).nbytes for i in idxs]
         with w.block(f"{const}void *{prefix}_{kind}(int i)"):
             with w.block("switch (i)"):

@@ -21,7 +21,8 @@ class Tensor:
     zero_point: np.ndarray | None = None   # int64 array, same length as scale
     quant_dim: int = 0
     data: np.ndarray | None = None         # constant data (already shaped), None for activations
-    alias_of: int | None = None            # RESHAPE/SQUEEZE: shares storage with this tensor
+    alias_of: int | None = None            # a view into this tensor's storage (no copy)
+    alias_offset: int = 0                  # ... starting this many bytes into it
 
     @property
     def is_const(self) -> bool:
@@ -54,13 +55,36 @@ class Tensor:
 
 
 @dataclass
+class Fused:
+    """What the passes folded into an operator (the report's "fused" column)."""
+    clamp: tuple[int, int] | None = None   # a standalone activation's range, tightening ours
+    activation: str | None = None          # ... and its kind (RELU, RELU6, ...)
+    extra_pad: tuple[int, int, int, int] = (0, 0, 0, 0)   # a folded PAD: top, left, bottom, right
+    pad_from: int | None = None            # ... and its operator index
+    rewritten_from: str | None = None      # e.g. a DEPTHWISE_CONV_2D run as a CONV_2D
+
+
+@dataclass(frozen=True)
+class MemoryOption:
+    """One way to run an operator, as the memory policy (planner/policy.py) sees it: the kernel
+    variant, the scratch bytes it needs during the op, and its role among the op's options."""
+    variant: str | None = None   # kernel algorithm ("im2col", "implicit", ...); None: the only one
+    scratch: int = 0             # bytes alive during the op only
+    lean: bool = False           # TE_FAST kernel reading int8 columns (no int16 column buffer)
+    role: str = "default"        # "default", "wide" (faster, more scratch), "fallback" (less)
+
+
+@dataclass
 class Operator:
     index: int                 # position in the original model (for error messages)
     kind: str                  # TFLite builtin name, e.g. "CONV_2D"
     inputs: list[int]          # tensor indices, -1 for an omitted optional input
-    outputs: list[int]
+    outputs: list[int]         # one or more
     options: dict[str, Any] = field(default_factory=dict)   # read from the flatbuffer
-    params: dict[str, Any] = field(default_factory=dict)    # computed by passes (multipliers, clamps...)
+    params: Any = None         # the op family's dataclass, set by its prepare() (host math)
+    fused: Fused = field(default_factory=Fused)
+    memory: MemoryOption = field(default_factory=MemoryOption)   # chosen by planner/policy.py
+    scratch_offset: int | None = None                             # arena offset of its scratch
 
 
 @dataclass
@@ -86,8 +110,19 @@ class Graph:
                     out.setdefault(i, []).append(op)
         return out
 
-    def storage(self, index: int) -> int:
-        """Tensor whose buffer holds `index` (follows RESHAPE aliases)."""
+    def view(self, index: int) -> tuple[int, int]:
+        """(tensor whose buffer holds `index`, byte offset of `index` in it): follows aliases."""
+        offset, seen = 0, set()
         while self.tensors[index].alias_of is not None:
+            if index in seen:
+                from .errors import ModelError
+                raise ModelError(f"tensor #{index} '{self.tensors[index].name}': its aliases form "
+                                 "a cycle")
+            seen.add(index)
+            offset += self.tensors[index].alias_offset
             index = self.tensors[index].alias_of
-        return index
+        return index, offset
+
+    def storage(self, index: int) -> int:
+        """Tensor whose buffer holds `index` (follows aliases)."""
+        return self.view(index)[0]

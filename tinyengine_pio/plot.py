@@ -26,8 +26,8 @@ def plot_memory(cm: CompiledModel, path: str) -> None:
         if size > cm.arena_bytes * 0.04:
             ax.text(start + 0.05, off + size / 2, g.t(t).name[-18:], fontsize=6, va="center")
     for step, op in enumerate(g.operators):
-        if op.params.get("scratch_bytes"):
-            ax.add_patch(Rectangle((step, op.params["scratch_offset"]), 1, op.params["scratch_bytes"],
+        if op.memory.scratch:
+            ax.add_patch(Rectangle((step, op.scratch_offset), 1, op.memory.scratch,
                                    facecolor="lightgrey", edgecolor="red", linewidth=0.6))
     ax.axhline(cm.arena_bytes, color="red", linestyle="--", linewidth=1)
     ax.axhline(cm.plan.lower_bound, color="grey", linestyle=":", linewidth=1)

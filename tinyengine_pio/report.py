@@ -17,11 +17,10 @@ def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
         layers.append(dict(
             step=step, index=op.index, op=op.kind,
             inputs=[list(g.t(i).shape) for i in op.inputs if i >= 0 and not g.t(i).is_const],
-            output=list(g.t(op.outputs[0]).shape), macs=lookup(op).macs(g, op),
+            output=list(g.t(op.outputs[0]).shape),
+            outputs=[list(g.t(o).shape) for o in op.outputs], macs=lookup(op).macs(g, op),
             weight_bytes=weights, live_bytes=live, est_instructions=est[step],
-            fused=[x for x in (op.params.get("folded_activation"),
-                               "PAD" if "folded_pad_from" in op.options else None,
-                               "input zero point" if op.params.get("zero_point_folded") else None) if x]))
+            fused=fused_names(op)))
     return dict(
         model=g.description, sha256=cm.sha256, operators=len(layers),
         macs=sum(layer["macs"] for layer in layers),
@@ -35,6 +34,13 @@ def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
         buffers=[dict(tensor=g.t(t).name, offset=cm.offsets[t], bytes=g.t(t).nbytes,
                       lifetime=[s, e]) for t, (s, e) in sorted(cm.lifetimes.items())],
     )
+
+
+def fused_names(op) -> list[str]:
+    """What the passes folded into `op`: an activation, a PAD, the input zero point."""
+    folded = getattr(op.params, "offset_folded", None)
+    return [x for x in (op.fused.activation, "PAD" if op.fused.pad_from is not None else None,
+                        "input zero point" if folded and folded(op.memory.variant) else None) if x]
 
 
 def format_report(r: dict) -> str:

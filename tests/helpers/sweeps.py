@@ -147,7 +147,7 @@ def unary_model(op: str, qi, qo) -> bytes:
 
 
 def table_of(data: bytes) -> np.ndarray:
-    return np.array(compile_model(data).graph.operators[0].params["table"], np.int8)
+    return np.array(compile_model(data).graph.operators[0].params.table, np.int8)
 
 
 def random_quant(rng, lo=-4.0, hi=1.5):

@@ -72,6 +72,8 @@ VARIANTS = {"implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, 
 
 # mps2-an386: the DSP kernels (Cortex-M4); mps3-an547: Cortex-M55, whose builds run the Helium
 # (TE_MVE) GEMM and depthwise kernels and the DSP ones elsewhere
+@pytest.mark.qemu
+@pytest.mark.platformio
 @pytest.mark.parametrize("board", ["mps2-an386", "mps3-an547"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_simd_kernel_matches_tflm(name, board, tmp_path_factory):
@@ -90,4 +92,4 @@ def test_case_reaches_its_kernel_variant(name):
     from tinyengine_pio.compiler import compile_model
     step, variant = VARIANTS[name]
     cm = compile_model(CASES[name](), emit=False)
-    assert cm.graph.operators[step].params.get("variant") == variant
+    assert cm.graph.operators[step].memory.variant == variant

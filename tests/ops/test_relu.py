@@ -34,4 +34,4 @@ def test_standalone_relu_is_folded_into_conv():
     data = mb.build([x], [y])
     cm = compile_model(data)
     assert [op.kind for op in cm.graph.operators] == ["CONV_2D"]
-    assert cm.graph.operators[0].params["act_min"] == -2
+    assert cm.graph.operators[0].params.act_min == -2

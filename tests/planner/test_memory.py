@@ -157,7 +157,7 @@ def test_inplace_depthwise_kernel_matches_tflm(tflm_check):
     from tests.helpers.opmodels import conv_dw_conv
     cm = tflm_check(conv_dw_conv())
     dw = cm.graph.operators[1]
-    assert dw.params.get("variant") == "inplace", [p.kind for p in cm.plan.pins]
+    assert dw.memory.variant == "inplace", [p.kind for p in cm.plan.pins]
     assert "te_depthwise_conv_2d_inplace_s8" in cm.files["model.c"]
 
 

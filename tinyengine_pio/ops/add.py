@@ -1,13 +1,34 @@
 """ADD int8 with TFLite's rescaling (left shift 20, per-input multipliers) and broadcasting."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import tflite
 
 from ..ir import Graph, Operator
 from ..quant import multiply_by_quantized_multiplier, quantize_multiplier_smaller_than_one_exp
 from .base import OpDef, activation_name, options_table, register, require_int8
-from .common import broadcast_4d, clamp_range, elementwise_access, fast_requant
+from .elementwise import Broadcast, broadcast_4d, elementwise_access
+from .quantized import clamp_range, fast_requant
+
+
+@dataclass
+class AddParams:
+    """TFLite's int8 ADD: each input offset, shifted left and rescaled, then the sum requantized."""
+    loops: Broadcast
+    a_off: int
+    a_mult: int
+    a_shift: int
+    b_off: int
+    b_mult: int
+    b_shift: int
+    left_shift: int
+    out_mult: int
+    out_shift: int
+    out_off: int
+    act_min: int
+    act_max: int
 
 
 def read_options(op_fb) -> dict:
@@ -25,22 +46,21 @@ def prepare(g: Graph, op: Operator) -> None:
     om, osh = quantize_multiplier_smaller_than_one_exp(twice_max / ((1 << left_shift) * out.s))
     loops = broadcast_4d(op, a.shape, b.shape, out.shape)
     lo, hi = clamp_range(g, op)
-    op.params.update(**loops, a_off=-a.zp, a_mult=am, a_shift=ash, b_off=-b.zp,
-                     b_mult=bm, b_shift=bsh, left_shift=left_shift, out_mult=om, out_shift=osh,
-                     out_off=out.zp, act_min=lo, act_max=hi)
+    op.params = AddParams(loops, a_off=-a.zp, a_mult=am, a_shift=ash, b_off=-b.zp,
+                          b_mult=bm, b_shift=bsh, left_shift=left_shift, out_mult=om,
+                          out_shift=osh, out_off=out.zp, act_min=lo, act_max=hi)
 
 
-def tables(p: dict):
+def tables(p: AddParams):
     """TE_FAST: 2 x each input's rescaled term for x = -128..127 (the kernel adds two entries
     and requantizes with te_rq_fast), and that (m, cc, e); None where the fast
     requantization would not be exact."""
     terms = []
-    for off, mult, shift in ((p["a_off"], p["a_mult"], p["a_shift"]),
-                             (p["b_off"], p["b_mult"], p["b_shift"])):
+    for off, mult, shift in ((p.a_off, p.a_mult, p.a_shift), (p.b_off, p.b_mult, p.b_shift)):
         terms.append(np.array([2 * multiply_by_quantized_multiplier(
-            (x + off) * (1 << p["left_shift"]), mult, shift) for x in range(-128, 128)], np.int64))
+            (x + off) * (1 << p.left_shift), mult, shift) for x in range(-128, 128)], np.int64))
     bound = (np.abs(terms[0]).max() + np.abs(terms[1]).max() + 1) // 2
-    fast = fast_requant([bound], [p["out_mult"]], [p["out_shift"]], p["out_off"])
+    fast = fast_requant([bound], [p.out_mult], [p.out_shift], p.out_off)
     if fast is None:
         return None
     return terms, [int(v[0]) for v in fast]
@@ -53,16 +73,15 @@ def emit(ctx, op: Operator) -> None:
         (ta, tb), rq = fast
         names = [ctx.cond_const(t.astype(np.int32), "int32_t", f"add{op.index}_{x}", "TE_FAST")
                  for t, x in ((ta, "a"), (tb, "b"))]
-    for ba, bb, bo in p["bases"]:
+    for ba, bb, bo in p.loops.bases:
         args = (ctx.ptr(op.inputs[0], ba), ctx.ptr(op.inputs[1], bb), ctx.ptr(op.outputs[0], bo),
-                *p["dims"], *p["sa"], *p["sb"])
+                *p.loops.loop_args())
         ctx.fast_call(fast and ("te_add_lut_fast", *args, *(f"{n} + 128" for n in names), *rq,
-                                p["act_min"], p["act_max"]),
-                      ("te_add_s8", *args, p["a_off"], p["a_mult"], p["a_shift"], p["b_off"],
-                       p["b_mult"], p["b_shift"], p["left_shift"], p["out_mult"],
-                       p["out_shift"], p["out_off"], p["act_min"], p["act_max"]))
+                                p.act_min, p.act_max),
+                      ("te_add_s8", *args, p.a_off, p.a_mult, p.a_shift, p.b_off, p.b_mult,
+                       p.b_shift, p.left_shift, p.out_mult, p.out_shift, p.out_off, p.act_min,
+                       p.act_max))
 
 
 register(OpDef(name="ADD", stem="add", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("add",),
-               access=elementwise_access))
+               kernels=("add",), access=elementwise_access, fuses_activation=True))

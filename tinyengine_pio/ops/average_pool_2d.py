@@ -1,16 +1,12 @@
 """AVERAGE_POOL_2D int8: mean of the in-bounds window (padding not counted), rounded half away from zero."""
 from __future__ import annotations
 
-from ..ir import Graph, Operator
 from .base import OpDef, register
-from .common import emit_pool, prepare_pool, read_pool_options, window_access
-
-
-def macs(g: Graph, op: Operator) -> int:
-    return g.t(op.outputs[0]).size * op.options["filter_h"] * op.options["filter_w"]
+from .pooling import emit_pool, pool_macs, prepare_pool, read_pool_options
+from .window import window_access
 
 
 register(OpDef(name="AVERAGE_POOL_2D", stem="average_pool_2d", read_options=read_pool_options,
                prepare=prepare_pool, emit=emit_pool("te_average_pool_2d_s8"),
-               kernels=("average_pool_2d",), macs=macs,
-               access=window_access))
+               kernels=("average_pool_2d",), macs=pool_macs,
+               access=window_access, fuses_activation=True))

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import tflite
 
 from ..errors import UnsupportedError
-from ..ir import Graph, Operator
+from ..ir import Graph, MemoryOption, Operator
 
 BUILTIN_NAMES = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
 ACTIVATIONS = {v: k for k, v in vars(tflite.ActivationFunctionType).items() if not k.startswith("_")}
@@ -27,6 +27,14 @@ def _no_macs(_g: Graph, _op: Operator) -> int:
     return 0
 
 
+def _one_way(_g: Graph, _op: Operator) -> list[MemoryOption]:
+    return [MemoryOption()]
+
+
+def _no_access(_g: Graph, _op: Operator) -> list:
+    return []
+
+
 @dataclass(frozen=True)
 class OpDef:
     name: str                                        # TFLite builtin name, e.g. "CONV_2D"
@@ -37,9 +45,18 @@ class OpDef:
     kernels: tuple[str, ...] = ()                    # kernel stems to copy next to model.c
     macs: Callable[[Graph, Operator], int] = _no_macs
     alias: bool = False                              # output is a view of input 0 (no copy)
-    # (graph, op) -> [(input position, AccessPattern)]: how the kernel reads that input while
-    # writing output 0, so the planner may overlap them when the input dies here
-    access: Callable[[Graph, Operator], list] = lambda g, op: []
+    # (graph, op) -> [planner.overlap.Access]: how the kernel reads an input while writing
+    # output 0, so the planner may overlap them when the input dies here
+    access: Callable[[Graph, Operator], list] = _no_access
+    # (graph, op) -> [MemoryOption]: the ways to run it (variant, scratch), default first;
+    # planner/policy.py chooses one per op
+    memory_options: Callable[[Graph, Operator], list] = _one_way
+    # traits the passes ask instead of holding name lists
+    fuses_activation: bool = False                   # has an output clamp a RELU can fold into
+    accepts_folded_pad: bool = False                 # a PAD before input 0 folds into padding
+    activation: str | None = None                    # this op is that activation (RELU, RELU6)
+    # (graph, op) -> None: fold the input zero point into the bias where exact (after prepare)
+    fold_input_offset: Callable[[Graph, Operator], None] | None = None
 
     @property
     def code(self) -> int:

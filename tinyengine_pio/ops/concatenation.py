@@ -2,11 +2,20 @@
 as TFLM; inputs must share the output's quantization)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, register, require
+
+
+@dataclass
+class ConcatParams:
+    outer: int                            # blocks before the axis
+    out_chunk: int                        # output elements per block
+    parts: list[tuple[int, int, int]]     # (input tensor, elements per block, offset in block)
 
 
 def read_options(op_fb) -> dict:
@@ -31,14 +40,14 @@ def prepare(g: Graph, op: Operator) -> None:
         parts.append((i, chunk, off))
         off += chunk
     require(off == out.shape[axis] * inner, op, "input sizes do not add up to the output")
-    op.params.update(outer=outer, out_chunk=off, parts=parts)
+    op.params = ConcatParams(outer=outer, out_chunk=off, parts=parts)
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    for i, chunk, off in p["parts"]:
-        ctx.call("te_concat_s8", ctx.ptr(i), ctx.ptr(op.outputs[0], off), p["outer"], chunk,
-                 p["out_chunk"])
+    for i, chunk, off in p.parts:
+        ctx.call("te_concat_s8", ctx.ptr(i), ctx.ptr(op.outputs[0], off), p.outer, chunk,
+                 p.out_chunk)
 
 
 register(OpDef(name="CONCATENATION", stem="concatenation", read_options=read_options,

@@ -1,14 +1,50 @@
 """CONV_2D: int8 activations, int8 weights (per-channel or per-tensor), int32 bias."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import tflite
 
-from ..ir import Graph, Operator
+from ..ir import Graph, MemoryOption, Operator
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_constants,
-                     fast_gemm_operands, fast_scratch_bytes, mve_gemm_operands,
-                     portable_operands, window_access, window_params)
+from .gemm_operands import (fast_gemm_constants, fast_gemm_operands, fast_scratch_bytes,
+                            mve_gemm_operands, portable_operands)
+from .quantized import bias_or_zeros, clamp_range, conv_multipliers, fold_offset
+from ..planner.overlap import Access
+from .window import WindowParams, window_access, window_fields, window_pattern
+
+
+@dataclass
+class ConvParams(WindowParams):
+    f_c: int                       # filter channels (in_c / groups)
+    out_c: int
+    in_off: int
+    out_off: int
+    act_min: int
+    act_max: int
+    mult: np.ndarray
+    shift: np.ndarray
+    bias: np.ndarray
+    algorithm: str                 # "pointwise", "im2col" or "generic" (see choose_algorithm)
+    pad_value: int = 0             # im2col pads its columns with the input zero point
+    unfolded: tuple | None = None  # (bias, in_off) before the input offset was folded
+
+    @property
+    def pads_with_zero_point(self) -> bool:
+        return self.algorithm == "im2col"
+
+    def offset_folded(self, variant: str | None) -> bool:
+        """Does `variant` run with the input offset folded into the bias?"""
+        return self.unfolded is not None and not (variant == "generic" and not self.unpadded())
+
+    def direct_offsets(self) -> tuple[np.ndarray, int]:
+        """Bias and input offset of the direct loops (generic; implicit's portable twin): they
+        skip padded taps, so an offset folded on the strength of im2col's zero-point padding
+        is unfolded again."""
+        if self.unfolded is not None and not self.unpadded():
+            return self.unfolded
+        return self.bias, self.in_off
 
 
 def read_options(op_fb) -> dict:
@@ -23,7 +59,7 @@ def prepare(g: Graph, op: Operator) -> None:
     inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     require(w.is_const, op, "filter must be a constant tensor")
     require(len(inp.shape) == 4 and len(w.shape) == 4, op, "expected 4-D input and filter")
-    n, in_h, in_w, in_c = inp.shape
+    in_c = inp.shape[3]
     oc, k_h, k_w, f_c = w.shape
     require(in_c % f_c == 0, op, f"input channels {in_c} not a multiple of filter channels {f_c}")
     require(out.shape[3] == oc, op, "output channels differ from filter count")
@@ -31,139 +67,146 @@ def prepare(g: Graph, op: Operator) -> None:
     require(int(np.max(np.abs(w.zero_point))) == 0, op, "filter zero point must be 0")
     mult, shift = conv_multipliers(inp, w, out, oc)
     lo, hi = clamp_range(g, op)
-    p = window_params(g, op, in_h, in_w, k_h, k_w)
-    p.update(batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, f_c=f_c, out_c=oc,
-             in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
-             bias=bias_or_zeros(g, op, 2, oc))
-    p["variant"] = "generic" if g.config.get("optimize") == "size" else choose_variant(p)
-    speed = g.config.get("optimize") != "size"
-    if p["variant"] == "im2col":      # two receptive fields, padded with the zero point
-        k_len = k_h * k_w * in_c
-        lean = max(2 * k_len, fast_scratch_bytes(k_len, 1))     # int8 pair, whole blocks
-        p.update(scratch_bytes=lean, pads_with_zero_point=True, pad_value=inp.zp)
-        if speed:                     # TE_FAST: two int16 columns (+ int8 staging if in_c % 4)
-            p.update(lean_scratch=lean, fast_scratch=max(lean, fast_scratch_bytes(k_len, 2) + (
-                0 if in_c % 4 == 0 else -(-2 * k_len // 4) * 4)), lean=True)
-    elif p["variant"] == "pointwise" and speed:
-        p.update(scratch_bytes=0, lean_scratch=0, fast_scratch=fast_scratch_bytes(in_c, 2),
-                 lean=True)
-    op.params.update(p)
+    p = ConvParams(**window_fields(g, op, k_h, k_w), f_c=f_c, out_c=oc, in_off=-inp.zp,
+                   out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
+                   bias=bias_or_zeros(g, op, 2, oc), algorithm="generic", pad_value=inp.zp)
+    if g.config.get("optimize") != "size":
+        p.algorithm = choose_algorithm(p)
+    op.params = p
 
 
-def choose_variant(p: dict) -> str:
+def choose_algorithm(p: ConvParams) -> str:
     """pointwise: 1x1 stride 1 unpadded GEMM; im2col: any other ungrouped conv (two-column
     im2col + the same GEMM); generic: grouped convs (direct loops)."""
-    if p["f_c"] != p["in_c"] or p["batches"] != 1:
+    if p.f_c != p.in_c or p.batches != 1:
         return "generic"
-    if (p["k_h"] == p["k_w"] == 1 and p["stride_h"] == p["stride_w"] == 1
-            and p["pad_t"] == p["pad_l"] == 0 and p["out_h"] == p["in_h"]
-            and p["out_w"] == p["in_w"]):
+    if (p.k_h == p.k_w == 1 and p.stride_h == p.stride_w == 1 and p.pad_t == p.pad_l == 0
+            and p.out_h == p.in_h and p.out_w == p.in_w):
         return "pointwise"
     return "im2col"
 
 
-def demote(p: dict, implicit: bool = False) -> None:
-    """Give up the im2col scratch: for the implicit GEMM (`implicit`, TE_FAST builds of convs
-    with in_c % 4 == 0 and the offset folded: taps read in place, padding from a zero-point row
-    in flash), else for the direct loops (no scratch), e.g. when the input offset could not be
-    folded. The direct loops skip padded taps, so an offset folded on the strength of im2col's
-    zero-point padding is unfolded again."""
-    for key in ("scratch_bytes", "lean", "lean_scratch", "fast_scratch"):
-        p.pop(key, None)
-    if implicit and p["in_c"] % 4 == 0 and p.get("in_off", 0) == 0:
-        p["variant"] = "implicit"
+def fold_input_offset(g: Graph, op: Operator) -> None:
+    """Fold the input offset into the bias where no tap falls into padding, or where the kernel
+    pads with the zero point (im2col); where im2col's bias would overflow, use direct loops."""
+    p: ConvParams = op.params
+    if not p.in_off or not (p.unpadded() or p.pads_with_zero_point):
         return
-    p["variant"] = "generic"
-    if p.pop("pads_with_zero_point", None) and "unfolded" in p and not _unpadded(p):
-        p["bias"], p["in_off"] = p.pop("unfolded")
-        p.pop("zero_point_folded", None)
+    w = g.t(op.inputs[1]).data.astype(np.int64)
+    if not fold_offset(p, w.reshape(w.shape[0], -1).sum(axis=1)) and p.pads_with_zero_point:
+        p.algorithm = "generic"
 
 
-def _unpadded(p: dict) -> bool:
-    from ..passes.fold_zero_point import _unpadded as unpadded
-    return unpadded(p)
+def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
+    """im2col: two receptive fields of scratch (int8, or as TE_FAST int16 columns: wide), or
+    none as the fallback (the implicit GEMM in TE_FAST builds where in_c % 4 == 0 and the
+    offset is folded: taps read in place, padding from a zero-point row in flash; else the
+    direct loops). pointwise: none, or the TE_FAST int16 columns (wide)."""
+    p: ConvParams = op.params
+    if p.algorithm == "im2col":
+        k_len = p.k_h * p.k_w * p.in_c
+        lean = max(2 * k_len, fast_scratch_bytes(k_len, 1))     # int8 pair, whole blocks
+        wide = max(lean, fast_scratch_bytes(k_len, 2) + (      # + int8 staging if in_c % 4
+            0 if p.in_c % 4 == 0 else -(-2 * k_len // 4) * 4))
+        implicit = p.in_c % 4 == 0 and p.in_off == 0
+        return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
+                MemoryOption("implicit" if implicit else "generic", role="fallback")]
+    if p.algorithm == "pointwise":
+        return [MemoryOption("pointwise", 0, lean=True),
+                MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 2), role="wide")]
+    return [MemoryOption(p.algorithm)]
 
 
 def emit(ctx, op: Operator) -> None:
-    p = op.params
+    p: ConvParams = op.params
+    variant = op.memory.variant
     g = ctx.g
-    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
     fast = mve = None
-    if p["variant"] in ("pointwise", "im2col", "implicit"):
-        w2d = g.t(op.inputs[1]).data.reshape(p["out_c"], -1)
+    if variant in ("pointwise", "im2col", "implicit"):
+        w2d = g.t(op.inputs[1]).data.reshape(p.out_c, -1)
         k = fast_gemm_constants(ctx, op, w2d)
-        if p["variant"] != "implicit":      # Helium: own operands, the DSP ones elsewhere
+        if variant != "implicit":           # Helium: own operands, the DSP ones elsewhere
             mve = mve_gemm_operands(ctx, op, w2d, k)
         fast = fast_gemm_operands(ctx, op, w2d, k, 2,
                                   cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
-    plain_bias = None               # the direct loops skip padded taps: offset unfolded
-    if p["variant"] == "implicit" and "unfolded" in p and not _unpadded(p):
-        plain_bias, p_in_off = p["unfolded"]
+    plain_bias, in_off = p.direct_offsets() if variant in ("generic", "implicit") else (None, 0)
+    if plain_bias is p.bias:
+        plain_bias = None
+    operands = portable_operands(ctx, op, fast, plain_bias)
+    if variant == "pointwise":
+        _emit_pointwise(ctx, op, fast, mve, operands)
+    elif variant == "im2col":
+        _emit_im2col(ctx, op, fast, mve, operands)
+    elif variant == "implicit":
+        _emit_implicit(ctx, op, fast, operands, in_off)
     else:
-        p_in_off = p["in_off"]
-    w, bias, mult, shift = portable_operands(ctx, op, fast, plain_bias)
-    src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
-    clamp = (p["act_min"], p["act_max"])
-    if p["variant"] == "pointwise":
-        plain = ("te_conv_2d_1x1_s8", src, p["in_h"] * p["in_w"], p["in_c"], w, bias, dst,
-                 p["out_c"], p["out_off"], mult, shift, *clamp)
-        ctx.fast_call(fast and (
-            ("te_conv_2d_1x1_lean", src, p["in_h"] * p["in_w"], p["in_c"], *fast, dst,
-             p["out_c"], *clamp) if p["lean"] else      # int16 columns would grow the arena
-            ("te_conv_2d_1x1_fast", src, p["in_h"] * p["in_w"], p["in_c"], *fast, dst,
-             p["out_c"], *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"))), plain,
-            mve and ("te_gemm_mve", src, p["in_h"] * p["in_w"], p["in_c"], *mve, dst,
-                     p["out_c"], *clamp))
-        return
-    if p["variant"] == "im2col":
-        geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
-                    p["pad_t"], p["pad_l"], dst, p["out_h"], p["out_w"], p["out_c"],
-                    p["pad_value"])
-        plain = ("te_conv_2d_im2col_s8", src, p["in_h"], p["in_w"], p["in_c"], w, bias,
-                 *geometry, p["out_off"], mult, shift, *clamp,
-                 ctx.arena_ptr(p["scratch_offset"]))
-        k_len = p["k_h"] * p["k_w"] * p["in_c"]
-        stage = ("NULL" if p["in_c"] % 4 == 0 else
-                 ctx.arena_ptr(p["scratch_offset"] + fast_scratch_bytes(k_len, 2)))
-        ctx.fast_call(fast and (
-            ("te_conv_2d_im2col_lean", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
-             *clamp, ctx.arena_ptr(p["scratch_offset"])) if p["lean"] else
-            ("te_conv_2d_im2col_fast", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
-             *clamp, ctx.arena_ptr(p["scratch_offset"], "uint32_t"), stage)), plain,
-            mve and ("te_conv_2d_im2col_mve", src, p["in_h"], p["in_w"], p["in_c"], *mve,
-                     *geometry, *clamp, ctx.arena_ptr(p["scratch_offset"])))
-        return
-    if p["variant"] == "implicit":
-        geometry = (p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
-                    p["pad_t"], p["pad_l"])
-        plain = ("te_conv_2d_s8", src, p["in_h"], p["in_w"], p["in_c"], w, bias, p["k_h"],
-                 p["k_w"], p["f_c"], *geometry[2:], dst, p["out_h"], p["out_w"], p["out_c"],
-                 p_in_off, p["out_off"], mult, shift, *clamp)
-        ctx.fast_call(fast and (
-            "te_conv_2d_implicit_fast", src, p["in_h"], p["in_w"], p["in_c"], *fast, *geometry,
-            dst, p["out_h"], p["out_w"], p["out_c"],
-            ctx.cond_const(np.full(p["in_c"], p["pad_value"], np.int8), "int8_t",
-                           f"zp{op.index}", "TE_FAST"), *clamp), plain)
-        return
-    for b in range(p["batches"]):
-        ctx.call("te_conv_2d_s8",
-                 ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"], p["in_c"],
-                 w, bias, p["k_h"], p["k_w"], p["f_c"],
-                 p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"],
-                 ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"], p["out_c"],
-                 p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
+        _emit_direct(ctx, op, operands, in_off)
+
+
+def _emit_pointwise(ctx, op: Operator, fast, mve, operands) -> None:
+    p: ConvParams = op.params
+    w, bias, mult, shift = operands
+    src, dst, clamp, pixels = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), (p.act_min, p.act_max), p.in_h * p.in_w
+    plain = ("te_conv_2d_1x1_s8", src, pixels, p.in_c, w, bias, dst, p.out_c, p.out_off, mult,
+             shift, *clamp)
+    ctx.fast_call(fast and (
+        ("te_conv_2d_1x1_lean", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp)
+        if op.memory.lean else      # int16 columns would grow the arena
+        ("te_conv_2d_1x1_fast", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp,
+         ctx.arena_ptr(op.scratch_offset, "uint32_t"))), plain,
+        mve and ("te_gemm_mve", src, pixels, p.in_c, *mve, dst, p.out_c, *clamp))
+
+
+def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
+    p: ConvParams = op.params
+    w, bias, mult, shift = operands
+    src, dst, clamp = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), (p.act_min, p.act_max)
+    geometry = (p.k_h, p.k_w, *p.geometry(), dst, p.out_h, p.out_w, p.out_c, p.pad_value)
+    plain = ("te_conv_2d_im2col_s8", src, p.in_h, p.in_w, p.in_c, w, bias, *geometry, p.out_off,
+             mult, shift, *clamp, ctx.arena_ptr(op.scratch_offset))
+    k_len = p.k_h * p.k_w * p.in_c
+    stage = ("NULL" if p.in_c % 4 == 0 else
+             ctx.arena_ptr(op.scratch_offset + fast_scratch_bytes(k_len, 2)))
+    ctx.fast_call(fast and (
+        ("te_conv_2d_im2col_lean", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
+         ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
+        ("te_conv_2d_im2col_fast", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
+         ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage)), plain,
+        mve and ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, *mve, *geometry, *clamp,
+                 ctx.arena_ptr(op.scratch_offset)))
+
+
+def _emit_implicit(ctx, op: Operator, fast, operands, in_off: int) -> None:
+    p: ConvParams = op.params
+    w, bias, mult, shift = operands
+    src, dst, clamp = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), (p.act_min, p.act_max)
+    plain = ("te_conv_2d_s8", src, p.in_h, p.in_w, p.in_c, w, bias, p.k_h, p.k_w, p.f_c,
+             *p.geometry(), dst, p.out_h, p.out_w, p.out_c, in_off, p.out_off, mult, shift, *clamp)
+    ctx.fast_call(fast and (
+        "te_conv_2d_implicit_fast", src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w,
+        *p.geometry(), dst, p.out_h, p.out_w, p.out_c,
+        ctx.cond_const(np.full(p.in_c, p.pad_value, np.int8), "int8_t", f"zp{op.index}",
+                       "TE_FAST"), *clamp), plain)
+
+
+def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
+    p: ConvParams = op.params
+    w, bias, mult, shift = operands
+    inp, out = ctx.g.t(op.inputs[0]), ctx.g.t(op.outputs[0])
+    for b in range(p.batches):
+        ctx.call("te_conv_2d_s8", ctx.ptr(op.inputs[0], b * inp.size // p.batches), p.in_h,
+                 p.in_w, p.in_c, w, bias, p.k_h, p.k_w, p.f_c, *p.geometry(),
+                 ctx.ptr(op.outputs[0], b * out.size // p.batches), p.out_h, p.out_w, p.out_c,
+                 in_off, p.out_off, mult, shift, p.act_min, p.act_max)
 
 
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit: pixel pairs read while written; im2col: pixel pairs copied out,
     then written; generic: one pixel at a time, reads and writes interleaved."""
-    from ..planner.overlap import window
-    p = op.params
-    if p["variant"] == "generic":
+    if op.memory.variant == "generic":
         return window_access(g, op)
-    return [(0, window(p["in_h"], p["in_w"], p["in_c"], p["out_h"], p["out_w"], p["out_c"],
-                       p["k_h"], p["k_w"], p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"],
-                       p["pad_t"], p["pad_l"], per_step=2, reads_first=p["variant"] == "im2col"))]
+    return [Access(0, window_pattern(g, op, per_step=2,
+                                     reads_first=op.memory.variant == "im2col"))]
 
 
 def macs(g: Graph, op: Operator) -> int:
@@ -172,5 +215,6 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("conv_2d", "gemm"), macs=macs,
-               access=access))
+               kernels=("conv_2d", "gemm"), macs=macs, access=access,
+               memory_options=memory_options, fold_input_offset=fold_input_offset,
+               fuses_activation=True, accepts_folded_pad=True))

@@ -1,15 +1,40 @@
 """DEPTHWISE_CONV_2D: int8, per-channel or per-tensor, any depth multiplier."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import tflite
 
-from ..ir import Graph, Operator
+from ..ir import Graph, MemoryOption, Operator
 from ..layouts.depthwise import GROUP as DW_GROUP
 from ..layouts.depthwise import dw_rq, dw_taps
 from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_requant, window_access,
-                     window_params)
+from ..planner.overlap import Access, channel_inplace
+from .quantized import bias_or_zeros, clamp_range, conv_multipliers, fast_requant, fold_offset
+from .window import WindowParams, window_access, window_fields
+
+
+@dataclass
+class DepthwiseParams(WindowParams):
+    depth_mult: int
+    out_c: int
+    in_off: int
+    out_off: int
+    act_min: int
+    act_max: int
+    mult: np.ndarray
+    shift: np.ndarray
+    bias: np.ndarray
+    unfolded: tuple | None = None      # (bias, in_off) before the input offset was folded
+
+    def offset_folded(self, _variant: str | None) -> bool:
+        return self.unfolded is not None
+
+    def full_bias(self, w: np.ndarray) -> np.ndarray:
+        """Bias with the input offset's share of every tap (int32 wrap, as the accumulator)."""
+        full = self.bias.astype(np.int64) + self.in_off * w.reshape(-1, w.shape[-1]).sum(axis=0)
+        return (full + (1 << 31)) % (1 << 32) - (1 << 31)
 
 
 def read_options(op_fb) -> dict:
@@ -24,7 +49,7 @@ def prepare(g: Graph, op: Operator) -> None:
     inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     require(w.is_const, op, "filter must be a constant tensor")
     require(len(inp.shape) == 4 and len(w.shape) == 4, op, "expected 4-D input and filter")
-    n, in_h, in_w, in_c = inp.shape
+    in_c = inp.shape[3]
     _, k_h, k_w, oc = w.shape
     require(oc % in_c == 0, op, f"filter channels {oc} not a multiple of input channels {in_c}")
     require(out.shape[3] == oc, op, "output channels differ from filter channels")
@@ -32,76 +57,81 @@ def prepare(g: Graph, op: Operator) -> None:
     require(int(np.max(np.abs(w.zero_point))) == 0, op, "filter zero point must be 0")
     mult, shift = conv_multipliers(inp, w, out, oc)
     lo, hi = clamp_range(g, op)
-    p = window_params(g, op, in_h, in_w, k_h, k_w)
-    p.update(batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, depth_mult=oc // in_c,
-             out_c=oc, in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult,
-             shift=shift, bias=bias_or_zeros(g, op, 2, oc))
-    if g.config.get("optimize") == "size":
-        p["variant"] = "size"            # TE_OPTIMIZE_SIZE: no unrolled interior path
-    op.params.update(p)
+    op.params = DepthwiseParams(
+        **window_fields(g, op, k_h, k_w), depth_mult=oc // in_c, out_c=oc, in_off=-inp.zp,
+        out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
+        bias=bias_or_zeros(g, op, 2, oc))
+
+
+def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
+    """--optimize size: "size" (TE_OPTIMIZE_SIZE: no unrolled interior path); the in-place
+    variant comes from the planner's pins (see access)."""
+    return [MemoryOption("size" if g.config.get("optimize") == "size" else None)]
+
+
+def fold_input_offset(g: Graph, op: Operator) -> None:
+    """Where no tap falls into padding, fold the input offset into the bias."""
+    p: DepthwiseParams = op.params
+    if p.in_off and p.unpadded():
+        w = g.t(op.inputs[1]).data.astype(np.int64)
+        fold_offset(p, w.reshape(-1, w.shape[-1]).sum(axis=0))
 
 
 def emit(ctx, op: Operator) -> None:
-    p = op.params
+    p: DepthwiseParams = op.params
     inp, out = ctx.g.t(op.inputs[0]), ctx.g.t(op.outputs[0])
     w = ctx.g.t(op.inputs[1]).data.astype(np.int64)
-    full = p["bias"].astype(np.int64) + p["in_off"] * w.reshape(-1, w.shape[-1]).sum(axis=0)
-    full = (full + (1 << 31)) % (1 << 32) - (1 << 31)      # int32 wrap, as the accumulator does
-    bias = ctx.const(np.concatenate([p["bias"].astype(np.int64), full]), "int32_t",
+    bias = ctx.const(np.concatenate([p.bias.astype(np.int64), p.full_bias(w)]), "int32_t",
                      f"bias{op.index}")
-    mult = ctx.const(p["mult"], "int32_t", f"mult{op.index}")
-    shift = ctx.const(p["shift"], "int32_t", f"shift{op.index}")
+    mult = ctx.const(p.mult, "int32_t", f"mult{op.index}")
+    shift = ctx.const(p.shift, "int32_t", f"shift{op.index}")
     wx, rq = fast_operands(ctx, op, w)
-    if p.get("variant") == "inplace":
-        ctx.call("te_depthwise_conv_2d_inplace_s8", ctx.ptr(op.outputs[0]), p["in_h"], p["in_w"],
-                 p["in_c"], ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["stride_h"],
-                 p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"], p["out_h"],
-                 p["out_w"], p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"],
-                 ctx.arena_ptr(p["scratch_offset"]), wx, rq)
+    requant = (p.in_off, p.out_off, mult, shift, p.act_min, p.act_max)
+    if op.memory.variant == "inplace":
+        ctx.call("te_depthwise_conv_2d_inplace_s8", ctx.ptr(op.outputs[0]), p.in_h, p.in_w,
+                 p.in_c, ctx.ptr(op.inputs[1]), bias, p.k_h, p.k_w, *p.geometry(), p.out_h,
+                 p.out_w, *requant, ctx.arena_ptr(op.scratch_offset), wx, rq)
         return
-    for b in range(p["batches"]):
-        ctx.call("te_depthwise_conv_2d_s8",
-                 ctx.ptr(op.inputs[0], b * inp.size // p["batches"]), p["in_h"], p["in_w"], p["in_c"],
-                 ctx.ptr(op.inputs[1]), bias, p["k_h"], p["k_w"], p["depth_mult"],
-                 p["stride_h"], p["stride_w"], p["dil_h"], p["dil_w"], p["pad_t"], p["pad_l"],
-                 ctx.ptr(op.outputs[0], b * out.size // p["batches"]), p["out_h"], p["out_w"],
-                 p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"], wx, rq)
+    for b in range(p.batches):
+        ctx.call("te_depthwise_conv_2d_s8", ctx.ptr(op.inputs[0], b * inp.size // p.batches),
+                 p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias, p.k_h, p.k_w, p.depth_mult,
+                 *p.geometry(), ctx.ptr(op.outputs[0], b * out.size // p.batches), p.out_h,
+                 p.out_w, *requant, wx, rq)
 
 
 def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str]:
     """The TE_FAST kernel's operands (kernels/depthwise_conv_2d.h) or NULL, NULL: per group of
     four channels the doubled taps as int16 pairs and {2 * folded bias, m, cc, e, 2 * bias} x 4
     (border pixels add the input offset to the taps inside instead)."""
-    p = op.params
-    c = p["out_c"]
-    if p["depth_mult"] != 1 or c < 4 or p.get("variant") == "size":
+    p: DepthwiseParams = op.params
+    c = p.out_c
+    if p.depth_mult != 1 or c < 4 or op.memory.variant == "size":
         return "NULL", "NULL"
     taps = w.reshape(-1, c)                                   # [k_h * k_w, c]
-    full = p["bias"].astype(np.int64) + p["in_off"] * taps.sum(axis=0)
-    fast = fast_requant(np.abs(full) + 128 * np.abs(taps).sum(axis=0), p["mult"], p["shift"],
-                        p["out_off"])
+    full = p.bias.astype(np.int64) + p.in_off * taps.sum(axis=0)
+    fast = fast_requant(np.abs(full) + 128 * np.abs(taps).sum(axis=0), p.mult, p.shift,
+                        p.out_off)
     if fast is None:
         return "NULL", "NULL"
     m, cc, e = fast
     return (ctx.fast_const(dw_taps(taps), "uint32_t", f"wx{op.index}"),
-            ctx.fast_const(dw_rq(full, m, cc, e, p["bias"]), "int32_t", f"rq{op.index}"))
+            ctx.fast_const(dw_rq(full, m, cc, e, p.bias), "int32_t", f"rq{op.index}"))
 
 
 def access(g: Graph, op: Operator) -> list:
     """Two ways to overlap: the scan-order lag of the plain kernel, or (depth multiplier 1)
     fully in place through a one-channel scratch plane."""
-    from ..planner.overlap import channel_inplace
     cands = window_access(g, op)
-    p = op.params
-    if p["depth_mult"] == 1 and p["batches"] == 1:
-        pat = channel_inplace(p["in_h"], p["in_w"], p["in_c"], p["out_h"], p["out_w"], DW_GROUP)
-        group = min(DW_GROUP, p["in_c"])    # TE_DW_GROUP in kernels/depthwise_conv_2d.h
-        scratch = p["in_h"] * p["in_w"] * group
-        if p["in_c"] >= 4 and g.config.get("optimize") != "size":   # TE_FAST: padded plane
-            ph = (p["out_h"] - 1) * p["stride_h"] + p["dil_h"] * (p["k_h"] - 1) + 1
-            pw = (p["out_w"] - 1) * p["stride_w"] + p["dil_w"] * (p["k_w"] - 1) + 1
+    p: DepthwiseParams = op.params
+    if p.depth_mult == 1 and p.batches == 1:
+        pat = channel_inplace(p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, DW_GROUP)
+        group = min(DW_GROUP, p.in_c)       # TE_DW_GROUP in kernels/te_layouts.h
+        scratch = p.in_h * p.in_w * group
+        if p.in_c >= 4 and g.config.get("optimize") != "size":   # TE_FAST: padded plane
+            ph = (p.out_h - 1) * p.stride_h + p.dil_h * (p.k_h - 1) + 1
+            pw = (p.out_w - 1) * p.stride_w + p.dil_w * (p.k_w - 1) + 1
             scratch = max(scratch, ph * pw * 4)
-        cands.append((0, pat, dict(kind="inplace", scratch=scratch)))
+        cands.append(Access(0, pat, MemoryOption("inplace", scratch)))
     return cands
 
 
@@ -112,4 +142,6 @@ def macs(g: Graph, op: Operator) -> int:
 
 register(OpDef(name="DEPTHWISE_CONV_2D", stem="depthwise_conv_2d", read_options=read_options,
                prepare=prepare, emit=emit, kernels=("depthwise_conv_2d",), macs=macs,
-               access=access))
+               access=access, memory_options=memory_options,
+               fold_input_offset=fold_input_offset, fuses_activation=True,
+               accepts_folded_pad=True))

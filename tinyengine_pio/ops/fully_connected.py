@@ -1,15 +1,35 @@
 """FULLY_CONNECTED: int8, per-tensor or per-channel weights [O, K], optional int32 bias."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import tflite
 
-from ..ir import Graph, Operator
+from ..ir import Graph, MemoryOption, Operator
 from ..quant import f32, quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require, require_int8
-from .common import (bias_or_zeros, clamp_range, conv_multipliers, fast_gemm_constants,
-                     fast_gemm_operands, fast_scratch_bytes, mve_gemm_operands,
-                     portable_operands)
+from .gemm_operands import (fast_gemm_constants, fast_gemm_operands, fast_scratch_bytes,
+                            mve_gemm_operands, portable_operands)
+from .quantized import bias_or_zeros, clamp_range, conv_multipliers, fold_offset
+
+
+@dataclass
+class FullyConnectedParams:
+    batches: int
+    depth: int
+    units: int
+    in_off: int
+    out_off: int
+    act_min: int
+    act_max: int
+    mult: np.ndarray
+    shift: np.ndarray
+    bias: np.ndarray
+    unfolded: tuple | None = None      # (bias, in_off) before the input offset was folded
+
+    def offset_folded(self, _variant: str | None) -> bool:
+        return self.unfolded is not None
 
 
 def read_options(op_fb) -> dict:
@@ -35,20 +55,31 @@ def prepare(g: Graph, op: Operator) -> None:
         m, s = quantize_multiplier(f32(np.float32(inp.s) * np.float32(w.s)) / out.s)
         mult, shift = np.full(units, m, np.int32), np.full(units, s, np.int32)
     lo, hi = clamp_range(g, op)
+    op.params = FullyConnectedParams(
+        batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp, out_off=out.zp,
+        act_min=lo, act_max=hi, mult=mult, shift=shift, bias=bias_or_zeros(g, op, 2, units))
+
+
+def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
+    """--optimize size: the direct loops; else the GEMM reading int8 rows, or (wide) with the
+    TE_FAST widened batch row."""
     if g.config.get("optimize") == "size":
-        op.params["variant"] = "direct"
-    else:                               # TE_FAST: the widened batch row
-        op.params.update(scratch_bytes=0, lean_scratch=0,
-                         fast_scratch=fast_scratch_bytes(depth, 1), lean=True)
-    op.params.update(batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp,
-                     out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
-                     bias=bias_or_zeros(g, op, 2, units))
+        return [MemoryOption("direct")]
+    return [MemoryOption(None, 0, lean=True),
+            MemoryOption(None, fast_scratch_bytes(op.params.depth, 1), role="wide")]
+
+
+def fold_input_offset(g: Graph, op: Operator) -> None:
+    """Every tap is inside the input: the offset always folds (where the bias fits int32)."""
+    if op.params.in_off:
+        w = g.t(op.inputs[1]).data.astype(np.int64)
+        fold_offset(op.params, w.reshape(w.shape[0], -1).sum(axis=1))
 
 
 def emit(ctx, op: Operator) -> None:
-    p = op.params
-    folded = p["in_off"] == 0 and p.get("variant") != "direct"
-    lean = p.get("lean")                # no column buffer: x read as int8
+    p: FullyConnectedParams = op.params
+    folded = p.in_off == 0 and op.memory.variant != "direct"
+    lean = op.memory.lean               # no column buffer: x read as int8
     w2d = ctx.g.t(op.inputs[1]).data
     k = fast_gemm_constants(ctx, op, w2d) if folded else None
     mve = mve_gemm_operands(ctx, op, w2d, k)
@@ -57,18 +88,18 @@ def emit(ctx, op: Operator) -> None:
     w, bias, mult, shift = portable_operands(ctx, op, fast)
     src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
     if folded:                          # offset folded: the shared GEMM
-        plain = ("te_fully_connected_folded_s8", src, w, bias, dst, p["batches"], p["depth"],
-                 p["units"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
+        plain = ("te_fully_connected_folded_s8", src, w, bias, dst, p.batches, p.depth,
+                 p.units, p.out_off, mult, shift, p.act_min, p.act_max)
         ctx.fast_call(fast and (
-            ("te_fully_connected_lean", src, *fast, dst, p["batches"], p["depth"], p["units"],
-             p["act_min"], p["act_max"]) if lean else
-            ("te_fully_connected_fast", src, *fast, dst, p["batches"], p["depth"], p["units"],
-             p["act_min"], p["act_max"], ctx.arena_ptr(p["scratch_offset"], "uint32_t"))),
-            plain, mve and ("te_gemm_mve", src, p["batches"], p["depth"], *mve, dst, p["units"],
-                            p["act_min"], p["act_max"]))
+            ("te_fully_connected_lean", src, *fast, dst, p.batches, p.depth, p.units,
+             p.act_min, p.act_max) if lean else
+            ("te_fully_connected_fast", src, *fast, dst, p.batches, p.depth, p.units,
+             p.act_min, p.act_max, ctx.arena_ptr(op.scratch_offset, "uint32_t"))),
+            plain, mve and ("te_gemm_mve", src, p.batches, p.depth, *mve, dst, p.units,
+                            p.act_min, p.act_max))
         return
-    ctx.call("te_fully_connected_s8", src, w, bias, dst, p["batches"], p["depth"], p["units"],
-             p["in_off"], p["out_off"], mult, shift, p["act_min"], p["act_max"])
+    ctx.call("te_fully_connected_s8", src, w, bias, dst, p.batches, p.depth, p.units,
+             p.in_off, p.out_off, mult, shift, p.act_min, p.act_max)
 
 
 def macs(g: Graph, op: Operator) -> int:
@@ -77,4 +108,6 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="FULLY_CONNECTED", stem="fully_connected", read_options=read_options,
-               prepare=prepare, emit=emit, kernels=("fully_connected", "gemm"), macs=macs))
+               prepare=prepare, emit=emit, kernels=("fully_connected", "gemm"), macs=macs,
+               memory_options=memory_options, fold_input_offset=fold_input_offset,
+               fuses_activation=True))

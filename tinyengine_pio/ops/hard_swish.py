@@ -7,7 +7,7 @@ from .. import fixedpoint as fx
 from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier
 from .base import OpDef, register, require
-from .common import elementwise_access
+from .elementwise import elementwise_access
 from .lut import emit_table, prepare_table
 
 

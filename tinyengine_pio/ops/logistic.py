@@ -7,7 +7,7 @@ from .. import fixedpoint as fx
 from ..ir import Graph, Operator
 from ..quant import multiply_by_quantized_multiplier, rdbpot, tflite_round
 from .base import OpDef, register, require
-from .common import elementwise_access
+from .elementwise import elementwise_access
 from .lut import emit_table, prepare_table
 
 INPUT_INTEGER_BITS = 4

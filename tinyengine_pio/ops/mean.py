@@ -1,12 +1,25 @@
 """MEAN int8 over any set of axes (TFLM QuantizedMeanOrSum arithmetic)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import tflite
 
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, options_table, register, require, require_int8
+
+
+@dataclass
+class MeanParams:
+    kept: list[tuple[int, int]]      # (size, element stride) of the 4 kept dims, outer first
+    red: list[tuple[int, int]]       # ... of the 4 reduced dims
+    count: int                       # elements averaged
+    in_zp: int
+    out_zp: int
+    mult: int
+    shift: int
 
 
 def read_options(op_fb) -> dict:
@@ -32,15 +45,15 @@ def prepare(g: Graph, op: Operator) -> None:
     require(len(kept) <= 4 and len(red) <= 4, op, "at most 4 kept and 4 reduced dimensions")
     kept = [(1, 0)] * (4 - len(kept)) + kept
     red = [(1, 0)] * (4 - len(red)) + red
-    op.params.update(kept=kept, red=red, count=n, in_zp=inp.zp, out_zp=out.zp, mult=mult,
-                     shift=shift)
+    op.params = MeanParams(kept=kept, red=red, count=n, in_zp=inp.zp, out_zp=out.zp, mult=mult,
+                           shift=shift)
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
     ctx.call("te_mean_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]),
-             *[v for d in p["kept"] for v in d], *[v for d in p["red"] for v in d],
-             p["count"], p["in_zp"], p["mult"], p["shift"], p["out_zp"])
+             *[v for d in p.kept for v in d], *[v for d in p.red for v in d],
+             p.count, p.in_zp, p.mult, p.shift, p.out_zp)
 
 
 def macs(g: Graph, op: Operator) -> int:

@@ -1,12 +1,27 @@
 """MUL int8 with broadcasting: out = requant((a - za) * (b - zb)) + zo."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import tflite
 
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require_int8
-from .common import broadcast_4d, clamp_range, elementwise_access
+from .elementwise import Broadcast, broadcast_4d, elementwise_access
+from .quantized import clamp_range
+
+
+@dataclass
+class MulParams:
+    loops: Broadcast
+    a_off: int
+    b_off: int
+    out_mult: int
+    out_shift: int
+    out_off: int
+    act_min: int
+    act_max: int
 
 
 def read_options(op_fb) -> dict:
@@ -20,17 +35,18 @@ def prepare(g: Graph, op: Operator) -> None:
     m, s = quantize_multiplier(a.s * b.s / out.s)
     loops = broadcast_4d(op, a.shape, b.shape, out.shape)
     lo, hi = clamp_range(g, op)
-    op.params.update(**loops, a_off=-a.zp, b_off=-b.zp, out_mult=m, out_shift=s,
-                     out_off=out.zp, act_min=lo, act_max=hi)
+    op.params = MulParams(loops, a_off=-a.zp, b_off=-b.zp, out_mult=m, out_shift=s,
+                          out_off=out.zp, act_min=lo, act_max=hi)
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    for ba, bb, bo in p["bases"]:
+    lp = p.loops
+    for ba, bb, bo in lp.bases:
         ctx.call("te_mul_s8", ctx.ptr(op.inputs[0], ba), ctx.ptr(op.inputs[1], bb),
                  ctx.ptr(op.outputs[0], bo),
-                 *p["dims"], *p["sa"], *p["sb"], p["a_off"], p["b_off"], p["out_mult"], p["out_shift"],
-                 p["out_off"], p["act_min"], p["act_max"])
+                 *lp.loop_args(), p.a_off, p.b_off, p.out_mult, p.out_shift,
+                 p.out_off, p.act_min, p.act_max)
 
 
 def macs(g: Graph, op: Operator) -> int:
@@ -38,5 +54,4 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="MUL", stem="mul", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("mul",), macs=macs,
-               access=elementwise_access))
+               kernels=("mul",), macs=macs, access=elementwise_access, fuses_activation=True))

@@ -2,10 +2,20 @@
 Most PADs before a convolution are folded away by passes/fold_pad.py."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..ir import Graph, Operator
 from .base import OpDef, register, require, require_int8
+
+
+@dataclass
+class PadParams:
+    in_shape: list[int]       # 4-D
+    out_shape: list[int]
+    before: list[int]         # padding before each dim
+    value: int
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -25,13 +35,14 @@ def prepare(g: Graph, op: Operator) -> None:
     p4 = [[0, 0]] * (4 - rank) + p.tolist()
     out_shape = [d + a + b for d, (a, b) in zip(in_shape, p4)]
     require(int(np.prod(out_shape)) == out.size, op, "output shape does not match the paddings")
-    op.params.update(in_shape=in_shape, out_shape=out_shape, before=[a for a, _ in p4], value=value)
+    op.params = PadParams(in_shape=in_shape, out_shape=out_shape, before=[a for a, _ in p4],
+                          value=value)
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    ctx.call("te_pad_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), *p["in_shape"],
-             *p["out_shape"], *p["before"], p["value"])
+    ctx.call("te_pad_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), *p.in_shape,
+             *p.out_shape, *p.before, p.value)
 
 
 register(OpDef(name="PAD", stem="pad", prepare=prepare, emit=emit, kernels=("pad",)))

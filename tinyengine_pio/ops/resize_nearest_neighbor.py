@@ -3,6 +3,7 @@ TFLite's float32 arithmetic, so the device only copies pixels."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import tflite
@@ -10,6 +11,18 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import tflite_round
 from .base import OpDef, options_table, register, require
+
+
+@dataclass
+class ResizeParams:
+    batches: int
+    in_h: int
+    in_w: int
+    c: int
+    out_h: int
+    out_w: int
+    ys: list[int]         # source row of each output row
+    xs: list[int]         # source column of each output column
 
 
 def read_options(op_fb) -> dict:
@@ -35,19 +48,19 @@ def prepare(g: Graph, op: Operator) -> None:
     n, in_h, in_w, c = inp.shape
     _, out_h, out_w, _ = out.shape
     a, h = op.options["align_corners"], op.options["half_pixel_centers"]
-    op.params.update(batches=n, in_h=in_h, in_w=in_w, c=c, out_h=out_h, out_w=out_w,
-                     ys=[nearest(y, in_h, out_h, a, h) for y in range(out_h)],
-                     xs=[nearest(x, in_w, out_w, a, h) for x in range(out_w)])
+    op.params = ResizeParams(batches=n, in_h=in_h, in_w=in_w, c=c, out_h=out_h, out_w=out_w,
+                             ys=[nearest(y, in_h, out_h, a, h) for y in range(out_h)],
+                             xs=[nearest(x, in_w, out_w, a, h) for x in range(out_w)])
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    ctype = "int16_t" if max(p["in_h"], p["in_w"]) < 32768 else "int32_t"
-    ys = ctx.const(p["ys"], ctype, f"rows{op.index}")
-    xs = ctx.const(p["xs"], ctype, f"cols{op.index}")
+    ctype = "int16_t" if max(p.in_h, p.in_w) < 32768 else "int32_t"
+    ys = ctx.const(p.ys, ctype, f"rows{op.index}")
+    xs = ctx.const(p.xs, ctype, f"cols{op.index}")
     func = "te_resize_nearest_neighbor_s8" if ctype == "int16_t" else "te_resize_nearest_neighbor32_s8"
-    ctx.call(func, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p["batches"], p["in_h"], p["in_w"],
-             p["c"], p["out_h"], p["out_w"], ys, xs)
+    ctx.call(func, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.batches, p.in_h, p.in_w,
+             p.c, p.out_h, p.out_w, ys, xs)
 
 
 register(OpDef(name="RESIZE_NEAREST_NEIGHBOR", stem="resize_nearest_neighbor",

@@ -5,6 +5,7 @@ device sums table entries, takes the fixed-point reciprocal and scales each entr
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import tflite
@@ -13,9 +14,16 @@ from ..fixedpoint import softmax_exp_table
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, options_table, register, require, require_int8
-from .common import elementwise_access
+from .elementwise import elementwise_access
 
 SCALED_DIFF_INTEGER_BITS = 5
+
+
+@dataclass
+class SoftmaxParams:
+    outer: int            # rows
+    depth: int            # elements per row
+    table: list[int]      # exp() of each input difference 0..-255 (Q0.31)
 
 
 def read_options(op_fb) -> dict:
@@ -35,14 +43,14 @@ def prepare(g: Graph, op: Operator) -> None:
     radius = math.floor(((1 << SCALED_DIFF_INTEGER_BITS) - 1) *
                         (1 << (31 - SCALED_DIFF_INTEGER_BITS)) / (1 << shift))
     depth = inp.shape[-1]
-    op.params.update(outer=inp.size // depth, depth=depth,
-                     table=softmax_exp_table(mult, shift, -radius))
+    op.params = SoftmaxParams(outer=inp.size // depth, depth=depth,
+                              table=softmax_exp_table(mult, shift, -radius))
 
 
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    table = ctx.const(np.array(p["table"], np.int64), "int32_t", f"exp{op.index}")
-    ctx.call("te_softmax_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p["outer"], p["depth"],
+    table = ctx.const(np.array(p.table, np.int64), "int32_t", f"exp{op.index}")
+    ctx.call("te_softmax_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.outer, p.depth,
              table)
 
 

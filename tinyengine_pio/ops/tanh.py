@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import fixedpoint as fx
 from ..ir import Graph, Operator
 from .base import OpDef, register
-from .common import elementwise_access
+from .elementwise import elementwise_access
 from .logistic import saturating_table_fn
 from .lut import emit_table, prepare_table
 

@@ -1,10 +1,17 @@
 """TRANSPOSE int8 (rank <= 4 after dropping unit dims): a strided gather."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..ir import Graph, Operator
 from .base import OpDef, register, require
+
+
+@dataclass
+class TransposeParams:
+    loops: list[tuple[int, int]]      # (size, input element stride) of the 4 output dims
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -18,12 +25,12 @@ def prepare(g: Graph, op: Operator) -> None:
     loops = [(inp.shape[p], strides[p]) for p in perm if inp.shape[p] > 1]
     require(len(loops) <= 4, op, "more than 4 non-unit dimensions")
     loops = [(1, 0)] * (4 - len(loops)) + loops
-    op.params.update(loops=loops)
+    op.params = TransposeParams(loops=loops)
 
 
 def emit(ctx, op: Operator) -> None:
     ctx.call("te_transpose_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]),
-             *[v for d in op.params["loops"] for v in d])
+             *[v for d in op.params.loops for v in d])
 
 
 register(OpDef(name="TRANSPOSE", stem="transpose", prepare=prepare, emit=emit,

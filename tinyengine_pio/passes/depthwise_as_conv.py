@@ -30,5 +30,5 @@ def depthwise_as_conv(g: Graph) -> Graph:
         op.inputs = [op.inputs[0], nw.index] + op.inputs[2:]
         op.kind = "CONV_2D"
         op.options = {k: v for k, v in op.options.items() if k != "depth_multiplier"}
-        op.params["rewritten_from"] = "DEPTHWISE_CONV_2D"
+        op.fused.rewritten_from = "DEPTHWISE_CONV_2D"
     return g

@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Graph
-
-FOLDABLE = {"CONV_2D", "DEPTHWISE_CONV_2D"}
+from ..ops import lookup
 
 
 def fold_pad(g: Graph) -> Graph:
@@ -23,7 +22,7 @@ def fold_pad(g: Graph) -> Graph:
         src, dst = g.t(op.inputs[0]), g.t(op.outputs[0])
         pads = g.t(op.inputs[1])
         users = consumers.get(op.outputs[0], [])
-        if (not pads.is_const or len(users) != 1 or users[0].kind not in FOLDABLE
+        if (not pads.is_const or len(users) != 1 or not lookup(users[0]).accepts_folded_pad
                 or op.outputs[0] in g.outputs or len(dst.shape) != 4 or src.dtype != "int8"
                 or src.scale is None or dst.scale is None
                 or src.s != dst.s or src.zp != dst.zp or users[0].inputs[0] != op.outputs[0]):
@@ -36,10 +35,10 @@ def fold_pad(g: Graph) -> Graph:
             if not cv.is_const or int(np.asarray(cv.data).reshape(-1)[0]) != dst.zp:
                 continue
         conv = users[0]
-        et, el, eb, er = conv.options.get("extra_pad", (0, 0, 0, 0))
-        conv.options["extra_pad"] = (et + int(p[1][0]), el + int(p[2][0]), eb + int(p[1][1]),
-                                     er + int(p[2][1]))
-        conv.options["folded_pad_from"] = op.index
+        et, el, eb, er = conv.fused.extra_pad
+        conv.fused.extra_pad = (et + int(p[1][0]), el + int(p[2][0]), eb + int(p[1][1]),
+                                er + int(p[2][1]))
+        conv.fused.pad_from = op.index
         conv.inputs[0] = op.inputs[0]
         drop.add(id(op))
     g.operators = [op for op in g.operators if id(op) not in drop]

@@ -104,6 +104,17 @@ def extent(a: int, b: int, delta: int) -> int:
 
 # --- access patterns of the kernels --------------------------------------------------------
 
+@dataclass(frozen=True)
+class Access:
+    """How an operator's kernel reads input `input_pos` while writing output 0 (an op's
+    `access` hook returns these). With `option`, only that kernel variant (e.g. the in-place
+    depthwise with its scratch plane) reads that way, and only in place (delta 0)."""
+    input_pos: int
+    pattern: AccessPattern
+    option: object = None            # ir.MemoryOption or None
+
+
+
 def elementwise(n: int, in_size: int = 1, out_size: int = 1) -> AccessPattern:
     return AccessPattern(in_size, out_size, np.arange(n), n, True)
 

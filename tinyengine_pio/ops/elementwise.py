@@ -1,0 +1,69 @@
+"""Element-wise operators' shared parts: broadcasting loops and the in-place access pattern."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ir import DTYPE_BYTES, Graph, Operator
+from ..planner.overlap import Access, elementwise
+from .base import require
+
+
+@dataclass
+class Broadcast:
+    """A (possibly broadcasting) binary op as a 4-D loop nest: `dims`, per-input element strides
+    `sa`, `sb` (0 on broadcast dims); dimension groups beyond 4 are unrolled into one kernel call
+    per `bases` entry (element offsets of a, b and out)."""
+    dims: list[int]
+    sa: list[int]
+    sb: list[int]
+    bases: list[tuple[int, int, int]]
+
+    def loop_args(self) -> tuple:
+        return (*self.dims, *self.sa, *self.sb)
+
+
+def broadcast_4d(op: Operator, a_shape, b_shape, out_shape) -> Broadcast:
+    rank = len(out_shape)
+    a = [1] * (rank - len(a_shape)) + list(a_shape)
+    b = [1] * (rank - len(b_shape)) + list(b_shape)
+    for x, y, o in zip(a, b, out_shape):
+        require(x in (1, o) and y in (1, o), op, f"shapes {list(a_shape)} and {list(b_shape)} "
+                f"do not broadcast to {list(out_shape)}")
+    # merge adjacent dims with the same (a broadcast?, b broadcast?) pattern
+    groups: list[list] = []
+    for x, y, o in zip(a, b, out_shape):
+        if o == 1:
+            continue
+        key = (x == 1, y == 1)
+        if groups and groups[-1][0] == key:
+            groups[-1][1] *= o
+        else:
+            groups.append([key, o])
+    groups = [[(False, False), 1]] * max(0, 4 - len(groups)) + groups
+    sa, sb, so = [0] * len(groups), [0] * len(groups), [0] * len(groups)
+    acc_a = acc_b = acc_o = 1
+    for i in range(len(groups) - 1, -1, -1):
+        (a_bc, b_bc), n = groups[i]
+        sa[i] = 0 if a_bc or n == 1 else acc_a
+        sb[i] = 0 if b_bc or n == 1 else acc_b
+        so[i] = acc_o
+        acc_a *= 1 if a_bc else n
+        acc_b *= 1 if b_bc else n
+        acc_o *= n
+    outer = len(groups) - 4
+    bases = [(0, 0, 0)]
+    for i in range(outer):
+        bases = [(ba + k * sa[i], bb + k * sb[i], bo + k * so[i])
+                 for ba, bb, bo in bases for k in range(groups[i][1])]
+    require(len(bases) <= 4096, op, "broadcast needs more than 4096 kernel calls")
+    return Broadcast(dims=[g[1] for g in groups[outer:]], sa=sa[outer:], sb=sb[outer:], bases=bases)
+
+
+def elementwise_access(g: Graph, op: Operator) -> list[Access]:
+    """Element i is read, then element i is written: any full-size input may be overwritten."""
+    out = g.t(op.outputs[0])
+    for pos, i in enumerate(op.inputs):
+        t = g.t(i) if i >= 0 else None
+        if t is not None and not t.is_const and t.size == out.size and tuple(t.shape) == tuple(out.shape):
+            return [Access(pos, elementwise(out.size, DTYPE_BYTES[t.dtype], DTYPE_BYTES[out.dtype]))]
+    return []

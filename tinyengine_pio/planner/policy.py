@@ -1,0 +1,181 @@
+"""The memory policy: one kernel variant per operator, chosen with the arena plan.
+
+Operators offer `MemoryOption`s (ir.py): a default, optionally a "wide" one (TE_FAST int16
+columns: faster, more scratch) and a "fallback" (less scratch, slower; im2col's implicit GEMM or
+direct loops). The policy plans with the defaults, falls back where an op's scratch sits on the
+arena's peak and the fallback shrinks the arena by at least 10%, then widens every op it can
+(else those off the peak) as long as the arena does not grow. The planner's pins may also pick a
+variant (the in-place depthwise) through their Access option.
+
+Graph-level helpers live here too: tensor lifetimes and the overlap candidates (Pins) that the
+operators' access patterns prove safe.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..ir import Graph, MemoryOption, Operator
+from . import Plan, plan
+from .buffers import Buffer, Pin
+from .overlap import best_delta, hazard_free
+
+OptionsOf = Callable[[Operator], list]     # op -> [MemoryOption], default first
+AccessOf = Callable[[Operator], list]      # op -> [overlap.Access] under its current option
+
+
+@dataclass
+class GraphPlan:
+    plan: Plan
+    offsets: dict[int, int]                        # storage tensor -> arena offset
+    lifetimes: dict[int, tuple[int, int]]
+
+
+def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
+    """Half-open [first write, last read + 1) per storage tensor; inputs from 0, outputs to the end."""
+    n = len(g.operators)
+    life: dict[int, list[int]] = {}
+
+    def touch(i: int, step: int) -> None:
+        s = g.storage(i)
+        if g.t(s).is_const:
+            return
+        lo_hi = life.setdefault(s, [step, step + 1])
+        lo_hi[0] = min(lo_hi[0], step)
+        lo_hi[1] = max(lo_hi[1], step + 1)
+
+    for i in g.inputs:
+        touch(i, 0)
+    for step, op in enumerate(g.operators):
+        for i in op.inputs + op.outputs:
+            if i >= 0:
+                touch(i, step)
+    for o in g.outputs:
+        touch(o, max(n - 1, 0))
+    return {k: (v[0], v[1]) for k, v in life.items()}
+
+
+def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], access_of: AccessOf,
+                       alignment: int = 4) -> list[Pin]:
+    """Where an operator's input dies at that operator, offer the planner to place the output
+    over it (in place or at a safe offset), as proven by the kernel's access pattern."""
+    pins = []
+    live = [sum(g.t(t).nbytes for t, (s, e) in life.items() if s <= step < e)
+            for step in range(len(g.operators))]
+    # overlaps only pay where memory is tight: on big graphs, skip steps under half the peak
+    busy = max(live, default=0) // 2 if len(g.operators) > 40 else 0
+    for step, op in enumerate(g.operators):
+        out = g.storage(op.outputs[0])
+        if life.get(out, (None,))[0] != step or live[step] < busy:
+            continue
+        for acc in access_of(op):
+            src, pattern = g.storage(op.inputs[acc.input_pos]), acc.pattern
+            if src not in life or life[src][1] != step + 1 or src == out:
+                continue
+            if pattern.in_bytes != g.t(src).nbytes or pattern.out_bytes != g.t(out).nbytes:
+                continue
+            if acc.option is not None:   # a kernel variant that works in place with scratch
+                if hazard_free(pattern, 0):
+                    pins.append(Pin(f"t{src}", f"t{out}", 0, pattern, kind=acc.option.variant,
+                                    scratch=acc.option.scratch))
+                continue
+            delta = best_delta(pattern, alignment)
+            if delta is not None:
+                pins.append(Pin(f"t{src}", f"t{out}", delta, pattern))
+    return pins
+
+
+class _Planner:
+    """Plans the graph under the operators' current options."""
+
+    def __init__(self, g: Graph, access_of: AccessOf, alignment: int, algorithms, overlap: bool):
+        self.g, self.access_of, self.alignment = g, access_of, alignment
+        self.algorithms, self.overlap = algorithms, overlap
+        self.life = lifetimes(g)
+
+    def plan(self) -> Plan:
+        g, life = self.g, self.life
+        buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
+        for step, op in enumerate(g.operators):       # kernel scratch, alive during its op only
+            if op.memory.scratch:
+                buffers.append(Buffer(f"scratch{step}", op.memory.scratch, step, step + 1))
+        pins = (overlap_candidates(g, life, self.access_of, self.alignment)
+                if self.overlap else [])
+        return plan(buffers, self.alignment, self.algorithms, pins)
+
+    def on_peak(self, p: Plan, step: int) -> bool:
+        """Does the planned memory at `step` reach the arena's top?"""
+        g = self.g
+        top = max((p.offsets[f"t{t}"] + g.t(t).nbytes for t, (s, e) in self.life.items()
+                   if s <= step < e), default=0)
+        scratch = p.offsets.get(f"scratch{step}")
+        if scratch is not None:
+            top = max(top, scratch + g.operators[step].memory.scratch)
+        return top + 4 > p.arena_bytes - 4
+
+
+def _role(options: list[MemoryOption], role: str) -> MemoryOption | None:
+    return next((o for o in options if o.role == role), None)
+
+
+def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int = 4,
+           algorithms: list[str] | None = None, overlap: bool = True) -> GraphPlan:
+    """Set every op's `memory` and `scratch_offset`; return the plan."""
+    options = [options_of(op) for op in g.operators]
+    for op, opts in zip(g.operators, options):
+        op.memory = opts[0] if opts else MemoryOption()
+    planner = _Planner(g, access_of, alignment, algorithms, overlap)
+    p = planner.plan()
+    p = _fall_back(g, planner, options, p)
+    p = _widen(g, planner, options, p)
+    _place_scratch(g, p)
+    return GraphPlan(plan=p, offsets={i: p.offsets[f"t{i}"] for i in planner.life},
+                     lifetimes=planner.life)
+
+
+def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
+    """Scratch should not cost much arena: where an op's scratch sits on the peak and its
+    fallback (no scratch, slower) would shrink the arena by at least 10%, use the fallback."""
+    for step, (op, opts) in enumerate(zip(g.operators, options)):
+        fallback = _role(opts, "fallback")
+        if (fallback is not None and planner.on_peak(p, step)
+                and op.memory.scratch * 10 >= p.arena_bytes // 10):
+            saved, op.memory = op.memory, fallback
+            trial = planner.plan()
+            if trial.arena_bytes * 10 <= p.arena_bytes * 9:
+                p = trial
+            else:
+                op.memory = saved
+    return p
+
+
+def _widen(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
+    """Give the wide (int16 column) options: to all ops, else to those off the peak, as long as
+    the arena does not grow."""
+    candidates = [step for step, (op, opts) in enumerate(zip(g.operators, options))
+                  if op.memory.role == "default" and _role(opts, "wide") is not None]
+    for subset in (candidates, [step for step in candidates if not planner.on_peak(p, step)]):
+        if not subset:
+            continue
+        saved = {step: g.operators[step].memory for step in subset}
+        for step in subset:
+            g.operators[step].memory = _role(options[step], "wide")
+        trial = planner.plan()
+        if trial.arena_bytes <= p.arena_bytes:
+            return trial
+        for step in subset:
+            g.operators[step].memory = saved[step]
+    return p
+
+
+def _place_scratch(g: Graph, p: Plan) -> None:
+    """Scratch offsets, and the variants the chosen pins stand for (in-place kernels)."""
+    for step, op in enumerate(g.operators):
+        if op.memory.scratch:
+            op.scratch_offset = p.offsets[f"scratch{step}"]
+    producer = {f"t{g.storage(o)}": op for op in g.operators for o in op.outputs}
+    for pin in p.pins:
+        if pin.scratch:
+            op = producer[pin.member]
+            op.memory = MemoryOption(pin.kind, pin.scratch, role="pinned")
+            op.scratch_offset = p.offsets[f"scratch:{pin.member}"]
