@@ -134,7 +134,7 @@ def _tensor_info(cm, position: int, tensor: int) -> TensorInfo:
     return TensorInfo(index=position, tensor=tensor, name=t.name, shape=[int(s) for s in t.shape],
                       dtype=t.dtype, scale=t.s if quantized else None,
                       zero_point=t.zp if quantized else None, bytes=int(t.nbytes),
-                      arena_offset=int(cm.offsets[g.storage(tensor)]))
+                      arena_offset=int(cm.offsets[g.storage(tensor)] + g.view(tensor)[1]))
 
 
 def build_metadata(cm, prefix: str, source_name: str, optimize: str,
