@@ -8,6 +8,7 @@ Upload:    runs the firmware in qemu-system-arm; the guest's exit code (via
            tcp:127.0.0.1:PORT,server=on,wait=on`): the guest starts when a client
            connects, like a board that was flashed and whose UART appears there.
 """
+import importlib.util
 import os
 import re
 import shutil
@@ -27,6 +28,19 @@ board = env.BoardConfig()
 PLATFORM_DIR = platform.get_dir()
 RUNTIME_DIR = os.path.join(PLATFORM_DIR, "runtime")
 PREFIX = "arm-none-eabi-"
+
+
+def _load_qemu_cmdline():
+    """builder/qemu_cmdline.py, by its path: the one definition of the QEMU command line
+    (shared with the harness; this Python may not import tinyengine_pio)."""
+    spec = importlib.util.spec_from_file_location(
+        "tinyengine_qemu_cmdline", os.path.join(PLATFORM_DIR, "builder", "qemu_cmdline.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+qemu_cmdline = _load_qemu_cmdline()
 
 env.Replace(
     AR=PREFIX + "gcc-ar",
@@ -203,7 +217,7 @@ def uart_socket_port():
 
 
 def run_in_qemu(target, source, env):  # pylint: disable=unused-argument
-    qemu = "qemu-system-arm"
+    qemu = qemu_cmdline.QEMU
     if not shutil.which(qemu):
         sys.stderr.write(
             "Error: %s not found on PATH (Debian/Ubuntu: apt install qemu-system-arm)\n"
@@ -211,23 +225,10 @@ def run_in_qemu(target, source, env):  # pylint: disable=unused-argument
         )
         return 1
     port = uart_socket_port()
-    if port is None:
-        serial = ["-serial", "stdio"]
-    else:
-        # "flash, then the UART appears at monitor_port": the guest starts when
-        # the first client connects (pio device monitor, tinyengine-pio bench)
-        serial = ["-serial", "tcp:127.0.0.1:%d,server=on,wait=on" % port]
-    cmd = [
-        qemu,
-        "-machine", board.get("build.qemu_machine"),
-        "-cpu", board.get("build.qemu_cpu", cpu),
-        "-nographic",
-        "-monitor", "none",
-    ] + serial + [
-        "-semihosting-config", "enable=on,target=native",
-        "-icount", "shift=0",
-        "-kernel", str(source[0]),
-    ]
+    # with a port: "flash, then the UART appears at monitor_port": the guest starts when
+    # the first client connects (pio device monitor, tinyengine-pio bench)
+    serial = "stdio" if port is None else qemu_cmdline.serial_tcp(port)
+    cmd = qemu_cmdline.qemu_command(board.get("build"), source[0], serial)
     # with the UART on a socket the firmware usually runs until the client ends
     # it: no time limit unless custom_qemu_timeout is set
     timeout_opt = str(env.GetProjectOption("custom_qemu_timeout", "") or "").strip()
