@@ -231,8 +231,8 @@ def test_bench_cli_port_to_running_emulator(tmp_path, small_model, small_fw, dir
     """--port socket://...: a target started outside the harness (as Renode or a
     hand-started QEMU would be)."""
     from tinyengine_pio.harness.cli import main
-    from tinyengine_pio.harness.qemu import QemuTarget, _free_port
-    port = _free_port()
+    from tinyengine_pio.harness.targets import QemuTarget, free_port
+    port = free_port()
     proc = subprocess.Popen(QemuTarget(small_fw.elf, BOARD).command(port),
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -255,10 +255,10 @@ def test_bench_cli_port_to_running_emulator(tmp_path, small_model, small_fw, dir
 
 def test_bench_cli_unreachable_port(tmp_path, small_model, small_fw, dirs, capsys):
     from tinyengine_pio.harness.cli import main
-    from tinyengine_pio.harness.qemu import _free_port
+    from tinyengine_pio.harness.targets import free_port
     model = tmp_path / "fc.tflite"
     model.write_bytes(small_model)
-    rc = main([str(model), "--port", "socket://127.0.0.1:%d" % _free_port(), "-q",
+    rc = main([str(model), "--port", "socket://127.0.0.1:%d" % free_port(), "-q",
                "--cache-dir", dirs["cache_dir"], "--core-dir", dirs["core_dir"]])
     err = capsys.readouterr().err
     assert rc == 2

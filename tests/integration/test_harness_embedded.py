@@ -22,7 +22,7 @@ import pytest
 
 from tests.helpers import opmodels
 from tinyengine_pio.harness.firmware import have_toolchain
-from tinyengine_pio.harness.qemu import _free_port
+from tinyengine_pio.harness.targets import free_port
 
 pytest.importorskip("pytest_embedded", reason="pytest-embedded is not installed")
 pytest_plugins = ["pytester"]
@@ -89,7 +89,7 @@ def test_tinyengine_dut_takes_pytest_embedded_port(suite, dirs, tmp_path_factory
     from tinyengine_pio.harness.firmware import build_firmware
     fw = build_firmware(opmodels.fully_connected(in_features=32, out_features=10),
                         "mps2-an386", cache_dir=dirs[1], core_dir=dirs[3])
-    port = _free_port()
+    port = free_port()
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-machine", "mps2-an386", "-cpu", "cortex-m4", "-nographic",
          "-monitor", "none", "-semihosting-config", "enable=on,target=native", "-icount",

@@ -25,7 +25,7 @@ import pytest
 from tests.helpers import opmodels
 from tinyengine_pio.harness.errors import HarnessError
 from tinyengine_pio.harness.firmware import build_firmware, have_toolchain
-from tinyengine_pio.harness.qemu import _free_port
+from tinyengine_pio.harness.targets import free_port
 
 labgrid = pytest.importorskip("labgrid", reason="labgrid is not installed (pip install labgrid)")
 
@@ -66,7 +66,7 @@ class Lab:
     def __init__(self, root, elf):
         self.root = str(root)
         self.elf = elf
-        self.port = _free_port()
+        self.port = free_port()
         self.coordinator = "127.0.0.1:%d" % self.port
         self.exporter_name = None
         self.procs = {}
@@ -171,7 +171,7 @@ def _acquired_by(lab, place):
 
 
 def test_place_serial_port_is_ser2net_rfc2217(lab, place):
-    from tinyengine_pio.harness.labgrid_place import LabgridPlace
+    from tinyengine_pio.harness.targets import LabgridPlace
     lp = LabgridPlace(place, coordinator=lab.coordinator)
     lp.start()
     try:

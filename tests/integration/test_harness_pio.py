@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -20,18 +19,13 @@ from tinyengine_pio.harness.cli import main as bench_main
 from tinyengine_pio.harness.dut import Dut
 from tinyengine_pio.harness.errors import HarnessError
 from tinyengine_pio.harness.firmware import elf_sizes, have_toolchain
+from tinyengine_pio.harness.targets import free_port
 
 pytestmark = pytest.mark.skipif(bool(have_toolchain()),
                                 reason="PlatformIO harness tests need: "
                                 + ", ".join(have_toolchain()))
 
 MAIN_C = '#include "te_harness.h"\n\nint main(void) { return te_harness_serve(); }\n'
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ini(envs: dict, default: str | None = None) -> str:
@@ -67,7 +61,7 @@ def model():
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, model):
     """Two envs: "qemu" (default_envs) and "small" (custom_tinyengine_optimize = size)."""
-    ports = {"qemu": _free_port(), "small": _free_port()}
+    ports = {"qemu": free_port(), "small": free_port()}
     ini = _ini({"qemu": _env(ports["qemu"]),
                 "small": _env(ports["small"], custom_tinyengine_optimize="size")},
                default="qemu")
@@ -156,7 +150,7 @@ def test_errors(project, dirs, tmp_path, capsys, model):
     # the upload (here: the build) fails: exit 2 with the tail of PlatformIO's output,
     # which has the hook's message about the prefix
     bad = make_project(tmp_path / "bad", model,
-                       _ini({"qemu": _env(_free_port(), custom_tinyengine_prefix="kws")}))
+                       _ini({"qemu": _env(free_port(), custom_tinyengine_prefix="kws")}))
     rc, err = bench("--pio-project", str(bad))
     assert rc == 2, err
     assert "`pio run -e qemu -t upload` failed (exit 1) in %s; output:" % bad in err

@@ -30,11 +30,11 @@ import time
 import pytest
 
 from tests.helpers import opmodels
-from tinyengine_pio.harness import renode as R
+from tinyengine_pio.harness.targets import renode as R
 from tinyengine_pio.harness.dut import Dut
 from tinyengine_pio.harness.errors import HarnessError
 from tinyengine_pio.harness.firmware import build_firmware, have_toolchain
-from tinyengine_pio.harness.qemu import _free_port
+from tinyengine_pio.harness.targets import free_port
 
 BOARD = "mps2-an386"
 needs_toolchain = pytest.mark.skipif(bool(have_toolchain()),
@@ -189,7 +189,7 @@ def _stop(proc):
 @needs_toolchain
 def test_harness_as_client_of_a_running_uart_server(fw, model):
     """The guest runs before the harness connects (Renode's `start` in the script)."""
-    port = _free_port()
+    port = free_port()
     proc = _qemu_server(fw.elf, port)
     try:
         time.sleep(0.3)  # let the guest boot with nobody connected, as under Renode

@@ -18,7 +18,6 @@ import json
 import os
 import shlex
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -96,7 +95,7 @@ def test_sample_prj_conf(tmp_path):
 def test_west_flash_failure_on_a_non_zephyr_dir(tmp_path, capsys):
     """The real `west` on a directory that is no Zephyr build: bench exits 2 and quotes west."""
     from tinyengine_pio.harness import cli
-    from tinyengine_pio.harness.zephyr_runner import _west_cwd
+    from tinyengine_pio.harness.targets.zephyr_build import _west_cwd
     build = tmp_path / "not-a-build"
     build.mkdir()
     # what west itself says there (same working directory as the runner's)
@@ -114,7 +113,7 @@ def test_west_flash_failure_on_a_non_zephyr_dir(tmp_path, capsys):
 
 @needs_west
 def test_west_flash_runner_and_args_reach_west(tmp_path):
-    from tinyengine_pio.harness.zephyr_runner import FlashError, ZephyrTarget
+    from tinyengine_pio.harness.targets.zephyr_build import FlashError, ZephyrTarget
     t = ZephyrTarget(tmp_path, "/dev/null", runner="jlink", flash_args=["--dev-id", "123"])
     assert t.command() == ["west", "flash", "-d", str(tmp_path), "-r", "jlink", "--dev-id", "123"]
     with pytest.raises(FlashError, match=r"`west flash -d .* -r jlink --dev-id 123` failed"):
@@ -123,7 +122,7 @@ def test_west_flash_runner_and_args_reach_west(tmp_path):
 
 
 def test_missing_build_dir_and_west(tmp_path):
-    from tinyengine_pio.harness.zephyr_runner import FlashError, ZephyrTarget
+    from tinyengine_pio.harness.targets.zephyr_build import FlashError, ZephyrTarget
     with pytest.raises(FlashError, match="nope-west not found on PATH"):
         ZephyrTarget(tmp_path, "/dev/null", west="nope-west").start()
     if shutil.which("west"):
@@ -132,7 +131,7 @@ def test_missing_build_dir_and_west(tmp_path):
 
 
 def test_port_that_never_appears(tmp_path):
-    from tinyengine_pio.harness.zephyr_runner import FlashError, ZephyrTarget
+    from tinyengine_pio.harness.targets.zephyr_build import FlashError, ZephyrTarget
     port = str(tmp_path / "ttyACM7")
     t0 = time.monotonic()
     with pytest.raises(FlashError) as ei:
@@ -145,7 +144,7 @@ def test_port_that_never_appears(tmp_path):
 
 @needs_west
 def test_run_mode_needs_a_qemu_build_with_its_own_harness_uart(tmp_path):
-    from tinyengine_pio.harness.zephyr_runner import FlashError, ZephyrRunTarget
+    from tinyengine_pio.harness.targets.zephyr_build import FlashError, ZephyrRunTarget
     with pytest.raises(FlashError, match="not a configured Zephyr build"):
         ZephyrRunTarget(tmp_path).start()
     (tmp_path / "zephyr").mkdir()
@@ -202,19 +201,14 @@ def an385_console(tmp_path_factory):
     return build
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @zephyr
 def test_console_uart_build_in_qemu_matches_tflm(an385_console):
     from tinyengine_pio.harness.dut import Dut
-    from tinyengine_pio.harness.zephyr_runner import read_config
+    from tinyengine_pio.harness.targets import free_port
+    from tinyengine_pio.harness.targets.zephyr_build import read_config
     conf = read_config(an385_console)
     assert conf["CONFIG_TINYENGINE_HARNESS"] == "y" and conf["CONFIG_QEMU_ICOUNT"] == "y"
-    port = _free_port()
+    port = free_port()
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-machine", "mps2-an385", "-cpu", "cortex-m3", "-nographic",
          "-monitor", "none", "-icount", "shift=%s" % conf["CONFIG_QEMU_ICOUNT_SHIFT"],
@@ -275,7 +269,7 @@ def test_west_flash_of_a_real_board_build_fails_without_a_probe(tmp_path, capsys
     if not (Path(ZEPHYR_BASE).parent / "modules" / "hal" / "stm32").is_dir():
         pytest.skip("the west workspace has no modules/hal/stm32")
     from tinyengine_pio.harness import cli
-    from tinyengine_pio.harness.zephyr_runner import read_config
+    from tinyengine_pio.harness.targets.zephyr_build import read_config
     build = tmp_path / "nucleo"
     _west_build("nucleo_f746zg", build, "-DCONFIG_CORTEX_M_DWT=y")
     assert read_config(build)["CONFIG_CORTEX_M_DWT"] == "y"

@@ -5,9 +5,11 @@
 * :mod:`.client`     -- request/answer layer (identity, inputs, runs, outputs, stats)
 * :mod:`.firmware`   -- builds the measurement firmware with the tinyengine-qemu
   PlatformIO platform (device runtime in ``tinyengine_pio/runtime``)
-* :mod:`.qemu`       -- runs firmware in qemu-system-arm with the UART on TCP
-* :mod:`.pio_runner` -- the user's own PlatformIO project: ``pio run -t upload``,
-  then its ``monitor_port`` (:mod:`.pio_build` adds the runtime to such a build)
+* :mod:`.targets`    -- what runs the firmware: one ``Target`` interface
+  (``start() -> Transport``, ``close()``, ``log_text()``, ``describe()``), one module
+  per kind (QEMU, Renode, serial port, labgrid place, the user's own PlatformIO
+  project -- :mod:`.pio_build` adds the runtime to such a build --, Zephyr build)
+  and the name -> factory registry ``TARGETS``
 * :mod:`.dut`        -- ``Dut.infer(x)`` -> result checked against TFLM
 * :mod:`.cli`        -- ``tinyengine-pio bench``
 * :mod:`.pytest_plugin` -- fixtures ``dut`` / ``tinyengine_dut``

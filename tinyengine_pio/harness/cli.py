@@ -161,13 +161,31 @@ def _read_model(path: str):
         return None
 
 
-def _measure(args, dut, say, per_layer):
+# lines of the tools' output shown as progress (and any line that mentions an error)
+PIO_BUILD_LINES = ("Compiling", "Linking", "TinyEngine:", "Building", "Error", "*** ", "RAM:",
+                   "Flash:")
+PIO_UPLOAD_LINES = PIO_BUILD_LINES + ("Uploading", "Configuring upload", "UART on", "Running",
+                                      "Processing")
+WEST_LINES = ("-- west", "-- runners", "[", "ERROR", "FATAL", "QEMU", "qemu")
+
+
+def _progress(say, tool: str, starts: tuple):
+    """A progress callback for ``tool``'s output: the lines that start with ``starts``."""
+    def line(text: str) -> None:
+        s = text.strip()
+        if s.startswith(starts) or "error" in s.lower():
+            say("  %s: %s" % (tool, s))
+    return line
+
+
+def _measure(args, dut, say):
     """Identity, ``args.runs`` inferences and the TFLM comparison on a connected ``dut``."""
     say("target %s: model %s..., code %s..., arena %s B, latency in %s" % (
         dut.identity.board, dut.identity.model_sha256[:12], dut.identity.code_sha256[:12],
         _fmt(dut.identity.arena_bytes), dut.identity.latency_unit))
     say("running %d inference(s) on seed-%d input ..." % (args.runs, args.seed))
-    res = dut.infer(runs=args.runs, seed=args.seed, per_layer=per_layer)
+    # None: per-layer figures when the firmware has them (a Zephyr build configured so)
+    res = dut.infer(runs=args.runs, seed=args.seed, per_layer=args.per_layer or None)
     if args.per_layer:
         add_layer_figures(res, dut.cm)
     say("comparing with TFLM: %s" % ("byte-exact" if res.matches_reference else
@@ -175,9 +193,8 @@ def _measure(args, dut, say, per_layer):
     return res
 
 
-def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _check_args(parser, args) -> None:
+    """The combinations of options that make no sense (argparse error, exit status 2)."""
     if args.zephyr_build:
         if args.pio_project or args.place or args.runner == "renode":
             parser.error("--zephyr-build cannot be combined with --pio-project, --place or "
@@ -185,7 +202,7 @@ def main(argv=None) -> int:
         if bool(args.port) == bool(args.zephyr_run):
             parser.error("--zephyr-build needs --port PORT (west flash, then that serial port) "
                          "or --zephyr-run (QEMU board), not both")
-        return _bench_zephyr(args)
+        return
     if args.west_runner or args.west_flash_arg or args.no_flash or args.zephyr_run:
         parser.error("--west-runner, --west-flash-arg, --no-flash and --zephyr-run need "
                      "--zephyr-build DIR")
@@ -198,59 +215,31 @@ def main(argv=None) -> int:
         parser.error("--pio-env needs --pio-project")
     elif not args.model:
         parser.error("the following arguments are required: model (or --pio-project DIR)")
-    if args.pio_project:
-        return _bench_pio_project(args)
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_args(parser, args)
     from ..errors import TinyEngineError
     from .dut import Dut
-    from .firmware import build_firmware
 
     say = _sayer(args)
-
-    def pio_line(line: str) -> None:
-        s = line.strip()
-        if s.startswith(("Compiling", "Linking", "TinyEngine:", "Building", "Error", "*** ",
-                         "RAM:", "Flash:")) or "error" in s.lower():
-            say("  pio: " + s)
-
-    model = _read_model(args.model)
-    if model is None:
-        return 2
-    name = os.path.basename(args.model)
+    model = None
+    if args.model:
+        model = _read_model(args.model)
+        if model is None:
+            return 2
     dut = None
     try:
-        if args.runner == "renode" and not (args.port or args.place):
-            from .renode import find_renode
-            find_renode(args.renode)  # before the build: say how to install it
-        say("building firmware for %s (%s) ..." % (args.board, name))
-        fw = build_firmware(model, args.board, cache_dir=args.cache_dir,
-                            core_dir=args.core_dir, progress=pio_line,
-                            per_layer=args.per_layer)
-        say("firmware %s: flash %s B (%.1f s)" % (fw.elf, _fmt(fw.sizes["flash_bytes"]),
-                                                   fw.build_seconds))
-        if args.place:
-            say("acquiring labgrid place %s ..." % args.place)
-            dut = Dut.labgrid(args.place, model, name=name, coordinator=args.coordinator,
-                              env_config=args.lg_env, timeout=args.timeout,
-                              invoke_timeout=args.invoke_timeout, firmware=fw)
-            how = "labgrid place %s at %s" % (args.place, dut.target.url)
-        elif args.port:
-            say("connecting to %s ..." % args.port)
-            dut = Dut.connect(args.port, model, name=name, baudrate=args.baud,
-                              timeout=args.timeout, invoke_timeout=args.invoke_timeout,
-                              firmware=fw)
-            how = "target at %s" % args.port
-        elif args.runner == "renode":
-            say("starting Renode (%s) ..." % args.board)
-            dut = Dut.renode(model, args.board, name=name, timeout=args.timeout,
-                             invoke_timeout=args.invoke_timeout, firmware=fw,
-                             renode=args.renode)
-            how = "Renode"
-        else:
-            say("starting QEMU (%s, -icount shift=0) ..." % args.board)
-            dut = Dut.qemu(model, args.board, name=name, timeout=args.timeout,
-                           invoke_timeout=args.invoke_timeout, firmware=fw)
-            how = "QEMU -icount shift=0"
-        res = _measure(args, dut, say, args.per_layer)
+        target = _target(args, model, say)
+        dut = Dut.attach(target, model, os.path.basename(args.model) if args.model else None,
+                         timeout=args.timeout, invoke_timeout=args.invoke_timeout)
+        how = target.describe()
+        if args.pio_project:
+            say("connected to %s; firmware %s: flash %s B" % (
+                target.url, dut.firmware.elf, _fmt(dut.firmware.sizes.get("flash_bytes"))))
+        res = _measure(args, dut, say)
     except TinyEngineError as exc:
         print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
         return 2
@@ -258,6 +247,66 @@ def main(argv=None) -> int:
         if dut is not None:
             dut.close()
     return _report(args, res, how)
+
+
+def _target(args, model, say):
+    """The target the arguments name (a key of :data:`.targets.TARGETS` and its options)."""
+    from .targets import TARGETS
+    if args.zephyr_build:
+        return _zephyr_target(args, model, say)
+    if args.pio_project:
+        say("building and uploading PlatformIO project %s%s (pio run -t upload) ..."
+            % (args.pio_project, " env " + args.pio_env if args.pio_env else ""))
+        return TARGETS["platformio"](args.pio_project, model, env=args.pio_env,
+                                     core_dir=args.core_dir,
+                                     progress=_progress(say, "pio", PIO_UPLOAD_LINES))
+    fw = _firmware(args, model, say)
+    if args.place:
+        say("acquiring labgrid place %s ..." % args.place)
+        return TARGETS["labgrid"](args.place, coordinator=args.coordinator,
+                                  env_config=args.lg_env, firmware=fw)
+    if args.port:
+        say("connecting to %s ..." % args.port)
+        return TARGETS["serial"](args.port, baudrate=args.baud, firmware=fw)
+    if args.runner == "renode":
+        say("starting Renode (%s) ..." % args.board)
+        return TARGETS["renode"](model, args.board, firmware=fw, renode=args.renode)
+    say("starting QEMU (%s, -icount shift=0) ..." % args.board)
+    return TARGETS["qemu"](model, args.board, firmware=fw)
+
+
+def _firmware(args, model, say):
+    """The measurement firmware of ``model`` for ``--board`` (Renode's presence is checked
+    first when it is to run it: the message says how to install it)."""
+    from .firmware import build_firmware
+    from .targets.renode import find_renode
+    if args.runner == "renode" and not (args.port or args.place):
+        find_renode(args.renode)  # before the build: say how to install it
+    say("building firmware for %s (%s) ..." % (args.board, os.path.basename(args.model)))
+    fw = build_firmware(model, args.board, cache_dir=args.cache_dir, core_dir=args.core_dir,
+                        progress=_progress(say, "pio", PIO_BUILD_LINES),
+                        per_layer=args.per_layer)
+    say("firmware %s: flash %s B (%.1f s)" % (fw.elf, _fmt(fw.sizes["flash_bytes"]),
+                                               fw.build_seconds))
+    return fw
+
+
+def _zephyr_target(args, model, say):
+    """``--zephyr-build DIR (--port PORT [--west-runner R] | --zephyr-run)``."""
+    from .targets import TARGETS
+    if args.zephyr_run:
+        say("west build -d %s, then its QEMU run target (harness UART on a TCP socket) ..."
+            % args.zephyr_build)
+    else:
+        say("%s ..." % ("connecting to %s" % args.port if args.no_flash else
+                        "west flash -d %s%s, then %s" % (
+                            args.zephyr_build,
+                            " -r " + args.west_runner if args.west_runner else "", args.port)))
+    return TARGETS["zephyr"](args.zephyr_build, model, port=args.port,
+                             name=os.path.basename(args.model) if args.model else None,
+                             runner=args.west_runner, flash_args=args.west_flash_arg,
+                             baudrate=args.baud, flash=not args.no_flash, run=args.zephyr_run,
+                             progress=_progress(say, "west", WEST_LINES))
 
 
 def _report(args, res, how: str) -> int:
@@ -274,95 +323,6 @@ def _report(args, res, how: str) -> int:
         if args.per_layer:
             sys.stdout.write("\n" + format_layers(res))
     return 0 if res.matches_reference else 1
-
-
-def _bench_pio_project(args) -> int:
-    """``bench --pio-project DIR [--pio-env ENV] [MODEL]``: the user's own PlatformIO
-    project, built and uploaded by `pio run -t upload`, harness on its monitor_port."""
-    from ..errors import TinyEngineError
-    from .dut import Dut
-
-    say = _sayer(args)
-
-    def pio_line(line: str) -> None:
-        s = line.strip()
-        if s.startswith(("Compiling", "Linking", "TinyEngine:", "Building", "Error", "*** ",
-                         "RAM:", "Flash:", "Uploading", "Configuring upload", "UART on",
-                         "Running", "Processing")) or "error" in s.lower():
-            say("  pio: " + s)
-
-    model = None
-    if args.model:
-        model = _read_model(args.model)
-        if model is None:
-            return 2
-    dut = None
-    try:
-        say("building and uploading PlatformIO project %s%s (pio run -t upload) ..."
-            % (args.pio_project, " env " + args.pio_env if args.pio_env else ""))
-        dut = Dut.platformio(args.pio_project, model, env=args.pio_env,
-                             name=os.path.basename(args.model) if args.model else None,
-                             core_dir=args.core_dir, progress=pio_line, timeout=args.timeout,
-                             invoke_timeout=args.invoke_timeout)
-        how = dut.target.how()
-        fw = dut.firmware
-        say("connected to %s; firmware %s: flash %s B" % (
-            dut.target.url, fw.elf, _fmt(fw.sizes.get("flash_bytes"))))
-        res = _measure(args, dut, say, args.per_layer)
-    except TinyEngineError as exc:
-        print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
-        return 2
-    finally:
-        if dut is not None:
-            dut.close()
-    return _report(args, res, how)
-
-
-def _bench_zephyr(args) -> int:
-    """``bench [MODEL] --zephyr-build DIR (--port PORT [--west-runner R] | --zephyr-run)``."""
-    from ..errors import TinyEngineError
-    from .dut import Dut
-
-    say = _sayer(args)
-
-    def west_line(line: str) -> None:
-        s = line.strip()
-        if s.startswith(("-- west", "-- runners", "[", "ERROR", "FATAL", "QEMU", "qemu")) \
-                or "error" in s.lower():
-            say("  west: " + s)
-
-    model = None
-    if args.model:
-        model = _read_model(args.model)
-        if model is None:
-            return 2
-    dut = None
-    try:
-        if args.zephyr_run:
-            say("west build -d %s, then its QEMU run target (harness UART on a TCP socket) ..."
-                % args.zephyr_build)
-            how = "Zephyr %s in QEMU (run target)" % args.zephyr_build
-        else:
-            say("%s ..." % ("connecting to %s" % args.port if args.no_flash else
-                            "west flash -d %s%s, then %s" % (
-                                args.zephyr_build,
-                                " -r " + args.west_runner if args.west_runner else "",
-                                args.port)))
-            how = "Zephyr %s at %s" % (args.zephyr_build, args.port)
-        dut = Dut.zephyr(args.zephyr_build, model, port=args.port,
-                         name=os.path.basename(args.model) if args.model else None,
-                         runner=args.west_runner, flash_args=args.west_flash_arg,
-                         baudrate=args.baud, flash=not args.no_flash, run=args.zephyr_run,
-                         timeout=args.timeout, invoke_timeout=args.invoke_timeout,
-                         progress=west_line)
-        res = _measure(args, dut, say, args.per_layer or None)
-    except TinyEngineError as exc:
-        print("tinyengine-pio bench: error: %s" % exc, file=sys.stderr)
-        return 2
-    finally:
-        if dut is not None:
-            dut.close()
-    return _report(args, res, how)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from . import code_sha256
 from .client import Client, Identity, Stats
 from .errors import HarnessError
 from .reference import first_mismatch, tflm_outputs
+from .targets import TARGETS
 
 RESULTS: list = []  # every InferenceResult of this process (the pytest plugin writes them)
 
@@ -70,10 +71,12 @@ class InferenceResult:
 class Dut:
     """A target that serves the harness protocol for ``model``.
 
-    Build one with :meth:`qemu` (build + run in QEMU) or :meth:`connect`
-    (an already running target at a serial port / socket:// / pty URL).
-    The identity the target reports is checked against the host compiler's
-    output for the same model (model digest, generated-code digest, arena).
+    Build one with :meth:`attach` (any :class:`.targets.Target`, e.g. one made by
+    ``targets.TARGETS[kind](...)``) or the shorthands :meth:`qemu`, :meth:`renode`,
+    :meth:`labgrid`, :meth:`platformio`, :meth:`zephyr` and :meth:`connect` (an already
+    running target at a serial port / socket:// / pty URL).  The identity the target
+    reports is checked against the host compiler's output for the same model (model
+    digest, generated-code digest, arena).
     """
 
     def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
@@ -111,25 +114,36 @@ class Dut:
 
     # -- construction ----------------------------------------------------
     @classmethod
+    def attach(cls, target, model: bytes | None = None, name: str | None = None,
+               timeout: float = 10.0, invoke_timeout: float = 300.0,
+               check_identity: bool = True) -> "Dut":
+        """Start ``target`` (a :class:`.targets.Target`) and talk to it.  ``model``: default
+        the target's own (a PlatformIO project's, a Zephyr build's); ``name``: default the
+        file the generated C was compiled from.  On any error the target is closed; a
+        HarnessError then quotes the end of the target's log."""
+        transport = target.start()
+        try:
+            model = model if model is not None else target.model
+            if model is None:
+                raise HarnessError("no model for %s: give the .tflite it runs"
+                                   % target.describe())
+            return cls(Client(transport, timeout, invoke_timeout), model,
+                       name or target.source_name, firmware=target.firmware, target=target,
+                       board=target.result_board, check_identity=check_identity,
+                       source_name=target.source_name, optimize=target.optimize)
+        except BaseException as exc:
+            _close_after(target, exc)
+            raise
+
+    @classmethod
     def qemu(cls, model: bytes, board: str = "mps2-an386", name: str = "model.tflite",
              cache_dir=None, core_dir=None, progress=None, timeout: float = 10.0,
              invoke_timeout: float = 300.0, firmware=None) -> "Dut":
-        from .firmware import build_firmware
-        from .qemu import QemuTarget
-        fw = firmware or build_firmware(model, board, cache_dir=cache_dir, core_dir=core_dir,
-                                        progress=progress)
-        target = QemuTarget(fw.elf, board)
-        transport = target.start()
-        try:
-            return cls(Client(transport, timeout, invoke_timeout), model, name, firmware=fw,
-                       target=target, board=board)
-        except BaseException as exc:
-            target.close()
-            log = "\n".join(line for line in target.log_text().splitlines()
-                            if "waiting for connection" not in line).strip()
-            if log and isinstance(exc, HarnessError):
-                raise type(exc)("%s\nQEMU output: %s" % (exc, log[-2000:])) from exc
-            raise
+        """Build the measurement firmware of ``model`` (unless ``firmware`` is given) and run
+        it in QEMU (:class:`.targets.QemuTarget`)."""
+        target = TARGETS["qemu"](model, board, firmware=firmware, cache_dir=cache_dir,
+                                 core_dir=core_dir, progress=progress)
+        return cls.attach(target, model, name, timeout, invoke_timeout)
 
     @classmethod
     def renode(cls, model: bytes, board: str = "mps2-an386", name: str = "model.tflite",
@@ -137,14 +151,10 @@ class Dut:
                invoke_timeout: float = 300.0, firmware=None, renode: str | None = None,
                connect_timeout: float = 60.0) -> "Dut":
         """Like :meth:`qemu`, in Renode (generated .resc, UART on its socket terminal)."""
-        from .renode import RenodeTarget, find_renode
-        from .firmware import build_firmware
-        find_renode(renode)  # says how to install it before building anything
-        fw = firmware or build_firmware(model, board, cache_dir=cache_dir, core_dir=core_dir,
-                                        progress=progress)
-        target = RenodeTarget(fw.elf, board, renode=renode)
-        return cls._on_target(target, target.start(connect_timeout), model, name, fw, board,
-                              timeout, invoke_timeout, "Renode")
+        target = TARGETS["renode"](model, board, firmware=firmware, cache_dir=cache_dir,
+                                   core_dir=core_dir, progress=progress, renode=renode,
+                                   connect_timeout=connect_timeout)
+        return cls.attach(target, model, name, timeout, invoke_timeout)
 
     @classmethod
     def labgrid(cls, place: str, model: bytes, name: str = "model.tflite",
@@ -154,12 +164,9 @@ class Dut:
         """The board held by labgrid place ``place`` (serial from its NetworkSerialPort;
         ``firmware`` is flashed when ``env_config`` gives the target a BootstrapProtocol
         driver).  The place is released by :meth:`close`."""
-        from .labgrid_place import LabgridPlace
-        target = LabgridPlace(place, coordinator=coordinator, env_config=env_config,
-                              baudrate=baudrate)
-        transport = target.start(firmware.elf if firmware is not None else None)
-        return cls._on_target(target, transport, model, name, firmware, None, timeout,
-                              invoke_timeout, None)
+        target = TARGETS["labgrid"](place, coordinator=coordinator, env_config=env_config,
+                                    firmware=firmware, baudrate=baudrate)
+        return cls.attach(target, model, name, timeout, invoke_timeout)
 
     @classmethod
     def platformio(cls, project_dir, model: bytes | None = None, env: str | None = None,
@@ -171,29 +178,10 @@ class Dut:
         on ``monitor_port`` (or ``upload_port``) at ``monitor_speed``.  ``model``: default
         the env's custom_tinyengine_model (given and different: HarnessError).  The upload
         process (an emulator-backed upload keeps running) ends in :meth:`close`."""
-        import os
-        from .pio_runner import PioTarget
-        target = PioTarget(project_dir, env=env, core_dir=core_dir, progress=progress,
-                           upload_timeout=upload_timeout, connect_timeout=connect_timeout)
-        own = target.model_bytes()
-        if model is not None and bytes(model) != own:
-            raise HarnessError("the model given differs from custom_tinyengine_model = %s of "
-                               "env %s (%s); leave the model out or pass that file"
-                               % (target.options.get("custom_tinyengine_model"), target.env,
-                                  target.model_path))
-        transport = target.start()
-        try:
-            return cls(Client(transport, timeout, invoke_timeout), own,
-                       name or os.path.basename(target.model_path), firmware=target.firmware(),
-                       target=target, source_name=os.path.basename(target.model_path),
-                       optimize=target.optimize)
-        except BaseException as exc:
-            target.close()
-            log = target.log_text().strip()
-            if log and isinstance(exc, HarnessError):
-                raise type(exc)("%s\nPlatformIO upload output: %s" % (exc, log[-2000:])) \
-                    from exc
-            raise
+        target = TARGETS["platformio"](project_dir, model, env=env, core_dir=core_dir,
+                                       progress=progress, upload_timeout=upload_timeout,
+                                       connect_timeout=connect_timeout)
+        return cls.attach(target, None, name, timeout, invoke_timeout)
 
     @classmethod
     def zephyr(cls, build_dir, model: bytes | None = None, port: str | None = None,
@@ -207,84 +195,24 @@ class Dut:
         ``port``: ``west flash -d build_dir [-r runner] [flash_args]`` (``flash=False``: the
         board already runs it), then the harness on that serial port.  ``run=True``
         instead: ``west build -d build_dir``, then the build's ``run_qemu`` command (QEMU
-        board; harness UART on a TCP socket, see :class:`.zephyr_runner.ZephyrRunTarget`).  ``model``: default the build's
-        model (``build_dir/tinyengine/models.json``).  Flash size from ``zephyr/zephyr.elf``."""
-        import os
-        from .firmware import Firmware, elf_sizes
-        from .zephyr_runner import ZephyrRunTarget, ZephyrTarget, build_info
-        info = build_info(build_dir)
-        if model is None and info["model"] is None:
-            raise HarnessError("%s is not a configured Zephyr harness build (no model with "
-                               "prefix 'model' in tinyengine/models.json): west build it with "
-                               "CONFIG_TINYENGINE_HARNESS=y first, or give the model" % build_dir)
-        # the generated C names the .tflite it was compiled from
-        source = os.path.basename(info["model"] or name or "model.tflite")
-        if model is None:
-            try:
-                with open(info["model"], "rb") as fp:
-                    model = fp.read()
-            except OSError as exc:
-                raise HarnessError("cannot read the build's model %s: %s"
-                                   % (info["model"], exc.strerror)) from exc
-        if run:
-            target = ZephyrRunTarget(build_dir, west=west, progress=progress,
-                                     connect_timeout=connect_timeout or 60.0)
-        else:
-            if not port:
-                raise HarnessError("Dut.zephyr needs the board's serial port (port=...) or "
-                                   "run=True for a QEMU board")
-            target = ZephyrTarget(build_dir, port, west=west, runner=runner,
-                                  flash_args=flash_args, baudrate=baudrate, flash=flash,
-                                  flash_timeout=flash_timeout, progress=progress,
-                                  connect_timeout=connect_timeout or 30.0)
-        fw = None
-        if info["elf"].is_file():
-            fw = Firmware(elf=info["elf"], board=info["board"] or "zephyr",
-                          project=info["elf"].parents[1],
-                          model_sha256=hashlib.sha256(bytes(model)).hexdigest(),
-                          sizes=elf_sizes(info["elf"]),
-                          per_layer=info["config"].get("CONFIG_TINYENGINE_HARNESS_PER_LAYER")
-                          == "y")
-        optimize = "size" if info["config"].get("CONFIG_TINYENGINE_OPTIMIZE_SIZE") == "y" \
-            else "speed"
-        transport = target.start()
-        try:
-            return cls(Client(transport, timeout, invoke_timeout), model, name or source,
-                       firmware=fw, target=target, source_name=source, optimize=optimize)
-        except BaseException as exc:
-            target.close()
-            log = target.log_text().strip()
-            if log and isinstance(exc, HarnessError):
-                raise type(exc)("%s\nwest output: %s" % (exc, log[-2000:])) from exc
-            raise
-
-    @classmethod
-    def _on_target(cls, target, transport, model, name, fw, board, timeout, invoke_timeout,
-                   what) -> "Dut":
-        try:
-            return cls(Client(transport, timeout, invoke_timeout), model, name, firmware=fw,
-                       target=target, board=board)
-        except BaseException as exc:
-            target.close()
-            log = target.log_text() if what and hasattr(target, "log_text") else ""
-            if log.strip() and isinstance(exc, HarnessError):
-                raise type(exc)("%s\n%s output: %s" % (exc, what, log.strip()[-2000:])) \
-                    from exc
-            raise
+        board; harness UART on a TCP socket, see :class:`.targets.ZephyrRunTarget`).
+        ``model``: default the build's model (``build_dir/tinyengine/models.json``).  Flash
+        size from ``zephyr/zephyr.elf``."""
+        target = TARGETS["zephyr"](build_dir, model, port=port, name=name, west=west,
+                                   runner=runner, flash_args=flash_args, baudrate=baudrate,
+                                   flash=flash, run=run, flash_timeout=flash_timeout,
+                                   connect_timeout=connect_timeout, progress=progress)
+        return cls.attach(target, None, name, timeout, invoke_timeout)
 
     @classmethod
     def connect(cls, url: str, model: bytes, name: str = "model.tflite", baudrate: int = 115200,
                 timeout: float = 5.0, invoke_timeout: float = 300.0, firmware=None,
                 source_name: str = "model.tflite", check_identity: bool = True) -> "Dut":
-        from .transport import open_transport
-        transport = open_transport(url, baudrate=baudrate)
-        try:
-            return cls(Client(transport, timeout, invoke_timeout), model, name,
-                       firmware=firmware, source_name=source_name,
-                       check_identity=check_identity)
-        except BaseException:
-            transport.close()
-            raise
+        """The target already running at ``url`` (:class:`.targets.SerialTarget`)."""
+        target = TARGETS["serial"](url, baudrate=baudrate, firmware=firmware,
+                                   source_name=source_name)
+        return cls.attach(target, model, name, timeout, invoke_timeout,
+                          check_identity=check_identity)
 
     # -- use ------------------------------------------------------------
     def random_inputs(self, seed: int = 0) -> list:
@@ -301,46 +229,18 @@ class Dut:
         ``result.layers`` stays None (``layers_error`` says why) when the firmware
         has no per-layer mode -- numbers are never invented."""
         from ..host import _np
+        from .protocol import crc32
         g = self.cm.graph
-        if inputs is None:
-            inputs = self.random_inputs(seed)
-        elif isinstance(inputs, np.ndarray) or not isinstance(inputs, (list, tuple)):
-            inputs = [inputs]
-        if len(inputs) != len(g.inputs):
-            raise ValueError("model has %d inputs, got %d" % (len(g.inputs), len(inputs)))
-        arrays = []
-        for k, (x, ti) in enumerate(zip(inputs, g.inputs)):
-            t = g.t(ti)
-            a = np.asarray(x)
-            if a.size != t.size:
-                raise ValueError("input %d: %d elements, the model wants %s" % (k, a.size,
-                                                                                list(t.shape)))
-            a = np.ascontiguousarray(a.astype(_np(t.dtype), copy=False).reshape(t.shape))
-            arrays.append(a)
-            self.client.set_input(k, a.tobytes())
+        arrays = self._send_inputs(inputs, seed)
         timing = self.client.invoke(runs)
         outs, crcs = [], []
-        from .protocol import crc32
         for k, ti in enumerate(g.outputs):
             t = g.t(ti)
             raw = self.client.get_output(k)
             crcs.append(crc32(raw))
             outs.append(np.frombuffer(raw, dtype=_np(t.dtype)).reshape(t.shape).copy())
         stats: Stats = self.client.get_stats()
-        layers, layers_error = None, None
-        if per_layer is None:
-            per_layer = bool(self.firmware is not None and getattr(self.firmware, "per_layer",
-                                                                   False))
-        if per_layer:
-            lat = self.client.get_layers()
-            if lat is None:
-                layers_error = "the firmware has no per-layer timing (build it with per_layer=True)"
-            elif len(lat) != len(g.operators):
-                layers_error = ("target reported %d layers, the model has %d"
-                                % (len(lat), len(g.operators)))
-            else:
-                layers = [{"step": k, "op": op.kind, "latency": v}
-                          for k, (op, v) in enumerate(zip(g.operators, lat))]
+        layers, layers_error = self._read_layers(per_layer)
         flash = self.firmware.sizes.get("flash_bytes") if self.firmware else None
         res = InferenceResult(
             board=self.board, model=self.name, model_sha256=self.identity.model_sha256,
@@ -365,6 +265,44 @@ class Dut:
         RESULTS.append(res)
         return res
 
+    def _send_inputs(self, inputs, seed: int) -> list:
+        """SET_INPUT for every model input (None: the seeded random input); the arrays sent."""
+        from ..host import _np
+        g = self.cm.graph
+        if inputs is None:
+            inputs = self.random_inputs(seed)
+        elif isinstance(inputs, np.ndarray) or not isinstance(inputs, (list, tuple)):
+            inputs = [inputs]
+        if len(inputs) != len(g.inputs):
+            raise ValueError("model has %d inputs, got %d" % (len(g.inputs), len(inputs)))
+        arrays = []
+        for k, (x, ti) in enumerate(zip(inputs, g.inputs)):
+            t = g.t(ti)
+            a = np.asarray(x)
+            if a.size != t.size:
+                raise ValueError("input %d: %d elements, the model wants %s" % (k, a.size,
+                                                                                list(t.shape)))
+            a = np.ascontiguousarray(a.astype(_np(t.dtype), copy=False).reshape(t.shape))
+            arrays.append(a)
+            self.client.set_input(k, a.tobytes())
+        return arrays
+
+    def _read_layers(self, per_layer: bool | None) -> tuple[list | None, str | None]:
+        """(per-layer latencies of the last run, why there are none) -- see :meth:`infer`."""
+        ops = self.cm.graph.operators
+        if per_layer is None:
+            per_layer = bool(self.firmware is not None and getattr(self.firmware, "per_layer",
+                                                                   False))
+        if not per_layer:
+            return None, None
+        lat = self.client.get_layers()
+        if lat is None:
+            return None, "the firmware has no per-layer timing (build it with per_layer=True)"
+        if len(lat) != len(ops):
+            return None, "target reported %d layers, the model has %d" % (len(lat), len(ops))
+        return [{"step": k, "op": op.kind, "latency": v}
+                for k, (op, v) in enumerate(zip(ops, lat))], None
+
     def close(self, status: int = 0) -> int | None:
         """Ask the target to exit (QEMU ends) and release everything."""
         rc = None
@@ -385,3 +323,12 @@ class Dut:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _close_after(target, exc: BaseException) -> None:
+    """Close ``target`` after ``exc``; a HarnessError is re-raised with the end of the
+    target's log ("QEMU output: ...") when the target has one."""
+    target.close()
+    log = target.failure_log().strip() if target.log_label else ""
+    if log and isinstance(exc, HarnessError):
+        raise type(exc)("%s\n%s output: %s" % (exc, target.log_label, log[-2000:])) from exc

@@ -42,10 +42,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from .errors import HarnessError
-from .firmware import board_config
-from .qemu import TargetProcess
-from .transport import Transport, open_transport
+from ..errors import HarnessError, ProtocolError, hexdump
+from ..firmware import board_config, build_firmware
+from ..transport import Transport
+from .base import EmulatorTarget, free_port
 
 # emitConfig=true preamble of Renode's ServerSocketTerminal (renode-docs, UART integration)
 TELNET_PREAMBLE = bytes([0xff, 0xfd, 0x00, 0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfc, 0x22])
@@ -186,20 +186,20 @@ def find_renode(renode: str | None = None) -> str:
     return path
 
 
-def _free_port() -> int:
-    from .qemu import _free_port as fp
-    return fp()
-
-
-class RenodeTarget(TargetProcess):
+class RenodeTarget(EmulatorTarget):
     """``with RenodeTarget(elf, "mps2-an386") as transport: ...`` (see module doc).
 
     ``close()`` sends ``quit`` to Renode's console and kills it after ``exit_timeout``.
     """
 
+    log_label = "Renode"
+    connect_timeout = 60.0
+
     def __init__(self, elf, board: str, renode: str | None = None, exit_timeout: float = 5.0,
-                 emit_config: bool = False, extra_args=(), workdir=None):
-        super().__init__(os.path.abspath(str(elf)), board, exit_timeout, extra_args)
+                 emit_config: bool = False, extra_args=(), workdir=None,
+                 connect_timeout: float | None = None):
+        super().__init__(os.path.abspath(str(elf)), board, exit_timeout, extra_args,
+                         connect_timeout)
         self.renode = renode
         self.emit_config = emit_config
         self._tmp = None
@@ -225,25 +225,14 @@ class RenodeTarget(TargetProcess):
     def command(self, script: str) -> list[str]:
         return [find_renode(self.renode), "--disable-xwt", "--console", *self.extra_args, script]
 
-    def start(self, connect_timeout: float = 60.0) -> Transport:
-        exe = find_renode(self.renode)  # before anything else: the clear message
-        del exe
-        self.port = _free_port()
+    def start(self, connect_timeout: float | None = None) -> Transport:
+        find_renode(self.renode)  # before anything else: the clear message
+        if connect_timeout is None:
+            connect_timeout = self.connect_timeout
+        self.port = free_port()
         script = self.write_scripts(self.port)
-        self._log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(self.command(script), stdin=subprocess.PIPE,
-                                     stdout=self._log, stderr=subprocess.STDOUT,
-                                     cwd=self.workdir)
-        deadline = time.monotonic() + connect_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                self.transport = open_transport("socket://127.0.0.1:%d" % self.port,
-                                                connect_timeout=0.0)
-            except HarnessError:
-                time.sleep(0.1)
-                continue
+        self.spawn(self.command(script), stdin=subprocess.PIPE, cwd=self.workdir)
+        if self.connect_local(self.port, connect_timeout, interval=0.1) is not None:
             if self.emit_config:
                 self._skip_preamble()
             return self.transport
@@ -253,6 +242,9 @@ class RenodeTarget(TargetProcess):
         raise HarnessError("Renode did not open the UART socket on port %d within %g s "
                            "(%s); Renode output: %s" % (self.port, connect_timeout, cmd,
                                                         log.strip()[-2000:] or "(none)"))
+
+    def describe(self) -> str:
+        return "Renode"
 
     def _skip_preamble(self, wait: float = 1.0) -> None:
         """Drop the emitConfig bytes.  Renode sends them on accept; pyserial's socket://
@@ -264,35 +256,38 @@ class RenodeTarget(TargetProcess):
             return
         got += self.transport.read_exact(len(TELNET_PREAMBLE) - 1, time.monotonic() + wait)
         if got != TELNET_PREAMBLE:
-            from .errors import ProtocolError, hexdump
             raise ProtocolError("expected Renode's socket-terminal configuration bytes "
                                 "(emitConfig), received %s" % hexdump(got))
 
     def close(self) -> int | None:
-        rc = None
-        if self.transport is not None:
-            self.transport.close()
-            self.transport = None
-        if self.proc is not None:
+        proc = self.proc
+        if proc is not None and proc.poll() is None and proc.stdin:
             try:
-                if self.proc.poll() is None and self.proc.stdin:
-                    self.proc.stdin.write(b"quit\n")
-                    self.proc.stdin.flush()
+                proc.stdin.write(b"quit\n")
+                proc.stdin.flush()
             except OSError:
                 pass
+        rc = self.end()
+        if proc is not None and proc.stdin:
             try:
-                rc = self.proc.wait(timeout=self.exit_timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                rc = self.proc.wait()
-            if self.proc.stdin:
-                try:
-                    self.proc.stdin.close()
-                except OSError:
-                    pass
-            self.proc = None
+                proc.stdin.close()
+            except OSError:
+                pass
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
             self.workdir = None
         return rc
+
+
+def renode_target(model: bytes, board: str = "mps2-an386", firmware=None, cache_dir=None,
+                  core_dir=None, progress=None, renode: str | None = None,
+                  connect_timeout: float = 60.0) -> RenodeTarget:
+    """Renode running ``firmware`` (default: the measurement firmware of ``model`` for
+    ``board``, built now -- after checking that Renode is there)."""
+    find_renode(renode)  # says how to install it before building anything
+    fw = firmware or build_firmware(model, board, cache_dir=cache_dir, core_dir=core_dir,
+                                    progress=progress)
+    target = RenodeTarget(fw.elf, board, renode=renode, connect_timeout=connect_timeout)
+    target.firmware = fw
+    return target

@@ -29,8 +29,9 @@ import shutil
 import subprocess
 import tempfile
 
-from .errors import HarnessError
-from .transport import Transport, open_transport
+from ..errors import HarnessError
+from ..transport import Transport, open_transport
+from .base import TargetBase
 
 DEFAULT_COORDINATOR = "127.0.0.1:20408"
 
@@ -54,7 +55,7 @@ def _need_labgrid():
         raise HarnessError("labgrid-client not found on PATH (pip install labgrid)")
 
 
-class LabgridPlace:
+class LabgridPlace(TargetBase):
     """A board held by a labgrid place (see module doc)."""
 
     def __init__(self, place: str, coordinator: str | None = None, env_config: str | None = None,
@@ -192,9 +193,11 @@ class LabgridPlace:
 
     # -- the harness side --------------------------------------------------------
     def start(self, firmware_elf=None, connect_timeout: float = 10.0) -> Transport:
-        """Acquire, resolve, flash ``firmware_elf`` when the environment has a
-        BootstrapProtocol driver, open the serial connection."""
+        """Acquire, resolve, flash ``firmware_elf`` (default: ``self.firmware``'s) when the
+        environment has a BootstrapProtocol driver, open the serial connection."""
         _need_labgrid()
+        if firmware_elf is None and self.firmware is not None:
+            firmware_elf = self.firmware.elf
         try:
             if self.want_acquire:
                 self.acquire()
@@ -208,10 +211,11 @@ class LabgridPlace:
             raise
         return self.transport
 
+    def describe(self) -> str:
+        return "labgrid place %s at %s" % (self.place, self.url)
+
     def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
-            self.transport = None
+        self.close_transport()
         if self.env is not None:
             try:
                 self.env.cleanup()
@@ -225,8 +229,12 @@ class LabgridPlace:
             self._tmp.cleanup()
             self._tmp = None
 
-    def __enter__(self) -> Transport:
-        return self.start()
 
-    def __exit__(self, *exc):
-        self.close()
+def labgrid_target(place: str, coordinator: str | None = None, env_config: str | None = None,
+                   firmware=None, baudrate: int | None = None) -> LabgridPlace:
+    """The board held by labgrid place ``place``; ``firmware`` is flashed when ``env_config``
+    gives the target a BootstrapProtocol driver."""
+    target = LabgridPlace(place, coordinator=coordinator, env_config=env_config,
+                          baudrate=baudrate)
+    target.firmware = firmware
+    return target

@@ -14,8 +14,8 @@ and opens ``monitor_port`` (or ``upload_port``) at ``monitor_speed``:
   :meth:`PioTarget.close` ends the upload process (its whole process group);
 * the upload fails: :class:`BuildError` with the tail of PlatformIO's output.
 
-Same interface as the targets in :mod:`.qemu`: ``start() -> Transport``,
-``close()``, ``log_text()``, context manager.
+A :class:`.base.Target`: ``start() -> Transport``, ``close()``, ``log_text()``,
+``describe()``, context manager.
 """
 from __future__ import annotations
 
@@ -31,8 +31,10 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import BuildError, HarnessError
-from .transport import Transport, open_transport
+from ..errors import BuildError, HarnessError
+from ..firmware import Firmware, elf_sizes
+from ..transport import Transport
+from .base import TargetBase, connect_with_retry, end_process
 
 TAIL_LINES = 40
 
@@ -46,11 +48,11 @@ def _as_list(value) -> list:
 
 
 def _pio_env(core_dir=None) -> dict:
-    from ..platformio.setup import default_core_dir, offline_env, setup
+    from ...platformio.setup import default_core_dir, offline_env, setup
     core = setup(core_dir or default_core_dir())
     env = offline_env(core)
     # the hook imports tinyengine_pio: the same checkout/installation as this runner
-    root = str(Path(__file__).resolve().parents[2])
+    root = str(Path(__file__).resolve().parents[3])
     env["PYTHONPATH"] = os.pathsep.join([root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH")
                                                   else []))
     return env
@@ -85,7 +87,7 @@ def read_project_config(project_dir, core_dir=None, timeout: float = 120.0,
                            % proc.stdout[-500:]) from exc
 
 
-class PioTarget:
+class PioTarget(TargetBase):
     """``with PioTarget("path/to/project", env="bench") as transport: ...``
 
     ``progress(line)`` receives the upload's output line by line.  Timeouts:
@@ -94,6 +96,8 @@ class PioTarget:
     upload ended, ``exit_timeout`` for the upload process to end on its own in
     :meth:`close` (it is then terminated, then killed).
     """
+
+    log_label = "PlatformIO upload"
 
     def __init__(self, project_dir, env: str | None = None, core_dir=None, progress=None,
                  upload_timeout: float = 900.0, connect_timeout: float = 30.0,
@@ -113,42 +117,11 @@ class PioTarget:
         self._pio_env = _pio_env(core_dir)
         self.config = read_project_config(self.project_dir, env=self._pio_env)
         self.env = self._pick_env(env)
-        opts = self.config["env:" + self.env]
-        self.options = opts
+        self.options = self.config["env:" + self.env]
         where = "[env:%s] of %s" % (self.env, self.project_dir / "platformio.ini")
-        model = str(opts.get("custom_tinyengine_model", "") or "").strip()
-        if not model:
-            raise HarnessError("custom_tinyengine_model is not set in %s (the .tflite model the "
-                               "firmware serves, relative to the project dir)" % where)
-        self.model_path = (self.project_dir / os.path.expanduser(model)).resolve()
-        if not self.model_path.is_file():
-            raise HarnessError("model file not found: %s (custom_tinyengine_model = %s in %s)"
-                               % (self.model_path, model, where))
-        self.prefix = str(opts.get("custom_tinyengine_prefix", "model") or "model").strip()
-        self.optimize = str(opts.get("custom_tinyengine_optimize", "speed") or "speed").strip()
-        harness = str(opts.get("custom_tinyengine_harness", "no")).strip().lower()
-        extra = " ".join(_as_list(opts.get("extra_scripts")))
-        if harness not in ("yes", "true", "1", "on") and "pio_extra.py" not in extra:
-            raise HarnessError("%s does not build the harness runtime: set "
-                               "custom_tinyengine_harness = yes there (and call "
-                               "te_harness_serve() from main())" % where)
-        self.url = ""
-        for option in ("monitor_port", "upload_port"):
-            value = str(opts.get(option, "") or "").strip()
-            if value:
-                self.url, self.port_option = value, option
-                break
-        if not self.url:
-            raise HarnessError("no port to talk to the target: set monitor_port (or upload_port) "
-                               "in %s, e.g. monitor_port = /dev/ttyACM0, or "
-                               "monitor_port = socket://127.0.0.1:4321 with the tinyengine-qemu "
-                               "platform" % where)
-        try:
-            self.baudrate = int(opts.get("monitor_speed", 115200) or 115200)
-        except (TypeError, ValueError) as exc:
-            raise HarnessError("monitor_speed = %r in %s is not a number"
-                               % (opts.get("monitor_speed"), where)) from exc
-        self.board = str(opts.get("board", "") or "").strip() or None
+        self._read_model_options(where)
+        self._read_port_options(where)
+        self.board = str(self.options.get("board", "") or "").strip() or None
         pio = self.config.get("platformio", {})
         build_dir = Path(str(pio.get("build_dir") or self.project_dir / ".pio" / "build"))
         if not build_dir.is_absolute():
@@ -172,6 +145,47 @@ class PioTarget:
         raise HarnessError("%s has %s: choose one with --pio-env (envs: %s)"
                            % (ini, "no [env:NAME] section" if not envs else
                               "%d envs" % len(envs), ", ".join(envs) or "none"))
+
+    def _read_model_options(self, where: str) -> None:
+        """The model, how it is compiled, and that the env builds the harness runtime."""
+        opts = self.options
+        model = str(opts.get("custom_tinyengine_model", "") or "").strip()
+        if not model:
+            raise HarnessError("custom_tinyengine_model is not set in %s (the .tflite model the "
+                               "firmware serves, relative to the project dir)" % where)
+        self.model_path = (self.project_dir / os.path.expanduser(model)).resolve()
+        if not self.model_path.is_file():
+            raise HarnessError("model file not found: %s (custom_tinyengine_model = %s in %s)"
+                               % (self.model_path, model, where))
+        self.source_name = os.path.basename(self.model_path)
+        self.prefix = str(opts.get("custom_tinyengine_prefix", "model") or "model").strip()
+        self.optimize = str(opts.get("custom_tinyengine_optimize", "speed") or "speed").strip()
+        harness = str(opts.get("custom_tinyengine_harness", "no")).strip().lower()
+        extra = " ".join(_as_list(opts.get("extra_scripts")))
+        if harness not in ("yes", "true", "1", "on") and "pio_extra.py" not in extra:
+            raise HarnessError("%s does not build the harness runtime: set "
+                               "custom_tinyengine_harness = yes there (and call "
+                               "te_harness_serve() from main())" % where)
+
+    def _read_port_options(self, where: str) -> None:
+        """``monitor_port`` (or ``upload_port``) and ``monitor_speed``."""
+        opts = self.options
+        self.url = ""
+        for option in ("monitor_port", "upload_port"):
+            value = str(opts.get(option, "") or "").strip()
+            if value:
+                self.url, self.port_option = value, option
+                break
+        if not self.url:
+            raise HarnessError("no port to talk to the target: set monitor_port (or upload_port) "
+                               "in %s, e.g. monitor_port = /dev/ttyACM0, or "
+                               "monitor_port = socket://127.0.0.1:4321 with the tinyengine-qemu "
+                               "platform" % where)
+        try:
+            self.baudrate = int(opts.get("monitor_speed", 115200) or 115200)
+        except (TypeError, ValueError) as exc:
+            raise HarnessError("monitor_speed = %r in %s is not a number"
+                               % (opts.get("monitor_speed"), where)) from exc
 
     def model_bytes(self) -> bytes:
         return self.model_path.read_bytes()
@@ -214,67 +228,62 @@ class PioTarget:
             raise BuildError("cannot run PlatformIO (%s): %s" % (" ".join(cmd), exc)) from exc
         self._reader = threading.Thread(target=self._read_output, daemon=True)
         self._reader.start()
-        # emulator-backed upload: it serves the UART on a local socket while it runs.
-        # Anything else is opened only after the upload (an upload tool may hold a
-        # serial port; a remote UART would still show the old firmware)
-        socket_url = re.match(r"^socket://(127\.0\.0\.1|localhost|\[::1\]):\d+/?$",
-                              self.url) is not None
-        deadline = t0 + self.upload_timeout
-        last = None
         try:
-            while True:
-                rc = self.proc.poll()
-                if rc is not None:
-                    self._reader.join(5)
-                    self.upload_rc = rc
-                    self.upload_seconds = time.monotonic() - t0
-                    if rc != 0:
-                        raise BuildError("`pio run -e %s -t upload` failed (exit %d) in %s; "
-                                         "output:\n%s" % (self.env, rc, self.project_dir,
-                                                          self.tail()))
-                    break
-                if socket_url:
-                    try:
-                        self.transport = open_transport(self.url, baudrate=self.baudrate,
-                                                        connect_timeout=0.0)
-                        self.upload_seconds = time.monotonic() - t0
-                        return self.transport
-                    except HarnessError as exc:
-                        last = exc
-                if time.monotonic() >= deadline:
-                    raise BuildError(
-                        "`pio run -e %s -t upload` did not finish within %g s%s; output:\n%s"
-                        % (self.env, self.upload_timeout,
-                           " and %s did not accept a connection (%s)" % (self.url, last)
-                           if socket_url else "", self.tail()))
-                time.sleep(0.2)
-            # the upload ended: the board runs the new firmware, its port may re-enumerate
-            deadline = time.monotonic() + self.connect_timeout
-            while True:
-                url = self.url
-                if "://" not in url and any(c in url for c in "*?["):
-                    # PlatformIO allows a pattern (monitor_port = /dev/ttyACM*)
-                    found = sorted(glob.glob(url))
-                    url = found[0] if found else url
-                try:
-                    self.transport = open_transport(url, baudrate=self.baudrate,
-                                                    connect_timeout=0.0)
-                    return self.transport
-                except HarnessError as exc:
-                    last = exc
-                if time.monotonic() >= deadline:
-                    raise HarnessError("the upload succeeded but %s (%s of env %s) could not be "
-                                       "opened within %g s: %s; upload output:\n%s"
-                                       % (self.url, self.port_option, self.env,
-                                          self.connect_timeout, last, self.tail(10)))
-                time.sleep(0.2)
+            if self._upload(t0) is None:
+                self._open_after_upload()
+            self.firmware = self.read_firmware()
         except BaseException:
             self.close()
             raise
+        return self.transport
 
-    def firmware(self):
-        """The uploaded firmware (ELF and its sizes) as a :class:`.firmware.Firmware`."""
-        from .firmware import Firmware, elf_sizes
+    def _upload(self, t0: float) -> Transport | None:
+        """Wait for the upload to end; an emulator-backed upload serves the UART on a local
+        socket while it runs: the transport to it, then.  Anything else is opened only after
+        the upload (an upload tool may hold a serial port; a remote UART would still show the
+        old firmware)."""
+        socket_url = re.match(r"^socket://(127\.0\.0\.1|localhost|\[::1\]):\d+/?$",
+                              self.url) is not None
+        proc = self.proc
+        self.transport, last = connect_with_retry(
+            self.url, t0 + self.upload_timeout - time.monotonic(), baudrate=self.baudrate,
+            interval=0.2, stop=lambda: proc.poll() is not None, ready=lambda: socket_url)
+        self.upload_seconds = time.monotonic() - t0
+        if self.transport is not None:
+            return self.transport
+        rc = proc.poll()
+        if rc is None:
+            raise BuildError(
+                "`pio run -e %s -t upload` did not finish within %g s%s; output:\n%s"
+                % (self.env, self.upload_timeout,
+                   " and %s did not accept a connection (%s)" % (self.url, last)
+                   if socket_url else "", self.tail()))
+        self._reader.join(5)
+        self.upload_rc = rc
+        if rc != 0:
+            raise BuildError("`pio run -e %s -t upload` failed (exit %d) in %s; "
+                             "output:\n%s" % (self.env, rc, self.project_dir, self.tail()))
+        return None
+
+    def _open_after_upload(self) -> Transport:
+        """The upload ended: the board runs the new firmware, its port may re-enumerate."""
+        def url() -> str:
+            if "://" not in self.url and any(c in self.url for c in "*?["):
+                # PlatformIO allows a pattern (monitor_port = /dev/ttyACM*)
+                found = sorted(glob.glob(self.url))
+                return found[0] if found else self.url
+            return self.url
+        self.transport, last = connect_with_retry(url, self.connect_timeout,
+                                                  baudrate=self.baudrate, interval=0.2)
+        if self.transport is None:
+            raise HarnessError("the upload succeeded but %s (%s of env %s) could not be "
+                               "opened within %g s: %s; upload output:\n%s"
+                               % (self.url, self.port_option, self.env,
+                                  self.connect_timeout, last, self.tail(10)))
+        return self.transport
+
+    def read_firmware(self) -> Firmware:
+        """The uploaded firmware (ELF and its sizes) as a :class:`..firmware.Firmware`."""
         # PROGNAME: "firmware" on most platforms, "program" on tinyengine-qemu
         elves = sorted(self.build_dir.glob("*.elf"), key=lambda p: p.stat().st_mtime)
         named = [self.build_dir / n for n in ("firmware.elf", "program.elf")]
@@ -291,37 +300,12 @@ class PioTarget:
 
     def close(self) -> int | None:
         """Close the port; end the upload process if it still runs (emulator)."""
-        if self.transport is not None:
-            self.transport.close()
-            self.transport = None
+        self.close_transport()
         rc = self.upload_rc
         proc, self.proc = self.proc, None
         if proc is not None:
-            if proc.poll() is None:
-                try:
-                    rc = proc.wait(timeout=self.exit_timeout)
-                except subprocess.TimeoutExpired:
-                    rc = None
-            signalled = False
-            for sig in (signal.SIGTERM, signal.SIGKILL):
-                if proc.poll() is not None:
-                    break
-                signalled = True
-                try:
-                    os.killpg(proc.pid, sig)   # pio, scons and the emulator (own session)
-                except (ProcessLookupError, PermissionError):
-                    pass
-                try:
-                    proc.wait(timeout=3)
-                except subprocess.TimeoutExpired:
-                    pass
-            if rc is None:
-                rc = proc.poll()
-            if signalled:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)   # what is left of that group
-                except (ProcessLookupError, PermissionError):
-                    pass
+            rc = end_process(proc, self.exit_timeout, (signal.SIGTERM, signal.SIGKILL),
+                             group=True)   # pio, scons and the emulator (own session)
             if self._reader is not None:
                 self._reader.join(2)
             if proc.stdout is not None:
@@ -329,11 +313,23 @@ class PioTarget:
             self.upload_rc = rc
         return rc
 
-    def how(self) -> str:
+    def describe(self) -> str:
         return "PlatformIO env %s (upload, port %s)" % (self.env, self.url)
 
-    def __enter__(self) -> Transport:
-        return self.start()
+    how = describe
 
-    def __exit__(self, *exc):
-        self.close()
+
+def platformio_target(project_dir, model: bytes | None = None, env: str | None = None,
+                      core_dir=None, progress=None, upload_timeout: float = 900.0,
+                      connect_timeout: float = 30.0) -> PioTarget:
+    """The env ``env`` of the PlatformIO project ``project_dir``; ``model``, when given, must be
+    the env's custom_tinyengine_model (HarnessError otherwise)."""
+    target = PioTarget(project_dir, env=env, core_dir=core_dir, progress=progress,
+                       upload_timeout=upload_timeout, connect_timeout=connect_timeout)
+    target.model = target.model_bytes()
+    if model is not None and bytes(model) != target.model:
+        raise HarnessError("the model given differs from custom_tinyengine_model = %s of "
+                           "env %s (%s); leave the model out or pass that file"
+                           % (target.options.get("custom_tinyengine_model"), target.env,
+                              target.model_path))
+    return target

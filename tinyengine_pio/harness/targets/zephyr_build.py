@@ -12,24 +12,29 @@
   another UART: the devicetree chosen node ``tinyengine,harness-uart`` (sample:
   ``-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay``).
 
-Both have the interface of :mod:`.qemu`'s targets: ``start() -> Transport``, ``close()``,
-``log_text()``, context manager.  Errors are :class:`FlashError` (a HarnessError: the
-CLI exits with status 2) and quote the tail of west's output.
+Both are :class:`.base.Target` targets: ``start() -> Transport``, ``close()``, ``log_text()``,
+``describe()``, context manager; :func:`zephyr_target` picks one for a build.  Errors are
+:class:`FlashError` (a HarnessError: the CLI exits with status 2) and quote the tail of
+west's output.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from .errors import HarnessError
-from .qemu import TargetProcess
-from .transport import Transport, open_transport
+from ...platformio.platform.builder.qemu_cmdline import serial_tcp
+from ..errors import HarnessError
+from ..firmware import Firmware, elf_sizes
+from ..transport import Transport
+from .base import ProcessTarget, connect_with_retry, end_process, free_port
 
 
 class FlashError(HarnessError):
@@ -56,7 +61,6 @@ def read_config(build_dir) -> dict:
 
 def build_info(build_dir) -> dict:
     """What the host needs to know about a harness build: ELF, board, model."""
-    import json
     b = Path(build_dir)
     info = {"build_dir": str(b), "elf": b / "zephyr" / "zephyr.elf", "config": read_config(b),
             "model": None, "board": None, "zephyr_base": None}
@@ -90,53 +94,6 @@ def _west_cwd(build_dir, cwd):
     return base if base and os.path.isdir(base) else None
 
 
-class _Process:
-    """A west subprocess with its output in a log file, in its own process group."""
-
-    def __init__(self):
-        self.proc: subprocess.Popen | None = None
-        self._log = None
-        self.transport: Transport | None = None
-
-    log_text = TargetProcess.log_text   # the same log file handling as QEMU's and Renode's
-
-    def _spawn(self, cmd: list[str], env=None, cwd=None) -> subprocess.Popen:
-        if self._log is None:
-            self._log = tempfile.TemporaryFile()
-        try:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
-                                         stderr=subprocess.STDOUT, env=env, cwd=cwd,
-                                         start_new_session=True)
-        except OSError as exc:
-            raise FlashError("cannot run %s: %s" % (cmd[0], exc)) from exc
-        return self.proc
-
-    def _kill(self, grace: float = 5.0) -> int | None:
-        p, self.proc = self.proc, None
-        if p is None:
-            return None
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                p.wait(grace)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                p.wait()
-        return p.returncode
-
-    def __enter__(self) -> Transport:
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.close()
-
-
 def _check_west(west: str) -> str:
     path = shutil.which(west)
     if path is None:
@@ -151,7 +108,55 @@ def _check_build_dir(build_dir) -> None:
                          % (build_dir, build_dir))
 
 
-class ZephyrTarget(_Process):
+class WestProcess(ProcessTarget):
+    """A target served through west: its subprocesses share one log, each runs in its own
+    process group (west, the flash tool or QEMU and their children end together)."""
+
+    log_label = "west"
+
+    def __init__(self, build_dir, west: str = "west", progress=None, cwd=None):
+        super().__init__()
+        self.build_dir = str(build_dir)
+        self.west = west
+        self.progress = progress
+        self.cwd = cwd
+
+    def _spawn(self, cmd: list[str], cwd=None) -> subprocess.Popen:
+        try:
+            return self.spawn(cmd, new_log=False, cwd=cwd, start_new_session=True)
+        except OSError as exc:
+            raise FlashError("cannot run %s: %s" % (cmd[0], exc)) from exc
+
+    def _kill(self, grace: float = 5.0) -> int | None:
+        p, self.proc = self.proc, None
+        if p is None:
+            return None
+        return end_process(p, 0, (signal.SIGTERM, signal.SIGKILL), group=True, grace=grace)
+
+    def _run_west(self, cmd: list[str], timeout: float, timeout_note: str = "") -> None:
+        """Run ``cmd`` (from the west workspace) to its end, west's output to ``progress``;
+        FlashError when it fails or takes longer than ``timeout`` s."""
+        proc = self._spawn(cmd, cwd=_west_cwd(self.build_dir, self.cwd))
+        t0, seen = time.monotonic(), 0
+        while proc.poll() is None and time.monotonic() - t0 < timeout:
+            time.sleep(0.1)
+            seen = self.report_progress(self.progress, seen)
+        self.report_progress(self.progress, seen)
+        timed_out = proc.poll() is None
+        rc = self._kill()
+        if timed_out:
+            raise FlashError("`%s` did not finish within %g s%s; its output:\n%s"
+                             % (" ".join(cmd), timeout, timeout_note, _tail(self.log_text())))
+        if rc != 0:
+            raise FlashError("`%s` failed (exit %s); its output:\n%s"
+                             % (" ".join(cmd), rc, _tail(self.log_text())))
+
+    def close(self) -> int | None:
+        self.close_transport()
+        return self._kill()
+
+
+class ZephyrTarget(WestProcess):
     """``with ZephyrTarget("build", "/dev/ttyACM0") as transport: ...``
 
     ``start()`` runs ``west flash -d BUILD_DIR [-r RUNNER] [FLASH_ARGS...]`` (``flash=False``
@@ -164,20 +169,16 @@ class ZephyrTarget(_Process):
                  flash_args=(), baudrate: int = 115200, flash_timeout: float = 300.0,
                  connect_timeout: float = 30.0, settle: float = 0.3, progress=None,
                  flash: bool = True, cwd=None):
-        super().__init__()
-        self.build_dir = str(build_dir)
+        super().__init__(build_dir, west=west, progress=progress, cwd=cwd)
         self.port = port
         self.url = port
-        self.west = west
         self.runner = runner
         self.flash_args = list(flash_args)
         self.baudrate = baudrate
         self.flash_timeout = flash_timeout
         self.connect_timeout = connect_timeout
         self.settle = settle
-        self.progress = progress
         self.do_flash = flash
-        self.cwd = cwd
 
     def command(self) -> list[str]:
         cmd = [self.west, "flash", "-d", self.build_dir]
@@ -188,50 +189,17 @@ class ZephyrTarget(_Process):
     def flash(self) -> None:
         _check_west(self.west)
         _check_build_dir(self.build_dir)
-        cmd = self.command()
-        proc = self._spawn(cmd, cwd=_west_cwd(self.build_dir, self.cwd))
-        t0 = time.monotonic()
-        seen = 0
-        timed_out = False
-        while proc.poll() is None:
-            if time.monotonic() - t0 > self.flash_timeout:
-                timed_out = True
-                break
-            time.sleep(0.1)
-            seen = self._report(seen)
-        self._report(seen)
-        rc = self._kill()
-        if timed_out:
-            raise FlashError("`%s` did not finish within %g s (killed); its output:\n%s"
-                             % (" ".join(cmd), self.flash_timeout, _tail(self.log_text())))
-        if rc != 0:
-            raise FlashError("`%s` failed (exit %s); its output:\n%s"
-                             % (" ".join(cmd), rc, _tail(self.log_text())))
-
-    def _report(self, seen: int) -> int:
-        if self.progress is None:
-            return seen
-        lines = self.log_text().splitlines()
-        for ln in lines[seen:]:
-            self.progress(ln)
-        return len(lines)
+        self._run_west(self.command(), self.flash_timeout, " (killed)")
 
     def open_port(self) -> Transport:
-        deadline = time.monotonic() + self.connect_timeout
-        last = None
-        while True:
-            try:
-                t = open_transport(self.port, baudrate=self.baudrate, connect_timeout=0.0)
-                break
-            except HarnessError as exc:
-                last = exc
-            if time.monotonic() >= deadline:
-                raise FlashError("the board's serial port %s did not appear within %g s%s "
-                                 "(USB boards re-enumerate after flashing; check the port "
-                                 "name, e.g. ls /dev/serial/by-id/): %s"
-                                 % (self.port, self.connect_timeout,
-                                    " after `west flash`" if self.do_flash else "", last))
-            time.sleep(0.2)
+        t, last = connect_with_retry(self.port, self.connect_timeout, baudrate=self.baudrate,
+                                     interval=0.2)
+        if t is None:
+            raise FlashError("the board's serial port %s did not appear within %g s%s "
+                             "(USB boards re-enumerate after flashing; check the port "
+                             "name, e.g. ls /dev/serial/by-id/): %s"
+                             % (self.port, self.connect_timeout,
+                                " after `west flash`" if self.do_flash else "", last))
         if self.settle > 0:
             time.sleep(self.settle)
             t.reset_input()   # READY / boot text sent before the port was open
@@ -243,18 +211,8 @@ class ZephyrTarget(_Process):
         self.transport = self.open_port()
         return self.transport
 
-    def close(self) -> int | None:
-        if self.transport is not None:
-            self.transport.close()
-            self.transport = None
-        return self._kill()
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    def describe(self) -> str:
+        return "Zephyr %s at %s" % (self.build_dir, self.port)
 
 
 def harness_uart_index(build_dir) -> int | None:
@@ -275,7 +233,7 @@ def harness_uart_index(build_dir) -> int | None:
                      "(its N-th QEMU -serial)" % label)
 
 
-class ZephyrRunTarget(_Process):
+class ZephyrRunTarget(WestProcess):
     """A QEMU board's Zephyr build, run the way ``west build -d BUILD_DIR -t run`` runs it,
     with the harness UART on a local TCP socket.
 
@@ -292,13 +250,9 @@ class ZephyrRunTarget(_Process):
 
     def __init__(self, build_dir, west: str = "west", connect_timeout: float = 60.0,
                  build_timeout: float = 900.0, progress=None, cwd=None):
-        super().__init__()
-        self.build_dir = str(build_dir)
-        self.west = west
+        super().__init__(build_dir, west=west, progress=progress, cwd=cwd)
         self.connect_timeout = connect_timeout
         self.build_timeout = build_timeout
-        self.progress = progress
-        self.cwd = cwd
         self.tcp_port = 0
         self.url = ""
 
@@ -323,32 +277,8 @@ class ZephyrRunTarget(_Process):
                 "-serial tcp:... and use --port socket://..." % self.build_dir)
         return idx
 
-    def _build(self) -> None:
-        cmd = [self.west, "build", "-d", self.build_dir]
-        proc = self._spawn(cmd, cwd=_west_cwd(self.build_dir, self.cwd))
-        t0, seen = time.monotonic(), 0
-        while proc.poll() is None and time.monotonic() - t0 < self.build_timeout:
-            time.sleep(0.1)
-            seen = self._report(seen)
-        self._report(seen)
-        timed_out = proc.poll() is None
-        rc = self._kill()
-        if timed_out or rc != 0:
-            raise FlashError("`%s` %s; its output:\n%s" % (
-                " ".join(cmd), "did not finish within %g s" % self.build_timeout if timed_out
-                else "failed (exit %s)" % rc, _tail(self.log_text())))
-
-    def _report(self, seen: int) -> int:
-        if self.progress is None:
-            return seen
-        lines = self.log_text().splitlines()
-        for ln in lines[seen:]:
-            self.progress(ln)
-        return len(lines)
-
     def qemu_command(self) -> tuple[str | None, list[str]]:
         """(working directory, argv) of the build's run_qemu target."""
-        import shlex
         ninja = "ninja"
         cache = Path(self.build_dir) / "CMakeCache.txt"
         if cache.is_file():
@@ -357,7 +287,7 @@ class ZephyrRunTarget(_Process):
             if m:
                 ninja = m.group(1).strip()
         r = subprocess.run([ninja, "-C", self.build_dir, "-t", "commands", "run_qemu"],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, check=False)
         lines = r.stdout.strip().splitlines()
         if r.returncode != 0 or not lines or "qemu" not in lines[-1]:
             raise FlashError("cannot get the QEMU command of %s (%s -t commands run_qemu, a "
@@ -371,42 +301,80 @@ class ZephyrRunTarget(_Process):
 
     def start(self) -> Transport:
         idx = self.check()
-        self._build()
+        self._run_west([self.west, "build", "-d", self.build_dir], self.build_timeout)
         cwd, argv = self.qemu_command()
-        self.tcp_port = _free_port()
+        self.tcp_port = free_port()
         self.url = "socket://127.0.0.1:%d" % self.tcp_port
         k = argv.index("-kernel") if "-kernel" in argv else len(argv)
-        argv[k:k] = ["-serial", "null"] * (idx - 1) + [
-            "-serial", "tcp:127.0.0.1:%d,server=on,wait=on" % self.tcp_port]
+        argv[k:k] = ["-serial", "null"] * (idx - 1) + ["-serial", serial_tcp(self.tcp_port)]
         self.command_line = argv
         proc = self._spawn(argv, cwd=cwd)
-        deadline = time.monotonic() + self.connect_timeout
-        while True:
-            if proc.poll() is not None:
-                rc = proc.returncode
-                self._kill()
-                raise FlashError("QEMU ended (exit %s) before the harness UART accepted a "
-                                 "connection; `%s`; its output:\n%s"
-                                 % (rc, " ".join(argv), _tail(self.log_text())))
-            if "waiting for connection" in self.log_text():
-                try:
-                    self.transport = open_transport(self.url, connect_timeout=0.0)
-                    return self.transport
-                except HarnessError:
-                    pass
-            if time.monotonic() >= deadline:
-                self._kill()
-                raise FlashError("QEMU did not open the harness UART (%s) within %g s; `%s`; "
-                                 "its output:\n%s" % (self.url, self.connect_timeout,
-                                                       " ".join(argv), _tail(self.log_text())))
-            time.sleep(0.05)
+        if self.connect_local(self.tcp_port, self.connect_timeout,
+                              ready=lambda: "waiting for connection" in self.log_text()):
+            return self.transport
+        rc = proc.poll()
+        self._kill()
+        if rc is not None:
+            raise FlashError("QEMU ended (exit %s) before the harness UART accepted a "
+                             "connection; `%s`; its output:\n%s"
+                             % (rc, " ".join(argv), _tail(self.log_text())))
+        raise FlashError("QEMU did not open the harness UART (%s) within %g s; `%s`; "
+                         "its output:\n%s" % (self.url, self.connect_timeout,
+                                               " ".join(argv), _tail(self.log_text())))
 
-    def close(self) -> int | None:
-        if self.transport is not None:
-            self.transport.close()
-            self.transport = None
-        return self._kill()
+    def describe(self) -> str:
+        return "Zephyr %s in QEMU (run target)" % self.build_dir
 
 
-__all__ = ["FlashError", "ZephyrTarget", "ZephyrRunTarget", "build_info", "read_config",
-           "harness_uart_index"]
+def _built_firmware(info: dict, model: bytes) -> Firmware | None:
+    """The build's ELF and its figures (None: not built yet)."""
+    if not info["elf"].is_file():
+        return None
+    return Firmware(elf=info["elf"], board=info["board"] or "zephyr",
+                    project=info["elf"].parents[1],
+                    model_sha256=hashlib.sha256(bytes(model)).hexdigest(),
+                    sizes=elf_sizes(info["elf"]),
+                    per_layer=info["config"].get("CONFIG_TINYENGINE_HARNESS_PER_LAYER") == "y")
+
+
+def zephyr_target(build_dir, model: bytes | None = None, port: str | None = None,
+                  name: str | None = None, west: str = "west", runner: str | None = None,
+                  flash_args=(), baudrate: int = 115200, flash: bool = True, run: bool = False,
+                  flash_timeout: float = 300.0, connect_timeout: float | None = None,
+                  progress=None) -> WestProcess:
+    """The Zephyr harness build ``build_dir``: :class:`ZephyrTarget` (``west flash``, then
+    ``port``) or, ``run=True``, :class:`ZephyrRunTarget`.  ``model``: default the build's
+    (``build_dir/tinyengine/models.json``)."""
+    info = build_info(build_dir)
+    if model is None and info["model"] is None:
+        raise HarnessError("%s is not a configured Zephyr harness build (no model with "
+                           "prefix 'model' in tinyengine/models.json): west build it with "
+                           "CONFIG_TINYENGINE_HARNESS=y first, or give the model" % build_dir)
+    if model is None:
+        try:
+            with open(info["model"], "rb") as fp:
+                model = fp.read()
+        except OSError as exc:
+            raise HarnessError("cannot read the build's model %s: %s"
+                               % (info["model"], exc.strerror)) from exc
+    if run:
+        target = ZephyrRunTarget(build_dir, west=west, progress=progress,
+                                 connect_timeout=connect_timeout or 60.0)
+    elif not port:
+        raise HarnessError("Dut.zephyr needs the board's serial port (port=...) or "
+                           "run=True for a QEMU board")
+    else:
+        target = ZephyrTarget(build_dir, port, west=west, runner=runner, flash_args=flash_args,
+                              baudrate=baudrate, flash=flash, flash_timeout=flash_timeout,
+                              progress=progress, connect_timeout=connect_timeout or 30.0)
+    target.model = model
+    # the generated C names the .tflite it was compiled from
+    target.source_name = os.path.basename(info["model"] or name or "model.tflite")
+    target.firmware = _built_firmware(info, model)
+    target.optimize = ("size" if info["config"].get("CONFIG_TINYENGINE_OPTIMIZE_SIZE") == "y"
+                       else "speed")
+    return target
+
+
+__all__ = ["FlashError", "ZephyrTarget", "ZephyrRunTarget", "WestProcess", "build_info",
+           "read_config", "harness_uart_index", "zephyr_target"]
