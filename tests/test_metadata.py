@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from dataclasses import asdict
 
 import pytest
@@ -156,3 +159,68 @@ def test_scons_reader(compiled, tmp_path):
     (out / "net.json").write_text(json.dumps(dict(json.loads(cm.files["net.json"]),
                                                   format_version=FORMAT_VERSION + 1)))
     assert "format_version" in read_model_json(str(out), "net")
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None, reason="cmake not installed")
+def test_zephyr_module_harness_figures_come_from_model_json(tmp_path):
+    """tinyengine_add_harness() (zephyr_module/cmake/tinyengine.cmake) defines the code hash and
+    the input-copy size from model.json; configured in a plain CMake project (no Zephyr)."""
+    from tests.conftest import ROOT
+    model = tmp_path / "two_inputs.tflite"
+    model.write_bytes(MODELS["add_two_inputs"]())
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "main.c").write_text("int main(void) { return 0; }\n")
+    (app / "CMakeLists.txt").write_text(f"""cmake_minimum_required(VERSION 3.20)
+project(t C)
+add_executable(app main.c)
+include("{ROOT / 'zephyr_module' / 'cmake' / 'tinyengine.cmake'}")
+tinyengine_add_model(app "{model}" PREFIX model)
+tinyengine_add_harness(app)
+get_property(runtime GLOBAL PROPERTY TINYENGINE_PACKAGE_DIR)
+get_property(defs SOURCE "${{runtime}}/runtime/te_harness.c" TARGET_DIRECTORY app
+             PROPERTY COMPILE_DEFINITIONS)
+file(WRITE "${{CMAKE_BINARY_DIR}}/defs.txt" "${{defs}}")
+""")
+    build = tmp_path / "build"
+    r = subprocess.run(["cmake", "-S", str(app), "-B", str(build),
+                        f"-DPython3_EXECUTABLE={sys.executable}"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = build / "tinyengine" / "model"
+    md = ModelMetadata.load(out)
+    defs = dict(d.split("=", 1) for d in (build / "defs.txt").read_text().split(";"))
+    assert defs["TE_HARNESS_CODE_SHA256"] == f'"{code_sha256_dir(str(out))}"' == \
+        f'"{md.code_sha256}"'
+    assert int(defs["TE_HARNESS_INPUT_COPY_BYTES"]) == md.input_copy_bytes == 128 + 8
+    # a model.json this module cannot read stops the configuration with a clear message
+    doc = json.loads((out / "model.json").read_text())
+    doc["format_version"] = FORMAT_VERSION + 1
+    script = tmp_path / "read.cmake"
+    (tmp_path / "newer.json").write_text(json.dumps(doc))
+    script.write_text(f'include("{ROOT / "zephyr_module" / "cmake" / "tinyengine.cmake"}")\n'
+                      f'_tinyengine_read_metadata("{tmp_path / "newer.json"}" sha n)\n')
+    r = subprocess.run(["cmake", "-P", str(script)], capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and "format_version" in r.stderr
+
+
+def test_west_report_uses_the_build_options(tmp_path, capsys):
+    """`west tinyengine report` (tinyengine_pio/zephyr.py) reports each model with the options
+    its build compiled it with, read from the build's model.json."""
+    from tinyengine_pio import zephyr
+    from tinyengine_pio.compiler import compile_file
+    model = tmp_path / "net.tflite"
+    model.write_bytes(m.wide_then_conv_fc())
+    out = tmp_path / "build" / "tinyengine" / "net"
+    cm = compile_file(model, out, prefix="net", optimize="size", alignment=16)
+    (tmp_path / "build" / "tinyengine" / "models.json").write_text(json.dumps(dict(
+        python=sys.executable, models=[dict(prefix="net", model=str(model), out_dir=str(out),
+                                            target="app")])))
+    entry = zephyr.build_models(str(tmp_path / "build"))["models"][0]
+    assert zephyr.build_options(entry) == ["--optimize", "size", "--align", "16"]
+    capsys.readouterr()
+    assert zephyr.report(str(tmp_path / "build"), json_out=True) == 0
+    text = capsys.readouterr().out
+    rep = json.loads(text[text.index("{"):])
+    assert rep["arena_bytes"] == cm.arena_bytes == ModelMetadata.load(out, "net").arena.bytes
+    assert [L["macs"] for L in rep["layers"]] == [L.macs for L in ModelMetadata.load(out, "net").layers]

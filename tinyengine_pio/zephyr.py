@@ -37,12 +37,23 @@ def build_models(build_dir: str) -> dict:
     return json.loads(p.read_text())
 
 
+def build_options(m: dict) -> list[str]:
+    """`report` options for one model of a build: the optimize mode and alignment it was
+    compiled with (CONFIG_TINYENGINE_OPTIMIZE_SIZE, ALIGNMENT), from its <prefix>.json."""
+    from .metadata import ModelMetadata
+    path = Path(m["out_dir"]) / f"{m['prefix']}.json"
+    if not path.is_file():
+        raise TinyEngineError(f"{path} not found: re-run the build's configuration (`west build`)")
+    md = ModelMetadata.load(path)
+    return ["--optimize", md.optimize, "--align", str(md.arena.alignment)]
+
+
 def report(build_dir: str, json_out: bool = False, compare_tflm: bool = False) -> int:
     from .cli import main as cli_main
     rc = 0
     for m in build_models(build_dir)["models"]:
         print(f"== {m['prefix']}: {m['model']} ({m['out_dir']})", flush=True)
-        args = ["report", m["model"]] + (["--json"] if json_out else []) + \
+        args = ["report", m["model"], *build_options(m)] + (["--json"] if json_out else []) + \
             (["--compare-tflm"] if compare_tflm else [])
         rc = max(rc, cli_main(args))
     return rc

@@ -8,8 +8,8 @@ Called from two places, once per build (``TINYENGINE_HARNESS_DONE``):
 
 Must run after the model hook generated ``$BUILD_DIR/tinyengine/src``.
 """
+import json
 import os
-import re
 
 TRUE_WORDS = ("yes", "true", "1", "on")
 FALSE_WORDS = ("no", "false", "0", "off", "")
@@ -23,6 +23,22 @@ def harness_option(env):
     if value in FALSE_WORDS:
         return False
     raise ValueError("custom_tinyengine_harness must be yes or no (got %r)" % value)
+
+
+def read_model_json(gen_src, prefix="model"):
+    """The compiler's ``<prefix>.json`` (docs/MODEL_JSON.md) as a dict, or an error message.
+
+    Plain ``json``: SCons' Python need not import the compiler for this."""
+    path = os.path.join(gen_src, prefix + ".json")
+    try:
+        with open(path, encoding="utf8") as fp:
+            meta = json.load(fp)
+    except (OSError, ValueError) as exc:
+        return "cannot read the compiler's metadata %s (%s): regenerate the model" % (path, exc)
+    if meta.get("format_version") != 1:
+        return ("%s has format_version %r; this tinyengine-pio reads 1: regenerate the model"
+                % (path, meta.get("format_version")))
+    return meta
 
 
 def add_harness(env):
@@ -42,7 +58,7 @@ def add_harness(env):
     from SCons.Node import FS
     from SCons.Script import DefaultEnvironment
 
-    from . import RUNTIME_DIR, code_sha256_dir
+    from . import RUNTIME_DIR
 
     prefix = (env.GetProjectOption("custom_tinyengine_prefix", "model") or "model").strip()
     if prefix != "model":
@@ -52,11 +68,12 @@ def add_harness(env):
     gen_src = os.path.join(env.subst("$BUILD_DIR"), "tinyengine", "src")
     defines = [("TE_HARNESS_BOARD", '\\"%s\\"' % env.subst("$BOARD"))]
     if os.path.isdir(gen_src):
-        defines.append(("TE_HARNESS_CODE_SHA256", '\\"%s\\"' % code_sha256_dir(gen_src)))
-        with open(os.path.join(gen_src, "model.h"), encoding="utf8") as fp:
-            sizes = [int(n) for n in re.findall(r"^#define MODEL_INPUT\d+_BYTES (\d+)",
-                                               fp.read(), re.M)]
-        defines.append(("TE_HARNESS_INPUT_COPY_BYTES", str(sum(sizes))))
+        meta = read_model_json(gen_src, prefix)
+        if isinstance(meta, str):
+            return meta
+        defines.append(("TE_HARNESS_CODE_SHA256", '\\"%s\\"' % meta["code_sha256"]))
+        defines.append(("TE_HARNESS_INPUT_COPY_BYTES",
+                        str(sum(int(t["bytes"]) for t in meta["inputs"]))))
     env.Append(CPPPATH=[RUNTIME_DIR])
     # Flags for the harness objects only.  CPPFLAGS is otherwise unused by the
     # platforms; everything else (CCFLAGS, CPPDEFINES, CPPPATH) stays late-bound,

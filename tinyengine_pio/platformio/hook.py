@@ -17,7 +17,8 @@ Use from any platform with::
 bytes, the options or the tinyengine-pio sources/version change (a stamp
 file records a hash).  Before anything is compiled the model is checked
 against the board's ``upload.maximum_ram_size`` (arena) and
-``upload.maximum_size`` (weights).
+``upload.maximum_size`` (weights), with the figures of the compiler's
+``<prefix>.json`` (docs/MODEL_JSON.md) beside the generated C.
 
 Only public build-environment features are used (GetProjectOption,
 BoardConfig, BuildSources, CPPPATH, LIBS), so the hook is platform-agnostic.
@@ -232,26 +233,30 @@ def run(env):
         traceback.print_exc()
         _fail(env, "internal compiler error while compiling %s (see traceback above)" % model_opt)
         return
+    # the figures come from the compiler's <prefix>.json (docs/MODEL_JSON.md), not the C
+    from tinyengine_pio.harness.pio_build import (  # pylint: disable=import-outside-toplevel
+        add_harness, harness_option, read_model_json)
+    src_dir = os.path.join(gen_dir, "src")
+    meta = read_model_json(src_dir, prefix)
+    if isinstance(meta, str):
+        _fail(env, meta)
+        return
+    arena_bytes, weight_bytes = meta["arena"]["bytes"], meta["weight_bytes"]
     print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes)" % (
         "generated" if regenerated else "up to date", model_opt,
-        os.path.relpath(os.path.join(gen_dir, "src"), project_dir),
-        stamp["arena_bytes"], stamp["weight_bytes"]))
+        os.path.relpath(src_dir, project_dir), arena_bytes, weight_bytes))
 
     if "BOARD" in env:
-        errors = fit_errors(env.subst("$BOARD"), env.BoardConfig(),
-                            stamp["arena_bytes"], stamp["weight_bytes"])
+        errors = fit_errors(env.subst("$BOARD"), env.BoardConfig(), arena_bytes, weight_bytes)
         if errors:
             _fail(env, "\n".join(errors))
             return
 
-    src_dir = os.path.join(gen_dir, "src")
     env.Append(CPPPATH=[src_dir], LIBS=["m"])
     env.BuildSources(os.path.join(gen_dir, "obj"), src_dir)
 
     # custom_tinyengine_harness = yes: also build the measurement runtime
     # (main() calls te_harness_serve(); `tinyengine-pio bench --pio-project DIR`)
-    from tinyengine_pio.harness.pio_build import (  # pylint: disable=import-outside-toplevel
-        add_harness, harness_option)
     try:
         wanted = harness_option(env)
     except ValueError as exc:

@@ -194,6 +194,36 @@ function(tinyengine_add_model target model)
   set(TINYENGINE_${TE_PREFIX}_DIR "${out}" PARENT_SCOPE)
 endfunction()
 
+# Reads the compiler's <prefix>.json (docs/MODEL_JSON.md, format_version 1):
+# sets <sha_var> to its code_sha256 and <bytes_var> to the sum of its inputs' bytes.
+function(_tinyengine_read_metadata path sha_var bytes_var)
+  if(NOT EXISTS "${path}")
+    message(FATAL_ERROR "tinyengine: ${path} not found: the generated code has no model.json "
+      "(regenerate it with this tinyengine-pio)")
+  endif()
+  file(READ "${path}" doc)
+  string(JSON version ERROR_VARIABLE err GET "${doc}" format_version)
+  if(err)
+    set(version "none (${err})")
+  endif()
+  if(NOT version STREQUAL "1")
+    message(FATAL_ERROR "tinyengine: ${path}: format_version ${version}, this module reads 1 "
+      "(regenerate the code with this tinyengine-pio)")
+  endif()
+  string(JSON sha GET "${doc}" code_sha256)
+  string(JSON count LENGTH "${doc}" inputs)
+  set(total 0)
+  if(count GREATER 0)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE ${last})
+      string(JSON n GET "${doc}" inputs ${i} bytes)
+      math(EXPR total "${total} + ${n}")
+    endforeach()
+  endif()
+  set(${sha_var} "${sha}" PARENT_SCOPE)
+  set(${bytes_var} "${total}" PARENT_SCOPE)
+endfunction()
+
 # CONFIG_TINYENGINE_HARNESS: the device side of the measurement harness
 # (tinyengine_pio/runtime/te_harness.c + lib/te_harness_port_zephyr.c) for the
 # model with prefix "model".  Called by the module at the end of the
@@ -218,21 +248,11 @@ function(tinyengine_add_harness target)
   _tinyengine_check_python()
   get_property(module_dir GLOBAL PROPERTY TINYENGINE_MODULE_DIR)
   set(runtime "${TINYENGINE_PACKAGE_DIR}/runtime")
-  # Same figures as the PlatformIO hook (harness/pio_extra.py): digest of the
-  # generated C (what the host compares) and the size of the input copy.  A
-  # changed model or package re-runs the configuration, so they stay current.
-  execute_process(
-    COMMAND "${TINYENGINE_PYTHON}" -c
-      "import re, sys; from tinyengine_pio.harness import code_sha256_dir; d = sys.argv[1]; h = open(d + '/model.h').read(); sys.stdout.write('%s;%d' % (code_sha256_dir(d), sum(int(n) for n in re.findall(r'^#define MODEL_INPUT[0-9]+_BYTES ([0-9]+)', h, re.M))))"
-      "${out}"
-    WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
-    RESULT_VARIABLE rc OUTPUT_VARIABLE res ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "tinyengine: CONFIG_TINYENGINE_HARNESS: cannot digest the generated "
-      "code in ${out}:\n${err}")
-  endif()
-  list(GET res 0 code_sha256)
-  list(GET res 1 input_bytes)
+  # Same figures as the PlatformIO hook (harness/pio_build.py), from the compiler's
+  # model.json (docs/MODEL_JSON.md): digest of the generated C (what the host
+  # compares) and the size of the input copy.  A changed model or package
+  # re-runs the configuration, so they stay current.
+  _tinyengine_read_metadata("${out}/model.json" code_sha256 input_bytes)
   if(DEFINED BOARD AND NOT "${BOARD}" STREQUAL "")
     set(board "${BOARD}${BOARD_QUALIFIERS}")
   else()
