@@ -24,10 +24,10 @@ import numpy as np
 
 from tinyengine_pio.compiler import compile_model
 from tinyengine_pio.costmodel import MVE_CPUS, predict
+from tinyengine_pio.metadata import ModelMetadata
 from tinyengine_pio.platformio import BOARDS_DIR
 from tinyengine_pio.platformio.hook import fit_errors
 from tinyengine_pio.platformio.setup import offline_env, setup
-from tinyengine_pio.report import build_report
 
 from .firmware import BENCH_MAIN_C, BENCH_PROFILE_H, input_header
 
@@ -121,8 +121,7 @@ def pio(env: dict, proj: Path, board: str, *args: str) -> str:
 def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, per_layer: bool,
               base: dict, optimize: str = "speed") -> list[dict]:
     model = path.read_bytes()
-    cm = compile_model(model, name=path.name, optimize=optimize)
-    rep = build_report(cm)
+    cm = compile_model(model, name=path.name, optimize=optimize)   # fit check, input, estimate
     x = seed0_input(cm)
     host_crc = tflm_crc(model, x)
     fitting = []
@@ -155,6 +154,8 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
             rows.append(dict(model=name, board=board, skipped=msg))
             continue
         t_build = time.time() - t0
+        # the figures of the code this firmware was built from (its model.json)
+        md = ModelMetadata.load(proj / ".pio" / "build" / board / "tinyengine" / "src")
         predicted = predict(cm.graph, load_board(board)["build"]["cpu"] in MVE_CPUS)
         log("  %-10s built in %.1f s; running in QEMU ..." % (board, t_build))
         t0 = time.time()
@@ -165,12 +166,15 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
         if not m:
             raise RuntimeError("no bench line in output:\n" + out[-3000:])
         ticks, hz, crc, stack, arena = int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5])
+        if arena != md.arena.bytes:
+            raise RuntimeError("the firmware reports arena %d B, its model.json %d B"
+                               % (arena, md.arena.bytes))
         insns = ticks * 10**9 // hz
         b = base.get(name, {}) if board == BASELINE_BOARD else {}
         row = dict(
-            model=name, board=board, macs=rep["macs"], instructions=insns, ticks=ticks,
-            insns_per_mac=round(insns / rep["macs"], 3) if rep["macs"] else None,
-            arena_bytes=arena, weight_bytes=cm.weight_bytes, stack_peak_bytes=stack,
+            model=name, board=board, macs=md.macs, instructions=insns, ticks=ticks,
+            insns_per_mac=round(insns / md.macs, 3) if md.macs else None,
+            arena_bytes=arena, weight_bytes=md.weight_bytes, stack_peak_bytes=stack,
             **elf_sizes(proj / ".pio" / "build" / board / "program.elf"),
             crc32=crc, tflm_host_crc32=host_crc,
             matches_tflm_host=(crc == host_crc) if host_crc else None,
@@ -185,7 +189,7 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
         row["prediction_error"] = round(sum(predicted) / insns - 1, 4) if insns else None
         if per_layer:
             layers = [(int(s), int(t)) for s, t in re.findall(r"^layer: (\d+) (\d+)", out, re.M)]
-            row["layers"] = [dict(step=s, op=rep["layers"][s]["op"], macs=rep["layers"][s]["macs"],
+            row["layers"] = [dict(step=s, op=md.layers[s].op, macs=md.layers[s].macs,
                                   instructions=t * 10**9 // hz, predicted=predicted[s])
                              for s, t in layers]
         rows.append(row)
