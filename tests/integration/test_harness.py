@@ -57,6 +57,8 @@ def small_dut(small_model, small_fw):
         yield d
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_identity_matches_host_compiler(small_dut, small_model):
     cm = compile_model(small_model, prefix="model", name="model.tflite")
     idn = small_dut.identity
@@ -70,6 +72,8 @@ def test_identity_matches_host_compiler(small_dut, small_model):
     assert idn.input_bytes == [32] and idn.output_bytes == [10]
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_outputs_byte_exact_vs_tflm(small_dut, small_model):
     for seed in range(3):
         res = small_dut.infer(seed=seed)
@@ -85,6 +89,8 @@ def test_outputs_byte_exact_vs_tflm(small_dut, small_model):
         assert res.outputs[0].tobytes() == run_tflm(small_model, x)[0].tobytes()
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_latency_deterministic_and_memory(small_dut, small_model, small_fw):
     a = small_dut.infer(seed=0, runs=3)
     b = small_dut.infer(seed=0, runs=1)
@@ -108,6 +114,8 @@ def test_latency_deterministic_and_memory(small_dut, small_model, small_fw):
         assert sec[".bss"] == a.bss_bytes and sec[".data"] == a.data_bytes
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_more_macs_more_instructions_same_count_across_boots(big_model, big_fw, small_dut,
                                                              small_model):
     small = small_dut.infer(seed=0)
@@ -122,6 +130,8 @@ def test_more_macs_more_instructions_same_count_across_boots(big_model, big_fw, 
     assert r.stack_peak_bytes > 0
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_device_rejects_bad_requests(small_dut):
     c = small_dut.client
     with pytest.raises(TargetError, match="no successful inference yet"):
@@ -157,6 +167,8 @@ def test_device_rejects_bad_requests(small_dut):
     assert small_dut.infer(seed=1).matches_reference
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_target_gone_is_an_error_not_a_number(small_dut):
     small_dut.client.exit(0)          # firmware exits -> QEMU ends -> socket EOF
     assert small_dut.target.wait_exit(10) == 0
@@ -189,6 +201,8 @@ def test_runtime_compiles_warning_free(tmp_path, small_model):
             assert r.returncode == 0, (cpu, src, r.stderr)
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_bench_cli_table_and_json(tmp_path, small_model, dirs, capsys):
     from tinyengine_pio.harness.cli import main
     model = tmp_path / "fc.tflite"
@@ -212,6 +226,8 @@ def test_bench_cli_table_and_json(tmp_path, small_model, dirs, capsys):
     assert json.loads(cap.out)["peak_sram_bytes"] == data["peak_sram_bytes"]
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_kws_on_mps2_an386(dirs):
     path = shared_model("kws_dscnn_int8.tflite")
     model = path.read_bytes()
@@ -227,6 +243,8 @@ def test_kws_on_mps2_an386(dirs):
     assert 0 < res.stack_peak_bytes < res.stack_size_bytes
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_bench_cli_port_to_running_emulator(tmp_path, small_model, small_fw, dirs, capsys):
     """--port socket://...: a target started outside the harness (as Renode or a
     hand-started QEMU would be)."""
@@ -253,6 +271,7 @@ def test_bench_cli_port_to_running_emulator(tmp_path, small_model, small_fw, dir
             proc.wait()
 
 
+@pytest.mark.platformio
 def test_bench_cli_unreachable_port(tmp_path, small_model, small_fw, dirs, capsys):
     from tinyengine_pio.harness.cli import main
     from tinyengine_pio.harness.targets import free_port

@@ -68,6 +68,8 @@ def suite(pytester, monkeypatch):
     return pytester
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_runs_with_pytest_embedded_when_labgrid_plugin_is_disabled(suite, dirs):
     r = suite.runpytest_subprocess(*_plugin_args(), "-p", "no:labgrid", "-p",
                                    "no:cacheprovider", "-s", *dirs, timeout=120)
@@ -83,6 +85,8 @@ def test_labgrid_plugin_skips_everything_unless_disabled(suite, dirs):
     r.stdout.fnmatch_lines(["*missing environment config (use --lg-env)*"])
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 def test_tinyengine_dut_takes_pytest_embedded_port(suite, dirs, tmp_path_factory):
     """The target already runs (QEMU serving its UART on a TCP port); the port is
     given the pytest-embedded way: --embedded-services serial --port URL."""

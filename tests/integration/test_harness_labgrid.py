@@ -37,6 +37,7 @@ pytestmark = [
                        + " (pip install labgrid; apt-get install ser2net qemu-system-arm)"),
     pytest.mark.skipif(bool(have_toolchain()),
                        reason="harness tests need: " + ", ".join(have_toolchain())),
+    pytest.mark.qemu, pytest.mark.platformio,   # every test uses the lab: QEMU behind ser2net
 ]
 
 

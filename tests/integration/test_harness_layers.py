@@ -10,8 +10,9 @@ from tinyengine_pio import compile_model
 from tinyengine_pio.harness.dut import Dut
 from tinyengine_pio.harness.firmware import build_firmware, have_toolchain
 
-pytestmark = pytest.mark.skipif(bool(have_toolchain()),
-                                reason="harness tests need: " + ", ".join(have_toolchain()))
+pytestmark = [pytest.mark.qemu, pytest.mark.platformio,
+              pytest.mark.skipif(bool(have_toolchain()),
+                                 reason="harness tests need: " + ", ".join(have_toolchain()))]
 
 BOARD = "mps2-an386"
 

@@ -21,9 +21,10 @@ from tinyengine_pio.harness.errors import HarnessError
 from tinyengine_pio.harness.firmware import elf_sizes, have_toolchain
 from tinyengine_pio.harness.targets import free_port
 
-pytestmark = pytest.mark.skipif(bool(have_toolchain()),
-                                reason="PlatformIO harness tests need: "
-                                + ", ".join(have_toolchain()))
+pytestmark = [pytest.mark.platformio,
+              pytest.mark.skipif(bool(have_toolchain()),
+                                 reason="PlatformIO harness tests need: "
+                                 + ", ".join(have_toolchain()))]
 
 MAIN_C = '#include "te_harness.h"\n\nint main(void) { return te_harness_serve(); }\n'
 
@@ -68,6 +69,7 @@ def project(tmp_path_factory, model):
     return make_project(tmp_path_factory.mktemp("pio_user"), model, ini), ports
 
 
+@pytest.mark.qemu
 def test_bench_pio_project_byte_exact(project, dirs, tmp_path, capsys):
     path, ports = project
     out_json = tmp_path / "res.json"
@@ -91,6 +93,7 @@ def test_bench_pio_project_byte_exact(project, dirs, tmp_path, capsys):
     assert "latency             %s instructions" % "{:,}".format(res["latency"]) in out
 
 
+@pytest.mark.qemu
 def test_dut_platformio_other_env_and_clean_exit(project, dirs, model):
     """Dut.platformio with the model given (same bytes), a non-default env built with
     optimize=size (the identity check compiles the same way); the upload (QEMU) ends

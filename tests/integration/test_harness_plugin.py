@@ -13,8 +13,9 @@ from tests.helpers import opmodels
 from tinyengine_pio.harness.firmware import have_toolchain
 
 pytest_plugins = ["pytester"]
-pytestmark = pytest.mark.skipif(bool(have_toolchain()),
-                                reason="harness tests need: " + ", ".join(have_toolchain()))
+pytestmark = [pytest.mark.qemu, pytest.mark.platformio,
+              pytest.mark.skipif(bool(have_toolchain()),
+                                 reason="harness tests need: " + ", ".join(have_toolchain()))]
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = "tinyengine_pio.harness.pytest_plugin"

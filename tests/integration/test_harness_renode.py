@@ -186,6 +186,8 @@ def _stop(proc):
     proc.wait(timeout=10)
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 @needs_toolchain
 def test_harness_as_client_of_a_running_uart_server(fw, model):
     """The guest runs before the harness connects (Renode's `start` in the script)."""
@@ -273,6 +275,8 @@ def fake_renode(tmp_path):
     return str(path)
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 @needs_toolchain
 def test_dut_renode_end_to_end_with_stand_in(fw, model, fake_renode, monkeypatch):
     monkeypatch.setenv("RENODE", fake_renode)    # found through $RENODE
@@ -288,6 +292,8 @@ def test_dut_renode_end_to_end_with_stand_in(fw, model, fake_renode, monkeypatch
     assert rc == 0          # `quit` on the console ended the (stand-in) renode
 
 
+@pytest.mark.qemu
+@pytest.mark.platformio
 @needs_toolchain
 def test_emit_config_preamble_is_skipped(fw, model, fake_renode):
     t = R.RenodeTarget(fw.elf, BOARD, renode=fake_renode, emit_config=True)

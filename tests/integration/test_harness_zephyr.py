@@ -37,8 +37,9 @@ needs_west = pytest.mark.skipif(shutil.which("west") is None,
 
 
 def zephyr(f):
-    """Real west builds: skipped without ZEPHYR_BASE, west or qemu-system-arm."""
-    for m in (pytest.mark.skipif(not ZEPHYR_BASE,
+    """Real west builds (marked `zephyr`): skipped without ZEPHYR_BASE, west or qemu-system-arm."""
+    for m in (pytest.mark.zephyr,
+              pytest.mark.skipif(not ZEPHYR_BASE,
                                  reason="ZEPHYR_BASE is not set: real west builds need a Zephyr "
                                         "tree (west workspace with cmsis_6) and an ARM toolchain"),
               needs_west,
@@ -201,6 +202,7 @@ def an385_console(tmp_path_factory):
     return build
 
 
+@pytest.mark.qemu
 @zephyr
 def test_console_uart_build_in_qemu_matches_tflm(an385_console):
     from tinyengine_pio.harness.dut import Dut
@@ -237,6 +239,7 @@ def test_console_uart_build_in_qemu_matches_tflm(an385_console):
     _SEEN["an385_latency"] = r.latency_min
 
 
+@pytest.mark.qemu
 @zephyr
 def test_west_run_mode_via_cli(tmp_path, capsys, monkeypatch):
     """harness on uart1 (overlay), console with printk and boot banner on uart0; `bench

@@ -38,8 +38,8 @@ def _missing_tools() -> list[str]:
     return missing
 
 
-pytestmark = pytest.mark.skipif(
-    bool(_missing_tools()), reason="PlatformIO tests need: " + ", ".join(_missing_tools()))
+pytestmark = [pytest.mark.platformio, pytest.mark.skipif(
+    bool(_missing_tools()), reason="PlatformIO tests need: " + ", ".join(_missing_tools()))]
 
 
 def _load_make_model():
@@ -140,6 +140,7 @@ def _qemu_has_machine(machine: str) -> bool:
     return re.search(r"^%s\s" % re.escape(machine), out, re.M) is not None
 
 
+@pytest.mark.qemu
 @pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500", "mps3-an547"])
 def test_upload_runs_in_qemu_and_matches_tflm(tmp_path, built, pio_env, make_model, board):
     board_json = json.loads(Path(BOARDS_DIR, board + ".json").read_text())
@@ -172,6 +173,7 @@ def test_second_build_does_not_regenerate(built, pio_env):
     assert "Compiling" not in out  # nothing rebuilt either
 
 
+@pytest.mark.qemu
 def test_model_change_regenerates(tmp_path, pio_env, make_model):
     project = make_project(tmp_path / "p", make_model.build(seed=0))
     pio(pio_env, project, check=True)
@@ -276,6 +278,7 @@ def test_setup_is_idempotent_and_offline_ready(pio_core):
     assert (pio_core / "platforms" / "tinyengine-qemu.pio-link").is_file()
 
 
+@pytest.mark.qemu
 def test_hook_as_library(tmp_path, pio_env, make_model):
     from tinyengine_pio.platformio import LIBRARY_DIR
     project = make_project(
@@ -340,6 +343,7 @@ def make_shared_project(dest: Path, model_name: str, board="mps2-an386") -> tupl
     return project, model
 
 
+@pytest.mark.qemu
 @pytest.mark.parametrize("model_name", ["kws_dscnn_int8.tflite", "person_detect_int8.tflite"])
 def test_shared_model_firmware_matches_tflm(tmp_path, pio_env, model_name):
     from tests.helpers.tflm import run_tflm
@@ -363,6 +367,7 @@ def _unshare_prefix() -> list[str] | None:
     return None
 
 
+@pytest.mark.qemu
 def test_build_and_upload_without_network(tmp_path, pio_env, make_model):
     """`pio run` + `pio run -t upload` in a network namespace with no interfaces up."""
     prefix = _unshare_prefix()
@@ -378,6 +383,7 @@ def test_build_and_upload_without_network(tmp_path, pio_env, make_model):
     np.testing.assert_array_equal(parse_output(out), expected_output(make_model.build()))
 
 
+@pytest.mark.qemu
 def test_benchmark_runner_per_layer(tmp_path, pio_env):
     """benchmarks/run.py end to end on the smallest shared model, with per-layer timing
     (the generated model.c calls TE_PROFILE_LAYER(step) when the build defines it)."""

@@ -191,6 +191,7 @@ def _small_model(tmp_path: Path) -> Path:
     return p
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_sample_builds_and_matches_tflm(tmp_path):
     _kconfiglib()
@@ -203,6 +204,7 @@ def test_sample_builds_and_matches_tflm(tmp_path):
     assert str(SAMPLE / "model" / "sample.tflite") in models
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_builder_model_and_shared_model_in_one_app(tmp_path):
     """Two models in one app: both run and match TFLM; each kernel file is compiled once."""
@@ -222,6 +224,7 @@ def test_builder_model_and_shared_model_in_one_app(tmp_path):
     assert len(objs) == len(set(objs)), objs
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_kconfig_only_sample_with_profiling(tmp_path):
     _kconfiglib()
@@ -235,6 +238,7 @@ def test_kconfig_only_sample_with_profiling(tmp_path):
     assert len(re.findall(r"^  layer +\d+: +\d+ cycles$", out, re.M)) == int(m.group(1))
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_kconfig_model_path_override_and_canary(tmp_path):
     """-DCONFIG_TINYENGINE_MODEL_PATH (relative to the app dir) replaces the CMake call."""
@@ -251,6 +255,7 @@ def test_kconfig_model_path_override_and_canary(tmp_path):
     assert "MODEL_ARENA_CANARY" in (build / "build.ninja").read_text()
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_generated_header_never_races_the_generator(tmp_path):
     """Fresh build of main.c alone, with the generated files removed after configuring: the
@@ -263,6 +268,7 @@ def test_generated_header_never_races_the_generator(tmp_path):
     assert (build / "tinyengine" / "model" / "model.h").is_file()
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_changed_model_is_recompiled(tmp_path):
     _kconfiglib()
@@ -278,6 +284,7 @@ def test_changed_model_is_recompiled(tmp_path):
     _assert_matches_tflm(_run_app(build), small)
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_missing_model_is_a_clear_configure_error(tmp_path):
     _kconfiglib()
@@ -292,6 +299,7 @@ def test_missing_model_is_a_clear_configure_error(tmp_path):
         in _flat(r.stderr), r.stderr
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_rejected_model_shows_the_compilers_message(tmp_path):
     _kconfiglib()
@@ -307,6 +315,7 @@ def test_rejected_model_shows_the_compilers_message(tmp_path):
     assert _flat(message) in text, r.stderr
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_python_without_the_package_is_named(tmp_path):
     """A Python that lacks tinyengine-pio (a fresh venv): the error names it and says what to
@@ -330,6 +339,7 @@ def test_python_without_the_package_is_named(tmp_path):
     assert f'"{py}" -m pip install tinyengine-pio' in text, r.stderr
 
 
+@pytest.mark.zephyr
 @needs_host_cmake
 def test_report_and_bench_of_a_build(tmp_path, capfd):
     """The logic behind `west tinyengine report|bench`, on a host build (its `run` target)."""

@@ -24,6 +24,7 @@ from tests.integration.test_zephyr_module import MODULE, SAMPLE, _assert_matches
 ZEPHYR_BASE = os.environ.get("ZEPHYR_BASE")
 
 pytestmark = [
+    pytest.mark.zephyr, pytest.mark.qemu,
     pytest.mark.skipif(not ZEPHYR_BASE,
                        reason="ZEPHYR_BASE is not set: real west builds need a Zephyr tree "
                               "(west workspace with cmsis_6) and an ARM toolchain"),
