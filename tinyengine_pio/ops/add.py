@@ -7,7 +7,10 @@ import numpy as np
 import tflite
 
 from ..ir import Graph, Operator
-from ..quant import multiply_by_quantized_multiplier, quantize_multiplier_smaller_than_one_exp
+from ..quant import (
+    multiply_by_quantized_multiplier,
+    quantize_multiplier_smaller_than_one_exp,
+)
 from .base import OpDef, activation_name, options_table, register, require_int8
 from .elementwise import Broadcast, broadcast_4d, elementwise_access
 from .quantized import clamp_range, fast_requant

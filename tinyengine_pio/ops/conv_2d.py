@@ -7,35 +7,38 @@ import numpy as np
 import tflite
 
 from ..ir import Graph, MemoryOption, Operator
-from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
-from .gemm_operands import (fast_gemm_constants, fast_gemm_operands, fast_scratch_bytes,
-                            mve_gemm_operands, portable_operands)
-from .quantized import bias_or_zeros, clamp_range, conv_multipliers, fold_offset
 from ..planner.overlap import Access
+from .base import (
+    OpDef,
+    activation_name,
+    options_table,
+    padding_name,
+    register,
+    require,
+)
+from .gemm_operands import (
+    fast_gemm_constants,
+    fast_gemm_operands,
+    fast_scratch_bytes,
+    mve_gemm_operands,
+    portable_operands,
+)
+from .quantized import RequantFields, check_filter, fold_offset, requant_fields
 from .window import WindowParams, window_access, window_fields, window_pattern
 
 
 @dataclass
-class ConvParams(WindowParams):
+class ConvParams(WindowParams, RequantFields):
     f_c: int                       # filter channels (in_c / groups)
     out_c: int
-    in_off: int
-    out_off: int
-    act_min: int
-    act_max: int
-    mult: np.ndarray
-    shift: np.ndarray
-    bias: np.ndarray
     algorithm: str                 # "pointwise", "im2col" or "generic" (see choose_algorithm)
     pad_value: int = 0             # im2col pads its columns with the input zero point
-    unfolded: tuple | None = None  # (bias, in_off) before the input offset was folded
 
     @property
     def pads_with_zero_point(self) -> bool:
         return self.algorithm == "im2col"
 
     def offset_folded(self, variant: str | None) -> bool:
-        """Does `variant` run with the input offset folded into the bias?"""
         return self.unfolded is not None and not (variant == "generic" and not self.unpadded())
 
     def direct_offsets(self) -> tuple[np.ndarray, int]:
@@ -55,21 +58,13 @@ def read_options(op_fb) -> dict:
 
 
 def prepare(g: Graph, op: Operator) -> None:
-    require_int8(g, op, 0, 1)
-    inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
-    require(w.is_const, op, "filter must be a constant tensor")
-    require(len(inp.shape) == 4 and len(w.shape) == 4, op, "expected 4-D input and filter")
+    inp, w, out = check_filter(g, op, quant_dim=0)
     in_c = inp.shape[3]
     oc, k_h, k_w, f_c = w.shape
     require(in_c % f_c == 0, op, f"input channels {in_c} not a multiple of filter channels {f_c}")
     require(out.shape[3] == oc, op, "output channels differ from filter count")
-    require(not w.per_channel or w.quant_dim == 0, op, "per-channel filter must be quantized on dim 0")
-    require(int(np.max(np.abs(w.zero_point))) == 0, op, "filter zero point must be 0")
-    mult, shift = conv_multipliers(inp, w, out, oc)
-    lo, hi = clamp_range(g, op)
-    p = ConvParams(**window_fields(g, op, k_h, k_w), f_c=f_c, out_c=oc, in_off=-inp.zp,
-                   out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
-                   bias=bias_or_zeros(g, op, 2, oc), algorithm="generic", pad_value=inp.zp)
+    p = ConvParams(**window_fields(g, op, k_h, k_w), **requant_fields(g, op, oc), f_c=f_c,
+                   out_c=oc, algorithm="generic", pad_value=inp.zp)
     if g.config.get("optimize") != "size":
         p.algorithm = choose_algorithm(p)
     op.params = p

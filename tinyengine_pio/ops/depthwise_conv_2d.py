@@ -9,27 +9,29 @@ import tflite
 from ..ir import Graph, MemoryOption, Operator
 from ..layouts.depthwise import GROUP as DW_GROUP
 from ..layouts.depthwise import dw_rq, dw_taps
-from .base import OpDef, activation_name, options_table, padding_name, register, require, require_int8
 from ..planner.overlap import Access, channel_inplace
-from .quantized import bias_or_zeros, clamp_range, conv_multipliers, fast_requant, fold_offset
+from .base import (
+    OpDef,
+    activation_name,
+    options_table,
+    padding_name,
+    register,
+    require,
+)
+from .quantized import (
+    RequantFields,
+    check_filter,
+    fast_requant,
+    fold_offset,
+    requant_fields,
+)
 from .window import WindowParams, window_access, window_fields
 
 
 @dataclass
-class DepthwiseParams(WindowParams):
+class DepthwiseParams(WindowParams, RequantFields):
     depth_mult: int
     out_c: int
-    in_off: int
-    out_off: int
-    act_min: int
-    act_max: int
-    mult: np.ndarray
-    shift: np.ndarray
-    bias: np.ndarray
-    unfolded: tuple | None = None      # (bias, in_off) before the input offset was folded
-
-    def offset_folded(self, _variant: str | None) -> bool:
-        return self.unfolded is not None
 
     def full_bias(self, w: np.ndarray) -> np.ndarray:
         """Bias with the input offset's share of every tap (int32 wrap, as the accumulator)."""
@@ -45,22 +47,13 @@ def read_options(op_fb) -> dict:
 
 
 def prepare(g: Graph, op: Operator) -> None:
-    require_int8(g, op, 0, 1)
-    inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
-    require(w.is_const, op, "filter must be a constant tensor")
-    require(len(inp.shape) == 4 and len(w.shape) == 4, op, "expected 4-D input and filter")
+    inp, w, out = check_filter(g, op, quant_dim=3)
     in_c = inp.shape[3]
     _, k_h, k_w, oc = w.shape
     require(oc % in_c == 0, op, f"filter channels {oc} not a multiple of input channels {in_c}")
     require(out.shape[3] == oc, op, "output channels differ from filter channels")
-    require(not w.per_channel or w.quant_dim == 3, op, "per-channel filter must be quantized on dim 3")
-    require(int(np.max(np.abs(w.zero_point))) == 0, op, "filter zero point must be 0")
-    mult, shift = conv_multipliers(inp, w, out, oc)
-    lo, hi = clamp_range(g, op)
-    op.params = DepthwiseParams(
-        **window_fields(g, op, k_h, k_w), depth_mult=oc // in_c, out_c=oc, in_off=-inp.zp,
-        out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
-        bias=bias_or_zeros(g, op, 2, oc))
+    op.params = DepthwiseParams(**window_fields(g, op, k_h, k_w), **requant_fields(g, op, oc),
+                                depth_mult=oc // in_c, out_c=oc)
 
 
 def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:

@@ -9,27 +9,21 @@ import tflite
 from ..ir import Graph, MemoryOption, Operator
 from ..quant import f32, quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require, require_int8
-from .gemm_operands import (fast_gemm_constants, fast_gemm_operands, fast_scratch_bytes,
-                            mve_gemm_operands, portable_operands)
-from .quantized import bias_or_zeros, clamp_range, conv_multipliers, fold_offset
+from .gemm_operands import (
+    fast_gemm_constants,
+    fast_gemm_operands,
+    fast_scratch_bytes,
+    mve_gemm_operands,
+    portable_operands,
+)
+from .quantized import RequantFields, fold_offset, requant_fields
 
 
 @dataclass
-class FullyConnectedParams:
+class FullyConnectedParams(RequantFields):
     batches: int
     depth: int
     units: int
-    in_off: int
-    out_off: int
-    act_min: int
-    act_max: int
-    mult: np.ndarray
-    shift: np.ndarray
-    bias: np.ndarray
-    unfolded: tuple | None = None      # (bias, in_off) before the input offset was folded
-
-    def offset_folded(self, _variant: str | None) -> bool:
-        return self.unfolded is not None
 
 
 def read_options(op_fb) -> dict:
@@ -49,15 +43,12 @@ def prepare(g: Graph, op: Operator) -> None:
     units, depth = w.shape
     require(inp.size % depth == 0, op, f"input size {inp.size} not a multiple of depth {depth}")
     require(int(np.max(np.abs(w.zero_point))) == 0, op, "weight zero point must be 0")
-    if w.per_channel:
-        mult, shift = conv_multipliers(inp, w, out, units)
-    else:  # GetQuantizedConvolutionMultipler: float product, then double division
+    mult = shift = None            # per-channel: as CONV_2D
+    if not w.per_channel:          # GetQuantizedConvolutionMultipler: float product, then double
         m, s = quantize_multiplier(f32(np.float32(inp.s) * np.float32(w.s)) / out.s)
         mult, shift = np.full(units, m, np.int32), np.full(units, s, np.int32)
-    lo, hi = clamp_range(g, op)
-    op.params = FullyConnectedParams(
-        batches=inp.size // depth, depth=depth, units=units, in_off=-inp.zp, out_off=out.zp,
-        act_min=lo, act_max=hi, mult=mult, shift=shift, bias=bias_or_zeros(g, op, 2, units))
+    op.params = FullyConnectedParams(**requant_fields(g, op, units, mult, shift),
+                                     batches=inp.size // depth, depth=depth, units=units)
 
 
 def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:

@@ -2,11 +2,54 @@
 multipliers, biases, the input-offset fold and the DSP kernels' fast requantization."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from ..ir import Graph, Operator, Tensor
 from ..quant import activation_range, quantize_multiplier
-from .base import require
+from .base import require, require_int8
+
+
+@dataclass
+class RequantFields:
+    """What every conv / FC kernel takes to requantize its int32 accumulators per channel."""
+    in_off: int                    # -input zero point (0 once folded into the bias)
+    out_off: int
+    act_min: int
+    act_max: int
+    mult: np.ndarray
+    shift: np.ndarray
+    bias: np.ndarray
+    unfolded: tuple | None = field(default=None, kw_only=True)   # (bias, in_off) before the fold
+
+    def offset_folded(self, _variant: str | None) -> bool:
+        """Does `variant` run with the input offset folded into the bias?"""
+        return self.unfolded is not None
+
+
+def requant_fields(g: Graph, op: Operator, channels: int, mult=None, shift=None) -> dict:
+    """RequantFields of an op with input 0, weights 1, optional bias 2 and output 0 (per-channel
+    multipliers unless `mult`, `shift` are given)."""
+    inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    if mult is None:
+        mult, shift = conv_multipliers(inp, w, out, channels)
+    lo, hi = clamp_range(g, op)
+    return dict(in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
+                bias=bias_or_zeros(g, op, 2, channels))
+
+
+def check_filter(g: Graph, op: Operator, quant_dim: int):
+    """CONV_2D / DEPTHWISE_CONV_2D: int8 4-D input and constant 4-D filter, per-channel along
+    `quant_dim`, zero point 0. Returns (input, filter, output) tensors."""
+    require_int8(g, op, 0, 1)
+    inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    require(w.is_const, op, "filter must be a constant tensor")
+    require(len(inp.shape) == 4 and len(w.shape) == 4, op, "expected 4-D input and filter")
+    require(not w.per_channel or w.quant_dim == quant_dim, op,
+            f"per-channel filter must be quantized on dim {quant_dim}")
+    require(int(np.max(np.abs(w.zero_point))) == 0, op, "filter zero point must be 0")
+    return inp, w, out
 
 
 def clamp_range(g: Graph, op: Operator) -> tuple[int, int]:
