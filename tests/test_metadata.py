@@ -161,6 +161,7 @@ def test_scons_reader(compiled, tmp_path):
     assert "format_version" in read_model_json(str(out), "net")
 
 
+@pytest.mark.zephyr
 @pytest.mark.skipif(shutil.which("cmake") is None, reason="cmake not installed")
 def test_zephyr_module_harness_figures_come_from_model_json(tmp_path):
     """tinyengine_add_harness() (zephyr_module/cmake/tinyengine.cmake) defines the code hash and
