@@ -36,10 +36,10 @@ def _build_all(out: Path, cc: list[str]) -> None:
 def test_every_kernel_builds_warning_free(tmp_path, cc):
     if cc[0] == "arm-none-eabi-gcc" and ARM is None:
         pytest.skip("arm-none-eabi-gcc not installed (apt-get install gcc-arm-none-eabi)")
-    for k in KERNELS.glob("*.c"):
-        shutil.copy(k, tmp_path)
-    for h in KERNELS.glob("*.h"):
-        shutil.copy(h, tmp_path)
+    from tinyengine_pio.kernel_sources import available_isas, kernel_files, stems
+    files = kernel_files((s, isa) for s in stems() for isa in available_isas(s))
+    files["te_config.h"] = (KERNELS / "te_config.h").read_text()
+    write_files(str(tmp_path), files)
     _build_all(tmp_path, cc)
 
 

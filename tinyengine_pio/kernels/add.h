@@ -13,7 +13,8 @@ void te_add_s8(const int8_t *a, const int8_t *b, int8_t *out,
 
 #include "te_common.h"
 #if TE_FAST
-/* ta, tb: 2 x the rescaled term of each int8 input value, pointing at the entry for 0. */
+/* dsp/add.c: ta, tb: 2 x the rescaled term of each int8 input value, pointing at the entry
+ * for 0. */
 void te_add_lut_fast(const int8_t *a, const int8_t *b, int8_t *out, int32_t d0, int32_t d1,
                      int32_t d2, int32_t d3, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
                      int32_t b0, int32_t b1, int32_t b2, int32_t b3, const int32_t *ta,

@@ -27,9 +27,25 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t act_max, int8_t *scratch);
 
 #include "te_common.h"
+
+/* Building blocks shared by the variants. te_im2col (portable/conv_2d.c): the receptive field
+ * of the output pixel at input corner (iy0, ix0) as k_h * k_w * in_c bytes of col, padded
+ * with pad_val. te_next_px: step the output pixel (oy, ox) in scan order when `advance` (a
+ * lone last pixel of a pair is gathered twice). */
+void te_im2col(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c, int32_t k_h,
+               int32_t k_w, int32_t iy0, int32_t ix0, int32_t dil_h, int32_t dil_w,
+               int8_t pad_val, int8_t *col);
+TE_INLINE void te_next_px(int32_t *oy, int32_t *ox, int32_t out_w, int advance) {
+    if (advance && ++*ox == out_w) {
+        *ox = 0;
+        ++*oy;
+    }
+}
+
 #if TE_FAST
-/* TE_FAST variants: weights `wp` packed by the compiler in row pairs, rq per row pair (gemm.h);
- * `cols` holds two doubled int16 columns (16 * ceil(k / 4) bytes, 4-aligned). */
+/* dsp/conv_2d.c, TE_FAST variants: weights `wp` packed by the compiler in row pairs, rq per
+ * row pair (layouts/gemm.py); `cols` holds two doubled int16 columns (16 * ceil(k / 4)
+ * bytes, 4-aligned). */
 void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
                          int32_t act_max, uint32_t *cols);
@@ -57,6 +73,7 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
 #endif
 
 #if TE_MVE
+/* mve/conv_2d.c */
 void te_conv_2d_im2col_mve(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                            const int8_t *w, const int32_t *rq, int32_t k_h, int32_t k_w,
                            int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,

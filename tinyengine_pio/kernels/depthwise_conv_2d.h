@@ -2,11 +2,15 @@
 #define TE_DEPTHWISE_CONV_2D_H_
 #include <stdint.h>
 
+#include "te_common.h"
+#include "te_layouts.h"   /* TE_DW_GROUP, TE_DW_RQ: layouts/depthwise.py */
+
 /* `bias` holds 2 * out_c values: the bias, then the bias with the input offset folded in
  * (in_off * sum of the channel's taps), used where all taps are inside the input.
  * `wx`, `rq` (TE_FAST builds, depth multiplier 1, else NULL): per group of four channels, the
  * taps widened to int16 and doubled (2w of channels 0,2 then 1,3 in two words per tap), and
- * {2 * folded bias, multiplier, 2^(e-1) + (out_off << e), e} for each of its four channels.
+ * {2 * folded bias, multiplier, 2^(e-1) + (out_off << e), e, 2 * bias} for each of its four
+ * channels (layouts/depthwise.py). Given them, these entries run the _dsp / _mve ones below.
  * In place with `wx`, the scratch holds one padded group plane: ((out_h - 1) * stride_h +
  * dil_h * (k_h - 1) + 1) x ((out_w - 1) * stride_w + dil_w * (k_w - 1) + 1) x 4 bytes. */
 
@@ -23,7 +27,6 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
  * groups of TE_DW_GROUP: a group's input planes are first copied to `scratch`
  * (in_h * in_w * TE_DW_GROUP bytes), so an output byte of channel c only ever overwrites input
  * bytes of channels of its own group, already copied out. */
-#define TE_DW_GROUP 4
 void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, int32_t c,
                                      const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w,
                                      int32_t stride_h, int32_t stride_w, int32_t dil_h,
@@ -32,5 +35,62 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
                                      const int32_t *mult, const int32_t *shift, int32_t act_min,
                                      int32_t act_max, int8_t *scratch, const uint32_t *wx,
                                      const int32_t *rq);
+
+/* The channels c0.. of te_depthwise_conv_2d_inplace_s8 (the fast entries run the groups of
+ * four channels first, then this). */
+void te_depthwise_conv_2d_inplace_tail_s8(int8_t *buf, int32_t in_h, int32_t in_w, int32_t c,
+                                          const int8_t *w, const int32_t *bias, int32_t k_h,
+                                          int32_t k_w, int32_t stride_h, int32_t stride_w,
+                                          int32_t dil_h, int32_t dil_w, int32_t pad_t,
+                                          int32_t pad_l, int32_t out_h, int32_t out_w,
+                                          int32_t in_off, int32_t out_off, const int32_t *mult,
+                                          const int32_t *shift, int32_t act_min,
+                                          int32_t act_max, int8_t *scratch, int32_t c0);
+
+/* Depth multiplier 1 with the fast operands (not NULL): dsp/depthwise_conv_2d.c (TE_FAST
+ * builds without Helium) and mve/depthwise_conv_2d.c (TE_MVE), one body
+ * (depthwise_conv_2d_fast.h). `c` channels; w, bias, mult, shift serve the c % 4 last. */
+#define TE_DW_FAST_DECL(isa)                                                              \
+    void te_depthwise_conv_2d_##isa(                                                      \
+        const int8_t *in, int32_t in_h, int32_t in_w, int32_t c, const uint32_t *wx,      \
+        const int32_t *rq, int32_t k_h, int32_t k_w, int32_t stride_h, int32_t stride_w,  \
+        int32_t dil_h, int32_t dil_w, int32_t pad_t, int32_t pad_l, int8_t *out,          \
+        int32_t out_h, int32_t out_w, int32_t in_off, const int8_t *w, const int32_t *bias, \
+        int32_t out_off, const int32_t *mult, const int32_t *shift, int32_t act_min,      \
+        int32_t act_max);                                                                 \
+    void te_depthwise_conv_2d_inplace_##isa(                                              \
+        int8_t *buf, int32_t in_h, int32_t in_w, int32_t c, const int8_t *w,              \
+        const int32_t *bias, int32_t k_h, int32_t k_w, int32_t stride_h, int32_t stride_w, \
+        int32_t dil_h, int32_t dil_w, int32_t pad_t, int32_t pad_l, int32_t out_h,        \
+        int32_t out_w, int32_t in_off, int32_t out_off, const int32_t *mult,              \
+        const int32_t *shift, int32_t act_min, int32_t act_max, int8_t *scratch,          \
+        const uint32_t *wx, const int32_t *rq);
+#if TE_FAST
+TE_DW_FAST_DECL(dsp)
+#endif
+#if TE_MVE
+TE_DW_FAST_DECL(mve)
+#endif
+
+/* First and one-past-last kernel index whose input coordinate lies in [0, size). */
+static inline void te_dw_valid(int32_t origin, int32_t dil, int32_t k, int32_t size,
+                               int32_t *k0, int32_t *k1) {
+    int32_t a = 0, b = k;
+    if (dil == 1) {                      /* closed form */
+        a = origin < 0 ? -origin : 0;
+        b = size - origin < k ? size - origin : k;
+        *k0 = a < k ? a : k;
+        *k1 = b > *k0 ? b : *k0;
+        return;
+    }
+    while (a < k && origin + dil * a < 0) {
+        ++a;
+    }
+    while (b > a && origin + dil * (b - 1) >= size) {
+        --b;
+    }
+    *k0 = a;
+    *k1 = b;
+}
 
 #endif

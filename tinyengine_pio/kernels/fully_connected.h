@@ -14,7 +14,8 @@ void te_fully_connected_folded_s8(const int8_t *in, const int8_t *w, const int32
 
 #include "te_common.h"
 #if TE_FAST
-/* weights packed in row quads and rq per quad (gemm.h); `col`: 8 * ceil(depth / 4) bytes */
+/* dsp/fully_connected.c: weights packed in row quads and rq per quad (layouts/gemm.py);
+ * `col`: 8 * ceil(depth / 4) bytes */
 void te_fully_connected_fast(const int8_t *in, const uint32_t *wp, const int32_t *rq,
                              int8_t *out, int32_t batches, int32_t depth, int32_t units,
                              int32_t act_min, int32_t act_max, uint32_t *col);

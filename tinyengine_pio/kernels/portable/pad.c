@@ -1,6 +1,6 @@
 /* PAD int8 over 4-D: out = value everywhere, input block copied at offset (p0..p3). */
 #include "pad.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 void te_pad_s8(const int8_t *in, int8_t *out, int32_t i0, int32_t i1, int32_t i2, int32_t i3,
                int32_t o0, int32_t o1, int32_t o2, int32_t o3,

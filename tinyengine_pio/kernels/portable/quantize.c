@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "quantize.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 void te_requantize_s8(const int8_t *in, int8_t *out, int32_t n, int32_t in_zp, int32_t mult,
                       int32_t shift, int32_t out_zp) {

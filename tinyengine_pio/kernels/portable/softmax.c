@@ -2,7 +2,7 @@
  * sum of exp in Q12.19, reciprocal by Newton-Raphson (one_over_one_plus_x_for_x_in_0_1),
  * output = RoundingDivideByPOT(recip * exp, exponent) - 128. in == out allowed. */
 #include "softmax.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 static int32_t te_sat_shl(int32_t x, int32_t exponent) {
     const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);

@@ -1,7 +1,7 @@
 /* MEAN int8: int32 sum over the reduced dims, minus zp * count, one requantization (1/count is
  * folded into mult/shift on the host), as TFLM reference_ops::QuantizedMeanOrSum. */
 #include "mean.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 void te_mean_s8(const int8_t *in, int8_t *out,
                 int32_t k0, int32_t ks0, int32_t k1, int32_t ks1, int32_t k2, int32_t ks2,

@@ -1,6 +1,6 @@
 /* AVERAGE_POOL_2D int8, NHWC; bit-exact with TFLM reference_integer_ops::AveragePool. */
 #include "average_pool_2d.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 void te_average_pool_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
                          int32_t k_h, int32_t k_w, int32_t stride_h, int32_t stride_w,

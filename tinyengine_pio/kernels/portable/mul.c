@@ -1,6 +1,6 @@
 /* MUL int8 over a 4-D loop nest with per-input strides (0 = broadcast); TFLM MulElementwise. */
 #include "mul.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 void te_mul_s8(const int8_t *a, const int8_t *b, int8_t *out,
                int32_t d0, int32_t d1, int32_t d2, int32_t d3,

@@ -1,6 +1,6 @@
 /* RESIZE_NEAREST_NEIGHBOR int8 with host-computed source indices (ys, xs). */
 #include "resize_nearest_neighbor.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 #define TE_RESIZE_BODY                                                                        \
     int32_t b, y, x;                                                                          \

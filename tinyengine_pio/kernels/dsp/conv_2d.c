@@ -1,149 +1,11 @@
-/* CONV_2D int8, NHWC, filter OHWI (I = in_c / groups), per-channel requantization.
- * Portable C, bit-exact with TFLM reference_integer_ops::ConvPerChannel. */
+/* CONV_2D with the DSP extension (TE_FAST): host-packed weights and rq (layouts/gemm.py),
+ * pointwise and im2col through doubled int16 columns or int8 ones (lean), and the implicit
+ * GEMM; the asm loops are in te_asm.h. */
 #include "conv_2d.h"
 #include "gemm.h"
-#include "te_common.h"
-
-void te_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
-                   const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w, int32_t f_c,
-                   int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
-                   int32_t pad_t, int32_t pad_l,
-                   int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,
-                   int32_t in_off, int32_t out_off, const int32_t *mult, const int32_t *shift,
-                   int32_t act_min, int32_t act_max) {
-    const int32_t per_group = out_c / (in_c / f_c);
-    int32_t oy, ox, oc, ky, kx, ic;
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-    const uint32_t off2 = ((uint32_t)(uint16_t)in_off << 16) | (uint16_t)in_off;
-#endif
-    for (oy = 0; oy < out_h; ++oy) {
-        const int32_t iy0 = oy * stride_h - pad_t;
-        for (ox = 0; ox < out_w; ++ox) {
-            const int32_t ix0 = ox * stride_w - pad_l;
-            for (oc = 0; oc < out_c; ++oc) {
-                const int32_t c0 = (oc / per_group) * f_c;
-                const int8_t *wk = w + oc * k_h * k_w * f_c;
-                int32_t acc = 0;
-                for (ky = 0; ky < k_h; ++ky) {
-                    const int32_t iy = iy0 + dil_h * ky;
-                    if (iy < 0 || iy >= in_h) {
-                        continue;
-                    }
-                    for (kx = 0; kx < k_w; ++kx) {
-                        const int32_t ix = ix0 + dil_w * kx;
-                        const int8_t *px;
-                        const int8_t *wp;
-                        if (ix < 0 || ix >= in_w) {
-                            continue;
-                        }
-                        px = in + (iy * in_w + ix) * in_c + c0;
-                        wp = wk + (ky * k_w + kx) * f_c;
-                        ic = 0;
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-                        for (; ic + 4 <= f_c; ic += 4) {   /* (x + in_off) in int16 lanes */
-                            const uint32_t x = te_ld32(px + ic), v = te_ld32(wp + ic);
-                            acc = __smlad(__sadd16(__sxtb16(x), off2), __sxtb16(v), acc);
-                            acc = __smlad(__sadd16(te_sxtb16_ror8(x), off2), te_sxtb16_ror8(v),
-                                          acc);
-                        }
-#endif
-                        for (; ic < f_c; ++ic) {
-                            acc += (px[ic] + in_off) * wp[ic];
-                        }
-                    }
-                }
-                acc += bias[oc];
-                out[(oy * out_w + ox) * out_c + oc] =
-                    te_out8(acc, mult[oc], shift[oc], out_off, act_min, act_max);
-            }
-        }
-    }
-}
-
-void te_conv_2d_1x1_s8(const int8_t *in, int32_t pixels, int32_t in_c, const int8_t *w,
-                       const int32_t *bias, int8_t *out, int32_t out_c, int32_t out_off,
-                       const int32_t *mult, const int32_t *shift, int32_t act_min,
-                       int32_t act_max) {
-    int32_t p;
-    for (p = 0; p < pixels; p += 2) {
-        const int8_t *a = in + p * in_c;
-        te_gemm_pair(a, p + 1 < pixels ? a + in_c : 0, in_c, w, bias, out + p * out_c,
-                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max);
-    }
-}
-
-/* Copy the receptive field of output pixel (oy, ox) into col (k_h * k_w * in_c bytes), padding
- * with pad_val (the input zero point, so padded taps add nothing once the offset is folded).
- * With dilation 1 a kernel row is three runs: left padding, the input, right padding. */
-static void te_im2col(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c, int32_t k_h,
-                      int32_t k_w, int32_t iy0, int32_t ix0, int32_t dil_h, int32_t dil_w,
-                      int8_t pad_val, int8_t *col) {
-    const int32_t left = ix0 < 0 ? (-ix0 < k_w ? -ix0 : k_w) : 0;
-    const int32_t over = ix0 + k_w - in_w;
-    const int32_t right = over > 0 ? (over < k_w - left ? over : k_w - left) : 0;
-    int32_t ky, kx, c;
-    for (ky = 0; ky < k_h; ++ky) {
-        const int32_t iy = iy0 + dil_h * ky;
-        const int8_t *row = in + (iy >= 0 && iy < in_h ? iy : 0) * in_w * in_c;
-        if (iy >= 0 && iy < in_h && dil_w == 1) {
-            for (c = 0; c < left * in_c; ++c) {
-                *col++ = pad_val;
-            }
-            te_copy(col, row + (ix0 + left) * in_c, (k_w - left - right) * in_c);
-            col += (k_w - left - right) * in_c;
-            for (c = 0; c < right * in_c; ++c) {
-                *col++ = pad_val;
-            }
-            continue;
-        }
-        for (kx = 0; kx < k_w; ++kx) {
-            const int32_t ix = ix0 + dil_w * kx;
-            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-                for (c = 0; c < in_c; ++c) {
-                    col[c] = pad_val;
-                }
-            } else {
-                te_copy(col, row + ix * in_c, in_c);
-            }
-            col += in_c;
-        }
-    }
-}
-
-void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
-                          const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w,
-                          int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
-                          int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
-                          int32_t out_w, int32_t out_c, int32_t pad_val, int32_t out_off,
-                          const int32_t *mult, const int32_t *shift, int32_t act_min,
-                          int32_t act_max, int8_t *scratch) {
-    const int32_t k_len = k_h * k_w * in_c;
-    const int32_t pixels = out_h * out_w;
-    int32_t p;
-    for (p = 0; p < pixels; p += 2) {
-        const int two = p + 1 < pixels;
-        te_im2col(in, in_h, in_w, in_c, k_h, k_w, (p / out_w) * stride_h - pad_t,
-                  (p % out_w) * stride_w - pad_l, dil_h, dil_w, (int8_t)pad_val, scratch);
-        if (two) {
-            te_im2col(in, in_h, in_w, in_c, k_h, k_w, ((p + 1) / out_w) * stride_h - pad_t,
-                      ((p + 1) % out_w) * stride_w - pad_l, dil_h, dil_w, (int8_t)pad_val,
-                      scratch + k_len);
-        }
-        te_gemm_pair(scratch, two ? scratch + k_len : 0, k_len, w, bias, out + p * out_c,
-                     out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max);
-    }
-}
+#include "te_isa.h"
 
 #if TE_FAST
-/* Step the output pixel (oy, ox) in scan order when `advance` (a lone last pixel of a pair is
- * gathered twice). */
-TE_INLINE void te_next_px(int32_t *oy, int32_t *ox, int32_t out_w, int advance) {
-    if (advance && ++*ox == out_w) {
-        *ox = 0;
-        ++*oy;
-    }
-}
-
 /* TE_FAST (DSP, --optimize speed): each pixel pair is widened once into `cols` (doubled int16,
  * two interleaved columns of nblk = ceil(k / 4) blocks, 16 * nblk bytes), then multiplied by
  * the host-packed weights `wp` in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. */
@@ -296,10 +158,6 @@ void te_conv_2d_im2col_lean(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                            two ? oa + out_c : oa, out_c, act_min, act_max);
     }
 }
-/* One 2x2 block of four k (16 MACs) straight from the input: pixels a and b each through its
- * own pointer (19 instructions). */
-#define TE_MAC2X2_TAP_BLOCK TE_MAC2X2_S8_AT("[%[xb]], #4", "[%[xa]], #4")
-
 /* Pixels a and b times all rows, their receptive fields given as n runs of `run` bytes each
  * (run % 4 == 0): tab[2 i] for a, tab[2 i + 1] for b. */
 TE_INLINE void te_implicit_pair(const int8_t *const *tab, int32_t n, int32_t run,
@@ -308,24 +166,13 @@ TE_INLINE void te_implicit_pair(const int8_t *const *tab, int32_t n, int32_t run
     const uint32_t odd = (uint32_t)(run >> 2) & 1u;
     const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
     int32_t oc, i;
-    for (oc = 0; oc < out_c; oc += 2, rq += 8) {
+    for (oc = 0; oc < out_c; oc += TE_PAIR_ROWS, rq += TE_PAIR_RQ) {
         int32_t a0 = rq[0] >> 1, a1 = rq[1] >> 1, b0 = a0, b1 = a1;   /* x not doubled */
         for (i = 0; i < n; ++i) {
             const int8_t *pa = tab[2 * i], *pb = tab[2 * i + 1];
             const int8_t *const end = pa + run;
             uint32_t w0, w1, t0 = odd, t1, x0, x1;
-            __asm__ volatile(
-                "tst %[t0], #1\n\t"        /* odd block count: enter the unrolled pair midway */
-                "bne 1f\n\t"
-                "0:\n\t" TE_MAC2X2_TAP_BLOCK "1:\n\t" TE_MAC2X2_TAP_BLOCK
-                "ldr %[x0], %[end]\n\t"
-                "cmp %[xa], %[x0]\n\t"
-                "bne 0b\n\t"
-                : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [xa] "+r"(pa),
-                  [xb] "+r"(pb), [wp] "+r"(wp), [t0] "+r"(t0), [w0] "=&r"(w0), [w1] "=&r"(w1),
-                  [t1] "=&r"(t1), [x0] "=&r"(x0), [x1] "=&r"(x1)
-                : [end] "m"(end)
-                : "cc", "memory");
+            TE_GEMM2X2_TAP_LOOP();
         }
         if (oc + 1 < out_c) {
             te_rq2x2_store(2 * a0, 2 * a1, 2 * b0, 2 * b1, rq + 2, oa, ob, clamp, bounds);
@@ -442,26 +289,3 @@ void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const u
 }
 #endif
 
-#if TE_MVE
-/* Helium: the receptive fields of a pair of output pixels copied into two int8 columns
- * (te_im2col, the padding the input zero point) before either pixel is written (the planner's
- * pixel-pair overlap), then te_gemm_mve over each (mve_rows() weights, k = k_h * k_w * in_c). */
-void te_conv_2d_im2col_mve(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
-                           const int8_t *w, const int32_t *rq, int32_t k_h, int32_t k_w,
-                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
-                           int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
-                           int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
-                           int32_t act_max, int8_t *scratch) {
-    const int32_t k_len = k_h * k_w * in_c, pixels = out_h * out_w;
-    int32_t p, i, n, oy = 0, ox = 0;
-    for (p = 0; p < pixels; p += 2) {
-        n = p + 1 < pixels ? 2 : 1;
-        for (i = 0; i < n; ++i) {
-            te_im2col(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
-                      ox * stride_w - pad_l, dil_h, dil_w, (int8_t)pad_val, scratch + i * k_len);
-            te_next_px(&oy, &ox, out_w, 1);
-        }
-        te_gemm_mve(scratch, n, k_len, w, rq, out + p * out_c, out_c, act_min, act_max);
-    }
-}
-#endif

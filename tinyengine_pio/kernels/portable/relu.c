@@ -1,6 +1,6 @@
 /* RELU (requantize, then clamp) and RELU6 (clamp to [zero, six]); in == out allowed. */
 #include "relu.h"
-#include "te_common.h"
+#include "te_isa.h"
 
 void te_relu_s8(const int8_t *in, int8_t *out, int32_t n, int32_t in_zp, int32_t mult,
                 int32_t shift, int32_t out_off, int32_t act_min, int32_t act_max) {

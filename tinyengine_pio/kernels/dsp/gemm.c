@@ -1,0 +1,189 @@
+/* The DSP GEMMs (TE_FAST): host-packed weights, int16 or int8 columns, SMMLAR requantization;
+ * the asm loops are in te_asm.h, the operand layouts in layouts/gemm.py (te_layouts.h). */
+#include "gemm.h"
+#include "te_isa.h"
+
+#if TE_FAST
+/* ---------------------------------------------------------------------------------------
+ * Columns are widened once per pixel pair to doubled int16 (2x fits int16), four k at a time
+ * in SXTB16 order: word 0 = (x0, x2), word 1 = (x1, x3). Two columns a, b interleave per
+ * block of four k: a0 a1 b0 b1 (16 bytes). The weights are packed by the compiler in groups of
+ * rows (2 for the pair GEMM, 4 for the column GEMM), per block of four k one 32-bit word per
+ * row, zero-padded to whole blocks and groups; SXTB16 / SXTB16 ROR 8 of a word then line up
+ * with the two column words, and SMLAD accumulates 2 * acc directly. */
+
+TE_INLINE uint32_t te_dbl16(uint32_t v) {   /* both int16 lanes doubled */
+    return __sadd16(v, v);
+}
+
+void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
+    int32_t i;
+    for (i = 0; i + 4 <= n; i += 4) {
+        const uint32_t v = te_ld32(src + i);
+        dst[0] = te_dbl16(__sxtb16(v));
+        dst[1] = te_dbl16(te_sxtb16_ror8(v));
+        dst += step;
+    }
+    if (i < n) {                            /* zero-padded last block */
+        uint32_t v = 0;
+        int32_t j;
+        for (j = 0; i + j < n; ++j) {
+            v |= (uint32_t)(uint8_t)src[i + j] << (8 * j);
+        }
+        dst[0] = te_dbl16(__sxtb16(v));
+        dst[1] = te_dbl16(te_sxtb16_ror8(v));
+    }
+}
+
+void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step) {
+    const uint32_t v = ((uint32_t)(uint16_t)(2 * value) << 16) | (uint16_t)(2 * value);
+    int32_t i;
+    for (i = 0; i < nblk; ++i) {
+        dst[0] = v;
+        dst[1] = v;
+        dst += step;
+    }
+}
+
+/* s8: int8 columns (bias halved in, sums doubled out), else doubled int16 columns. */
+#define TE_GEMM2X2_RUN(xp, wp, nblk, s8)                                                  \
+    do {                                                                                  \
+        if (s8) {                                                                         \
+            a0 >>= 1;                                                                     \
+            a1 >>= 1;                                                                     \
+            b0 = a0;                                                                      \
+            b1 = a1;                                                                      \
+            TE_GEMM2X2_LOOP(xp, wp, nblk, TE_MAC2X2_S8_BLOCK, "3");                       \
+            a0 *= 2;                                                                      \
+            a1 *= 2;                                                                      \
+            b0 *= 2;                                                                      \
+            b1 *= 2;                                                                      \
+        } else {                                                                          \
+            TE_GEMM2X2_LOOP(xp, wp, nblk, TE_MAC2X2_BLOCK, "4");                          \
+        }                                                                                 \
+    } while (0)
+
+TE_INLINE void te_gemm2x2_body(const void *cols, int32_t nblk, const uint32_t *wp,
+                               const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c,
+                               int32_t s8, int32_t clamp, int32_t lo, int32_t hi) {
+    int8_t *const oa_end = oa + (out_c & ~1);
+    const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
+    while (oa != oa_end) {
+        int32_t a0 = rq[0], a1 = rq[1], b0 = a0, b1 = a1;
+        const uint8_t *xp = (const uint8_t *)cols;
+        TE_GEMM2X2_RUN(xp, wp, nblk, s8);
+        te_rq2x2_store(a0, a1, b0, b1, rq + 2, oa, ob, clamp, bounds);
+        oa += 2;
+        ob += 2;
+        rq += TE_PAIR_RQ;
+    }
+    if (out_c & 1) {                        /* last row: its pair partner is all zeros */
+        int32_t a0 = rq[0], a1 = 0, b0 = a0, b1 = 0;
+        const uint8_t *xp = (const uint8_t *)cols;
+        TE_GEMM2X2_RUN(xp, wp, nblk, s8);
+        oa[0] = te_sat_fast(te_rq_fast(a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        ob[0] = te_sat_fast(te_rq_fast(b0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        (void)a1;
+        (void)b1;
+    }
+}
+
+/* oa/ob[r] = requant(rows r x columns a/b) for r < out_c; a lone column passes ob == oa and
+ * a copy of a as b. rq: per row pair {2 bias0, 2 bias1, m0, cc0, e0, m1, cc1, e1}. */
+void te_gemm2x2_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                     int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo, int32_t hi) {
+#define TE_CALL(clamp) te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 0, clamp, lo, hi)
+    TE_BY_CLAMP(lo, hi, TE_CALL);
+#undef TE_CALL
+}
+
+/* The same from two int8 columns interleaved per block of four k (8 * nblk bytes). */
+void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
+                        const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo,
+                        int32_t hi) {
+#define TE_CALL(clamp) te_gemm2x2_body(cols, nblk, wp, rq, oa, ob, out_c, 1, clamp, lo, hi)
+    TE_BY_CLAMP(lo, hi, TE_CALL);
+#undef TE_CALL
+}
+
+/* s8: x is int8 (rq holds the biases undoubled, the sums are doubled before requantizing),
+ * else the doubled int16 column. A last, partial quad is stored to a scratch word first. */
+TE_INLINE void te_gemv4_body(const void *col, int32_t nblk, const uint32_t *wp,
+                             const int32_t *rq, int8_t *out, int32_t units, int32_t s8,
+                             int32_t lo, int32_t hi) {
+    const uint8_t *const end = (const uint8_t *)col + (nblk << (s8 ? 2 : 3));
+    uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
+    int32_t quads = units >> 2, rest = units & 3, i;
+    int8_t *o = out, last[4];
+    register uint32_t w0 __asm__("r8");
+    register uint32_t w1 __asm__("r9");
+    register uint32_t w2 __asm__("r10");
+    register uint32_t w3 __asm__("r11");
+    int32_t a0, a1, a2, a3;
+    uint32_t t, x0, x1;
+    const uint8_t *xp;
+#define TE_RUN()                                                                          \
+    do {                                                                                  \
+        if (s8) {                                                                         \
+            TE_GEMV4_QUADS(TE_X8_LOAD, TE_DOUBLE4);                                       \
+        } else {                                                                          \
+            TE_GEMV4_QUADS(TE_X16_LOAD, "");                                              \
+        }                                                                                 \
+    } while (0)
+    if (quads > 0) {
+        TE_RUN();
+    }
+    if (rest != 0) {
+        quads = 1;
+        o = last;
+        TE_RUN();
+        for (i = 0; i < rest; ++i) {
+            out[(units & ~3) + i] = last[i];
+        }
+    }
+#undef TE_RUN
+}
+
+/* out[r] = requant(row r . col) for r < units (FULLY_CONNECTED, one batch row): rows packed in
+ * quads, rq per quad {2 bias0..3, then m, cc, e for each of the four rows}. */
+void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                   int8_t *out, int32_t units, int32_t lo, int32_t hi) {
+    te_gemv4_body(col, nblk, wp, rq, out, units, 0, lo, hi);
+}
+
+/* The same straight from int8 x (no column buffer): x is read in whole words, up to 3 bytes
+ * past its k elements, which meet zero-padded weights. */
+void te_gemv4_s8_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                      int8_t *out, int32_t units, int32_t lo, int32_t hi) {
+    te_gemv4_body(x, nblk, wp, rq, out, units, 1, lo, hi);
+}
+
+/* The 2x1 GEMM (pairs of rows, one int8 column x, sums doubled before requantizing). */
+TE_INLINE void te_gemm2x1_body(const int8_t *x, int32_t nblk, const uint32_t *wp,
+                               const int32_t *rq, int8_t *out, int32_t out_c, int32_t clamp,
+                               int32_t lo, int32_t hi) {
+    int32_t oc;
+    for (oc = 0; oc < out_c; oc += TE_PAIR_ROWS, rq += TE_PAIR_RQ) {
+        int32_t a0 = rq[0] >> 1, a1 = rq[1] >> 1;   /* bias: x is not doubled here */
+        const int8_t *xp = x;
+        int32_t end = nblk;
+        uint32_t w0, w1, t, x0, x1;
+        TE_GEMM2X1_LOOP();
+        out[oc] = te_sat_fast(te_rq_fast(2 * a0, rq[2], rq[3], rq[4]), clamp, lo, hi);
+        if (oc + 1 < out_c) {
+            out[oc + 1] = te_sat_fast(te_rq_fast(2 * a1, rq[5], rq[6], rq[7]), clamp, lo, hi);
+        }
+    }
+}
+
+/* The lean TE_FAST GEMM (no column buffer): out[r] = requant(row r . x) for r < out_c, rows
+ * packed in pairs and rq as te_gemm2x2_fast. x is read in whole words: up to 3 bytes past its
+ * k elements, which meet zero-padded weights. */
+void te_gemm2x1_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                     int8_t *out, int32_t out_c, int32_t lo, int32_t hi) {
+#define TE_CALL(clamp) te_gemm2x1_body(x, nblk, wp, rq, out, out_c, clamp, lo, hi)
+    TE_BY_CLAMP(lo, hi, TE_CALL);
+#undef TE_CALL
+}
+#endif
+

@@ -1,0 +1,350 @@
+/* Every inline-asm piece of the SIMD kernels, in one place (the C around them is in
+ * dsp/<op>.c and mve/<op>.c; dsp/te_dsp.h has the ACLE helpers).
+ *
+ * Register contract. GCC gives an asm statement only the registers it has not reserved; on
+ * Thumb-2 that is r0-r12 and lr (sp and pc never), minus r7 when a frame pointer is kept
+ * (-O0, -fno-omit-frame-pointer, a variable-length array). The largest statements need:
+ *   TE_GEMM2X2_LOOP      13 registers (4 sums, xp, wp, end, 6 temporaries), flags, memory
+ *   TE_GEMM2X2_TAP_LOOP  13 registers (as above, two tap pointers), flags, memory
+ *   TE_GEMV4_QUADS       13 registers + lr: every one but sp and pc; w0..w3 pinned to r8-r11
+ *                        (ascending, for LDM); its loop state lives in memory operands
+ *   TE_GEMM2X1_LOOP      10 registers, flags, memory
+ *   TE_RQ2X2             9 registers, m/c/e pinned to r8-r10 (ascending, for LDM), flags,
+ *                        memory (two STRH)
+ *   TE_DW3_ASM           10 registers, memory (loads only)
+ *   TE_MVE_GEMV4_LOOP    a0..a3 pinned to r0, r2, r4, r6 (VMLADAVA wants even registers),
+ *                        xp, wp; clobbers q0, q1, lr (DLSTP / LETP)
+ *   TE_DW3_MVE_ASM       3 q registers + 3 offset vectors, p, w (a low register: VLDRH)
+ * so a build that keeps a frame pointer cannot compile them: it must define TE_PORTABLE,
+ * which turns TE_FAST (and TE_MVE) off (te_common.h); unoptimized builds (-O0) do so
+ * automatically. Callers that need a frame pointer themselves call these pieces through a
+ * noinline function (te_implicit_pair_call in dsp/conv_2d.c).
+ * Flags: the pieces that compare or SSUB8 clobber "cc"; SSUB8 / SEL use the GE flags. */
+#ifndef TE_ASM_H_
+#define TE_ASM_H_
+
+#include "te_common.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extended */
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+#endif
+
+#if TE_FAST
+/* Requantization of acc2 = 2 * acc (the fast kernels accumulate doubled int16 operands), with
+ * cc = 2^(e-1) + (out_off << e) and e = -shift, bit-exact with te_out8 when |acc2| < 2^31 and
+ * 1 <= e <= 22 (the compiler checks both for every channel): te_srdhm_pos(acc, m) =
+ * SMMULR(acc2, m); SMMLAR adds cc on top; TFLM's RoundingDivideByPOT(y, e) =
+ * (y + 2^(e-1) - (y < 0)) >> e, where (y < 0) may be read off acc2 (same sign where y != 0,
+ * and at y == 0 both round to 0 for e >= 1); cc's out_off << e adds the output offset. */
+TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
+    int32_t y;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(y) : "r"(acc2), "r"(m), "r"(cc));
+    return (y + (acc2 >> 31)) >> e;
+}
+
+/* ---- GEMM blocks (layouts/gemm.py: rows packed in pairs or quads, four k a word) ---------- */
+
+/* One 2x2 block of four k (16 MACs) from int8 columns, 19 instructions: rows r0/r1 of the
+ * packed pair (wp), column b's word at address B, then column a's at A (asm operand strings:
+ * interleaved columns or two tap pointers); sums not doubled. */
+#define TE_MAC2X2_S8_AT(B, A)                                                             \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "sxtb16 %[t0], %[w0]\n\t"                                                             \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "sxtb16 %[t1], %[w1]\n\t"                                                             \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "ldr %[x1], " B "\n\t"                                                                \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
+    "ldr %[x1], " A "\n\t"                                                                \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+
+/* One 2x2 block of four k (16 MACs): rows r0/r1 of the packed pair, doubled int16 columns
+ * a/b interleaved per block (a0 a1 b0 b1, 16 bytes). */
+#define TE_MAC2X2_BLOCK                                                                   \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "sxtb16 %[t0], %[w0]\n\t"                                                             \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "sxtb16 %[t1], %[w1]\n\t"                                                             \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "ldrd %[x0], %[x1], [%[xp], #8]\n\t"                                                  \
+    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
+    "ldrd %[x0], %[x1], [%[xp]], #16\n\t"                                                 \
+    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+
+/* The same from int8 columns interleaved per block (a 4 bytes, b 4 bytes): 19 instructions,
+ * sums not doubled (the lean variant, no int16 buffer). */
+#define TE_MAC2X2_S8_BLOCK TE_MAC2X2_S8_AT("[%[xp], #4]", "[%[xp]], #8")
+
+/* acc2 of rows r, r+1 x columns a, b over nblk blocks: 16 instructions per 16 MACs */
+#define TE_GEMM2X2_LOOP(xp, wp, nblk, BLOCK, LOG2_STEP)                                  \
+    do {                                                                                  \
+        int32_t end_ = (nblk);                                                            \
+        uint32_t w0_, w1_, t0_, t1_, x0_, x1_;                                            \
+        __asm__ volatile(                                                                 \
+            "tst %[end], #1\n\t"   /* odd block count: enter the unrolled pair midway */    \
+            "add %[end], %[xp], %[end], lsl #" LOG2_STEP "\n\t"                            \
+            "bne 1f\n\t"                                                                  \
+            "0:\n\t" BLOCK "1:\n\t" BLOCK                                                 \
+            "cmp %[xp], %[end]\n\t"                                                       \
+            "bne 0b\n\t"                                                                  \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [xp] "+r"(xp),   \
+              [wp] "+r"(wp), [end] "+r"(end_), [w0] "=&r"(w0_), [w1] "=&r"(w1_),           \
+              [t0] "=&r"(t0_), [t1] "=&r"(t1_), [x0] "=&r"(x0_), [x1] "=&r"(x1_)           \
+            :                                                                             \
+            : "cc", "memory");                                                            \
+    } while (0)
+
+/* One 2x2 block of four k (16 MACs) straight from the input: pixels a and b each through its
+ * own pointer (19 instructions). */
+#define TE_MAC2X2_TAP_BLOCK TE_MAC2X2_S8_AT("[%[xb]], #4", "[%[xa]], #4")
+
+/* Sums a0, a1 (pixel pa) and b0, b1 (pixel pb) of a row pair over `end - pa` bytes of both
+ * pixels (a whole number of blocks, odd when t0 is 1): the implicit GEMM's inner loop. */
+#define TE_GEMM2X2_TAP_LOOP()                                                             \
+    __asm__ volatile(                                                                     \
+        "tst %[t0], #1\n\t"        /* odd block count: enter the unrolled pair midway */    \
+        "bne 1f\n\t"                                                                      \
+        "0:\n\t" TE_MAC2X2_TAP_BLOCK "1:\n\t" TE_MAC2X2_TAP_BLOCK                         \
+        "ldr %[x0], %[end]\n\t"                                                           \
+        "cmp %[xa], %[x0]\n\t"                                                            \
+        "bne 0b\n\t"                                                                      \
+        : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [xa] "+r"(pa),       \
+          [xb] "+r"(pb), [wp] "+r"(wp), [t0] "+r"(t0), [w0] "=&r"(w0), [w1] "=&r"(w1),     \
+          [t1] "=&r"(t1), [x0] "=&r"(x0), [x1] "=&r"(x1)                                   \
+        : [end] "m"(end)                                                                  \
+        : "cc", "memory")
+
+/* One 2x1 block of four k (8 MACs) straight from int8 x: the lean variant, no column buffer. */
+#define TE_MAC2X1_BLOCK                                                                   \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "ldr %[x1], [%[xp]], #4\n\t"                                                          \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
+    "sxtb16 %[t], %[w0]\n\t"                                                              \
+    "smlad %[a0], %[t], %[x0], %[a0]\n\t"                                                 \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "sxtb16 %[t], %[w1]\n\t"                                                              \
+    "smlad %[a1], %[t], %[x0], %[a1]\n\t"                                                 \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+#define TE_GEMM2X1_LOOP()                                                                 \
+    __asm__ volatile(                                                                     \
+        "add %[end], %[xp], %[end], lsl #2\n\t"                                           \
+        "0:\n\t" TE_MAC2X1_BLOCK                                                          \
+        "cmp %[xp], %[end]\n\t"                                                           \
+        "bne 0b\n\t"                                                                      \
+        : [a0] "+r"(a0), [a1] "+r"(a1), [xp] "+r"(xp), [wp] "+r"(wp), [end] "+r"(end),     \
+          [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1)     \
+        :                                                                                 \
+        : "cc", "memory")
+
+/* ---- Requantizing epilogues (te_rq_fast and te_sat_fast in registers) -------------------
+ * One row's {m, cc, e} from P (post-incremented) into the ascending M, C, E; the doubled sum A
+ * requantized through T (may be M) and saturated into DST; every byte of V clamped against a
+ * bound repeated in every byte (SSUB8 sets the GE flags, G takes the difference, SEL picks). */
+#define TE_RQ_LDM(P, M, C, E) "ldm " P "!, {" M ", " C ", " E "}\n\t"
+#define TE_RQ_SAT(T, M, C, E, A, DST)                                                     \
+    "smmlar " T ", " A ", " M ", " C "\n\t"                                               \
+    "add " T ", " T ", " A ", asr #31\n\t"                                                \
+    "asr " T ", " T ", " E "\n\t"                                                         \
+    "ssat " DST ", #8, " T "\n\t"
+#define TE_CLAMP_LO(V, LO, G) "ssub8 " G ", " V ", " LO "\n\tsel " V ", " V ", " LO "\n\t"
+#define TE_CLAMP_HI(V, HI, G) "ssub8 " G ", " HI ", " V "\n\tsel " V ", " V ", " HI "\n\t"
+
+/* Requantize the doubled sums of rows r, r+1 (rq: their {m, cc, e}, one LDM a row) for
+ * columns a and b, saturate, pack each column's two bytes (BFI), clamp (mode as te_sat_fast)
+ * both bytes at once against bounds {lo, hi} repeated in every byte and store them with one
+ * STRH each (ob == oa for a lone column stores the same bytes twice). */
+#define TE_RQ_PAIR(A, B)                                                                  \
+    TE_RQ_LDM("%[r]", "%[m]", "%[c]", "%[e]")                                             \
+    TE_RQ_SAT("%[t]", "%[m]", "%[c]", "%[e]", "%[" B "]", "%[" B "]")                     \
+    TE_RQ_SAT("%[m]", "%[m]", "%[c]", "%[e]", "%[" A "]", "%[" A "]")
+#define TE_LO2(V) TE_CLAMP_LO("%[" V "]", "%[m]", "%[e]")
+#define TE_HI2(V) TE_CLAMP_HI("%[" V "]", "%[c]", "%[e]")
+#define TE_RQ2X2(CLAMP)                                                                   \
+    __asm__ volatile(TE_RQ_PAIR("a0", "b0") TE_RQ_PAIR("a1", "b1")                       \
+                     "bfi %[a0], %[a1], #8, #8\n\tbfi %[b0], %[b1], #8, #8\n\t" CLAMP       \
+                     "strh %[a0], [%[oa]]\n\t"                                             \
+                     "strh %[b0], [%[ob]]\n\t"                                             \
+                     : [r] "+r"(rq), [m] "=&r"(m), [c] "=&r"(c), [e] "=&r"(e), [t] "=&r"(t), \
+                       [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1)         \
+                     : [oa] "r"(oa), [ob] "r"(ob), [bnd] "r"(bounds)                      \
+                     : "cc", "memory")
+TE_INLINE void te_rq2x2_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1,
+                              const int32_t *rq, int8_t *oa, int8_t *ob, int32_t clamp,
+                              const uint32_t bounds[2]) {
+    register int32_t m __asm__("r8");   /* ascending, for the LDM */
+    register int32_t c __asm__("r9");
+    register int32_t e __asm__("r10");
+    int32_t t;
+    if (clamp == 0) {
+        TE_RQ2X2("");
+    } else if (clamp == 2) {
+        TE_RQ2X2("ldr %[m], [%[bnd]]\n\t" TE_LO2("a0") TE_LO2("b0"));
+    } else {
+        TE_RQ2X2("ldrd %[m], %[c], [%[bnd]]\n\t" TE_LO2("a0") TE_LO2("b0") TE_HI2("a0")
+                 TE_HI2("b0"));
+    }
+}
+
+/* ---- The 4x1 GEMV of FULLY_CONNECTED (rows packed in quads) ------------------------------
+ * One 4x1 block of four k (16 MACs): the column's four k as int16 pairs (x0, x1), then the
+ * quad's four weight words in one LDM (w0..w3 are pinned to ascending registers), each split
+ * by SXTB16 / SXTB16 ROR 8 and multiplied pairwise: 18 instructions from int16 columns, 20
+ * from int8 (XLOAD widens the word itself); every one 32-bit. */
+#define TE_X16_LOAD "ldrd %[x0], %[x1], [%[xp]], #8\n\t"
+#define TE_X8_LOAD                                                                        \
+    "ldr %[x1], [%[xp]], #4\n\t"                                                          \
+    "sxtb16 %[x0], %[x1]\n\t"                                                             \
+    "sxtb16 %[x1], %[x1], ror #8\n\t"
+#define TE_MAC4X1_ROW(w, acc)                                                             \
+    "sxtb16 %[t], %[" w "]\n\t"                                                           \
+    "sxtb16 %[" w "], %[" w "], ror #8\n\t"                                                \
+    "smlad %[" acc "], %[t], %[x0], %[" acc "]\n\t"                                        \
+    "smlad %[" acc "], %[" w "], %[x1], %[" acc "]\n\t"
+#define TE_MAC4X1_BLOCK(XLOAD)                                                            \
+    XLOAD "ldm.w %[wp]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" TE_MAC4X1_ROW("w0", "a0")      \
+    TE_MAC4X1_ROW("w1", "a1") TE_MAC4X1_ROW("w2", "a2") TE_MAC4X1_ROW("w3", "a3")
+#define TE_RQ4_ROW(A)                                                                     \
+    TE_RQ_LDM("%[xp]", "%[w0]", "%[w1]", "%[w2]")                                         \
+    TE_RQ_SAT("%[w0]", "%[w0]", "%[w1]", "%[w2]", "%[" A "]", "%[" A "]")
+#define TE_DOUBLE4                                                                        \
+    "add %[a0], %[a0], %[a0]\n\tadd %[a1], %[a1], %[a1]\n\t"                              \
+    "add %[a2], %[a2], %[a2]\n\tadd %[a3], %[a3], %[a3]\n\t"
+
+/* All of FULLY_CONNECTED's quads in one asm loop, its state in memory (the MACs take every
+ * register but sp and pc). Per quad: the four biases; eight blocks a turn, TBH entering the
+ * first turn nblk % 8 blocks from its end, the column's end in lr; then (sums DOUBLEd for int8
+ * x) requantized, packed into one word (BFI), clamped to [lo, hi] in all four bytes at once
+ * (SSUB8 / SEL against the bounds repeated in every byte) and stored with one STR. */
+#define TE_GEMV4_QUADS(XLOAD, DOUBLE)                                                     \
+    __asm__ volatile(                                                                     \
+        "8:\n\t"                                                                          \
+        "ldr %[t], %[rq]\n\t"                                                             \
+        "ldrd %[a0], %[a1], [%[t]], #8\n\t"                                               \
+        "ldrd %[a2], %[a3], [%[t]], #8\n\t"                                               \
+        "str %[t], %[rq]\n\t"                                                             \
+        "ldr %[xp], %[col]\n\t"                                                           \
+        "ldr lr, %[end]\n\t"                                                              \
+        "ldr %[t], %[nblk]\n\t"                                                           \
+        "and %[t], %[t], #7\n\t"                                                          \
+        "tbh [pc, %[t], lsl #1]\n\t"                                                      \
+        "9:\n\t"                                                                          \
+        ".hword (0f-9b)/2, (7f-9b)/2, (6f-9b)/2, (5f-9b)/2\n\t"                           \
+        ".hword (4f-9b)/2, (3f-9b)/2, (2f-9b)/2, (1f-9b)/2\n\t"                           \
+        "0:\n\t" TE_MAC4X1_BLOCK(XLOAD) "1:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
+        "2:\n\t" TE_MAC4X1_BLOCK(XLOAD) "3:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
+        "4:\n\t" TE_MAC4X1_BLOCK(XLOAD) "5:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
+        "6:\n\t" TE_MAC4X1_BLOCK(XLOAD) "7:\n\t" TE_MAC4X1_BLOCK(XLOAD)                  \
+        "cmp %[xp], lr\n\t"                                                               \
+        "bne.w 0b\n\t" DOUBLE                                                             \
+        "ldr %[xp], %[rq]\n\t"                                                            \
+        TE_RQ4_ROW("a0") TE_RQ4_ROW("a1") TE_RQ4_ROW("a2") TE_RQ4_ROW("a3")               \
+        "str %[xp], %[rq]\n\t"                                                            \
+        "bfi %[a0], %[a1], #8, #8\n\t"                                                    \
+        "bfi %[a0], %[a2], #16, #8\n\t"                                                   \
+        "bfi %[a0], %[a3], #24, #8\n\t"                                                   \
+        "ldrd %[x0], %[x1], %[bounds]\n\t"                                                \
+        TE_CLAMP_LO("%[a0]", "%[x0]", "%[t]") TE_CLAMP_HI("%[a0]", "%[x1]", "%[t]")         \
+        "ldr %[t], %[out]\n\t"                                                            \
+        "str %[a0], [%[t]], #4\n\t"                                                       \
+        "str %[t], %[out]\n\t"                                                            \
+        "ldr %[t], %[quads]\n\t"                                                          \
+        "subs %[t], %[t], #1\n\t"                                                         \
+        "str %[t], %[quads]\n\t"                                                          \
+        "bne.w 8b\n\t"                                                                    \
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [xp] "=&r"(xp), \
+          [wp] "+r"(wp), [t] "=&r"(t), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),     \
+          [w3] "=&r"(w3), [x0] "=&r"(x0), [x1] "=&r"(x1), [rq] "+m"(rq), [out] "+m"(o),      \
+          [quads] "+m"(quads)                                                             \
+        : [col] "m"(col), [end] "m"(end), [nblk] "m"(nblk), [bounds] "m"(bounds)          \
+        : "cc", "memory", "lr")
+
+/* ---- Depthwise 3x3 (layouts/depthwise.py: doubled int16 taps, channels (0,2), (1,3)) -----
+ * One tap for four channels: x = the tap's input word, (we, wo) its doubled weights. */
+#define TE_DW3_TAP(addr)                                                                  \
+    "ldr %[x], " addr "\n\t"                                                              \
+    "sxtb16 %[xe], %[x]\n\t"                                                              \
+    "sxtb16 %[x], %[x], ror #8\n\t"                                                       \
+    "ldrd %[we], %[wo], [%[w]], #8\n\t"                                                   \
+    "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                               \
+    "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                               \
+    "smlabb %[a1], %[x], %[wo], %[a1]\n\t"                                                \
+    "smlatt %[a3], %[x], %[wo], %[a3]\n\t"
+#define TE_DW3_ROW TE_DW3_TAP("[%[p]]") TE_DW3_TAP("[%[p], %[xp]]")                         \
+    TE_DW3_TAP("[%[p], %[xp], lsl #1]")
+/* The nine taps of one pixel of a four-channel group: 8 instructions a tap, 36 MACs in 74. */
+#define TE_DW3_ASM()                                                                      \
+    __asm__ volatile(TE_DW3_ROW "add %[p], %[p], %[yp]\n\t" TE_DW3_ROW                    \
+                     "add %[p], %[p], %[yp]\n\t" TE_DW3_ROW                               \
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),        \
+                       [p] "+r"(p), [w] "+r"(w), [x] "=&r"(x), [xe] "=&r"(xe),            \
+                       [we] "=&r"(we), [wo] "=&r"(wo)                                     \
+                     : [xp] "r"(xp), [yp] "r"(yp)                                         \
+                     : "memory")
+#endif /* TE_FAST */
+
+#if TE_MVE
+/* ---- Helium (layouts/mve.py) ------------------------------------------------------------
+ * Four rows' sums a0..a3 of one column x over k bytes: per chunk of 16 k one load of x and of
+ * each row, VMLADAVA (16 MACs) into the even registers it needs, in a tail-predicated loop
+ * (DLSTP / LETP: the last, partial chunk of x is never read past k). */
+#define TE_MVE_GEMV4_LOOP()                                                               \
+    __asm__ volatile(                                                                     \
+        "dlstp.8 lr, %[k]\n"                                                              \
+        "1:\n\t"                                                                          \
+        "vldrb.8 q0, [%[xp]], #16\n\t"                                                    \
+        "vldrb.8 q1, [%[wp]], #16\n\t"                                                    \
+        "vmladava.s8 %[a0], q0, q1\n\t"                                                   \
+        "vldrb.8 q1, [%[wp]], #16\n\t"                                                    \
+        "vmladava.s8 %[a1], q0, q1\n\t"                                                   \
+        "vldrb.8 q1, [%[wp]], #16\n\t"                                                    \
+        "vmladava.s8 %[a2], q0, q1\n\t"                                                   \
+        "vldrb.8 q1, [%[wp]], #16\n\t"                                                    \
+        "vmladava.s8 %[a3], q0, q1\n\t"                                                   \
+        "letp lr, 1b\n"                                                                   \
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp),       \
+          [wp] "+r"(wp)                                                                   \
+        : [k] "r"(k)                                                                      \
+        : "q0", "q1", "lr", "memory")
+
+/* Depthwise 3x3 with Helium: a tap is the four channels' input bytes gathered in the (0, 2,
+ * 1, 3) order of the doubled weights (offset vector o), one VLDRH of the weights, VMUL and
+ * VADD (MVE's VMLA takes a scalar): 4 instructions for 4 MACs. */
+#define TE_DW3_MVE_TAP(o)                                                                 \
+    "vldrb.s32 %q[x], [%[p], %q[" o "]]\n\t"                                                 \
+    "vldrh.s32 %q[wv], [%[w]], #8\n\t"                                                    \
+    "vmul.i32 %q[x], %q[x], %q[wv]\n\t"                                                    \
+    "vadd.i32 %q[acc], %q[acc], %q[x]\n\t"
+#define TE_DW3_MVE_ROW TE_DW3_MVE_TAP("o0") TE_DW3_MVE_TAP("o1") TE_DW3_MVE_TAP("o2")
+#define TE_DW3_MVE_ASM()                                                                  \
+    __asm__ volatile(TE_DW3_MVE_ROW "add %[p], %[p], %[yp]\n\t" TE_DW3_MVE_ROW            \
+                     "add %[p], %[p], %[yp]\n\t" TE_DW3_MVE_ROW                           \
+                     : [acc] "+w"(acc), [x] "=&w"(x), [wv] "=&w"(wv), [p] "+r"(p),        \
+                       [w] "+l"(w)                                                        \
+                     : [o0] "w"(perm), [o1] "w"(o1), [o2] "w"(o2), [yp] "r"(yp)           \
+                     : "memory")
+#endif /* TE_MVE */
+
+#endif /* TE_ASM_H_ */
