@@ -2,8 +2,8 @@
 activations; and each refusal's message.
 
 TEMPLATE, walked through in docs/ADDING_AN_OPERATOR.md: copy it to
-tests/ops/test_<stem>.py (one file per operator stem; pytest collects tests/ only, so this copy
-under docs/ never runs). `tflm_check` (tests/conftest.py) compiles the model, builds the C with
+tests/ops/test_<stem>.py (one file per operator stem). Named so that pytest never collects it
+here, even when pointed at docs/. `tflm_check` (tests/conftest.py) compiles the model, builds the C with
 gcc -Werror, runs it and TFLM's interpreter on each input set (default: seeds 0-2, all-min,
 all-max) and asserts byte equality; it returns the CompiledModel.
 """
