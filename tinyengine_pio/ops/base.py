@@ -1,8 +1,9 @@
 """Operator definitions and the registry keyed by TFLite builtin operator code.
 
 Each operator lives in `ops/<stem>.py` and registers one `OpDef`. Its C kernel (if any) is
-`kernels/<stem>.c` + `kernels/<stem>.h`, and its tests are `tests/test_op_<stem>.py`.
-See docs/ADDING_AN_OPERATOR.md.
+`kernels/portable/<stem>.c` + `kernels/<stem>.h` (with `kernels/dsp/<stem>.c` and
+`kernels/mve/<stem>.c` twins where it has them), and its tests are `tests/ops/test_<stem>.py`.
+Its prepare() sets `op.params` to the op family's dataclass. See docs/ADDING_AN_OPERATOR.md.
 """
 from __future__ import annotations
 

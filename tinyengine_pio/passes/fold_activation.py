@@ -1,4 +1,4 @@
-"""Fold standalone RELU / RELU6 / RELU_N1_TO_1 into the producer's output clamp.
+"""Fold a standalone activation (an op whose OpDef has `activation`: RELU, RELU6) into the producer's output clamp.
 
 Valid when the activation does not requantize (same scale and zero point in and out), the
 producer has a fused-activation clamp (its OpDef says `fuses_activation`: conv, depthwise, FC,
