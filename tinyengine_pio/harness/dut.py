@@ -11,7 +11,7 @@ from . import code_sha256
 from .client import Client, Identity, Stats
 from .errors import HarnessError
 from .reference import first_mismatch, tflm_outputs
-from .targets import TARGETS
+from .targets import TARGETS, TargetBase
 
 RESULTS: list = []  # every InferenceResult of this process (the pytest plugin writes them)
 
@@ -120,17 +120,19 @@ class Dut:
         """Start ``target`` (a :class:`.targets.Target`) and talk to it.  ``model``: default
         the target's own (a PlatformIO project's, a Zephyr build's); ``name``: default the
         file the generated C was compiled from.  On any error the target is closed; a
-        HarnessError then quotes the end of the target's log."""
+        HarnessError then quotes the end of the target's log.  The target's optional
+        attributes (``model``, ``source_name``, ...) default to :class:`.targets.TargetBase`'s."""
+        def attr(key):
+            return getattr(target, key, getattr(TargetBase, key))
+        model = model if model is not None else attr("model")
+        if model is None:
+            raise HarnessError("no model for %s: give the .tflite it runs" % target.describe())
         transport = target.start()
         try:
-            model = model if model is not None else target.model
-            if model is None:
-                raise HarnessError("no model for %s: give the .tflite it runs"
-                                   % target.describe())
             return cls(Client(transport, timeout, invoke_timeout), model,
-                       name or target.source_name, firmware=target.firmware, target=target,
-                       board=target.result_board, check_identity=check_identity,
-                       source_name=target.source_name, optimize=target.optimize)
+                       name or attr("source_name"), firmware=attr("firmware"), target=target,
+                       board=attr("result_board"), check_identity=check_identity,
+                       source_name=attr("source_name"), optimize=attr("optimize"))
         except BaseException as exc:
             _close_after(target, exc)
             raise
@@ -329,6 +331,7 @@ def _close_after(target, exc: BaseException) -> None:
     """Close ``target`` after ``exc``; a HarnessError is re-raised with the end of the
     target's log ("QEMU output: ...") when the target has one."""
     target.close()
-    log = target.failure_log().strip() if target.log_label else ""
+    label = getattr(target, "log_label", None)
+    log = getattr(target, "failure_log", target.log_text)().strip() if label else ""
     if log and isinstance(exc, HarnessError):
-        raise type(exc)("%s\n%s output: %s" % (exc, target.log_label, log[-2000:])) from exc
+        raise type(exc)("%s\n%s output: %s" % (exc, label, log[-2000:])) from exc
