@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from importlib import resources
 
 import numpy as np
 
@@ -159,10 +158,6 @@ def generate(graph: Graph, offsets: dict[int, int], arena_bytes: int, prefix: st
 def _shape(g: Graph, i: int) -> str:
     t = g.t(i)
     return "x".join(str(s) for s in t.shape) + f" {t.dtype}"
-
-
-def _kernel_text(name: str) -> str:
-    return resources.files("tinyengine_pio").joinpath("kernels", name).read_text()
 
 
 def _header(g: Graph, prefix: str, arena_bytes: int, sha: str) -> str:
