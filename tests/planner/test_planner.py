@@ -54,18 +54,44 @@ buffers_st = st.lists(
                   for i, (size, start, length) in enumerate(xs)])
 
 
+# Properties every registered algorithm must have, checked for each by name (a new algorithm is
+# covered by registering it).
+
+
+@pytest.mark.parametrize("algo", sorted(ALGORITHMS))
+@settings(max_examples=300, deadline=None)
+@given(bufs=buffers_st, alignment=st.sampled_from([1, 4, 16]))
+def test_random_plans_are_valid_and_bounded(algo, bufs, alignment):
+    offsets = ALGORITHMS[algo](bufs, alignment)
+    assert set(offsets) == {b.name for b in bufs}
+    size = verify(bufs, offsets, alignment)       # raises on any overlap or misalignment
+    assert size >= lower_bound(bufs, alignment)
+
+
+@pytest.mark.parametrize("algo", sorted(ALGORITHMS))
+def test_alignment_is_applied_by_every_algorithm(algo):
+    bufs = [Buffer("a", 5, 0, 1), Buffer("b", 5, 0, 1), Buffer("c", 3, 1, 2)]
+    offsets = ALGORITHMS[algo](bufs, 8)
+    assert all(o % 8 == 0 for o in offsets.values()), offsets
+    assert verify(bufs, offsets, 8) >= lower_bound(bufs, 8) == 16
+
+
+@pytest.mark.parametrize("algo", sorted(ALGORITHMS))
+def test_algorithm_is_deterministic(algo):
+    bufs = [Buffer(f"b{i}", 16 * (i % 3 + 1), i % 4, i % 4 + 2) for i in range(12)]
+    first = ALGORITHMS[algo](bufs, 4)
+    assert all(ALGORITHMS[algo](bufs, 4) == first for _ in range(3))
+    assert plan(bufs, algorithms=[algo]).offsets == first
+
+
 @settings(max_examples=300, deadline=None)
 @given(buffers_st, st.sampled_from([1, 4, 16]))
-def test_random_plans_are_valid_and_bounded(bufs, alignment):
-    lb = lower_bound(bufs, alignment)
-    for name, algo in ALGORITHMS.items():
-        offsets = algo(bufs, alignment)
-        size = verify(bufs, offsets, alignment)       # raises on any overlap
-        assert size >= lb, name
+def test_best_plan_no_worse_than_greedy_no_worse_than_naive(bufs, alignment):
     best = plan(bufs, alignment)
     greedy = verify(bufs, ALGORITHMS["greedy_by_size"](bufs, alignment), alignment)
     naive = verify(bufs, ALGORITHMS["naive"](bufs, alignment), alignment)
     assert best.arena_bytes <= greedy <= naive
+    assert best.arena_bytes == min(best.candidates.values())
 
 
 def test_plan_is_deterministic():
