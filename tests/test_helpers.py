@@ -351,6 +351,35 @@ def test_hostrun_identity_many_sets(tmp_path):
 
 
 @needs_cc
+def test_hostrun_reuses_an_object_only_when_its_headers_are_identical(tmp_path):
+    """The per-process object cache: the same kern_copy.c under a header that changes what it
+    computes must be recompiled; under the same header it is reused, not rebuilt."""
+    from tests.helpers import hostrun
+    kern_c = ('#include "kern_copy.h"\n'
+              "void kern_copy(signed char *d, const signed char *s, size_t n) {\n"
+              "    size_t i;\n    for (i = 0; i < n; ++i) d[i] = (signed char)KERN_MAP(s[i]);\n}\n")
+    def kern_entries():
+        return {(key, str(e["obj"])) for key, entries in hostrun._OBJECTS.entries.items()
+                for e in entries if e["source"] == "kern_copy.c"}
+
+    before = kern_entries()
+    x = np.arange(16, dtype=np.int8)
+    got = {}
+    for name, op in (("plain", "(v)"), ("xor", "((v) ^ 1)"), ("plain_again", "(v)")):
+        out = write_fake_identity_model(tmp_path / name)
+        (out / "kern_copy.h").write_text("#include <stddef.h>\n#define KERN_MAP(v) %s\n"
+                                         "void kern_copy(signed char *d, const signed char *s, "
+                                         "size_t n);\n" % op)
+        (out / "kern_copy.c").write_text(kern_c)
+        with HostModel(out, extra_cflags=["-DHOSTRUN_CACHE_TEST"]) as hm:
+            got[name] = hm.run([[x]])[0][0]
+    assert got["plain"] == got["plain_again"] == x.tobytes()
+    assert got["xor"] == (x ^ 1).tobytes()
+    new = kern_entries() - before
+    assert len(new) == 2 and len({key for key, _ in new}) == 1   # plain and xor, one source key
+
+
+@needs_cc
 def test_hostrun_invoke_failure_and_truncation(tmp_path):
     out = write_fake_identity_model(tmp_path / "gen", fail=True)
     with HostModel(out) as hm:

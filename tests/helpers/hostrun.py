@@ -4,7 +4,10 @@ The compiler under test writes a directory containing ``<prefix>.h``,
 ``<prefix>.c`` and kernel sources.  :class:`HostModel` adds a small stdin/stdout
 harness (kept in a private temp dir, never written into the generated dir),
 builds everything with ``gcc -std=c99 -O1 -Wall -Wextra -Werror`` and runs
-many input sets through ONE process:
+many input sets through ONE process.  Each source is compiled on its own; an object whose
+source, flags and every header it read (``-MD``) are byte-identical to an earlier compile in
+this process is reused (the kernels are the same in most test models, so the operator sweeps
+compile mostly the model's own ``<prefix>.c``):
 
 * ``exe --info`` prints ``inputs N`` / ``outputs M`` / ``arena A`` followed by
   ``in i <bytes>`` and ``out i <bytes>`` lines.
@@ -18,6 +21,8 @@ many input sets through ONE process:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -96,6 +101,81 @@ class HostRunError(RuntimeError):
         self.stderr = stderr
 
 
+class _ObjectCache:
+    """Objects compiled in this process: source key -> [{source, headers, obj, stderr}]; the
+    object files live in a temp dir removed at exit."""
+
+    def __init__(self):
+        self.dir: tempfile.TemporaryDirectory | None = None
+        self.entries: dict[str, list[dict]] = {}
+        self.system_headers: dict[str, str | None] = {}   # absolute path -> sha256, once
+
+    def path(self, n: int) -> Path:
+        if self.dir is None:
+            self.dir = tempfile.TemporaryDirectory(prefix="hostrun_objects_")
+        return Path(self.dir.name) / f"{n}.o"
+
+
+_OBJECTS = _ObjectCache()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _header_sha(name: str, root: Path, seen: dict) -> str | None:
+    """sha256 of a header recorded as ``name``: relative to ``root`` (memo ``seen``, one build),
+    or absolute (a system header, hashed once per process); None if it does not exist."""
+    memo = _OBJECTS.system_headers if os.path.isabs(name) else seen
+    if name not in memo:
+        path = Path(name) if os.path.isabs(name) else root / name
+        memo[name] = _sha(path.read_bytes()) if path.is_file() else None
+    return memo[name]
+
+
+def _depfile_paths(text: str) -> list[Path]:
+    """The prerequisites of a gcc ``-MD`` depfile (``obj: src hdr ...`` with ``\\`` line joins)."""
+    body = text.replace("\\\n", " ").split(":", 1)[1]
+    return [Path(p) for p in body.split()]
+
+
+def _compile_cached(compile_cmd: list[str], src: Path, obj: Path, root: Path
+                    ) -> tuple[Path, str]:
+    """``compile_cmd -c src -o obj``, or a copy of an earlier object when the source, the command
+    and every header that compile read are byte-identical. Paths under ``root`` (the generated
+    dir, a new temp dir per build) are compared relative to it: the -I dirs, the headers read,
+    and any header name that occurs twice (it could resolve differently). Returns (object path,
+    compiler stderr)."""
+    rootr = root.resolve()
+    flags = [a if not (a.startswith("-I") and Path(a[2:]).resolve().is_relative_to(rootr))
+             else "-I@/" + Path(a[2:]).resolve().relative_to(rootr).as_posix() for a in compile_cmd]
+    names = [h.name for h in rootr.rglob("*.h")]   # a header name found twice may shadow
+    shadow = sorted(h.relative_to(rootr).as_posix() for h in rootr.rglob("*.h")
+                    if names.count(h.name) > 1)
+    key = _sha(json.dumps([flags, shadow, src.name]).encode() + b"\0" + src.read_bytes())
+    seen: dict = {}
+    for entry in _OBJECTS.entries.get(key, ()):
+        if all(_header_sha(h, rootr, seen) == digest for h, digest in entry["headers"]):
+            shutil.copyfile(entry["obj"], obj)
+            return obj, entry["stderr"]
+    dep = obj.with_suffix(".d")
+    cmd = compile_cmd + ["-MD", "-MF", str(dep), "-c", str(src), "-o", str(obj)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise HostRunError("host build failed: " + " ".join(cmd), proc.returncode, proc.stderr)
+    headers = []   # (path relative to root, or absolute outside it, sha256)
+    for h in _depfile_paths(dep.read_text())[1:]:
+        h = h.resolve()
+        name = h.relative_to(rootr).as_posix() if h.is_relative_to(rootr) else str(h)
+        headers.append((name, _header_sha(name, rootr, seen)))
+    headers.sort(key=lambda e: os.path.isabs(e[0]))   # generated headers (likelier to differ) first
+    kept = _OBJECTS.path(sum(len(v) for v in _OBJECTS.entries.values()))
+    shutil.copyfile(obj, kept)
+    _OBJECTS.entries.setdefault(key, []).append(
+        {"source": src.name, "headers": headers, "obj": kept, "stderr": proc.stderr})
+    return obj, proc.stderr
+
+
 class HostModel:
     """A generated-C model compiled for the host.
 
@@ -138,13 +218,18 @@ class HostModel:
         harness.write_text(self.harness_source())
         inc_dirs = sorted({p.parent for p in self.out_dir.rglob("*.h")} | {self.out_dir})
         exe = tmp / f"{self.prefix}_host"
-        cmd = ([self.cc] + self.cflags + [f"-I{d}" for d in inc_dirs]
-               + [str(p) for p in self.sources()] + [str(harness), "-lm", "-o", str(exe)])
+        compile_cmd = [self.cc] + self.cflags + [f"-I{d}" for d in inc_dirs]
+        logs, objs = [], []
+        for k, src in enumerate(self.sources() + [harness]):
+            obj, log = _compile_cached(compile_cmd, src, tmp / f"{k}_{src.stem}.o", self.out_dir)
+            objs.append(str(obj))
+            logs.append(log)
+        cmd = [self.cc] + self.cflags + objs + ["-lm", "-o", str(exe)]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise HostRunError("host build failed: " + " ".join(cmd),
                                proc.returncode, proc.stderr)
-        self.build_log = proc.stderr
+        self.build_log = "".join(logs) + proc.stderr
         self.exe = exe
         return exe
 
