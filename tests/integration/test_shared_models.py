@@ -29,7 +29,11 @@ MODELS = [
 ]
 
 
-@pytest.mark.parametrize("name", MODELS)
+SLOW_MODELS = {"mobilenet_v2_224_nchw_int8_toobig.tflite"}   # ~15 s: compile, gcc, TFLM
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_MODELS
+                                  else n for n in MODELS])
 def test_shared_model_byte_exact(name, compile_to):
     data = shared_model(name).read_bytes()
     cm, out = compile_to(data, name=name)
@@ -44,6 +48,7 @@ def test_shared_model_byte_exact(name, compile_to):
             assert hashlib.sha256(raw).hexdigest() == entry["tflm"]["seed0_output_sha256"]
 
 
+@pytest.mark.slow
 def test_arena_no_larger_than_tflm_head():
     """The planned arena never exceeds TFLM's own activation area on any shared model."""
     from tinyengine_pio import compile_model

@@ -195,6 +195,7 @@ def test_branch_order_lowers_peak(tflm_check):
     assert abs(order.index(0) - order.index(2)) == 1 or abs(order.index(1) - order.index(3)) == 1
 
 
+@pytest.mark.slow
 def test_cost_model_predicts_every_layer():
     """The report's latency estimate covers every layer with a fitted kernel key."""
     from tinyengine_pio.costmodel import coefficients, kernel_key, predict
