@@ -10,6 +10,7 @@ import numpy as np
 
 from . import __version__
 from .errors import TinyEngineError
+from .platformio.boards import cpus_with
 
 
 def _compile(args) -> int:
@@ -101,9 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     r.add_argument("--optimize", choices=("speed", "size"), default="speed",
                    help="kernel selection the report describes (default speed)")
+    mve = cpus_with("mve")            # from the board JSONs' build.cpu / build.isa
     r.add_argument("--cpu", default="cortex-m4",
-                   help="core of the latency estimate: cortex-m4 (DSP, default), cortex-m7, or "
-                        "cortex-m55 / cortex-m85 (Helium kernels)")
+                   help="core of the latency estimate (default cortex-m4): %s (DSP kernels) or "
+                        "%s (Helium kernels)" % (", ".join(c for c in cpus_with("dsp")
+                                                           if c not in mve), " / ".join(mve)))
     r.set_defaults(func=_report)
     s = sub.add_parser("setup", help="prepare PlatformIO for offline builds with the emulated "
                        "boards (idempotent)", add_help=False)

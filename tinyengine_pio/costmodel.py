@@ -13,9 +13,12 @@ import numpy as np
 
 from .ir import Graph, Operator
 from .ops import lookup
+from .platformio.boards import cpus_with
 
 
-MVE_CPUS = ("cortex-m55", "cortex-m85")
+# cores with Helium: the build.cpu of every board JSON whose build.isa has "mve", plus
+# platformio.boards.CPUS_WITHOUT_BOARD (cortex-m85); today ("cortex-m55", "cortex-m85")
+MVE_CPUS = cpus_with("mve")
 
 
 def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:

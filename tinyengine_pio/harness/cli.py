@@ -18,6 +18,8 @@ import os
 import sys
 import time
 
+from ..platformio.boards import board_ids
+
 
 def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Build, run and measure a model on a "
@@ -26,7 +28,8 @@ def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
     p.add_argument("model", nargs="?", help="int8 .tflite model (optional with --pio-project: "
                    "default the env's custom_tinyengine_model)")
     p.add_argument("--board", default="mps2-an386",
-                   help="tinyengine-qemu board (default mps2-an386; also mps2-an500)")
+                   help="tinyengine-qemu board (default mps2-an386; one of %s)"
+                   % ", ".join(board_ids()))
     p.add_argument("--port", help="talk to an already running target instead of starting QEMU: "
                    "a serial port (/dev/ttyACM0), socket://HOST:PORT or a pty path")
     p.add_argument("--baud", type=int, default=115200, help="baud rate for a serial --port")

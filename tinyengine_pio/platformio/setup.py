@@ -20,6 +20,7 @@ import os
 import sys
 
 from . import PLATFORM_DIR, PLATFORM_NAME
+from .boards import board_ids
 
 SCONS_PACKAGE_VERSION = "4.41101.0"  # PlatformIO encodes SCons 4.11.1 as 4.41101.0
 
@@ -139,8 +140,8 @@ def main(argv=None) -> int:
     print("PlatformIO core dir ready: %s" % core_dir)
     print("  tool-scons shim:   %s" % os.path.join(core_dir, "packages", "tool-scons"))
     print("  platform:          %s -> %s" % (PLATFORM_NAME, PLATFORM_DIR))
-    print("Use `platform = %s` and `board = mps2-an386` (or mps2-an500) in platformio.ini."
-          % PLATFORM_NAME)
+    print("Use `platform = %s` and `board = <id>` in platformio.ini; boards: %s."
+          % (PLATFORM_NAME, ", ".join(board_ids())))
     return 0
 
 

@@ -21,8 +21,8 @@ IAC WONT LINEMODE); :data:`TELNET_PREAMBLE` is skipped when a script of
 yours keeps them (``emit_config=True``) -- if pyserial's socket open has not
 already discarded them (it drops input that arrived before open() returned).
 
-Boards (:data:`RENODE_BOARDS`): the three tinyengine-qemu boards get a
-generated ``.repl`` -- Cortex-M core, NVIC with the SysTick at the board
+Boards (:data:`RENODE_BOARDS`, built from the ``"renode"`` section of each
+board JSON): the tinyengine-qemu boards get a generated ``.repl`` -- Cortex-M core, NVIC with the SysTick at the board
 clock, the two RAMs the linker script uses and Renode's ``UART.CMSDK_APB_UART``
 at the board's ``uart_base`` -- so the *same* ELF that runs in QEMU runs in
 Renode.  Real boards Renode ships a platform for are listed in
@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from ..errors import HarnessError, ProtocolError, hexdump
 from ..firmware import board_config, build_firmware
 from ..transport import Transport
+from ...platformio.boards import boards
 from .base import EmulatorTarget, free_port
 
 # emitConfig=true preamble of Renode's ServerSocketTerminal (renode-docs, UART integration)
@@ -68,13 +69,18 @@ class RenodeBoard:
     note: str = ""
 
 
-# tinyengine-qemu boards: generated .repl, same ELF as in QEMU
-RENODE_BOARDS = {
-    "mps2-an386": RenodeBoard("cortex-m4f", note="generated: CMSDK UART0 @ 0x40004000"),
-    "mps2-an500": RenodeBoard("cortex-m7", note="generated: CMSDK UART0 @ 0x40004000"),
-    "mps3-an547": RenodeBoard("cortex-m55", note="generated: CMSDK UART0 @ 0x59303000; "
-                              "Renode's Cortex-M55 support is not verified"),
-}
+def _generated_board(cfg: dict) -> RenodeBoard:
+    """A tinyengine-qemu board's ``"renode"`` section (``cpu_type``, optional ``note``)."""
+    note = "generated: CMSDK UART0 @ %s" % cfg["build"].get("uart_base", "0x40004000")
+    if cfg["renode"].get("note"):
+        note += "; " + cfg["renode"]["note"]
+    return RenodeBoard(cfg["renode"]["cpu_type"], note=note)
+
+
+# tinyengine-qemu boards: generated .repl, same ELF as in QEMU; from the board JSONs
+# (every board with a "renode" section)
+RENODE_BOARDS = {board: _generated_board(cfg) for board, cfg in boards().items()
+                 if "renode" in cfg}
 
 # real boards with a platform shipped in Renode (firmware built for the board itself)
 RENODE_REAL_BOARDS = {
