@@ -38,7 +38,13 @@ extern "C" {
 /* Serve host requests; returns the status the host passed with EXIT. */
 int te_harness_serve(void);
 
-/* ---- port layer (te_harness_port.c; weak, override for other boards) ---- */
+/* ---- port layer ----
+ * te_harness_port.c: with TE_BOARD_QEMU (tinyengine-qemu boards) it defines all of these.
+ * Otherwise it defines only the DWT timer (timer_start / timer_elapsed / unit, strong) and
+ * weak clock_hz (0) and exit (returns): the board must supply init / getc / write (its
+ * UART; the link fails without them) and may override clock_hz / exit.  A port that
+ * replaces te_harness_port.c (Zephyr: zephyr_module/lib/te_harness_port_zephyr.c)
+ * defines them all. */
 void te_harness_port_init(void);
 int te_harness_port_getc(void);                    /* blocking, 0..255 */
 void te_harness_port_write(const uint8_t *buf, size_t len);
