@@ -18,6 +18,20 @@ def shared_model(name: str) -> Path:
     return path
 
 
+# Shared models whose compile + host build + TFLM run takes more than ~2 s here: a test
+# parametrized by model name marks these cases `slow` (out of the fast loop) via model_params().
+LARGE_SHARED_MODELS = frozenset({
+    "vww_mobilenetv1_025_96_int8.tflite", "person_detect_int8.tflite",
+    "ic_resnet_large_int8.tflite", "tinyengine_mcunet_vww_80_floatio.tflite",
+    "tinyengine_mcunet_det_128x160_floatio.tflite", "mobilenet_v2_224_nchw_int8_toobig.tflite"})
+
+
+def model_params(names) -> list:
+    """``names`` for ``@pytest.mark.parametrize``, the large ones marked ``slow``."""
+    return [pytest.param(n, marks=pytest.mark.slow) if n in LARGE_SHARED_MODELS else n
+            for n in names]
+
+
 def shared_catalog() -> dict:
     cat = SHARED_MODELS / "models.json"
     if not cat.exists():

@@ -27,11 +27,14 @@ def _build_all(out: Path, cc: list[str]) -> None:
 
 @pytest.mark.parametrize("cc", [
     ["gcc"],
-    ["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
-    ["arm-none-eabi-gcc", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"],      # Helium
+    pytest.param(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
+                  "-mfpu=fpv4-sp-d16"], marks=pytest.mark.slow),
+    pytest.param(["arm-none-eabi-gcc", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"],
+                 marks=pytest.mark.slow),                                          # Helium
     # a kept frame pointer leaves the SIMD asm too few registers: TE_PORTABLE, documented
-    ["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16",
-     "-fno-omit-frame-pointer", "-DTE_PORTABLE"]],
+    pytest.param(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
+                  "-mfpu=fpv4-sp-d16", "-fno-omit-frame-pointer", "-DTE_PORTABLE"],
+                 marks=pytest.mark.slow)],
     ids=["host", "cortex-m4", "cortex-m55", "cortex-m4-frame-pointer"])
 def test_every_kernel_builds_warning_free(tmp_path, cc):
     if cc[0] == "arm-none-eabi-gcc" and ARM is None:
@@ -43,6 +46,7 @@ def test_every_kernel_builds_warning_free(tmp_path, cc):
     _build_all(tmp_path, cc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["tinyengine_mcunet_det_128x160_floatio.tflite", "kws_dscnn_int8.tflite"])
 def test_model_builds_for_cortex_m4(tmp_path, name):
     if ARM is None:
@@ -87,6 +91,7 @@ def test_prefix_renames_everything(tmp_path):
     assert "model_" not in cm.files["sine.c"]
 
 
+@pytest.mark.slow
 def test_stale_generated_files_are_removed(tmp_path):
     big = compile_model(shared_model("tinyengine_mcunet_det_128x160_floatio.tflite").read_bytes())
     small = compile_model(shared_model("hello_world_int8.tflite").read_bytes())

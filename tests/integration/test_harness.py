@@ -177,6 +177,7 @@ def test_target_gone_is_an_error_not_a_number(small_dut):
     assert "closed" in str(e.value)
 
 
+@pytest.mark.slow
 def test_runtime_compiles_warning_free(tmp_path, small_model):
     """te_harness*.c with -Wall -Wextra -Werror -pedantic, QEMU port (M4F) and DWT port
     (M7, M33, M55)."""

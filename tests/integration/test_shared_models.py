@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from tests.conftest import shared_catalog, shared_model
+from tests.conftest import model_params, shared_catalog, shared_model
 from tests.helpers.hostrun import HostModel, assert_matches_tflm
 from tests.helpers.tflm import deterministic_inputs
 
@@ -29,11 +29,7 @@ MODELS = [
 ]
 
 
-SLOW_MODELS = {"mobilenet_v2_224_nchw_int8_toobig.tflite"}   # ~15 s: compile, gcc, TFLM
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_MODELS
-                                  else n for n in MODELS])
+@pytest.mark.parametrize("name", model_params(MODELS))
 def test_shared_model_byte_exact(name, compile_to):
     data = shared_model(name).read_bytes()
     cm, out = compile_to(data, name=name)

@@ -59,6 +59,7 @@ def test_size_builds_copy_portable_kernels_only(optimize):
     assert "model.c" in cm.files and "te_layouts.h" in cm.files
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="needs arm-none-eabi-gcc")
 @pytest.mark.parametrize("cpu", [["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16"], ["-mcpu=cortex-m55"]])
 def test_size_build_needs_no_simd_symbol(tmp_path, cpu):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tinyengine_pio import analyze, compile_model
 from tinyengine_pio.planner.overlap import best_delta, elementwise, extent, hazard_free, window
-from tests.conftest import shared_model
+from tests.conftest import model_params, shared_model
 from tests.helpers.hostrun import HostModel, assert_matches_tflm
 
 
@@ -86,8 +86,9 @@ def test_known_overlaps():
     assert extent(p.in_bytes, p.out_bytes, best_delta(p, 4)) == 16384 + (32 + 2) * 16
 
 
-@pytest.mark.parametrize("name", ["person_detect_int8.tflite", "kws_dscnn_int8.tflite",
-                                  "ic_resnet8_int8.tflite", "vww_mobilenetv1_025_96_int8.tflite"])
+@pytest.mark.parametrize("name", model_params(["person_detect_int8.tflite", "kws_dscnn_int8.tflite",
+                                               "ic_resnet8_int8.tflite",
+                                               "vww_mobilenetv1_025_96_int8.tflite"]))
 def test_overlapping_plans_beat_the_classical_bound(name):
     cm = compile_model(shared_model(name).read_bytes(), name=name)
     assert cm.plan.pins and cm.arena_bytes < cm.plan.lower_bound
@@ -121,6 +122,7 @@ def test_canary_build_matches_tflm_and_detects_overflow(tmp_path, compile_to):
     assert end <= cm.arena_bytes
 
 
+@pytest.mark.slow
 def test_report_json_plot_and_compare(tmp_path, capsys):
     from tinyengine_pio.cli import main
     model = shared_model("person_detect_int8.tflite")
