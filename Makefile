@@ -2,11 +2,12 @@
 #   make demo   - install, build the sample app with PlatformIO and run it on the emulated
 #                 Cortex-M4 (QEMU mps2-an386): prints the result, latency and arena (SRAM)
 #   make test   - install the test dependencies and run the whole test suite (what CI runs)
+#   make test-fast - the edit-compile-test loop: no QEMU, PlatformIO, Zephyr or slow tests
 PYTHON ?= python3
 SAMPLE ?= sample_apps/platformio_kws
 BOARD ?= mps2-an386
 
-.PHONY: install demo host-demo test
+.PHONY: install demo host-demo test test-fast
 
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
@@ -25,3 +26,8 @@ host-demo: install
 
 test: install
 	$(PYTHON) -m pytest -q
+
+# markers in pyproject.toml; no install step, so it starts at once
+FAST = not qemu and not platformio and not zephyr and not slow
+test-fast:
+	$(PYTHON) -m pytest -q -m "$(FAST)"
