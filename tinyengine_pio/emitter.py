@@ -10,7 +10,9 @@ import numpy as np
 from . import __version__
 from .cwriter import CWriter, c_array_body
 from .ir import Graph
+from .kernel_sources import ISAS, available_isas, kernel_files
 from .ops import lookup
+from .variants import ISA_GUARDS, KernelCall
 
 MANIFEST = ".tinyengine-manifest"
 
@@ -27,6 +29,7 @@ class EmitContext:
         self._const_names: dict[int, str] = {}
         self._dedup: dict[tuple, str] = {}
         self.const_bytes = 0
+        self.isas: set[str] = set()     # ISAs the current op's calls use (dispatch / call)
 
     # --- tensors -------------------------------------------------------------------------
     def ptr(self, tensor_index: int, byte_offset: int = 0) -> str:
@@ -85,34 +88,34 @@ class EmitContext:
             self.consts.lines([f"#if {cond}"] + text.splitlines() + ["#endif"])
         return name
 
-    def fast_const(self, values, ctype: str, hint: str) -> str:
-        """A constant only TE_FAST builds use (DSP, --optimize speed); returns
-        `TE_FAST_ONLY(name)`, which is NULL in the other builds."""
-        return f"TE_FAST_ONLY({self.cond_const(values, ctype, hint, 'TE_FAST')})"
-
     def plain_ptr(self, tensor_index: int) -> str:
         """A constant tensor for the non-TE_FAST builds only (their TE_FAST twin is packed)."""
         t = self.g.t(tensor_index)
         return self.cond_const(t.data, t.ctype, f"t{tensor_index}", "!TE_FAST")
 
-    def fast_call(self, fast: tuple | None, plain: tuple, mve: tuple | None = None) -> None:
-        """`#if TE_MVE mve(...) #elif TE_FAST fast(...) #else plain(...) #endif`, each
-        (func, *args); plain alone in every build when there is no fast twin (None)."""
-        if fast is None:
-            self.call(*plain)
+    def dispatch(self, *calls: KernelCall | None) -> None:
+        """The one place a kernel variant is chosen: each ISA variant under its guard, most
+        specific first, and the portable call in the #else (alone where it is the only
+        variant): `#if TE_MVE mve(...) #elif TE_FAST dsp(...) #else portable(...) #endif`.
+        Records the ISAs used, so only their kernel files are copied."""
+        variants = {c.isa: c for c in calls if c is not None}
+        portable = variants.pop("portable")
+        guarded = [(guard, variants[isa]) for isa, guard in ISA_GUARDS if isa in variants]
+        self.isas.add("portable")
+        self.isas.update(c.isa for _, c in guarded)
+        if not guarded:
+            self.call(portable.func, *portable.args)
             return
-        if mve is not None:
-            self.body.line("#if TE_MVE")
-            self.call(*mve)
-            self.body.line("#elif TE_FAST")
-        else:
-            self.body.line("#if TE_FAST")
-        self.call(*fast)
+        for n, (guard, c) in enumerate(guarded):
+            self.body.line(f"#if {guard}" if n == 0 else f"#elif {guard}")
+            self.call(c.func, *c.args)
         self.body.line("#else")
-        self.call(*plain)
+        self.call(portable.func, *portable.args)
         self.body.line("#endif")
 
     def call(self, func: str, *args) -> None:
+        """A portable kernel call (the only variant)."""
+        self.isas.add("portable")
         self.body.call(func, *args)
 
 
@@ -131,17 +134,20 @@ def generate(graph: Graph, offsets: dict[int, int], arena_bytes: int, prefix: st
     """Return {file name: text} for every file of the generated directory."""
     ctx = EmitContext(graph, offsets, prefix)
     kernels: list[str] = []
+    uses: dict[tuple[str, str], None] = {}      # (kernel stem, ISA) in first-use order
     for step, op in enumerate(graph.operators):
         opdef = lookup(op)
         ins = ", ".join(_shape(graph, i) for i in op.inputs if i >= 0 and not graph.t(i).is_const)
         outs = ", ".join(_shape(graph, o) for o in op.outputs)
         ctx.body.line(f"/* step {step}: #{op.index} {op.kind} {ins} -> {outs} */")
+        ctx.isas = set()
         opdef.emit(ctx, op)
         # optional per-layer hook (off unless the build defines TE_PROFILE_LAYER(step))
         ctx.body.lines(["#ifdef TE_PROFILE_LAYER", f"TE_PROFILE_LAYER({step});", "#endif"])
         for k in opdef.kernels:
             if k not in kernels:
                 kernels.append(k)
+            uses.update(((k, isa), None) for isa in ISAS if isa in ctx.isas)
     files = {f"{prefix}.h": _header(graph, prefix, arena_bytes, model_sha256),
              f"{prefix}.c": _source(graph, ctx, prefix, kernels, offsets, model_sha256, source_name,
                                      arena_bytes)}
@@ -149,9 +155,9 @@ def generate(graph: Graph, offsets: dict[int, int], arena_bytes: int, prefix: st
                             "#ifndef TE_CONFIG_H_\n#define TE_CONFIG_H_\n"
                             f"#define TE_OPTIMIZE_SIZE {1 if optimize == 'size' else 0}\n"
                             "#endif\n")
-    from .kernel_sources import ISAS, available_isas, kernel_files
-    isas = ("portable",) if optimize == "size" else ISAS    # TE_FAST / TE_MVE are off in size builds
-    files.update(kernel_files((k, isa) for k in kernels for isa in available_isas(k) if isa in isas))
+    # only the variants the calls use (a stem's SIMD file where the op has one: an op's
+    # SIMD call may use several of its stems, e.g. conv_2d's GEMM in gemm_dsp.c)
+    files.update(kernel_files(use for use in uses if use[1] in available_isas(use[0])))
     return files
 
 

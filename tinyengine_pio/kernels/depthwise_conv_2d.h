@@ -7,12 +7,8 @@
 
 /* `bias` holds 2 * out_c values: the bias, then the bias with the input offset folded in
  * (in_off * sum of the channel's taps), used where all taps are inside the input.
- * `wx`, `rq` (TE_FAST builds, depth multiplier 1, else NULL): per group of four channels, the
- * taps widened to int16 and doubled (2w of channels 0,2 then 1,3 in two words per tap), and
- * {2 * folded bias, multiplier, 2^(e-1) + (out_off << e), e, 2 * bias} for each of its four
- * channels (layouts/depthwise.py). Given them, these entries run the _dsp / _mve ones below.
- * In place with `wx`, the scratch holds one padded group plane: ((out_h - 1) * stride_h +
- * dil_h * (k_h - 1) + 1) x ((out_w - 1) * stride_w + dil_w * (k_w - 1) + 1) x 4 bytes. */
+ * The portable entries; the generated code calls the _dsp / _mve ones below instead in the
+ * builds that have them (its #if TE_MVE / TE_FAST ladder), where the op has their operands. */
 
 void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                              const int8_t *w, const int32_t *bias, int32_t k_h, int32_t k_w,
@@ -20,8 +16,7 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              int32_t dil_h, int32_t dil_w, int32_t pad_t, int32_t pad_l,
                              int8_t *out, int32_t out_h, int32_t out_w,
                              int32_t in_off, int32_t out_off, const int32_t *mult,
-                             const int32_t *shift, int32_t act_min, int32_t act_max,
-                             const uint32_t *wx, const int32_t *rq);
+                             const int32_t *shift, int32_t act_min, int32_t act_max);
 
 /* In place (depth multiplier 1): `buf` holds the input and receives the output. Channels go in
  * groups of TE_DW_GROUP: a group's input planes are first copied to `scratch`
@@ -33,8 +28,7 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
                                      int32_t dil_w, int32_t pad_t, int32_t pad_l,
                                      int32_t out_h, int32_t out_w, int32_t in_off, int32_t out_off,
                                      const int32_t *mult, const int32_t *shift, int32_t act_min,
-                                     int32_t act_max, int8_t *scratch, const uint32_t *wx,
-                                     const int32_t *rq);
+                                     int32_t act_max, int8_t *scratch);
 
 /* The channels c0.. of te_depthwise_conv_2d_inplace_s8 (the fast entries run the groups of
  * four channels first, then this). */
@@ -47,9 +41,14 @@ void te_depthwise_conv_2d_inplace_tail_s8(int8_t *buf, int32_t in_h, int32_t in_
                                           const int32_t *shift, int32_t act_min,
                                           int32_t act_max, int8_t *scratch, int32_t c0);
 
-/* Depth multiplier 1 with the fast operands (not NULL): dsp/depthwise_conv_2d.c (TE_FAST
- * builds without Helium) and mve/depthwise_conv_2d.c (TE_MVE), one body
- * (depthwise_conv_2d_fast.h). `c` channels; w, bias, mult, shift serve the c % 4 last. */
+/* Depth multiplier 1 with the fast operands: dsp/depthwise_conv_2d.c (TE_FAST builds without
+ * Helium) and mve/depthwise_conv_2d.c (TE_MVE), one body (depthwise_conv_2d_fast.h). `c`
+ * channels; w, bias, mult, shift serve the c % 4 last.
+ * `wx`, `rq`: per group of four channels, the taps widened to int16 and doubled (2w of
+ * channels 0,2 then 1,3 in two words per tap), and {2 * folded bias, multiplier,
+ * 2^(e-1) + (out_off << e), e, 2 * bias} for each of its four channels (layouts/depthwise.py).
+ * In place, the scratch holds one padded group plane: ((out_h - 1) * stride_h +
+ * dil_h * (k_h - 1) + 1) x ((out_w - 1) * stride_w + dil_w * (k_w - 1) + 1) x 4 bytes. */
 #define TE_DW_FAST_DECL(isa)                                                              \
     void te_depthwise_conv_2d_##isa(                                                      \
         const int8_t *in, int32_t in_h, int32_t in_w, int32_t c, const uint32_t *wx,      \

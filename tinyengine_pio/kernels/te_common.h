@@ -67,7 +67,7 @@ TE_INLINE void te_copy(int8_t *dst, const int8_t *src, int32_t n) {
 }
 
 /* TE_FAST: the DSP kernels with host-prepared operands (int16-widened weights, requantization
- * constants); the compiler emits those arrays under the same condition, else passes NULL.
+ * constants); the compiler emits those arrays and calls under the same condition.
  * Unoptimized (-O0) builds take the portable path: the inline-asm loops need up to 13
  * registers, more than GCC leaves free without optimization; so must builds that keep a frame
  * pointer (-fno-omit-frame-pointer, which GCC does not announce): define TE_PORTABLE there
@@ -75,10 +75,8 @@ TE_INLINE void te_copy(int8_t *dst, const int8_t *src, int32_t n) {
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !TE_OPTIMIZE_SIZE && defined(__OPTIMIZE__) \
     && !defined(TE_PORTABLE)
 #define TE_FAST 1
-#define TE_FAST_ONLY(x) (x)
 #else
 #define TE_FAST 0
-#define TE_FAST_ONLY(x) NULL
 #endif
 
 /* TE_MVE: Cortex-M55 / M85 Helium (integer MVE) kernels: the GEMMs (1x1 and im2col CONV_2D,

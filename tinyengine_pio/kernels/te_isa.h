@@ -5,10 +5,8 @@
  *   extension and are empty here otherwise.
  * - dsp/<op>.c: TE_FAST kernels (DSP extension, --optimize speed, host-packed operands);
  *   mve/<op>.c: TE_MVE kernels (Cortex-M55 / M85 Helium). Each is empty in other builds.
- * - Which variant a model runs is chosen by the generated code (#if TE_MVE / TE_FAST ladders
- *   in model.c). The depthwise entries still pick their fast twin at run time from non-NULL
- *   operands (TE_DW_FAST_DISPATCH below); the compiler will call the _dsp / _mve entries
- *   itself instead. */
+ * - Which variant a model runs is chosen by the generated code only: the #if TE_MVE /
+ *   TE_FAST ladders in model.c (EmitContext.dispatch). No kernel dispatches at run time. */
 #ifndef TE_ISA_H_
 #define TE_ISA_H_
 
@@ -26,20 +24,6 @@
 
 #if TE_MVE
 #include <arm_mve.h>
-/* fn##_mve(args) and return when cond holds (a depthwise entry given its fast operands) */
-#define TE_DW_FAST_DISPATCH(cond, fn, args)                                               \
-    if (cond) {                                                                           \
-        fn##_mve args;                                                                    \
-        return;                                                                           \
-    }
-#elif TE_FAST
-#define TE_DW_FAST_DISPATCH(cond, fn, args)                                               \
-    if (cond) {                                                                           \
-        fn##_dsp args;                                                                    \
-        return;                                                                           \
-    }
-#else
-#define TE_DW_FAST_DISPATCH(cond, fn, args)
 #endif
 
 #endif /* TE_ISA_H_ */

@@ -11,6 +11,7 @@ from ..quant import (
     multiply_by_quantized_multiplier,
     quantize_multiplier_smaller_than_one_exp,
 )
+from ..variants import variant
 from .base import OpDef, activation_name, options_table, register, require_int8
 from .elementwise import Broadcast, broadcast_4d, elementwise_access
 from .quantized import clamp_range, fast_requant
@@ -79,11 +80,13 @@ def emit(ctx, op: Operator) -> None:
     for ba, bb, bo in p.loops.bases:
         args = (ctx.ptr(op.inputs[0], ba), ctx.ptr(op.inputs[1], bb), ctx.ptr(op.outputs[0], bo),
                 *p.loops.loop_args())
-        ctx.fast_call(fast and ("te_add_lut_fast", *args, *(f"{n} + 128" for n in names), *rq,
-                                p.act_min, p.act_max),
-                      ("te_add_s8", *args, p.a_off, p.a_mult, p.a_shift, p.b_off, p.b_mult,
-                       p.b_shift, p.left_shift, p.out_mult, p.out_shift, p.out_off, p.act_min,
-                       p.act_max))
+        ctx.dispatch(variant("dsp", fast and ("te_add_lut_fast", *args,
+                                              *(f"{n} + 128" for n in names), *rq, p.act_min,
+                                              p.act_max)),
+                     variant("portable", ("te_add_s8", *args, p.a_off, p.a_mult, p.a_shift,
+                                          p.b_off, p.b_mult, p.b_shift, p.left_shift,
+                                          p.out_mult, p.out_shift, p.out_off, p.act_min,
+                                          p.act_max)))
 
 
 register(OpDef(name="ADD", stem="add", read_options=read_options, prepare=prepare, emit=emit,

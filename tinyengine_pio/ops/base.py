@@ -55,6 +55,7 @@ class OpDef:
     # traits the passes ask instead of holding name lists
     fuses_activation: bool = False                   # has an output clamp a RELU can fold into
     accepts_folded_pad: bool = False                 # a PAD before input 0 folds into padding
+    is_pad: bool = False                             # this op pads (PAD, PADV2): it may fold
     activation: str | None = None                    # this op is that activation (RELU, RELU6)
     # (graph, op) -> None: fold the input zero point into the bias where exact (after prepare)
     fold_input_offset: Callable[[Graph, Operator], None] | None = None

@@ -8,6 +8,7 @@ import tflite
 
 from ..ir import Graph, MemoryOption, Operator
 from ..planner.overlap import Access
+from ..variants import variant
 from .base import (
     OpDef,
     activation_name,
@@ -144,12 +145,12 @@ def _emit_pointwise(ctx, op: Operator, fast, mve, operands) -> None:
     src, dst, clamp, pixels = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), (p.act_min, p.act_max), p.in_h * p.in_w
     plain = ("te_conv_2d_1x1_s8", src, pixels, p.in_c, w, bias, dst, p.out_c, p.out_off, mult,
              shift, *clamp)
-    ctx.fast_call(fast and (
+    ctx.dispatch(variant("dsp", fast and (
         ("te_conv_2d_1x1_lean", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp)
         if op.memory.lean else      # int16 columns would grow the arena
         ("te_conv_2d_1x1_fast", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp,
-         ctx.arena_ptr(op.scratch_offset, "uint32_t"))), plain,
-        mve and ("te_gemm_mve", src, pixels, p.in_c, *mve, dst, p.out_c, *clamp))
+         ctx.arena_ptr(op.scratch_offset, "uint32_t")))), variant("portable", plain),
+        variant("mve", mve and ("te_gemm_mve", src, pixels, p.in_c, *mve, dst, p.out_c, *clamp)))
 
 
 def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
@@ -162,13 +163,13 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
     k_len = p.k_h * p.k_w * p.in_c
     stage = ("NULL" if p.in_c % 4 == 0 else
              ctx.arena_ptr(op.scratch_offset + fast_scratch_bytes(k_len, 2)))
-    ctx.fast_call(fast and (
+    ctx.dispatch(variant("dsp", fast and (
         ("te_conv_2d_im2col_lean", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
          ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
         ("te_conv_2d_im2col_fast", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
-         ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage)), plain,
-        mve and ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, *mve, *geometry, *clamp,
-                 ctx.arena_ptr(op.scratch_offset)))
+         ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage))), variant("portable", plain),
+        variant("mve", mve and ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, *mve,
+                                *geometry, *clamp, ctx.arena_ptr(op.scratch_offset))))
 
 
 def _emit_implicit(ctx, op: Operator, fast, operands, in_off: int) -> None:
@@ -177,11 +178,11 @@ def _emit_implicit(ctx, op: Operator, fast, operands, in_off: int) -> None:
     src, dst, clamp = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), (p.act_min, p.act_max)
     plain = ("te_conv_2d_s8", src, p.in_h, p.in_w, p.in_c, w, bias, p.k_h, p.k_w, p.f_c,
              *p.geometry(), dst, p.out_h, p.out_w, p.out_c, in_off, p.out_off, mult, shift, *clamp)
-    ctx.fast_call(fast and (
+    ctx.dispatch(variant("dsp", fast and (
         "te_conv_2d_implicit_fast", src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w,
         *p.geometry(), dst, p.out_h, p.out_w, p.out_c,
         ctx.cond_const(np.full(p.in_c, p.pad_value, np.int8), "int8_t", f"zp{op.index}",
-                       "TE_FAST"), *clamp), plain)
+                       "TE_FAST"), *clamp)), variant("portable", plain))
 
 
 def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:

@@ -10,6 +10,7 @@ from ..ir import Graph, MemoryOption, Operator
 from ..layouts.depthwise import GROUP as DW_GROUP
 from ..layouts.depthwise import dw_rq, dw_taps
 from ..planner.overlap import Access, channel_inplace
+from ..variants import KernelCall
 from .base import (
     OpDef,
     activation_name,
@@ -78,37 +79,49 @@ def emit(ctx, op: Operator) -> None:
                      f"bias{op.index}")
     mult = ctx.const(p.mult, "int32_t", f"mult{op.index}")
     shift = ctx.const(p.shift, "int32_t", f"shift{op.index}")
-    wx, rq = fast_operands(ctx, op, w)
+    fast = fast_operands(ctx, op, w)
     requant = (p.in_off, p.out_off, mult, shift, p.act_min, p.act_max)
     if op.memory.variant == "inplace":
-        ctx.call("te_depthwise_conv_2d_inplace_s8", ctx.ptr(op.outputs[0]), p.in_h, p.in_w,
-                 p.in_c, ctx.ptr(op.inputs[1]), bias, p.k_h, p.k_w, *p.geometry(), p.out_h,
-                 p.out_w, *requant, ctx.arena_ptr(op.scratch_offset), wx, rq)
+        args = (ctx.ptr(op.outputs[0]), p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias,
+                p.k_h, p.k_w, *p.geometry(), p.out_h, p.out_w, *requant,
+                ctx.arena_ptr(op.scratch_offset))
+        ctx.dispatch(*(fast and [KernelCall(isa, f"te_depthwise_conv_2d_inplace_{isa}",
+                                            (*args, *fast)) for isa in ("mve", "dsp")] or []),
+                     KernelCall("portable", "te_depthwise_conv_2d_inplace_s8", args))
         return
     for b in range(p.batches):
-        ctx.call("te_depthwise_conv_2d_s8", ctx.ptr(op.inputs[0], b * inp.size // p.batches),
-                 p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias, p.k_h, p.k_w, p.depth_mult,
-                 *p.geometry(), ctx.ptr(op.outputs[0], b * out.size // p.batches), p.out_h,
-                 p.out_w, *requant, wx, rq)
+        src = ctx.ptr(op.inputs[0], b * inp.size // p.batches)
+        dst = ctx.ptr(op.outputs[0], b * out.size // p.batches)
+        fast_args = fast and (src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w, *p.geometry(),
+                              dst, p.out_h, p.out_w, p.in_off, ctx.ptr(op.inputs[1]), bias,
+                              p.out_off, mult, shift, p.act_min, p.act_max)
+        ctx.dispatch(*(fast and [KernelCall(isa, f"te_depthwise_conv_2d_{isa}", fast_args)
+                                 for isa in ("mve", "dsp")] or []),
+                     KernelCall("portable", "te_depthwise_conv_2d_s8",
+                                (src, p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias, p.k_h,
+                                 p.k_w, p.depth_mult, *p.geometry(), dst, p.out_h, p.out_w,
+                                 *requant)))
 
 
-def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str]:
-    """The TE_FAST kernel's operands (kernels/depthwise_conv_2d.h) or NULL, NULL: per group of
-    four channels the doubled taps as int16 pairs and {2 * folded bias, m, cc, e, 2 * bias} x 4
-    (border pixels add the input offset to the taps inside instead)."""
+def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str] | None:
+    """The names of the _dsp / _mve kernels' operands (kernels/depthwise_conv_2d.h), emitted
+    under TE_FAST (TE_MVE builds are TE_FAST builds too), or None where there is no fast
+    variant: per group of four channels the doubled taps as int16 pairs and
+    {2 * folded bias, m, cc, e, 2 * bias} x 4 (border pixels add the input offset to the taps
+    inside instead)."""
     p: DepthwiseParams = op.params
     c = p.out_c
-    if p.depth_mult != 1 or c < 4 or op.memory.variant == "size":
-        return "NULL", "NULL"
+    if p.depth_mult != 1 or c < 4 or ctx.g.config.get("optimize") == "size":
+        return None
     taps = w.reshape(-1, c)                                   # [k_h * k_w, c]
     full = p.bias.astype(np.int64) + p.in_off * taps.sum(axis=0)
     fast = fast_requant(np.abs(full) + 128 * np.abs(taps).sum(axis=0), p.mult, p.shift,
                         p.out_off)
     if fast is None:
-        return "NULL", "NULL"
+        return None
     m, cc, e = fast
-    return (ctx.fast_const(dw_taps(taps), "uint32_t", f"wx{op.index}"),
-            ctx.fast_const(dw_rq(full, m, cc, e, p.bias), "int32_t", f"rq{op.index}"))
+    return (ctx.cond_const(dw_taps(taps), "uint32_t", f"wx{op.index}", "TE_FAST"),
+            ctx.cond_const(dw_rq(full, m, cc, e, p.bias), "int32_t", f"rq{op.index}", "TE_FAST"))
 
 
 def access(g: Graph, op: Operator) -> list:

@@ -8,6 +8,7 @@ import tflite
 
 from ..ir import Graph, MemoryOption, Operator
 from ..quant import f32, quantize_multiplier
+from ..variants import variant
 from .base import OpDef, activation_name, options_table, register, require, require_int8
 from .gemm_operands import (
     fast_gemm_constants,
@@ -81,13 +82,14 @@ def emit(ctx, op: Operator) -> None:
     if folded:                          # offset folded: the shared GEMM
         plain = ("te_fully_connected_folded_s8", src, w, bias, dst, p.batches, p.depth,
                  p.units, p.out_off, mult, shift, p.act_min, p.act_max)
-        ctx.fast_call(fast and (
+        ctx.dispatch(variant("dsp", fast and (
             ("te_fully_connected_lean", src, *fast, dst, p.batches, p.depth, p.units,
              p.act_min, p.act_max) if lean else
             ("te_fully_connected_fast", src, *fast, dst, p.batches, p.depth, p.units,
-             p.act_min, p.act_max, ctx.arena_ptr(op.scratch_offset, "uint32_t"))),
-            plain, mve and ("te_gemm_mve", src, p.batches, p.depth, *mve, dst, p.units,
-                            p.act_min, p.act_max))
+             p.act_min, p.act_max, ctx.arena_ptr(op.scratch_offset, "uint32_t")))),
+            variant("portable", plain),
+            variant("mve", mve and ("te_gemm_mve", src, p.batches, p.depth, *mve, dst, p.units,
+                                    p.act_min, p.act_max)))
         return
     ctx.call("te_fully_connected_s8", src, w, bias, dst, p.batches, p.depth, p.units,
              p.in_off, p.out_off, mult, shift, p.act_min, p.act_max)

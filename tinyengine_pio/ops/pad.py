@@ -45,5 +45,6 @@ def emit(ctx, op: Operator) -> None:
              *p.out_shape, *p.before, p.value)
 
 
-register(OpDef(name="PAD", stem="pad", prepare=prepare, emit=emit, kernels=("pad",)))
-register(OpDef(name="PADV2", stem="pad", prepare=prepare, emit=emit, kernels=("pad",)))
+register(OpDef(name="PAD", stem="pad", prepare=prepare, emit=emit, kernels=("pad",), is_pad=True))
+register(OpDef(name="PADV2", stem="pad", prepare=prepare, emit=emit, kernels=("pad",),
+               is_pad=True))

@@ -17,7 +17,7 @@ def fold_pad(g: Graph) -> Graph:
     consumers = g.consumers()
     drop = set()
     for op in g.operators:
-        if op.kind not in ("PAD", "PADV2"):
+        if not lookup(op).is_pad:
             continue
         src, dst = g.t(op.inputs[0]), g.t(op.outputs[0])
         pads = g.t(op.inputs[1])

@@ -47,16 +47,9 @@ void te_depthwise_conv_2d_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              int32_t dil_h, int32_t dil_w, int32_t pad_t, int32_t pad_l,
                              int8_t *out, int32_t out_h, int32_t out_w,
                              int32_t in_off, int32_t out_off, const int32_t *mult,
-                             const int32_t *shift, int32_t act_min, int32_t act_max,
-                             const uint32_t *wx, const int32_t *rq) {
+                             const int32_t *shift, int32_t act_min, int32_t act_max) {
     const int32_t out_c = in_c * depth_mult;
     int32_t oy, ox, ic, m, ky, kx, ky0, ky1, kx0, kx1;
-    (void)wx;
-    (void)rq;
-    TE_DW_FAST_DISPATCH(depth_mult == 1 && wx != NULL, te_depthwise_conv_2d,
-                        (in, in_h, in_w, in_c, wx, rq, k_h, k_w, stride_h, stride_w, dil_h,
-                         dil_w, pad_t, pad_l, out, out_h, out_w, in_off, w, bias, out_off, mult,
-                         shift, act_min, act_max))
     if (depth_mult == 1) {
         te_dw_core(in, in_h, in_w, in_c, in_c, w, in_c, bias, bias + in_c, k_h, k_w, stride_h,
                    stride_w,
@@ -126,14 +119,7 @@ void te_depthwise_conv_2d_inplace_s8(int8_t *buf, int32_t in_h, int32_t in_w, in
                                      int32_t dil_w, int32_t pad_t, int32_t pad_l,
                                      int32_t out_h, int32_t out_w, int32_t in_off, int32_t out_off,
                                      const int32_t *mult, const int32_t *shift, int32_t act_min,
-                                     int32_t act_max, int8_t *scratch, const uint32_t *wx,
-                                     const int32_t *rq) {
-    (void)wx;
-    (void)rq;
-    TE_DW_FAST_DISPATCH(wx != NULL, te_depthwise_conv_2d_inplace,
-                        (buf, in_h, in_w, c, w, bias, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
-                         pad_t, pad_l, out_h, out_w, in_off, out_off, mult, shift, act_min,
-                         act_max, scratch, wx, rq))
+                                     int32_t act_max, int8_t *scratch) {
     te_dw_inplace_from(buf, in_h, in_w, c, w, bias, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
                        pad_t, pad_l, out_h, out_w, in_off, out_off, mult, shift, act_min,
                        act_max, scratch, 0);
