@@ -117,6 +117,26 @@ def _embedded_port(config, baud):
     return port, int(embedded_baud) if embedded_baud else baud
 
 
+def _target(config, data: bytes, board: str, port, firmware):
+    """The :data:`.targets.TARGETS` target the options name: the target already running at
+    ``port`` (``--te-port``, else pytest-embedded's ``--port``), the board of ``--te-place``,
+    or the ``--te-runner`` emulator (QEMU / Renode) started for this test."""
+    from .targets import TARGETS
+    port = port or config.getoption("te_port")
+    baud = config.getoption("te_baud")
+    place = config.getoption("te_place")
+    if not port and not place:
+        port, baud = _embedded_port(config, baud)
+    if port:
+        return TARGETS["serial"](port, baudrate=baud, firmware=firmware)
+    if place:
+        return TARGETS["labgrid"](place, coordinator=config.getoption("te_coordinator"),
+                                  env_config=config.getoption("te_lg_env"), firmware=firmware)
+    kind = config.getoption("te_runner")
+    options = {"renode": config.getoption("te_renode")} if kind == "renode" else {}
+    return TARGETS[kind](data, board, firmware=firmware, **options)
+
+
 @pytest.fixture
 def tinyengine_dut_factory(request, tinyengine_firmware):
     """``make(model, board=None, port=None) -> Dut``; every Dut is closed after the test."""
@@ -127,24 +147,9 @@ def tinyengine_dut_factory(request, tinyengine_firmware):
     def make(model, board=None, port=None):
         data, name = _read_model(model, [request.path.parent, os.getcwd(), config.rootpath])
         board = board or config.getoption("te_board")
-        port = port or config.getoption("te_port")
-        baud = config.getoption("te_baud")
-        place = config.getoption("te_place")
-        if not port and not place:
-            port, baud = _embedded_port(config, baud)
         fw = tinyengine_firmware(data, board)
-        timeout = config.getoption("te_timeout")
-        if port:
-            d = Dut.connect(port, data, name=name, baudrate=baud, timeout=timeout, firmware=fw)
-        elif place:
-            d = Dut.labgrid(place, data, name=name, coordinator=config.getoption("te_coordinator"),
-                            env_config=config.getoption("te_lg_env"), timeout=timeout,
-                            firmware=fw)
-        elif config.getoption("te_runner") == "renode":
-            d = Dut.renode(data, board, name=name, firmware=fw, timeout=timeout,
-                           renode=config.getoption("te_renode"))
-        else:
-            d = Dut.qemu(data, board, name=name, firmware=fw, timeout=timeout)
+        target = _target(config, data, board, port, fw)
+        d = Dut.attach(target, data, name, timeout=config.getoption("te_timeout"))
         d.label = request.node.nodeid
         made.append(d)
         return d
