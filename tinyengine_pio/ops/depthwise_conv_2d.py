@@ -8,6 +8,7 @@ import tflite
 
 from ..ir import Graph, MemoryOption, Operator
 from ..layouts.depthwise import GROUP as DW_GROUP
+from ..layouts.depthwise import LANES as DW_LANES
 from ..layouts.depthwise import dw_rq, dw_taps
 from ..planner.overlap import Access, channel_inplace
 from ..variants import KernelCall
@@ -111,7 +112,7 @@ def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str] | None:
     inside instead)."""
     p: DepthwiseParams = op.params
     c = p.out_c
-    if p.depth_mult != 1 or c < 4 or ctx.g.config.get("optimize") == "size":
+    if p.depth_mult != 1 or c < DW_LANES or ctx.g.config.get("optimize") == "size":
         return None
     taps = w.reshape(-1, c)                                   # [k_h * k_w, c]
     full = p.bias.astype(np.int64) + p.in_off * taps.sum(axis=0)
@@ -133,10 +134,10 @@ def access(g: Graph, op: Operator) -> list:
         pat = channel_inplace(p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, DW_GROUP)
         group = min(DW_GROUP, p.in_c)       # TE_DW_GROUP in kernels/te_layouts.h
         scratch = p.in_h * p.in_w * group
-        if p.in_c >= 4 and g.config.get("optimize") != "size":   # TE_FAST: padded plane
+        if p.in_c >= DW_LANES and g.config.get("optimize") != "size":  # TE_FAST: padded plane
             ph = (p.out_h - 1) * p.stride_h + p.dil_h * (p.k_h - 1) + 1
             pw = (p.out_w - 1) * p.stride_w + p.dil_w * (p.k_w - 1) + 1
-            scratch = max(scratch, ph * pw * 4)
+            scratch = max(scratch, ph * pw * DW_LANES)
         cands.append(Access(0, pat, MemoryOption("inplace", scratch)))
     return cands
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..ir import Operator
 from ..layouts import mve_rows, mve_rq, pack_rows, rq_blocks
+from ..layouts.gemm import K_BLOCK
 from ..quant import multiply_by_quantized_multiplier
 from .quantized import fast_requant
 
@@ -71,5 +72,6 @@ def portable_operands(ctx, op: Operator, fast, bias=None) -> tuple[str, str, str
 
 
 def fast_scratch_bytes(k: int, columns: int) -> int:
-    """Bytes of the doubled int16 columns of the TE_FAST GEMMs: 8 per column and block."""
-    return 8 * columns * (-(-k // 4))
+    """Bytes of the doubled int16 columns of the TE_FAST GEMMs: per column and block of
+    K_BLOCK k, K_BLOCK int16 lanes."""
+    return K_BLOCK * 2 * columns * (-(-k // K_BLOCK))
