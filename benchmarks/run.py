@@ -1,35 +1,30 @@
-"""Benchmark runner: compile each shared model, build firmware with the tinyengine-qemu
-PlatformIO platform, run it in QEMU (-icount shift=0) and record instructions,
-flash, arena and stack; compare the output CRC32 with the TFLM baseline and with
-TFLM on the host.
+"""Benchmark runner: compile each shared model, build its harness firmware with the
+tinyengine-qemu PlatformIO platform, run it in QEMU (-icount shift=0) as the harness's
+QEMU target and read instructions, stack, arena and the output CRC32 over the harness
+protocol (benchmarks/measure.py); flash from the ELF; compare the CRC32 with the TFLM
+baseline and with TFLM on the host.
 
     python -m benchmarks [--models kws,vww] [--boards mps2-an386,mps2-an500] [--per-layer]
+
+tinyengine_pio is imported from a copy made at the start of the run (see :func:`snapshot`),
+so edits to the checkout during a run do not mix versions; hence the imports inside the
+functions.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
-import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
 
-from tinyengine_pio.compiler import compile_model
-from tinyengine_pio.costmodel import MVE_CPUS, predict
-from tinyengine_pio.metadata import ModelMetadata
-from tinyengine_pio.platformio import BOARDS_DIR
-from tinyengine_pio.platformio.hook import fit_errors
-from tinyengine_pio.platformio.setup import offline_env, setup
-
-from .firmware import BENCH_MAIN_C, BENCH_PROFILE_H, input_header
+from .measure import DoesNotLink, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -46,6 +41,7 @@ def log(msg: str) -> None:
 
 
 def load_board(board: str) -> dict:
+    from tinyengine_pio.platformio import BOARDS_DIR
     return json.loads(Path(BOARDS_DIR, board + ".json").read_text())
 
 
@@ -56,15 +52,6 @@ def seed0_input(cm) -> np.ndarray:
     if t.dtype == "float32":
         return rng.standard_normal(t.shape).astype(np.float32)
     return rng.integers(-128, 128, size=t.shape, dtype=np.int64).astype(np.int8)
-
-
-def tflm_crc(model: bytes, x: np.ndarray) -> str | None:
-    try:
-        from tests.helpers.tflm import run_tflm
-    except ImportError:
-        return None
-    out = run_tflm(model, x)[0]
-    return "%08x" % zlib.crc32(np.ascontiguousarray(out).tobytes())
 
 
 def baselines() -> dict:
@@ -78,54 +65,10 @@ def baselines() -> dict:
     return found
 
 
-def elf_sizes(elf: Path) -> dict:
-    berk = subprocess.run(["arm-none-eabi-size", "-B", "-d", str(elf)], capture_output=True,
-                          text=True, check=True).stdout.splitlines()[1].split()
-    text, data, bss = (int(v) for v in berk[:3])
-    sysv = subprocess.run(["arm-none-eabi-size", "-A", "-d", str(elf)], capture_output=True,
-                          text=True, check=True).stdout
-    rodata = sum(int(m.group(1)) for m in re.finditer(r"^\.rodata\s+(\d+)", sysv, re.M))
-    return dict(text=text, data=data, bss=bss, rodata=rodata, flash=text + data)
-
-
-def write_project(proj: Path, model: bytes, x: np.ndarray, boards: list[str],
-                  per_layer: bool, optimize: str = "speed") -> None:
-    (proj / "src").mkdir(parents=True, exist_ok=True)
-    (proj / "model").mkdir(exist_ok=True)
-    (proj / "model" / "model.tflite").write_bytes(model)
-    (proj / "src" / "main.c").write_text(BENCH_MAIN_C)
-    (proj / "src" / "bench_input.h").write_text(input_header(x.tobytes()))
-    flags = ""
-    if per_layer:
-        (proj / "include").mkdir(exist_ok=True)
-        (proj / "include" / "bench_profile.h").write_text(BENCH_PROFILE_H)
-        flags = "build_flags = -include %s\n" % (proj / "include" / "bench_profile.h")
-    envs = "".join("[env:%s]\nboard = %s\n" % (b, b) for b in boards)
-    (proj / "platformio.ini").write_text(
-        "[env]\nplatform = tinyengine-qemu\ncustom_tinyengine_model = model/model.tflite\n"
-        "custom_tinyengine_optimize = %s\ncustom_qemu_timeout = 1800\n%s%s"
-        % (optimize, flags, envs))
-
-
-def pio(env: dict, proj: Path, board: str, *args: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "platformio", "run", "-d", str(proj), "-e", board,
-                           *args], env=env, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
-    out = proc.stdout + proc.stderr
-    if proc.returncode != 0:
-        raise RuntimeError("pio run %s failed (%d):\n%s" % (" ".join(args), proc.returncode,
-                                                            out[-3000:]))
-    return out
-
-
-def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, per_layer: bool,
-              base: dict, optimize: str = "speed") -> list[dict]:
-    model = path.read_bytes()
-    cm = compile_model(model, name=path.name, optimize=optimize)   # fit check, input, estimate
-    x = seed0_input(cm)
-    host_crc = tflm_crc(model, x)
-    fitting = []
-    rows = []
+def fitting_boards(name: str, cm, boards: list[str]) -> tuple[list[str], list[dict]]:
+    """The boards whose RAM/flash the arena and weights fit, and a skip row for each other."""
+    from tinyengine_pio.platformio.hook import fit_errors
+    fitting, rows = [], []
     for board in boards:
         cfg = load_board(board)["upload"]
         errs = fit_errors(board, {"upload.maximum_ram_size": cfg["maximum_ram_size"],
@@ -136,70 +79,73 @@ def bench_one(name: str, path: Path, boards: list[str], env: dict, work: Path, p
             rows.append(dict(model=name, board=board, skipped="; ".join(errs)))
         else:
             fitting.append(board)
-    if not fitting:
-        return rows
-    proj = work / name
-    write_project(proj, model, x, fitting, per_layer, optimize)
+    return fitting, rows
+
+
+def bench_one(name: str, path: Path, boards: list[str], env, work: Path, per_layer: bool,
+              base: dict, optimize: str = "speed") -> list[dict]:
+    """Rows of ``name`` on every board (a skip row where it does not fit).  ``env``: the
+    PlatformIO core dir, or an environment dict with PLATFORMIO_CORE_DIR (None: the
+    default core dir)."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.costmodel import MVE_CPUS, predict
+    from tinyengine_pio.metadata import ModelMetadata
+    core_dir = env.get("PLATFORMIO_CORE_DIR") if isinstance(env, dict) else env
+    model = path.read_bytes()
+    cm = compile_model(model, name=path.name, optimize=optimize)   # fit check, input, estimate
+    x = seed0_input(cm)
+    fitting, rows = fitting_boards(name, cm, boards)
     for board in fitting:
-        t0 = time.time()
-        log("  %-10s building ..." % board)
+        log("  %-10s building and running through the harness ..." % board)
         try:
-            pio(env, proj, board)
-        except RuntimeError as exc:  # weights fit, but weights + code + input do not
-            over = re.search(r"region `(\w+)' overflowed by (\d+) bytes", str(exc))
-            if not over:
-                raise
-            msg = "does not link: region %s overflowed by %s bytes" % over.groups()
-            log("  %-10s skip: %s" % (board, msg))
-            rows.append(dict(model=name, board=board, skipped=msg))
+            m = measure(model, board, x, work / name, core_dir, per_layer, optimize)
+        except DoesNotLink as exc:
+            log("  %-10s skip: %s" % (board, exc))
+            rows.append(dict(model=name, board=board, skipped=str(exc)))
             continue
-        t_build = time.time() - t0
         # the figures of the code this firmware was built from (its model.json)
-        md = ModelMetadata.load(proj / ".pio" / "build" / board / "tinyengine" / "src")
-        predicted = predict(cm.graph, load_board(board)["build"]["cpu"] in MVE_CPUS)
-        log("  %-10s built in %.1f s; running in QEMU ..." % (board, t_build))
-        t0 = time.time()
-        out = pio(env, proj, board, "-t", "upload")
-        t_run = time.time() - t0
-        m = re.search(r"^bench: ticks=(\d+) hz=(\d+) crc32=([0-9a-f]{8}) stack=(\d+) "
-                      r"out_bytes=\d+ arena=(\d+)", out, re.M)
-        if not m:
-            raise RuntimeError("no bench line in output:\n" + out[-3000:])
-        ticks, hz, crc, stack, arena = int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5])
-        if arena != md.arena.bytes:
+        md = ModelMetadata.load(m.model_json_dir)
+        if m.arena_bytes != md.arena.bytes:
             raise RuntimeError("the firmware reports arena %d B, its model.json %d B"
-                               % (arena, md.arena.bytes))
-        insns = ticks * 10**9 // hz
-        b = base.get(name, {}) if board == BASELINE_BOARD else {}
-        row = dict(
-            model=name, board=board, macs=md.macs, instructions=insns, ticks=ticks,
-            insns_per_mac=round(insns / md.macs, 3) if md.macs else None,
-            arena_bytes=arena, weight_bytes=md.weight_bytes, stack_peak_bytes=stack,
-            **elf_sizes(proj / ".pio" / "build" / board / "program.elf"),
-            crc32=crc, tflm_host_crc32=host_crc,
-            matches_tflm_host=(crc == host_crc) if host_crc else None,
-            baseline_crc32=base.get(name, {}).get("crc32"),
-            matches_baseline=(crc == base[name]["crc32"]) if base.get(name, {}).get("crc32")
-            else None,
-            baseline_instructions=b.get("instructions"),
-            ratio_to_baseline=round(insns / b["instructions"], 3) if b.get("instructions")
-            else None,
-            build_seconds=round(t_build, 1), run_seconds=round(t_run, 1))
-        row["predicted_instructions"] = sum(predicted)
-        row["prediction_error"] = round(sum(predicted) / insns - 1, 4) if insns else None
+                               % (m.arena_bytes, md.arena.bytes))
+        predicted = predict(cm.graph, load_board(board)["build"]["cpu"] in MVE_CPUS)
+        row = report_row(name, board, m, md, base, sum(predicted))
         if per_layer:
-            layers = [(int(s), int(t)) for s, t in re.findall(r"^layer: (\d+) (\d+)", out, re.M)]
             row["layers"] = [dict(step=s, op=md.layers[s].op, macs=md.layers[s].macs,
-                                  instructions=t * 10**9 // hz, predicted=predicted[s])
-                             for s, t in layers]
+                                  instructions=t, predicted=predicted[s])
+                             for s, t in m.layer_instructions]
         rows.append(row)
-        log("  %-10s %s instructions (%.2f/MAC; predicted %s, %+.1f%%), crc %s %s, stack %d B, "
-            "flash %d B, run %.1f s"
-            % (board, f"{insns:,}", row["insns_per_mac"] or 0, f"{sum(predicted):,}",
-               100 * (row["prediction_error"] or 0), crc,
+        log("  %-10s %s instructions (%.2f/MAC; predicted %s, %+.1f%%), crc %s %s, stack %d B "
+            "(invoke %d B), flash %d B, build %.1f s, run %.1f s"
+            % (board, f"{m.instructions:,}", row["insns_per_mac"] or 0, f"{sum(predicted):,}",
+               100 * (row["prediction_error"] or 0), m.crc32,
                "ok" if row["matches_tflm_host"] is not False and row["matches_baseline"]
-               is not False else "MISMATCH", stack, row["flash"], t_run))
+               is not False else "MISMATCH", m.stack_peak_bytes, m.invoke_stack_bytes,
+               row["flash"], m.build_seconds, m.run_seconds))
     return rows
+
+
+def report_row(name: str, board: str, m, md, base: dict, predicted: int) -> dict:
+    """The results.json row of one measurement (keys as the printf runner wrote them, plus
+    invoke_stack_bytes)."""
+    insns, crc, host_crc = m.instructions, m.crc32, m.tflm_host_crc32
+    b = base.get(name, {}) if board == BASELINE_BOARD else {}
+    base_crc = base.get(name, {}).get("crc32")
+    return dict(
+        model=name, board=board, macs=md.macs, instructions=insns, ticks=m.ticks,
+        insns_per_mac=round(insns / md.macs, 3) if md.macs else None,
+        arena_bytes=m.arena_bytes, weight_bytes=md.weight_bytes,
+        stack_peak_bytes=m.stack_peak_bytes, invoke_stack_bytes=m.invoke_stack_bytes,
+        **m.sizes,
+        crc32=crc, tflm_host_crc32=host_crc,
+        matches_tflm_host=(crc == host_crc) if host_crc else None,
+        baseline_crc32=base_crc, matches_baseline=(crc == base_crc) if base_crc else None,
+        baseline_instructions=b.get("instructions"),
+        ratio_to_baseline=round(insns / b["instructions"], 3) if b.get("instructions")
+        else None,
+        build_seconds=round(m.build_seconds, 1), run_seconds=round(m.run_seconds, 1),
+        predicted_instructions=predicted,
+        prediction_error=round(predicted / insns - 1, 4) if insns else None)
 
 
 def fmt(v, spec=","):
@@ -211,11 +157,14 @@ def write_results(rows: list[dict], meta: dict, out_dir: Path) -> None:
     (out_dir / "results.json").write_text(json.dumps(dict(meta=meta, results=rows), indent=1)
                                           + "\n")
     lines = ["# tinyengine-pio benchmark results", "",
-             "Generated by `python -m benchmarks %s`. QEMU %s with `-icount shift=0`; instructions "
-             "= SysTick ticks of the second of two invokes x 1e9 / f_cpu (+-1 tick). Input: seed-0 "
-             "recipe of `../shared/models/models.json`. flash = text + data (`arm-none-eabi-size`,"
-             " includes the bench harness and newlib-nano printf); rodata is part of text. "
-             "stack = peak bytes from the top of RAM (main + invoke). `vs TFLM` = instructions / "
+             "Generated by `python -m benchmarks %s`, measured through the harness protocol "
+             "(harness firmware as a QEMU target). QEMU %s with `-icount shift=0`; instructions "
+             "= SysTick ticks of the second of two invokes x 1e9 / f_cpu (SysTick restarted at "
+             "the start of the run: exact to the tick). Input: seed-0 recipe of "
+             "`../shared/models/models.json`. flash = text + data (`arm-none-eabi-size`, includes "
+             "the harness protocol runtime); rodata is part of text. stack = peak bytes from the "
+             "top of the stack since boot (harness serve loop + INVOKE handler + model_invoke; "
+             "results.json `invoke_stack_bytes`: model_invoke alone). `vs TFLM` = instructions / "
              "TFLM+CMSIS-NN instructions (`../shared/baselines`, mps2-an386 only)."
              % (" ".join(meta["argv"]), meta["qemu"]), "",
              "Sources: git %s%s (tinyengine_pio digest %s), %s.%s" % (
@@ -250,7 +199,8 @@ def write_results(rows: list[dict], meta: dict, out_dir: Path) -> None:
 
 def snapshot(dest: Path) -> dict:
     """Copy tinyengine_pio to ``dest`` (firmware is generated from this copy, so edits made
-    to the checkout during a run do not mix versions); returns what was measured."""
+    to the checkout during a run do not mix versions, see :func:`use_snapshot`); returns
+    what was measured."""
     shutil.copytree(ROOT / "tinyengine_pio", dest / "tinyengine_pio",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     h = hashlib.sha256()
@@ -264,6 +214,20 @@ def snapshot(dest: Path) -> dict:
     dirty = [ln[3:] for ln in git("status", "--porcelain", "--", "tinyengine_pio").splitlines()]
     return dict(git_head=git("rev-parse", "--short", "HEAD").strip(), uncommitted=dirty,
                 sources_sha256=h.hexdigest()[:16])
+
+
+def use_snapshot(src: Path) -> str:
+    """Import tinyengine_pio from the copy in ``src`` from now on (the harness builds its
+    firmware from the package it is imported from: its PlatformIO platform, its PYTHONPATH);
+    returns the package directory measured.  When tinyengine_pio was imported before (a
+    caller of main() in the same process), that import stays and is what is measured."""
+    if "tinyengine_pio" not in sys.modules:
+        sys.path.insert(0, str(src))
+    import tinyengine_pio
+    where = str(Path(tinyengine_pio.__file__).resolve().parent)
+    if not where.startswith(str(src.resolve())):
+        log("note: tinyengine_pio was imported before the copy was made; measuring %s" % where)
+    return where
 
 
 def main(argv=None) -> int:
@@ -287,10 +251,8 @@ def main(argv=None) -> int:
               if p.stem not in SKIP and (not wanted or any(w in p.stem for w in wanted))]
     work = Path(tempfile.mkdtemp(prefix="te-bench-"))
     state = snapshot(work / "src")
-    env = offline_env(setup(str(work / "pio-core"), str(
-        work / "src" / "tinyengine_pio" / "platformio" / "platform")))
-    env["PYTHONPATH"] = os.pathsep.join([str(work / "src")] + [p for p in [env.get("PYTHONPATH")]
-                                                               if p])
+    use_snapshot(work / "src")
+    core_dir = str(work / "pio-core")
     qemu = subprocess.run(["qemu-system-arm", "--version"], capture_output=True,
                           text=True).stdout.split("\n")[0]
     meta = dict(argv=sys.argv[1:] if argv is None else argv, boards=boards, qemu=qemu,
@@ -303,7 +265,7 @@ def main(argv=None) -> int:
         for n, path in enumerate(models, 1):
             log("[%d/%d] %s" % (n, len(models), path.stem))
             try:
-                rows += bench_one(path.stem, path, boards, env, work, args.per_layer, base,
+                rows += bench_one(path.stem, path, boards, core_dir, work, args.per_layer, base,
                                   args.optimize)
             except Exception as exc:  # pylint: disable=broad-except
                 log("  FAILED: %s" % exc)
