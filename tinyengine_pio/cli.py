@@ -8,9 +8,9 @@ import sys
 
 import numpy as np
 
-from . import __version__
 from .errors import TinyEngineError
 from .platformio.boards import cpus_with
+from .version import __version__
 
 
 def _compile(args) -> int:

@@ -7,12 +7,12 @@ import re
 
 import numpy as np
 
-from . import __version__
 from .cwriter import CWriter, c_array_body
 from .ir import Graph
 from .kernel_sources import ISAS, available_isas, kernel_files
 from .ops import lookup
 from .variants import ISA_GUARDS, KernelCall
+from .version import __version__
 
 MANIFEST = ".tinyengine-manifest"
 

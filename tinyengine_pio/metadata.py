@@ -140,9 +140,9 @@ def _tensor_info(cm, position: int, tensor: int) -> TensorInfo:
 def build_metadata(cm, prefix: str, source_name: str, optimize: str,
                    alignment: int) -> ModelMetadata:
     """The document for a compiled model whose `cm.files` holds the generated C."""
-    from . import __version__
     from .harness import code_sha256
     from .report import build_report
+    from .version import __version__
     r = build_report(cm)
     g = cm.graph
     layers = [Layer(step=L["step"], index=L["index"], op=L["op"], inputs=L["inputs"],
