@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -135,8 +136,8 @@ def _header_sha(name: str, root: Path, seen: dict) -> str | None:
 
 def _depfile_paths(text: str) -> list[Path]:
     """The prerequisites of a gcc ``-MD`` depfile (``obj: src hdr ...`` with ``\\`` line joins)."""
-    body = text.replace("\\\n", " ").split(":", 1)[1]
-    return [Path(p) for p in body.split()]
+    body = text.replace("\\\n", " ").split(": ", 1)[1]
+    return [Path(p.replace("\\ ", " ")) for p in re.split(r"(?<!\\)\s+", body.strip())]
 
 
 def _compile_cached(compile_cmd: list[str], src: Path, obj: Path, root: Path
