@@ -172,6 +172,28 @@ def test_cli_option_checks(capsys):
         assert want in capsys.readouterr().err, argv
 
 
+def test_host_compiles_with_the_builds_optimize_and_alignment(tmp_path):
+    """The Dut's identity check recompiles the model: with the options the build used (its
+    model.json: CONFIG_TINYENGINE_OPTIMIZE_SIZE, CONFIG_TINYENGINE_ALIGNMENT), else an
+    aligned arena's size differs and bench refuses the build."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.harness.targets.zephyr_build import zephyr_target
+    out = tmp_path / "tinyengine" / "model"
+    out.mkdir(parents=True)
+    cm = compile_model(MODEL.read_bytes(), name=MODEL.name, alignment=8, optimize="size")
+    for n, text in cm.files.items():
+        (out / n).write_text(text)
+    (tmp_path / "tinyengine" / "models.json").write_text(json.dumps({"models": [
+        {"prefix": "model", "model": str(MODEL), "out_dir": str(out), "target": "app"}]}))
+    t = zephyr_target(tmp_path, run=True)
+    assert (t.optimize, t.alignment) == ("size", 8)
+    (out / "model.json").unlink()          # no model.json: the Kconfig values
+    (tmp_path / "zephyr").mkdir()
+    (tmp_path / "zephyr" / ".config").write_text("CONFIG_TINYENGINE_ALIGNMENT=16\n")
+    t = zephyr_target(tmp_path, run=True)
+    assert (t.optimize, t.alignment) == ("speed", 16)
+
+
 # --- with a Zephyr tree ----------------------------------------------------------------------
 
 def _env() -> dict:

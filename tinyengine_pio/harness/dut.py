@@ -81,7 +81,8 @@ class Dut:
 
     def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
                  firmware=None, target=None, board: str | None = None, check_identity=True,
-                 source_name: str = "model.tflite", optimize: str = "speed"):
+                 source_name: str = "model.tflite", optimize: str = "speed",
+                 alignment: int = 4):
         from ..compiler import compile_model
         self.client = client
         self.model = bytes(model)
@@ -92,7 +93,7 @@ class Dut:
         # always compiles model/model.tflite, hence the default source_name
         # (and the hook's custom_tinyengine_optimize, default "speed")
         self.cm = compile_model(self.model, prefix="model", name=source_name,
-                                optimize=optimize)
+                                optimize=optimize, alignment=alignment)
         self.identity: Identity = client.hello()
         self.board = board or self.identity.board
         self.label: str | None = None
@@ -132,7 +133,8 @@ class Dut:
             return cls(Client(transport, timeout, invoke_timeout), model,
                        name or attr("source_name"), firmware=attr("firmware"), target=target,
                        board=attr("result_board"), check_identity=check_identity,
-                       source_name=attr("source_name"), optimize=attr("optimize"))
+                       source_name=attr("source_name"), optimize=attr("optimize"),
+                       alignment=attr("alignment"))
         except BaseException as exc:
             _close_after(target, exc)
             raise

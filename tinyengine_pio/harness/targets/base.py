@@ -25,8 +25,8 @@ class Target(Protocol):
 
     Attributes the :class:`~..dut.Dut` reads (:class:`TargetBase` has the defaults):
     ``model`` (the .tflite bytes the target was built from, when it knows them),
-    ``source_name`` (the file name the generated C was compiled from), ``optimize``
-    (the compiler's setting for it), ``firmware`` (a :class:`~..firmware.Firmware`
+    ``source_name`` (the file name the generated C was compiled from), ``optimize`` and
+    ``alignment`` (the compiler's settings for it), ``firmware`` (a :class:`~..firmware.Firmware`
     or None), ``result_board`` (the board results name; None: what the target
     reports) and ``log_label`` (errors quote ``log_text()`` as "LABEL output: ...";
     None: they do not).
@@ -47,6 +47,7 @@ class TargetBase:
     model: bytes | None = None
     source_name = "model.tflite"
     optimize = "speed"
+    alignment = 4
     firmware = None
     result_board: str | None = None
     log_label: str | None = None

@@ -30,6 +30,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from ...metadata import ModelMetadata
 from ...platformio.platform.builder.qemu_cmdline import serial_tcp
 from ..errors import HarnessError
 from ..firmware import Firmware, elf_sizes
@@ -63,7 +64,7 @@ def build_info(build_dir) -> dict:
     """What the host needs to know about a harness build: ELF, board, model."""
     b = Path(build_dir)
     info = {"build_dir": str(b), "elf": b / "zephyr" / "zephyr.elf", "config": read_config(b),
-            "model": None, "board": None, "zephyr_base": None}
+            "model": None, "out_dir": None, "board": None, "zephyr_base": None}
     models = b / "tinyengine" / "models.json"
     if models.is_file():
         try:
@@ -73,6 +74,7 @@ def build_info(build_dir) -> dict:
         for e in entries:
             if e.get("prefix") == "model":
                 info["model"] = e.get("model")
+                info["out_dir"] = e.get("out_dir")
     cache = b / "CMakeCache.txt"
     if cache.is_file():
         text = cache.read_text(errors="replace")
@@ -371,9 +373,20 @@ def zephyr_target(build_dir, model: bytes | None = None, port: str | None = None
     # the generated C names the .tflite it was compiled from
     target.source_name = os.path.basename(info["model"] or name or "model.tflite")
     target.firmware = _built_firmware(info, model)
-    target.optimize = ("size" if info["config"].get("CONFIG_TINYENGINE_OPTIMIZE_SIZE") == "y"
-                       else "speed")
+    target.optimize, target.alignment = _compile_options(info)
     return target
+
+
+def _compile_options(info: dict) -> tuple[str, int]:
+    """The optimize mode and arena alignment the build compiled its model with, from its
+    model.json (Kconfig or tinyengine_add_model(... ALIGNMENT n)); else the Kconfig values."""
+    try:
+        md = ModelMetadata.load(info["out_dir"], "model")
+        return md.optimize, int(md.arena.alignment)
+    except (OSError, TypeError, ValueError, KeyError):
+        conf = info["config"]
+        return ("size" if conf.get("CONFIG_TINYENGINE_OPTIMIZE_SIZE") == "y" else "speed",
+                int(conf.get("CONFIG_TINYENGINE_ALIGNMENT") or 4))
 
 
 __all__ = ["FlashError", "ZephyrTarget", "ZephyrRunTarget", "WestProcess", "build_info",
