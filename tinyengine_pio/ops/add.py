@@ -33,6 +33,7 @@ class AddParams:
     out_off: int
     act_min: int
     act_max: int
+    fast: tuple | None = None     # finalize(): TE_FAST tables and requantization, or None
 
 
 def read_options(op_fb) -> dict:
@@ -70,9 +71,14 @@ def tables(p: AddParams):
     return terms, [int(v[0]) for v in fast]
 
 
+def finalize(g: Graph, op: Operator) -> None:
+    if g.config.get("optimize") != "size":
+        op.params.fast = tables(op.params)
+
+
 def emit(ctx, op: Operator) -> None:
     p = op.params
-    fast = None if ctx.g.config.get("optimize") == "size" else tables(p)
+    fast = p.fast
     if fast is not None:
         (ta, tb), rq = fast
         names = [ctx.cond_const(t.astype(np.int32), "int32_t", f"add{op.index}_{x}", "TE_FAST")
@@ -90,4 +96,5 @@ def emit(ctx, op: Operator) -> None:
 
 
 register(OpDef(name="ADD", stem="add", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("add",), access=elementwise_access, fuses_activation=True))
+               kernels=("add",), access=elementwise_access, fuses_activation=True,
+               finalize=finalize))

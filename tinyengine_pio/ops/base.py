@@ -59,6 +59,9 @@ class OpDef:
     activation: str | None = None                    # this op is that activation (RELU, RELU6)
     # (graph, op) -> None: fold the input zero point into the bias where exact (after prepare)
     fold_input_offset: Callable[[Graph, Operator], None] | None = None
+    # (graph, op) -> None: the rest of the host math, once the offset is folded: the SIMD
+    # variants' requantization constants and tables (passes/finalize.py); emit() only formats
+    finalize: Callable[[Graph, Operator], None] | None = None
 
     @property
     def code(self) -> int:

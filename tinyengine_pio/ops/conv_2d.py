@@ -93,6 +93,14 @@ def fold_input_offset(g: Graph, op: Operator) -> None:
         p.algorithm = "generic"
 
 
+def finalize(g: Graph, op: Operator) -> None:
+    """The GEMM variants' requantization constants (None where they would not be exact)."""
+    p: ConvParams = op.params
+    if p.algorithm != "generic":
+        w2d = g.t(op.inputs[1]).data.reshape(p.out_c, -1)
+        p.fast = fast_gemm_constants(p, w2d, g.config.get("optimize", "speed"))
+
+
 def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
     """im2col: two receptive fields of scratch (int8, or as TE_FAST int16 columns: wide), or
     none as the fallback (the implicit GEMM in TE_FAST builds where in_c % 4 == 0 and the
@@ -120,7 +128,7 @@ def emit(ctx, op: Operator) -> None:
     fast = mve = None
     if variant in ("pointwise", "im2col", "implicit"):
         w2d = g.t(op.inputs[1]).data.reshape(p.out_c, -1)
-        k = fast_gemm_constants(ctx, op, w2d)
+        k = p.fast
         if variant != "implicit":           # Helium: own operands, the DSP ones elsewhere
             mve = mve_gemm_operands(ctx, op, w2d, k)
         fast = fast_gemm_operands(ctx, op, w2d, k, 2,
@@ -213,4 +221,5 @@ def macs(g: Graph, op: Operator) -> int:
 register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepare=prepare, emit=emit,
                kernels=("conv_2d", "gemm"), macs=macs, access=access,
                memory_options=memory_options, fold_input_offset=fold_input_offset,
+               finalize=finalize,
                fuses_activation=True, accepts_folded_pad=True))

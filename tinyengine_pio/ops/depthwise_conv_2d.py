@@ -34,11 +34,10 @@ from .window import WindowParams, window_access, window_fields
 class DepthwiseParams(WindowParams, RequantFields):
     depth_mult: int
     out_c: int
-
-    def full_bias(self, w: np.ndarray) -> np.ndarray:
-        """Bias with the input offset's share of every tap (int32 wrap, as the accumulator)."""
-        full = self.bias.astype(np.int64) + self.in_off * w.reshape(-1, w.shape[-1]).sum(axis=0)
-        return (full + (1 << 31)) % (1 << 32) - (1 << 31)
+    # finalize(): the bias with the input offset's share of every tap (int32 wrap, as the
+    # accumulator), for the pixels whose taps are all inside the input
+    full_bias: np.ndarray | None = None
+    # `fast` (RequantFields): the _dsp / _mve kernels' (unwrapped full bias, m, cc, e) or None
 
 
 def read_options(op_fb) -> dict:
@@ -75,12 +74,11 @@ def fold_input_offset(g: Graph, op: Operator) -> None:
 def emit(ctx, op: Operator) -> None:
     p: DepthwiseParams = op.params
     inp, out = ctx.g.t(op.inputs[0]), ctx.g.t(op.outputs[0])
-    w = ctx.g.t(op.inputs[1]).data.astype(np.int64)
-    bias = ctx.const(np.concatenate([p.bias.astype(np.int64), p.full_bias(w)]), "int32_t",
+    bias = ctx.const(np.concatenate([p.bias.astype(np.int64), p.full_bias]), "int32_t",
                      f"bias{op.index}")
     mult = ctx.const(p.mult, "int32_t", f"mult{op.index}")
     shift = ctx.const(p.shift, "int32_t", f"shift{op.index}")
-    fast = fast_operands(ctx, op, w)
+    fast = fast_operands(ctx, op)
     requant = (p.in_off, p.out_off, mult, shift, p.act_min, p.act_max)
     if op.memory.variant == "inplace":
         args = (ctx.ptr(op.outputs[0]), p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias,
@@ -104,23 +102,33 @@ def emit(ctx, op: Operator) -> None:
                                  *requant)))
 
 
-def fast_operands(ctx, op: Operator, w: np.ndarray) -> tuple[str, str] | None:
+def finalize(g: Graph, op: Operator) -> None:
+    """The full bias, and the fast kernels' requantization (None where there is no fast
+    variant: depth multiplier other than 1, fewer than DW_LANES channels, --optimize size, or
+    not exact)."""
+    p: DepthwiseParams = op.params
+    taps = g.t(op.inputs[1]).data.astype(np.int64).reshape(-1, p.out_c)   # [k_h * k_w, c]
+    full = p.bias.astype(np.int64) + p.in_off * taps.sum(axis=0)
+    p.full_bias = (full + (1 << 31)) % (1 << 32) - (1 << 31)
+    if p.depth_mult != 1 or p.out_c < DW_LANES or g.config.get("optimize") == "size":
+        return
+    fast = fast_requant(np.abs(full) + 128 * np.abs(taps).sum(axis=0), p.mult, p.shift,
+                        p.out_off)
+    if fast is not None:
+        p.fast = (full, *fast)
+
+
+def fast_operands(ctx, op: Operator) -> tuple[str, str] | None:
     """The names of the _dsp / _mve kernels' operands (kernels/depthwise_conv_2d.h), emitted
     under TE_FAST (TE_MVE builds are TE_FAST builds too), or None where there is no fast
     variant: per group of four channels the doubled taps as int16 pairs and
     {2 * folded bias, m, cc, e, 2 * bias} x 4 (border pixels add the input offset to the taps
     inside instead)."""
     p: DepthwiseParams = op.params
-    c = p.out_c
-    if p.depth_mult != 1 or c < DW_LANES or ctx.g.config.get("optimize") == "size":
+    if p.fast is None:
         return None
-    taps = w.reshape(-1, c)                                   # [k_h * k_w, c]
-    full = p.bias.astype(np.int64) + p.in_off * taps.sum(axis=0)
-    fast = fast_requant(np.abs(full) + 128 * np.abs(taps).sum(axis=0), p.mult, p.shift,
-                        p.out_off)
-    if fast is None:
-        return None
-    m, cc, e = fast
+    full, m, cc, e = p.fast
+    taps = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(-1, p.out_c)
     return (ctx.cond_const(dw_taps(taps), "uint32_t", f"wx{op.index}", "TE_FAST"),
             ctx.cond_const(dw_rq(full, m, cc, e, p.bias), "int32_t", f"rq{op.index}", "TE_FAST"))
 
@@ -150,5 +158,5 @@ def macs(g: Graph, op: Operator) -> int:
 register(OpDef(name="DEPTHWISE_CONV_2D", stem="depthwise_conv_2d", read_options=read_options,
                prepare=prepare, emit=emit, kernels=("depthwise_conv_2d",), macs=macs,
                access=access, memory_options=memory_options,
-               fold_input_offset=fold_input_offset, fuses_activation=True,
+               fold_input_offset=fold_input_offset, finalize=finalize, fuses_activation=True,
                accepts_folded_pad=True))

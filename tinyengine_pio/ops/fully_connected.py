@@ -61,6 +61,12 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
             MemoryOption(None, fast_scratch_bytes(op.params.depth, 1), role="wide")]
 
 
+def finalize(g: Graph, op: Operator) -> None:
+    """The GEMM variants' requantization constants (None where they would not be exact)."""
+    op.params.fast = fast_gemm_constants(op.params, g.t(op.inputs[1]).data,
+                                         g.config.get("optimize", "speed"))
+
+
 def fold_input_offset(g: Graph, op: Operator) -> None:
     """Every tap is inside the input: the offset always folds (where the bias fits int32)."""
     if op.params.in_off:
@@ -73,7 +79,7 @@ def emit(ctx, op: Operator) -> None:
     folded = p.in_off == 0 and op.memory.variant != "direct"
     lean = op.memory.lean               # no column buffer: x read as int8
     w2d = ctx.g.t(op.inputs[1]).data
-    k = fast_gemm_constants(ctx, op, w2d) if folded else None
+    k = p.fast if folded else None
     mve = mve_gemm_operands(ctx, op, w2d, k)
     fast = fast_gemm_operands(ctx, op, w2d, k, 4, doubled=not lean,
                               cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
@@ -103,4 +109,5 @@ def macs(g: Graph, op: Operator) -> int:
 register(OpDef(name="FULLY_CONNECTED", stem="fully_connected", read_options=read_options,
                prepare=prepare, emit=emit, kernels=("fully_connected", "gemm"), macs=macs,
                memory_options=memory_options, fold_input_offset=fold_input_offset,
+               finalize=finalize,
                fuses_activation=True))

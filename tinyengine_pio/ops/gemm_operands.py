@@ -11,14 +11,14 @@ from ..quant import multiply_by_quantized_multiplier
 from .quantized import fast_requant
 
 
-def fast_gemm_constants(ctx, op: Operator, w2d: np.ndarray):
+def fast_gemm_constants(p, w2d: np.ndarray, optimize: str):
     """(bias, m, cc, e) per row of the TE_FAST / TE_MVE GEMMs of a CONV_2D / FULLY_CONNECTED
     whose input offset is folded into the bias, or None where the fast requantization would not
     be exact (the op then runs its portable-path kernel in every build). Rows whose weights are
     all zero (pruned channels, often with a huge bias and shift) output a constant: computed
-    here, then produced exactly by m = 0, e = 1, cc = 2 * value and a zero bias."""
-    p = op.params
-    if ctx.g.config.get("optimize") == "size" or p.in_off != 0:
+    here, then produced exactly by m = 0, e = 1, cc = 2 * value and a zero bias. `p`: the op's
+    RequantFields (offset already folded)."""
+    if optimize == "size" or p.in_off != 0:
         return None
     w = w2d.astype(np.int64)
     live = np.abs(w).sum(axis=1) != 0
@@ -38,7 +38,7 @@ def fast_gemm_constants(ctx, op: Operator, w2d: np.ndarray):
 def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, k, group: int,
                        doubled: bool = True, cond: str = "TE_FAST"):
     """(packed weights, rq) names for the TE_FAST (DSP) GEMMs (gemm.c), emitted under `cond`,
-    from k = fast_gemm_constants(...), or None where that is None."""
+    from k = params.fast (fast_gemm_constants), or None where that is None."""
     if k is None:
         return None
     bias, m, cc, e = k
@@ -49,7 +49,7 @@ def fast_gemm_operands(ctx, op: Operator, w2d: np.ndarray, k, group: int,
 
 def mve_gemm_operands(ctx, op: Operator, w2d: np.ndarray, k):
     """(weights, rq) names for te_gemm_mve (Cortex-M55 Helium, under TE_MVE) from
-    k = fast_gemm_constants(...), or None where that is None: rq per group of four rows
+    k = params.fast (fast_gemm_constants), or None where that is None: rq per group of four rows
     {2 * bias x4, m x4, cc x4, -e x4} (the vector requantization)."""
     if k is None:
         return None

@@ -22,6 +22,7 @@ class RequantFields:
     shift: np.ndarray
     bias: np.ndarray
     unfolded: tuple | None = field(default=None, kw_only=True)   # (bias, in_off) before the fold
+    fast: tuple | None = field(default=None, kw_only=True)       # SIMD (bias, m, cc, e) / row
 
     def offset_folded(self, _variant: str | None) -> bool:
         """Does `variant` run with the input offset folded into the bias?"""
