@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyengine_pio.compiler import compile_model
-from benchmarks.run import load_board
+from tinyengine_pio.platformio.boards import load_board
 from tinyengine_pio.costmodel import MVE_CPUS, features, kernel_key
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"

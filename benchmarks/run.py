@@ -40,11 +40,6 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def load_board(board: str) -> dict:
-    from tinyengine_pio.platformio import BOARDS_DIR
-    return json.loads(Path(BOARDS_DIR, board + ".json").read_text())
-
-
 def seed0_input(cm) -> np.ndarray:
     """The shared seed-0 recipe (models.json): int8 integers, float32 standard normal."""
     t = cm.graph.t(cm.graph.inputs[0])
@@ -67,6 +62,7 @@ def baselines() -> dict:
 
 def fitting_boards(name: str, cm, boards: list[str]) -> tuple[list[str], list[dict]]:
     """The boards whose RAM/flash the arena and weights fit, and a skip row for each other."""
+    from tinyengine_pio.platformio.boards import load_board
     from tinyengine_pio.platformio.hook import fit_errors
     fitting, rows = [], []
     for board in boards:
@@ -90,6 +86,7 @@ def bench_one(name: str, path: Path, boards: list[str], env, work: Path, per_lay
     from tinyengine_pio.compiler import compile_model
     from tinyengine_pio.costmodel import MVE_CPUS, predict
     from tinyengine_pio.metadata import ModelMetadata
+    from tinyengine_pio.platformio.boards import load_board
     core_dir = env.get("PLATFORMIO_CORE_DIR") if isinstance(env, dict) else env
     model = path.read_bytes()
     cm = compile_model(model, name=path.name, optimize=optimize)   # fit check, input, estimate

@@ -8,7 +8,6 @@ keyed by model digest and board, so PlatformIO's incremental build applies.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import struct
@@ -36,14 +35,12 @@ def default_cache_dir() -> Path:
 
 
 def board_config(board: str) -> dict:
-    from ..platformio import BOARDS_DIR
-    path = os.path.join(BOARDS_DIR, board + ".json")
-    if not os.path.isfile(path):
-        known = sorted(f[:-5] for f in os.listdir(BOARDS_DIR) if f.endswith(".json"))
-        raise BuildError("unknown board %r (tinyengine-qemu boards: %s)" % (board,
-                                                                            ", ".join(known)))
-    with open(path, encoding="utf8") as fp:
-        return json.load(fp)
+    """The board's JSON (platformio/boards.py); an unknown board is a BuildError."""
+    from ..platformio.boards import load_board
+    try:
+        return load_board(board)
+    except KeyError as exc:
+        raise BuildError(exc.args[0]) from None
 
 
 # ---- ELF sizes (no external tool) ---------------------------------------------
