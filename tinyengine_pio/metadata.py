@@ -130,11 +130,12 @@ def _known(cls, d: dict[str, Any]) -> dict[str, Any]:
 def _tensor_info(cm, position: int, tensor: int) -> TensorInfo:
     g = cm.graph
     t = g.t(tensor)
+    storage, offset = g.view(tensor)
     quantized = t.scale is not None
     return TensorInfo(index=position, tensor=tensor, name=t.name, shape=[int(s) for s in t.shape],
                       dtype=t.dtype, scale=t.s if quantized else None,
                       zero_point=t.zp if quantized else None, bytes=int(t.nbytes),
-                      arena_offset=int(cm.offsets[g.storage(tensor)] + g.view(tensor)[1]))
+                      arena_offset=int(cm.offsets[storage] + offset))
 
 
 def build_metadata(cm, prefix: str, source_name: str, optimize: str,
@@ -146,10 +147,9 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
     r = build_report(cm)
     g = cm.graph
     layers = [Layer(step=L["step"], index=L["index"], op=L["op"], inputs=L["inputs"],
-                    outputs=[list(g.t(o).shape) for o in op.outputs if o >= 0],
-                    macs=L["macs"], weight_bytes=L["weight_bytes"],
+                    outputs=L["outputs"], macs=L["macs"], weight_bytes=L["weight_bytes"],
                     est_instructions=L["est_instructions"], fused=L["fused"])
-              for L, op in zip(r["layers"], g.operators)]
+              for L in r["layers"]]
     return ModelMetadata(
         format_version=FORMAT_VERSION, tinyengine_pio_version=__version__, prefix=prefix,
         source=SourceModel(name=source_name, sha256=cm.sha256),

@@ -128,6 +128,25 @@ def fc_model(in_shape=(1, 37), units=11, per_channel=False, bias=True, act="NONE
     return mb.build([x], [y])
 
 
+POOL_GEOMETRIES = [dict(filt=(2, 2), stride=(2, 2), padding="VALID"),
+                   dict(filt=(3, 3), stride=(2, 2), padding="SAME"),
+                   dict(filt=(3, 3), stride=(1, 1), padding="SAME"),
+                   dict(filt=(5, 3), stride=(1, 2), padding="SAME"),
+                   dict(in_shape=(1, 7, 9, 5), filt=(7, 9), stride=(1, 1), padding="VALID"),
+                   dict(in_shape=(2, 5, 5, 3), filt=(2, 2), stride=(1, 1), padding="VALID")]
+POOL_GEOMETRY_IDS = ["2x2s2", "3x3s2same", "3x3s1same", "5x3same", "global", "batch2"]
+
+
+def pool_activation_model(op: str, act: str) -> bytes:
+    """A 2x2 stride-2 pool over a 6x6x3 input with a fused activation."""
+    mb = ModelBuilder()
+    x = mb.tensor([1, 6, 6, 3], "int8", scale=0.05, zero_point=-3)
+    y = mb.tensor([1, 3, 3, 3], "int8", scale=0.05, zero_point=-3)
+    mb.op(op, [x], [y], dict(padding="VALID", stride_h=2, stride_w=2, filter_height=2,
+                             filter_width=2, fused_activation_function=act))
+    return mb.build([x], [y])
+
+
 def binary_model(op, a_shape, b_shape, act="NONE", qa=(0.05, -3), qb=(0.03, 7), qo=(0.05, 1)):
     mb = ModelBuilder()
     a = mb.tensor(a_shape, "int8", scale=qa[0], zero_point=qa[1])

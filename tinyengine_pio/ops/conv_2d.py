@@ -39,16 +39,17 @@ class ConvParams(WindowParams, RequantFields):
     def pads_with_zero_point(self) -> bool:
         return self.algorithm == "im2col"
 
+    def _direct_unfolds(self) -> bool:
+        """The direct loops (generic; implicit's portable twin) skip padded taps, so an offset
+        folded on the strength of im2col's zero-point padding is unfolded again for them."""
+        return self.unfolded is not None and not self.unpadded()
+
     def offset_folded(self, variant: str | None) -> bool:
-        return self.unfolded is not None and not (variant == "generic" and not self.unpadded())
+        return self.unfolded is not None and not (variant == "generic" and self._direct_unfolds())
 
     def direct_offsets(self) -> tuple[np.ndarray, int]:
-        """Bias and input offset of the direct loops (generic; implicit's portable twin): they
-        skip padded taps, so an offset folded on the strength of im2col's zero-point padding
-        is unfolded again."""
-        if self.unfolded is not None and not self.unpadded():
-            return self.unfolded
-        return self.bias, self.in_off
+        """Bias and input offset of the direct loops."""
+        return self.unfolded if self._direct_unfolds() else (self.bias, self.in_off)
 
 
 def read_options(op_fb) -> dict:
@@ -133,10 +134,9 @@ def emit(ctx, op: Operator) -> None:
             mve = mve_gemm_operands(ctx, op, w2d, k)
         fast = fast_gemm_operands(ctx, op, w2d, k, 2,
                                   cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
-    plain_bias, in_off = p.direct_offsets() if variant in ("generic", "implicit") else (None, 0)
-    if plain_bias is p.bias:
-        plain_bias = None
-    operands = portable_operands(ctx, op, fast, plain_bias)
+    bias, in_off = (p.direct_offsets() if variant in ("generic", "implicit")
+                    else (p.bias, p.in_off))
+    operands = portable_operands(ctx, op, fast, bias)
     if variant == "pointwise":
         _emit_pointwise(ctx, op, fast, mve, operands)
     elif variant == "im2col":
