@@ -75,10 +75,18 @@ def _unit(code: int, where: str) -> str:
     return P.UNITS[code]
 
 
+# Bytes per second a target takes in at the least, once write() has returned: over a socket
+# (QEMU, Renode, ser2net) the payload is still in buffers then, drained at the target's UART
+# speed, so the answer to a request with a large payload (SET_INPUT of a 240 KB image) comes
+# that much later.  A real serial port's write() already waited for the bytes to go out.
+MIN_TARGET_RX_BYTES_PER_S = 10_000
+
+
 class Client:
     """Talks protocol v1 over a Transport.
 
-    ``timeout`` bounds every answer; ``invoke_timeout`` the INVOKE answer
+    ``timeout`` bounds every answer (plus the time a large payload may still take to reach
+    the target, see MIN_TARGET_RX_BYTES_PER_S); ``invoke_timeout`` the INVOKE answer
     (N inferences).  Errors are specific and include the bytes received.
     """
 
@@ -94,9 +102,10 @@ class Client:
                 allow_ready: bool = False) -> bytes:
         name = P.command_name(command)
         self.t.write(P.encode(command, payload))
+        wait = ((self.timeout if timeout is None else timeout)
+                + len(payload) / MIN_TARGET_RX_BYTES_PER_S)
         while True:
-            frame = P.read_frame(self.t, self.timeout if timeout is None else timeout,
-                                 waiting_for="the %s response" % name)
+            frame = P.read_frame(self.t, wait, waiting_for="the %s response" % name)
             if frame.command == P.READY:
                 if allow_ready:
                     self.ready_seen += 1
