@@ -32,7 +32,9 @@ class GraphPlan:
 
 
 def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
-    """Half-open [first write, last read + 1) per storage tensor; inputs from 0, outputs to the end."""
+    """Half-open [first write, last read + 1) per storage tensor. Graph inputs live from step 0;
+    graph outputs to n + 1, past the last operator (n steps), so that no operator's write, not
+    even the last one's (an output it reads may die there), is placed over an output."""
     n = len(g.operators)
     life: dict[int, list[int]] = {}
 
@@ -51,7 +53,7 @@ def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
             if i >= 0:
                 touch(i, step)
     for o in g.outputs:
-        touch(o, max(n - 1, 0))
+        touch(o, n)
     return {k: (v[0], v[1]) for k, v in life.items()}
 
 
