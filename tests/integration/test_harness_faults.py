@@ -194,7 +194,8 @@ def test_socket_reset_mid_run(fake_socket):
     client = fake_socket(script)
     with pytest.raises(TargetReset) as e:
         client.invoke(5)
-    assert str(e.value) == "target reset (it sent READY) while waiting for the INVOKE response"
+    assert str(e.value) == ("target reset (it sent READY) while waiting for the INVOKE response; "
+                            "received 1 bytes: 01")
 
 
 def test_socket_wrong_version_and_length(fake_socket):
@@ -234,7 +235,8 @@ def test_socket_error_frame_and_ready_before_hello(fake_socket):
     assert client.ready_seen in (0, 1)
     with pytest.raises(TargetError) as e:
         client.invoke(1)
-    assert str(e.value) == "target rejected INVOKE: input not set (error 6: input not set)"
+    assert str(e.value).startswith("target rejected INVOKE: input not set (error 6: input not set)"
+                                   "; received 15 bytes: 06 03 69 6e 70 75 74")
 
 
 def test_socket_unknown_unit_is_not_invented(fake_socket):

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import code_sha256
 from .client import Client, Identity, Stats
-from .errors import HarnessError
+from .errors import HarnessError, ProtocolError, hexdump
 from .reference import first_mismatch, tflm_outputs
 from .targets import TARGETS, TargetBase
 
@@ -82,7 +82,7 @@ class Dut:
     def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
                  firmware=None, target=None, board: str | None = None, check_identity=True,
                  source_name: str = "model.tflite", optimize: str = "speed",
-                 alignment: int = 4):
+                 alignment: int = 4, compiled=None):
         from ..compiler import compile_model
         self.client = client
         self.model = bytes(model)
@@ -91,9 +91,11 @@ class Dut:
         self.target = target
         # the generated C names the file it was compiled from; the bench firmware
         # always compiles model/model.tflite, hence the default source_name
-        # (and the hook's custom_tinyengine_optimize, default "speed")
-        self.cm = compile_model(self.model, prefix="model", name=source_name,
-                                optimize=optimize, alignment=alignment)
+        # (and the hook's custom_tinyengine_optimize, default "speed");
+        # ``compiled``: that CompiledModel when the caller already has it
+        self.cm = compiled if compiled is not None else compile_model(
+            self.model, prefix="model", name=source_name, optimize=optimize,
+            alignment=alignment)
         self.identity: Identity = client.hello()
         self.board = board or self.identity.board
         self.label: str | None = None
@@ -241,6 +243,11 @@ class Dut:
         for k, ti in enumerate(g.outputs):
             t = g.t(ti)
             raw = self.client.get_output(k)
+            if len(raw) != t.nbytes:   # the identity said otherwise (check_identity=False)
+                raise ProtocolError("output %d: the target sent %d bytes, the model's output "
+                                    "(%s %s) has %d; received %s" % (
+                                        k, len(raw), t.dtype, list(t.shape), t.nbytes,
+                                        hexdump(raw)))
             crcs.append(crc32(raw))
             outs.append(np.frombuffer(raw, dtype=_np(t.dtype)).reshape(t.shape).copy())
         stats: Stats = self.client.get_stats()

@@ -10,17 +10,28 @@ from ..errors import TinyEngineError
 
 
 def hexdump(data: bytes, limit: int = 64) -> str:
-    """``'5 bytes: a5 5a 01 ...'`` -- also shows printable text if there is some."""
+    """``'5 bytes: a5 5a 01 ...'`` -- also shows printable text if there is some.
+
+    More than ``limit`` bytes: the first and the last ``limit // 2``
+    (``'300 bytes, first 32 and last 32: a5 5a ... | ... 00'``), so both where the
+    bytes started and where they stopped are in the message."""
     data = bytes(data)
     if not data:
         return "nothing (0 bytes)"
-    shown = data[-limit:] if len(data) > limit else data
-    hx = " ".join("%02x" % b for b in shown)
-    prefix = "%d bytes%s: " % (len(data), (", last %d" % limit) if len(data) > limit else "")
+    if len(data) > limit:
+        half = limit // 2
+        parts = [data[:half], data[-half:]]
+        prefix = "%d bytes, first %d and last %d: " % (len(data), half, half)
+    else:
+        parts = [data]
+        prefix = "%d bytes: " % len(data)
+    hx = " ... ".join(" ".join("%02x" % b for b in part) for part in parts)
+    shown = b"".join(parts)
     text = ""
     printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in shown)
     if printable >= max(4, len(shown) * 3 // 4):
-        text = " (text %r)" % shown.decode("ascii", "replace")
+        text = " (text %s)" % " ... ".join(repr(part.decode("ascii", "replace"))
+                                          for part in parts)
     return prefix + hx + text
 
 

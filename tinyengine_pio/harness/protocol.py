@@ -9,6 +9,7 @@ Requests have command < 0x80; the answer is ``command | 0x80`` or ERROR.
 """
 from __future__ import annotations
 
+import logging
 import struct
 import time
 import zlib
@@ -63,65 +64,132 @@ def encode(command: int, payload: bytes = b"", version: int = VERSION) -> bytes:
     return head + struct.pack("<I", crc32(head))
 
 
+MAX_JUNK = 64 << 10              # bytes skipped before a frame's magic before giving up
+JUNK_CHUNK = 4096
+
+log = logging.getLogger("tinyengine_pio.harness")
+
+
 @dataclass
 class Frame:
     command: int
     payload: bytes
     version: int = VERSION
+    skipped: bytes = b""    # bytes before the magic that were not a frame (resynchronised)
+
+    def quote(self) -> str:
+        """The frame's payload as an error message quotes it."""
+        return "%s payload %s" % (command_name(self.command), hexdump(self.payload))
+
+
+class _Reader:
+    """State of one read_frame call: the deadline, the skipped junk, the frame bytes."""
+
+    def __init__(self, transport, timeout: float, waiting_for: str, rate: float | None):
+        self.t = transport
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.waiting_for = waiting_for
+        self.rate = rate
+        self.junk = bytearray()
+        self.got = bytearray()
+
+    def skipped_note(self) -> str:
+        return ("; before it, %s that are not a frame were skipped" % hexdump(self.junk)
+                if self.junk else "")
+
+    def fail(self, what: str):
+        """The bytes stopped (timeout or EOF) while ``what`` was expected."""
+        ctx = "while waiting for %s: expected %s" % (self.waiting_for, what)
+        if self.t.eof:
+            how = "target closed the connection %s%s" % (
+                "in the middle of a frame " if self.got else "", ctx)
+        else:
+            how = "no complete frame from the target within %.3g s %s" % (self.timeout, ctx)
+        if self.junk and not self.got:
+            return ProtocolError(
+                "garbage from the target while waiting for %s: expected the frame magic A5 5A, "
+                "received %s; then %s" % (self.waiting_for, hexdump(self.junk),
+                                          "the connection closed" if self.t.eof else
+                                          "nothing more within %.3g s" % self.timeout))
+        if self.junk:
+            # the frame after the junk never completed: the junk is the first symptom
+            return ProtocolError("garbage from the target while waiting for %s: skipped %s "
+                                 "that are not a frame, then: %s; frame bytes received %s"
+                                 % (self.waiting_for, hexdump(self.junk), how,
+                                    hexdump(self.got)))
+        exc = TargetDisconnected if self.t.eof else TargetTimeout
+        return exc("%s; received %s" % (how, hexdump(self.got)))
+
+    def need(self, n: int, what: str) -> bytes:
+        data = self.t.read_exact(n, self.deadline)
+        self.got.extend(data)
+        if len(data) < n:
+            raise self.fail(what)
+        return data
+
+    def find_magic(self) -> None:
+        """Skip bytes up to the magic (bounded by MAX_JUNK); the magic is put back."""
+        held = b""   # a trailing A5 that may start the magic
+        while True:
+            data = self.t.read_some(JUNK_CHUNK, self.deadline)
+            if not data:
+                self.junk.extend(held)
+                raise self.fail("the frame magic A5 5A")
+            buf = held + data
+            i = buf.find(MAGIC)
+            if i >= 0:
+                self.junk.extend(buf[:i])
+                self.t.unread(buf[i:])
+            else:
+                held = buf[-1:] if buf.endswith(MAGIC[:1]) else b""
+                self.junk.extend(buf[:len(buf) - len(held)])
+            if len(self.junk) > MAX_JUNK:
+                raise ProtocolError(
+                    "garbage from the target while waiting for %s: more than %d bytes without "
+                    "a frame, received %s" % (self.waiting_for, MAX_JUNK, hexdump(self.junk)))
+            if i >= 0:
+                return
 
 
 def read_frame(transport, timeout: float, waiting_for: str = "a frame",
-               max_payload: int = MAX_PAYLOAD) -> Frame:
+               max_payload: int = MAX_PAYLOAD, rate: float | None = None) -> Frame:
     """Read exactly one frame; raises a specific HarnessError otherwise.
 
-    The whole frame must arrive within ``timeout`` seconds.  Bytes that do not
-    start with the magic are garbage (ProtocolError) -- the target never sends
-    anything but frames once the harness runs.
+    The whole frame must arrive within ``timeout`` seconds, plus, when ``rate`` (bytes per
+    second of the line) is given, the time its announced length takes at that rate.
+    Bytes before the magic (a boot log on the console...) are skipped, up to MAX_JUNK, and
+    kept in ``Frame.skipped``; when no valid frame follows them, the error is a
+    ProtocolError ("garbage ...") quoting them.  A frame longer than ``max_payload`` is
+    refused before its payload is read.
     """
-    deadline = time.monotonic() + timeout
-    got = bytearray()
-
-    def need(n: int, what: str) -> bytes:
-        data = transport.read_exact(n, deadline)
-        got.extend(data)
-        if len(data) < n:
-            ctx = "while waiting for %s: expected %s" % (waiting_for, what)
-            if transport.eof:
-                raise TargetDisconnected(
-                    "target closed the connection %s%s; received %s" % (
-                        "in the middle of a frame " if got else "", ctx, hexdump(got)))
-            raise TargetTimeout(
-                "no complete frame from the target within %.3g s %s; received %s" % (
-                    timeout, ctx, hexdump(got)))
-        return data
-
-    first = need(1, "the frame magic A5 5A")
-    if first != MAGIC[:1]:
-        extra = transport.read_available(63)
-        got.extend(extra)
-        raise ProtocolError("garbage from the target while waiting for %s: expected the frame "
-                            "magic A5 5A, received %s" % (waiting_for, hexdump(got)))
-    second = need(1, "the frame magic A5 5A")
-    if second != MAGIC[1:]:
-        got.extend(transport.read_available(62))
-        raise ProtocolError("garbage from the target while waiting for %s: expected the frame "
-                            "magic A5 5A, received %s" % (waiting_for, hexdump(got)))
-    need(HEADER_SIZE - 2, "the rest of the 8-byte header")
-    _, version, command, length = HEADER.unpack(bytes(got[:HEADER_SIZE]))
+    r = _Reader(transport, timeout, waiting_for, rate)
+    r.find_magic()
+    r.need(2, "the frame magic A5 5A")
+    r.need(HEADER_SIZE - 2, "the rest of the 8-byte header")
+    _, version, command, length = HEADER.unpack(bytes(r.got[:HEADER_SIZE]))
     if version != VERSION:
-        got.extend(transport.read_available(64))
+        r.got.extend(transport.read_available(64))
         raise ProtocolError("target speaks protocol version %d, the host speaks %d (while "
-                            "waiting for %s); received %s" % (version, VERSION, waiting_for,
-                                                              hexdump(got)))
+                            "waiting for %s); received %s%s" % (
+                                version, VERSION, waiting_for, hexdump(r.got), r.skipped_note()))
     if length > max_payload:
-        raise ProtocolError("implausible frame length %d (limit %d) while waiting for %s; "
-                            "received %s" % (length, max_payload, waiting_for, hexdump(got)))
-    payload = need(length, "%d payload bytes of a %s frame" % (length, command_name(command)))
-    crc_bytes = need(4, "the CRC-32 of a %s frame" % command_name(command))
-    want = crc32(bytes(got[:HEADER_SIZE + length]))
+        raise ProtocolError("implausible frame length %d (limit %d) in a %s frame while waiting "
+                            "for %s; received %s%s" % (
+                                length, max_payload, command_name(command), waiting_for,
+                                hexdump(r.got), r.skipped_note()))
+    if rate:
+        r.deadline += (length + 4) / rate
+    payload = r.need(length, "%d payload bytes of a %s frame" % (length, command_name(command)))
+    crc_bytes = r.need(4, "the CRC-32 of a %s frame" % command_name(command))
+    want = crc32(bytes(r.got[:HEADER_SIZE + length]))
     have = struct.unpack("<I", crc_bytes)[0]
     if want != have:
         raise CrcError("frame CRC mismatch in a %s frame while waiting for %s: computed "
-                       "0x%08x, the frame says 0x%08x; received %s" % (
-                           command_name(command), waiting_for, want, have, hexdump(got)))
-    return Frame(command, bytes(payload), version)
+                       "0x%08x, the frame says 0x%08x; received %s%s" % (
+                           command_name(command), waiting_for, want, have, hexdump(r.got),
+                           r.skipped_note()))
+    if r.junk:
+        log.warning("skipped %s before the %s frame (while waiting for %s)", hexdump(r.junk),
+                    command_name(command), waiting_for)
+    return Frame(command, bytes(payload), version, bytes(r.junk))
