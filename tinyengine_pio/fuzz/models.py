@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .mutators import MUTATORS, STRUCTURE, mutate
+from .mutators import MUTATORS, STRUCTURE
 from .worker import GOOD, MutantSpec, Pool, Result, Seed, WorkerConfig
 
 OUTCOMES = ("named_error", "accepted", "accepted_clean", "crash", "hang", "huge_allocation",
@@ -145,11 +145,6 @@ class _Collector:
         if not self.cfg.corpus:
             return None
         data = r.data
-        if data is None and spec is not None:   # the worker was lost: make the mutant again
-            try:
-                data = mutate(self.seeds[spec.seed].data, spec.mutator, spec.rng_seed)
-            except Exception:  # noqa: BLE001  (no corpus file then, the finding stays)
-                return None
         if data is None:
             return None
         os.makedirs(self.cfg.corpus, exist_ok=True)

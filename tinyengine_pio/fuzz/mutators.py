@@ -483,3 +483,21 @@ def mutate(data: bytes, name: str, rng_seed: int) -> bytes:
             return out
     raise MutationFailed(f"{name}: no applicable draw in {ATTEMPTS} attempts"
                          + (f" (last: {type(last).__name__}: {last})" if last else ""))
+
+
+def mutate_any(data: bytes, name: str, rng_seed: int, fallbacks: int = 6) -> tuple[str, bytes]:
+    """mutate(), or when `name` does not apply to this model (a RESHAPE cycle needs an activation,
+    reordering needs two operators) the first of a few other mutators, drawn from rng_seed, that
+    does: returns the mutator used, so that mutate(data, used, rng_seed) gives the same bytes."""
+    try:
+        return name, mutate(data, name, rng_seed)
+    except MutationFailed as e:
+        first = e
+    others = sorted(set(MUTATORS) - {name})
+    random.Random(rng_seed).shuffle(others)
+    for other in others[:fallbacks]:
+        try:
+            return other, mutate(data, other, rng_seed)
+        except MutationFailed:
+            continue
+    raise first

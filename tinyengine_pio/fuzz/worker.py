@@ -4,6 +4,7 @@ checks the CLI's contract and the generated C under the sanitizers. The parent `
 worker that misses its deadline or replaces one that died, so the run survives both."""
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import TinyEngineError
-from .mutators import MutationFailed, mutate
+from .mutators import MutationFailed, mutate_any
 
 PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(PKG_DIR)
@@ -82,11 +83,10 @@ def _alarm(_signum, _frame):
 
 
 def site_of(tb) -> str:
-    frames = traceback.extract_tb(tb)
+    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(FUZZ_DIR + os.sep)]
     if not frames:
         return "?"
-    ours = [f for f in frames if f.filename.startswith(PKG_DIR + os.sep)
-            and not f.filename.startswith(FUZZ_DIR + os.sep)]
+    ours = [f for f in frames if f.filename.startswith(PKG_DIR + os.sep)]
     f = (ours or frames)[-1]
     path = os.path.relpath(f.filename, ROOT) if ours else f.filename
     return f"{path}:{f.lineno} in {f.name}"
@@ -197,6 +197,7 @@ def _limit_memory(extra: int) -> None:
 
 def worker_main(conn, cfg: WorkerConfig) -> None:
     if cfg.quiet:
+        faulthandler.disable()   # pytest's would print a crashing worker's stack on its stderr
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
@@ -217,7 +218,7 @@ def worker_main(conn, cfg: WorkerConfig) -> None:
         if spec.mutator is not None:
             conn.send(("phase", "mutate", MUTATE_BUDGET))
             try:
-                data = mutate(seed.data, spec.mutator, spec.rng_seed)
+                res.mutator, data = mutate_any(seed.data, spec.mutator, spec.rng_seed)
             except MutationFailed as e:
                 res.outcome, res.message = "mutator_failed", str(e)
                 conn.send(("result", res))
@@ -316,6 +317,9 @@ class Pool:
             res.site = f"native code ({phase}, {_signame(code)})"
             res.message = f"the worker process died during {phase}: {_signame(code)}"
         res.key = f"{res.outcome}|{res.exc_type}|{res.site}"
+        if res.outcome != "mutator_failed" and spec.mutator is not None:   # the mutant, again
+            res.mutator, res.data = mutate_any(self.cfg.seeds[spec.seed].data, spec.mutator,
+                                               spec.rng_seed)
         return res
 
     def run(self, specs, on_result: Callable[[Result], None]) -> None:
