@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from .errors import TinyEngineError
+from .errors import INTERNAL_EXIT, TinyEngineError, internal_error
 from .platformio.boards import cpus_with
 from .version import __version__
 
@@ -16,12 +16,31 @@ from .version import __version__
 def _compile(args) -> int:
     from .compiler import compile_file
     cm = compile_file(args.model, args.out, prefix=args.prefix, alignment=args.align,
-                      optimize=args.optimize)
+                      optimize=args.optimize, limits=_limits(args))
     files = ", ".join(sorted(cm.files))
     print(f"{args.model}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
     print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
           f"weights {cm.weight_bytes:,} B")
     return 0
+
+
+def _limits(args):
+    from .validate import Limits
+    return Limits(max_bytes=args.max_bytes)
+
+
+def _max_bytes(text: str) -> int:
+    """--max-bytes: an integer, optionally with K, M or G (binary)."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower().removesuffix("ib").removesuffix("b")
+    mult = units.get(t[-1:], 1)
+    try:
+        value = int(t[:-1] if t[-1:] in units else t) * mult
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 65536, 512K, 64M)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
 
 
 def _report(args) -> int:
@@ -30,7 +49,7 @@ def _report(args) -> int:
     from .report import build_report, format_report
     data = load_bytes(args.model)
     cm = compile_model(data, name=os.path.basename(args.model), alignment=args.align,
-                       optimize=args.optimize)
+                       optimize=args.optimize, limits=_limits(args))
     r = build_report(cm, args.cpu)
     if args.compare_tflm:
         from .tflm import arena_bytes
@@ -52,7 +71,7 @@ def _run(args) -> int:
     from .host import run_on_host, seed_inputs
     from .report import build_report, format_report
     data = load_bytes(args.model)
-    cm = compile_model(data, name=os.path.basename(args.model))
+    cm = compile_model(data, name=os.path.basename(args.model), limits=_limits(args))
     sys.stdout.write(format_report(build_report(cm)))
     outs = run_on_host(cm, seed_inputs(cm, args.seed))
     for n, o in enumerate(outs):
@@ -80,6 +99,11 @@ def _zephyr_module_path(_args) -> int:
     return 0
 
 
+def _add_limits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-bytes", type=_max_bytes, default=64 << 20, metavar="SIZE",
+                   help="refuse a model with a tensor or an arena above SIZE (default 64M)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyengine-pio",
                                 description="Compile int8 .tflite models to dependency-free C.")
@@ -92,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     c.add_argument("--optimize", choices=("speed", "size"), default="speed",
                    help="speed: GEMM/im2col/unrolled SIMD kernels (default); size: direct loops")
+    _add_limits(c)
     c.set_defaults(func=_compile)
     r = sub.add_parser("report", help="per-layer table: shapes, MACs, weights, live memory, arena")
     r.add_argument("model")
@@ -107,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="core of the latency estimate (default cortex-m4): %s (DSP kernels) or "
                         "%s (Helium kernels)" % (", ".join(c for c in cpus_with("dsp")
                                                            if c not in mve), " / ".join(mve)))
+    _add_limits(r)
     r.set_defaults(func=_report)
     s = sub.add_parser("setup", help="prepare PlatformIO for offline builds with the emulated "
                        "boards (idempotent)", add_help=False)
@@ -122,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("run", help="compile, build with the host gcc and run on a seeded input")
     h.add_argument("model")
     h.add_argument("--seed", type=int, default=0, help="input seed (default 0)")
+    _add_limits(h)
     h.set_defaults(func=_run)
     return p
 
@@ -139,9 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     except TinyEngineError as e:
         print(f"tinyengine-pio: error: {e}", file=sys.stderr)
         return 2
-    except ValueError as e:   # e.g. an invalid --prefix
-        print(f"tinyengine-pio: error: {e}", file=sys.stderr)
-        return 2
+    except Exception as e:  # noqa: BLE001 - a bug: one line and a report-a-bug note, no traceback
+        print(f"tinyengine-pio: {internal_error(e, f'running {args.command}')}", file=sys.stderr)
+        return INTERNAL_EXIT
 
 
 if __name__ == "__main__":

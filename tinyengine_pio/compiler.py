@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 
 from .emitter import c_identifier, digest, generate, write_files
+from .errors import OptionError
 from .frontend import load_bytes, read_model
 from .ir import Graph
 from .metadata import metadata_file
@@ -13,6 +14,7 @@ from .passes import run_pipeline
 from .planner import Plan
 from .planner.policy import choose as choose_memory
 from .schedule import choose_order
+from .validate import Limits
 
 
 @dataclass
@@ -40,17 +42,24 @@ def _const_inputs(g: Graph) -> set[int]:
 
 def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
                   alignment: int = 4, algorithms: list[str] | None = None,
-                  overlap: bool = True, emit: bool = True, optimize: str = "speed") -> CompiledModel:
-    """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops."""
-    c_identifier(prefix)
+                  overlap: bool = True, emit: bool = True, optimize: str = "speed",
+                  limits: Limits | None = None) -> CompiledModel:
+    """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
+    `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits)."""
+    try:
+        c_identifier(prefix)
+    except ValueError as e:
+        raise OptionError(str(e)) from None
     if optimize not in ("speed", "size"):
-        raise ValueError(f"optimize must be 'speed' or 'size', not {optimize!r}")
-    source = read_model(data, name)
+        raise OptionError(f"optimize must be 'speed' or 'size', not {optimize!r}")
+    limits = limits or Limits()
+    source = read_model(data, name, limits)
     source.config["optimize"] = optimize
     g = choose_order(run_pipeline(source))
     gp = choose_memory(g, lambda op: lookup(op).memory_options(g, op),
                        lambda op: lookup(op).access(g, op), alignment, algorithms, overlap)
     p, offsets, life = gp.plan, gp.offsets, gp.lifetimes
+    limits.check_arena(p.arena_bytes)
     sha = digest(data)
     cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
     if emit:

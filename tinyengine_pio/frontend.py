@@ -1,15 +1,17 @@
 """Read a .tflite flatbuffer into the typed IR (tinyengine_pio.ir)."""
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
 import tflite
 
-from .errors import FloatModelError, ModelError, UnsupportedError
+from .errors import FloatModelError, MalformedModelError, ModelError, UnsupportedError
 from .ir import Graph, Operator, Tensor
 from .ops import REGISTRY, supported_names
 from .ops.base import BUILTIN_NAMES
+from .validate import Limits, validate
 
 TENSOR_TYPES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
 NP_TYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32,
@@ -29,29 +31,37 @@ def load_bytes(path: str | os.PathLike) -> bytes:
         raise ModelError(f"cannot read model file {p}: {e.strerror}") from None
 
 
-def read_model(data: bytes, name: str = "model") -> Graph:
-    """Parse, validate and convert a .tflite model to a Graph. Raises TinyEngineError subclasses."""
+def read_model(data: bytes, name: str = "model", limits: Limits | None = None) -> Graph:
+    """Parse and convert a .tflite model to a Graph, then validate it (validate.py): a graph that
+    comes out of here is consistent. Raises TinyEngineError subclasses only."""
     if len(data) < 8 or data[4:8] != b"TFL3":
         raise ModelError(f"{name}: not a TensorFlow Lite flatbuffer (missing 'TFL3' identifier; "
                          f"{len(data)} bytes)")
     try:
         model = tflite.Model.GetRootAsModel(data, 0)
-        return _convert(model, data, name)
+        g = _convert(model, data, name, limits or Limits())
     except (ModelError, UnsupportedError, FloatModelError):
         raise
     except Exception as e:  # flatbuffers raises struct/index errors on truncated data
         raise ModelError(f"{name}: corrupt or truncated .tflite flatbuffer ({type(e).__name__}: {e})") from None
+    return validate(g)
 
 
-def _convert(model, data: bytes, name: str) -> Graph:
+def _convert(model, data: bytes, name: str, limits: Limits) -> Graph:
     if model.SubgraphsLength() != 1:
         raise UnsupportedError(f"{name}: the model has {model.SubgraphsLength()} subgraphs; only "
                                "single-subgraph models are supported (no control flow ops)")
     sg = model.Subgraphs(0)
-    tensors = [_read_tensor(model, sg.Tensors(i), i, data) for i in range(sg.TensorsLength())]
+    tensors = [_read_tensor(model, sg.Tensors(i), i, data, limits)
+               for i in range(sg.TensorsLength())]
     ops = []
+    n_codes = model.OperatorCodesLength()
     for i in range(sg.OperatorsLength()):
         op_fb = sg.Operators(i)
+        if not 0 <= op_fb.OpcodeIndex() < n_codes:
+            raise MalformedModelError(f"{name}: operator #{i} has opcode index "
+                                      f"{op_fb.OpcodeIndex()}, out of range (the model has "
+                                      f"{n_codes} operator codes)")
         oc = model.OperatorCodes(op_fb.OpcodeIndex())
         code = max(oc.BuiltinCode(), oc.DeprecatedBuiltinCode())
         kind = BUILTIN_NAMES.get(code, f"BUILTIN_{code}")
@@ -64,26 +74,29 @@ def _convert(model, data: bytes, name: str) -> Graph:
     g.inputs = [int(i) for i in g.inputs]
     g.outputs = [int(i) for i in g.outputs]
     _check_float_model(g, ops, name)
+    missing = [f"#{i} {kind}" for i, kind, code, _ in ops if code not in REGISTRY]
+    if missing:
+        kinds = sorted({m.split(" ", 1)[1] for m in missing})
+        what = (f"operator {missing[0]} is not supported" if len(missing) == 1 else
+                f"{len(missing)} operators are not supported: {', '.join(missing[:20])}"
+                f"{' ...' if len(missing) > 20 else ''} (kinds: {', '.join(kinds)})")
+        raise UnsupportedError(f"{name}: {what}.\nSupported operators: "
+                               f"{', '.join(supported_names())}")
     for i, kind, code, op_fb in ops:
-        opdef = REGISTRY.get(code)
-        if opdef is None:
-            raise UnsupportedError(
-                f"{name}: operator #{i} {kind} is not supported.\n"
-                f"Supported operators: {', '.join(supported_names())}")
+        opdef = REGISTRY[code]
         ins = [int(x) for x in op_fb.InputsAsNumpy()] if op_fb.InputsLength() else []
         outs = [int(x) for x in op_fb.OutputsAsNumpy()] if op_fb.OutputsLength() else []
         g.operators.append(Operator(index=i, kind=kind, inputs=ins, outputs=outs,
                                     options=opdef.read_options(op_fb)))
-    for t in g.tensors:
-        if t.dtype not in NP_TYPES:
-            raise UnsupportedError(f"{name}: tensor #{t.index} '{t.name}' has unsupported type {t.dtype}")
     return g
 
 
-def _read_tensor(model, t, index: int, data: bytes) -> Tensor:
+def _read_tensor(model, t, index: int, data: bytes, limits: Limits) -> Tensor:
     dtype = TENSOR_TYPES.get(t.Type(), f"type{t.Type()}")
     shape = tuple(int(s) for s in t.ShapeAsNumpy()) if t.ShapeLength() else ()
     name = t.Name().decode(errors="replace") if t.Name() else f"t{index}"
+    if dtype not in NP_TYPES:
+        raise UnsupportedError(f"tensor #{index} '{name}' has unsupported type {dtype}")
     if t.ShapeSignatureLength() and any(int(s) < 0 for s in t.ShapeSignatureAsNumpy()):
         sig = [int(s) for s in t.ShapeSignatureAsNumpy()]
         if any(s < 0 for s in sig[1:]) or sig[0] < -1:
@@ -92,6 +105,9 @@ def _read_tensor(model, t, index: int, data: bytes) -> Tensor:
     if any(s < 0 for s in shape):
         raise UnsupportedError(f"tensor #{index} '{name}' has a dynamic shape {list(shape)}; "
                                "re-export the model with fixed input shapes")
+    if len(shape) > 8:
+        raise UnsupportedError(f"tensor #{index} '{name}' has rank {len(shape)}")
+    limits.check_tensor(index, name, shape, dtype)     # before anything sized by it
     scale = zp = None
     qdim = 0
     q = t.Quantization()
@@ -100,23 +116,34 @@ def _read_tensor(model, t, index: int, data: bytes) -> Tensor:
         zp = q.ZeroPointAsNumpy().astype(np.int64) if q.ZeroPointLength() else np.zeros(len(scale), np.int64)
         if len(zp) == 1 and len(scale) > 1:
             zp = np.repeat(zp, len(scale))
+        if len(zp) != len(scale):
+            raise MalformedModelError(f"tensor #{index} '{name}' has {len(scale)} quantization "
+                                      f"scales but {len(zp)} zero points")
         qdim = int(q.QuantizedDimension())
     const = None
     buf_idx = t.Buffer()
-    if buf_idx > 0 and buf_idx < model.BuffersLength():
+    if not 0 <= buf_idx < max(model.BuffersLength(), 1):
+        raise MalformedModelError(f"tensor #{index} '{name}' uses buffer {buf_idx}, out of range "
+                                  f"(the model has {model.BuffersLength()} buffers)")
+    if buf_idx > 0:
         buf = model.Buffers(buf_idx)
         raw = None
         if buf.DataLength():
             raw = buf.DataAsNumpy().tobytes()
         elif buf.Offset() > 1:  # large models store buffers after the flatbuffer
+            if buf.Offset() + buf.Size() > len(data):
+                raise MalformedModelError(
+                    f"tensor #{index} '{name}': buffer {buf_idx} lies at bytes {buf.Offset()} to "
+                    f"{buf.Offset() + buf.Size()}, past the end of the {len(data)}-byte file")
             raw = data[buf.Offset():buf.Offset() + buf.Size()]
-        if raw is not None and dtype in NP_TYPES:
-            arr = np.frombuffer(raw, dtype=NP_TYPES[dtype])
-            n = int(np.prod(shape, dtype=np.int64)) if shape else 1
-            if arr.size != n:
-                raise ModelError(f"tensor #{index} '{name}': constant data has {arr.size} elements, "
-                                 f"shape {list(shape)} needs {n}")
-            const = arr.reshape(shape).copy()
+        if raw is not None:
+            itemsize = np.dtype(NP_TYPES[dtype]).itemsize
+            n = math.prod(shape)
+            if len(raw) != n * itemsize:
+                raise MalformedModelError(
+                    f"tensor #{index} '{name}': constant data has {len(raw)} bytes, shape "
+                    f"{list(shape)} {dtype} needs {n * itemsize}")
+            const = np.frombuffer(raw, dtype=NP_TYPES[dtype]).reshape(shape).copy()
     return Tensor(index=index, name=name, shape=shape, dtype=dtype, scale=scale, zero_point=zp,
                   quant_dim=qdim, data=const)
 
@@ -125,10 +152,11 @@ def _check_float_model(g: Graph, ops, name: str) -> None:
     """A float32 model has float weights or float activations between ops (not only at the edges)."""
     float_weights = [t for t in g.tensors if t.is_const and t.dtype == "float32"]
     boundary_ok = {"QUANTIZE", "DEQUANTIZE"}
+    n = len(g.tensors)     # indices are checked later (validate.py): skip bad ones here
     float_ops = [kind for _, kind, _, op_fb in ops if kind not in boundary_ok and any(
         g.tensors[int(i)].dtype == "float32" for i in
         (list(op_fb.InputsAsNumpy()) if op_fb.InputsLength() else []) +
-        (list(op_fb.OutputsAsNumpy()) if op_fb.OutputsLength() else []) if int(i) >= 0)]
+        (list(op_fb.OutputsAsNumpy()) if op_fb.OutputsLength() else []) if 0 <= int(i) < n)]
     if float_weights or float_ops:
         what = f"{len(float_weights)} float32 constant tensors" if float_weights else \
             f"float32 activations in {float_ops[0]}"

@@ -13,8 +13,9 @@ from ..quant import (
 )
 from ..variants import variant
 from .base import OpDef, activation_name, options_table, register, require_int8
-from .elementwise import Broadcast, broadcast_4d, elementwise_access
+from .elementwise import Broadcast, broadcast_4d, check_broadcast, elementwise_access
 from .quantized import clamp_range, fast_requant
+from .signature import BINARY
 
 
 @dataclass
@@ -97,4 +98,5 @@ def emit(ctx, op: Operator) -> None:
 
 register(OpDef(name="ADD", stem="add", read_options=read_options, prepare=prepare, emit=emit,
                kernels=("add",), access=elementwise_access, fuses_activation=True,
-               finalize=finalize))
+               finalize=finalize,
+               signature=BINARY, check=check_broadcast))

@@ -14,6 +14,7 @@ import tflite
 
 from ..errors import UnsupportedError
 from ..ir import Graph, MemoryOption, Operator
+from .signature import UNARY, Signature
 
 BUILTIN_NAMES = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
 ACTIVATIONS = {v: k for k, v in vars(tflite.ActivationFunctionType).items() if not k.startswith("_")}
@@ -62,6 +63,10 @@ class OpDef:
     # (graph, op) -> None: the rest of the host math, once the offset is folded: the SIMD
     # variants' requantization constants and tables (passes/finalize.py); emit() only formats
     finalize: Callable[[Graph, Operator], None] | None = None
+    # what the op needs of its tensors (ops/signature.py), checked by validate.py before any
+    # pass; `check` (graph, op) -> None then checks the shape semantics (output shapes)
+    signature: Signature = UNARY
+    check: Callable[[Graph, Operator], None] | None = None
 
     @property
     def code(self) -> int:

@@ -9,6 +9,8 @@ import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, activation_name, options_table, register, require
+from .signature import Operand, Signature, axis_in, expect_shape
+from .signature import check as check_that
 
 
 @dataclass
@@ -21,6 +23,26 @@ class ConcatParams:
 def read_options(op_fb) -> dict:
     o = options_table(op_fb, tflite.ConcatenationOptions)
     return dict(axis=o.Axis(), activation=activation_name(o.FusedActivationFunction()))
+
+
+SIGNATURE = Signature((Operand("input"),), variadic=True)
+
+
+def check(g: Graph, op: Operator) -> None:
+    out = g.t(op.outputs[0])
+    rank = len(out.shape)
+    check_that(rank >= 1, op, "the output is a scalar")
+    axis = axis_in(op, op.options["axis"], rank)
+    total = 0
+    for pos, i in enumerate(op.inputs):
+        s = g.t(i).shape
+        check_that(len(s) == rank and all(a == b for k, (a, b) in enumerate(zip(s, out.shape))
+                                          if k != axis), op,
+                   f"input {pos} has shape {list(s)}, which does not concatenate along axis "
+                   f"{axis} into {list(out.shape)}")
+        total += s[axis]
+    expect_shape(g, op, [total if k == axis else d for k, d in enumerate(out.shape)],
+                 why=f"the inputs' sizes along axis {axis}")
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -51,4 +73,5 @@ def emit(ctx, op: Operator) -> None:
 
 
 register(OpDef(name="CONCATENATION", stem="concatenation", read_options=read_options,
-               prepare=prepare, emit=emit, kernels=("concatenation",)))
+               prepare=prepare, emit=emit, kernels=("concatenation",),
+               signature=SIGNATURE, check=check))

@@ -25,7 +25,18 @@ from .gemm_operands import (
     portable_operands,
 )
 from .quantized import RequantFields, check_filter, fold_offset, requant_fields
-from .window import WindowParams, window_access, window_fields, window_pattern
+from .signature import FILTER_BIAS, Operand, Signature, check_accumulator, check_bias
+from .signature import check as check_that
+from .window import (
+    WindowParams,
+    check_window,
+    window_access,
+    window_fields,
+    window_pattern,
+)
+
+SIGNATURE = Signature((Operand("input", ranks=(4,)),
+                       Operand("filter", ranks=(4,), const=True, per_channel=0), *FILTER_BIAS))
 
 
 @dataclass
@@ -57,6 +68,16 @@ def read_options(op_fb) -> dict:
     return dict(padding=padding_name(o.Padding()), stride_w=o.StrideW(), stride_h=o.StrideH(),
                 dilation_w=o.DilationWFactor(), dilation_h=o.DilationHFactor(),
                 activation=activation_name(o.FusedActivationFunction()))
+
+
+def check(g: Graph, op: Operator) -> None:
+    in_c = g.t(op.inputs[0]).shape[3]
+    oc, k_h, k_w, f_c = g.t(op.inputs[1]).shape
+    check_that(f_c >= 1 and in_c % f_c == 0, op,
+               f"input channels {in_c} are not a multiple of the filter's {f_c}")
+    check_bias(g, op, 2, oc)
+    check_window(g, op, k_h, k_w, oc)
+    check_accumulator(g, op, k_h * k_w * f_c, 2)
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -222,4 +243,5 @@ register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepar
                kernels=("conv_2d", "gemm"), macs=macs, access=access,
                memory_options=memory_options, fold_input_offset=fold_input_offset,
                finalize=finalize,
-               fuses_activation=True, accepts_folded_pad=True))
+               fuses_activation=True, accepts_folded_pad=True,
+               signature=SIGNATURE, check=check))

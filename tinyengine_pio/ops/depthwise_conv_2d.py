@@ -27,7 +27,12 @@ from .quantized import (
     fold_offset,
     requant_fields,
 )
-from .window import WindowParams, window_access, window_fields
+from .signature import FILTER_BIAS, Operand, Signature, check_accumulator, check_bias
+from .signature import check as check_that
+from .window import WindowParams, check_window, window_access, window_fields
+
+SIGNATURE = Signature((Operand("input", ranks=(4,)),
+                       Operand("filter", ranks=(4,), const=True, per_channel=3), *FILTER_BIAS))
 
 
 @dataclass
@@ -45,6 +50,17 @@ def read_options(op_fb) -> dict:
     return dict(padding=padding_name(o.Padding()), stride_w=o.StrideW(), stride_h=o.StrideH(),
                 depth_multiplier=o.DepthMultiplier(), dilation_w=o.DilationWFactor(),
                 dilation_h=o.DilationHFactor(), activation=activation_name(o.FusedActivationFunction()))
+
+
+def check(g: Graph, op: Operator) -> None:
+    in_c = g.t(op.inputs[0]).shape[3]
+    one, k_h, k_w, oc = g.t(op.inputs[1]).shape
+    check_that(one == 1, op, f"the filter's first dimension is {one}, expected 1")
+    check_that(in_c >= 1 and oc % in_c == 0, op,
+               f"filter channels {oc} are not a multiple of the input's {in_c}")
+    check_bias(g, op, 2, oc)
+    check_window(g, op, k_h, k_w, oc)
+    check_accumulator(g, op, k_h * k_w, 2)
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -159,4 +175,5 @@ register(OpDef(name="DEPTHWISE_CONV_2D", stem="depthwise_conv_2d", read_options=
                prepare=prepare, emit=emit, kernels=("depthwise_conv_2d",), macs=macs,
                access=access, memory_options=memory_options,
                fold_input_offset=fold_input_offset, finalize=finalize, fuses_activation=True,
-               accepts_folded_pad=True))
+               accepts_folded_pad=True,
+               signature=SIGNATURE, check=check))

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from ..ir import Graph, Operator
 from .base import OpDef, register, require
+from .signature import UNARY, Operand, Signature, same_shape
+
+SIGNATURE = Signature(UNARY.inputs, (Operand("output", dtypes=("float32",)),))
 
 
 @dataclass
@@ -28,4 +31,5 @@ def emit(ctx, op: Operator) -> None:
 
 
 register(OpDef(name="DEQUANTIZE", stem="dequantize", prepare=prepare, emit=emit,
-               kernels=("dequantize",)))
+               kernels=("dequantize",),
+               signature=SIGNATURE, check=same_shape))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from ..ir import DTYPE_BYTES, Graph, Operator
 from ..planner.overlap import Access, elementwise
 from .base import require
+from .signature import check, expect_shape
 
 
 @dataclass
@@ -67,3 +68,14 @@ def elementwise_access(g: Graph, op: Operator) -> list[Access]:
         if t is not None and not t.is_const and t.size == out.size and tuple(t.shape) == tuple(out.shape):
             return [Access(pos, elementwise(out.size, DTYPE_BYTES[t.dtype], DTYPE_BYTES[out.dtype]))]
     return []
+
+
+def check_broadcast(g: Graph, op: Operator) -> None:
+    """validate.py: ADD / MUL: the output has the two inputs' broadcast shape."""
+    a, b = g.t(op.inputs[0]).shape, g.t(op.inputs[1]).shape
+    rank = max(len(a), len(b))
+    pa, pb = [1] * (rank - len(a)) + list(a), [1] * (rank - len(b)) + list(b)
+    check(all(x == y or 1 in (x, y) for x, y in zip(pa, pb)), op,
+          f"input shapes {list(a)} and {list(b)} do not broadcast")
+    expect_shape(g, op, [x if y == 1 else y for x, y in zip(pa, pb)],
+                 why="the inputs' broadcast shape")

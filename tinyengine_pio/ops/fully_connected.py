@@ -18,6 +18,11 @@ from .gemm_operands import (
     portable_operands,
 )
 from .quantized import RequantFields, fold_offset, requant_fields
+from .signature import FILTER_BIAS, Operand, Signature, check_accumulator, check_bias
+from .signature import check as check_that
+
+SIGNATURE = Signature((Operand("input"), Operand("weights", ranks=(2,), const=True, per_channel=0),
+                       *FILTER_BIAS))
 
 
 @dataclass
@@ -33,6 +38,20 @@ def read_options(op_fb) -> dict:
         return dict(activation="NONE", weights_format=0, keep_num_dims=False)
     return dict(activation=activation_name(o.FusedActivationFunction()),
                 weights_format=o.WeightsFormat(), keep_num_dims=bool(o.KeepNumDims()))
+
+
+def check(g: Graph, op: Operator) -> None:
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    units, depth = g.t(op.inputs[1]).shape
+    check_that(depth >= 1 and units >= 1, op, f"weights have shape {[units, depth]}")
+    check_that(inp.size % depth == 0, op,
+               f"input size {inp.size} is not a multiple of the weights' depth {depth}")
+    batches = inp.size // depth
+    check_that(out.size == batches * units and out.shape and out.shape[-1] == units, op,
+               f"output '{out.name}' has shape {list(out.shape)}, expected {batches} batch(es) "
+               f"x {units} units")
+    check_bias(g, op, 2, units)
+    check_accumulator(g, op, depth, 2)
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -109,5 +128,4 @@ def macs(g: Graph, op: Operator) -> int:
 register(OpDef(name="FULLY_CONNECTED", stem="fully_connected", read_options=read_options,
                prepare=prepare, emit=emit, kernels=("fully_connected", "gemm"), macs=macs,
                memory_options=memory_options, fold_input_offset=fold_input_offset,
-               finalize=finalize,
-               fuses_activation=True))
+               finalize=finalize, fuses_activation=True, signature=SIGNATURE, check=check))

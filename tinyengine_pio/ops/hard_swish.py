@@ -9,6 +9,7 @@ from ..quant import f32, quantize_multiplier
 from .base import OpDef, register, require
 from .elementwise import elementwise_access
 from .lut import emit_table, prepare_table
+from .signature import same_shape
 
 
 def _to_int16_multiplier(m32: int) -> int:
@@ -63,4 +64,5 @@ def prepare(g: Graph, op: Operator) -> None:
 
 register(OpDef(name="HARD_SWISH", stem="hard_swish", prepare=prepare, emit=emit_table,
                kernels=("lut",),
-               access=elementwise_access))
+               access=elementwise_access,
+               check=same_shape))

@@ -9,6 +9,7 @@ from ..quant import multiply_by_quantized_multiplier, rdbpot, tflite_round
 from .base import OpDef, register, require
 from .elementwise import elementwise_access
 from .lut import emit_table, prepare_table
+from .signature import same_shape
 
 INPUT_INTEGER_BITS = 4
 
@@ -45,4 +46,5 @@ def prepare(g: Graph, op: Operator) -> None:
 
 
 register(OpDef(name="LOGISTIC", stem="logistic", prepare=prepare, emit=emit_table, kernels=("lut",),
-               access=elementwise_access))
+               access=elementwise_access,
+               check=same_shape))

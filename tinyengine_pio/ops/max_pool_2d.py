@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 from .base import OpDef, register
-from .pooling import emit_pool, pool_macs, prepare_pool, read_pool_options
+from .pooling import (
+    POOL_SIGNATURE,
+    check_pool,
+    emit_pool,
+    pool_macs,
+    prepare_pool,
+    read_pool_options,
+)
 from .window import window_access
 
 register(OpDef(name="MAX_POOL_2D", stem="max_pool_2d", read_options=read_pool_options,
                prepare=prepare_pool, emit=emit_pool("te_max_pool_2d_s8"),
                kernels=("max_pool_2d",), macs=pool_macs,
-               access=window_access, fuses_activation=True))
+               access=window_access, fuses_activation=True,
+               signature=POOL_SIGNATURE, check=check_pool))

@@ -9,6 +9,8 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, options_table, register, require, require_int8
+from .signature import Operand, Signature, axis_in, const_int, expect_shape
+from .signature import check as check_that
 
 
 @dataclass
@@ -25,6 +27,21 @@ class MeanParams:
 def read_options(op_fb) -> dict:
     o = options_table(op_fb, tflite.ReducerOptions)
     return dict(keep_dims=bool(o.KeepDims()) if o else False)
+
+
+SIGNATURE = Signature((Operand("input"), const_int("axis", ranks=(0, 1))))
+
+
+def check(g: Graph, op: Operator) -> None:
+    inp = g.t(op.inputs[0])
+    rank = len(inp.shape)
+    check_that(rank >= 1, op, "the input is a scalar")
+    axes = {axis_in(op, int(a), rank) for a in np.asarray(g.t(op.inputs[1]).data).reshape(-1)}
+    if op.options["keep_dims"]:
+        shape = [1 if k in axes else d for k, d in enumerate(inp.shape)]
+    else:
+        shape = [d for k, d in enumerate(inp.shape) if k not in axes]
+    expect_shape(g, op, shape, why=f"reducing axes {sorted(axes)}")
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -61,4 +78,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="MEAN", stem="mean", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("mean",), macs=macs))
+               kernels=("mean",), macs=macs,
+               signature=SIGNATURE, check=check))

@@ -8,8 +8,9 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, activation_name, options_table, register, require_int8
-from .elementwise import Broadcast, broadcast_4d, elementwise_access
+from .elementwise import Broadcast, broadcast_4d, check_broadcast, elementwise_access
 from .quantized import clamp_range
+from .signature import BINARY
 
 
 @dataclass
@@ -54,4 +55,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 register(OpDef(name="MUL", stem="mul", read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("mul",), macs=macs, access=elementwise_access, fuses_activation=True))
+               kernels=("mul",), macs=macs, access=elementwise_access, fuses_activation=True,
+               signature=BINARY, check=check_broadcast))

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..ir import Graph, Operator
 from .base import OpDef, register, require, require_int8
+from .signature import Operand, Signature, const_int, expect_shape
+from .signature import check as check_that
 
 
 @dataclass
@@ -16,6 +18,24 @@ class PadParams:
     out_shape: list[int]
     before: list[int]         # padding before each dim
     value: int
+
+
+SIGNATURE = Signature((Operand("input"), const_int("paddings", ranks=(2,))))
+SIGNATURE_V2 = Signature((*SIGNATURE.inputs, Operand("constant_values", const=True, quantized=False,
+                                                     optional=True)))
+
+
+def check(g: Graph, op: Operator) -> None:
+    inp, pads = g.t(op.inputs[0]), g.t(op.inputs[1])
+    rank = len(inp.shape)
+    check_that(list(pads.shape) == [rank, 2], op, f"paddings have shape {list(pads.shape)}, "
+                                                  f"expected [{rank}, 2] for the rank-{rank} input")
+    p = np.asarray(pads.data, dtype=np.int64).reshape(rank, 2)
+    check_that(bool((p >= 0).all()), op, f"negative paddings {p.tolist()}")
+    expect_shape(g, op, [d + int(a) + int(b) for d, (a, b) in zip(inp.shape, p)],
+                 why=f"paddings {p.tolist()}")
+    if len(op.inputs) > 2 and op.inputs[2] >= 0:
+        check_that(g.t(op.inputs[2]).size == 1, op, "constant_values must hold one value")
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -45,6 +65,8 @@ def emit(ctx, op: Operator) -> None:
              *p.out_shape, *p.before, p.value)
 
 
-register(OpDef(name="PAD", stem="pad", prepare=prepare, emit=emit, kernels=("pad",), is_pad=True))
+register(OpDef(name="PAD", stem="pad", prepare=prepare, emit=emit, kernels=("pad",), is_pad=True,
+               signature=SIGNATURE, check=check))
 register(OpDef(name="PADV2", stem="pad", prepare=prepare, emit=emit, kernels=("pad",),
-               is_pad=True))
+               is_pad=True,
+               signature=SIGNATURE_V2, check=check))

@@ -8,7 +8,10 @@ import tflite
 from ..ir import Graph, Operator
 from .base import activation_name, options_table, padding_name, require, require_int8
 from .quantized import clamp_range
-from .window import WindowParams, window_fields
+from .signature import Operand, Signature
+from .window import WindowParams, check_window, window_fields
+
+POOL_SIGNATURE = Signature((Operand("input", ranks=(4,)),), (Operand("output", ranks=(4,)),))
 
 
 @dataclass
@@ -22,6 +25,11 @@ def read_pool_options(op_fb) -> dict:
     return dict(padding=padding_name(o.Padding()), stride_w=o.StrideW(), stride_h=o.StrideH(),
                 filter_w=o.FilterWidth(), filter_h=o.FilterHeight(),
                 activation=activation_name(o.FusedActivationFunction()))
+
+
+def check_pool(g: Graph, op: Operator) -> None:
+    check_window(g, op, op.options["filter_h"], op.options["filter_w"],
+                 g.t(op.inputs[0]).shape[3])
 
 
 def prepare_pool(g: Graph, op: Operator) -> None:

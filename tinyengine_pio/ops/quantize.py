@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, register, require
+from .signature import Operand, Signature, same_shape
+
+SIGNATURE = Signature((Operand("input", dtypes=("float32", "int8")),))
 from .elementwise import elementwise_access
 
 
@@ -46,4 +49,5 @@ def emit(ctx, op: Operator) -> None:
 
 
 register(OpDef(name="QUANTIZE", stem="quantize", prepare=prepare, emit=emit, kernels=("quantize",),
-               access=elementwise_access))
+               access=elementwise_access,
+               signature=SIGNATURE, check=same_shape))

@@ -9,6 +9,7 @@ from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier, quantize_value
 from .base import OpDef, register, require_int8
 from .elementwise import elementwise_access
+from .signature import same_shape
 
 
 @dataclass
@@ -59,6 +60,8 @@ def emit_relu6(ctx, op: Operator) -> None:
 
 
 register(OpDef(name="RELU", stem="relu", prepare=prepare_relu, emit=emit_relu, kernels=("relu",),
-               access=elementwise_access, activation="RELU"))
+               access=elementwise_access, activation="RELU",
+               check=same_shape))
 register(OpDef(name="RELU6", stem="relu", prepare=prepare_relu6, emit=emit_relu6, kernels=("relu",),
-               access=elementwise_access, activation="RELU6"))
+               access=elementwise_access, activation="RELU6",
+               check=same_shape))

@@ -1,14 +1,28 @@
-"""RESHAPE and SQUEEZE: the output is a view of the input (an alias: no code, no copy).
-passes/alias_reshape.py removes them from the graph before prepare/emit could run."""
+"""RESHAPE / SQUEEZE: turned into aliases by passes/alias_reshape.py (no kernel, no copy)."""
 from __future__ import annotations
 
-from ..ir import Operator
+from ..ir import Graph, Operator
 from .base import OpDef, register
+from .signature import Operand, Signature, check, const_int
+
+# the bytes are reinterpreted, not read: no quantization needed; RESHAPE's shape may come as a
+# second input (ignored: the output tensor's shape is static)
+SIGNATURE = Signature((Operand("input", dtypes=("int8",), quantized=False),
+                       const_int("shape", ranks=(0, 1), optional=True)),
+                      (Operand("output", dtypes=("int8",), quantized=False),))
 
 
-def _never(_g_or_ctx, op: Operator) -> None:
+def check_size(g: Graph, op: Operator) -> None:
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    check(inp.size == out.size, op, f"reshapes {list(inp.shape)} ({inp.size} elements) to "
+                                    f"{list(out.shape)} ({out.size} elements)")
+
+
+def _never(_g: Graph, op: Operator) -> None:
     raise AssertionError(f"{op.kind} #{op.index} should have been turned into an alias")
 
 
-register(OpDef(name="RESHAPE", stem="reshape", prepare=_never, emit=_never, alias=True))
-register(OpDef(name="SQUEEZE", stem="reshape", prepare=_never, emit=_never, alias=True))
+register(OpDef(name="RESHAPE", stem="reshape", prepare=_never, emit=_never, alias=True,
+               signature=SIGNATURE, check=check_size))
+register(OpDef(name="SQUEEZE", stem="reshape", prepare=_never, emit=_never, alias=True,
+               signature=Signature(SIGNATURE.inputs[:1], SIGNATURE.outputs), check=check_size))

@@ -11,6 +11,8 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import tflite_round
 from .base import OpDef, options_table, register, require
+from .signature import Operand, Signature, const_int, expect_shape
+from .signature import check as check_that
 
 
 @dataclass
@@ -41,6 +43,16 @@ def nearest(i: int, in_size: int, out_size: int, align: bool, half: bool) -> int
     return max(0, r) if half else r
 
 
+SIGNATURE = Signature((Operand("input", ranks=(4,)), const_int("size", ranks=(1,))))
+
+
+def check(g: Graph, op: Operator) -> None:
+    n, _, _, c = g.t(op.inputs[0]).shape
+    size = [int(v) for v in np.asarray(g.t(op.inputs[1]).data).reshape(-1)]
+    check_that(len(size) == 2 and min(size) >= 1, op, f"size {size} is not [height, width]")
+    expect_shape(g, op, [n, *size, c], why=f"size {size}")
+
+
 def prepare(g: Graph, op: Operator) -> None:
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
     require(inp.dtype == "int8" and out.dtype == "int8", op, "int8 input and output expected")
@@ -65,4 +77,5 @@ def emit(ctx, op: Operator) -> None:
 
 register(OpDef(name="RESIZE_NEAREST_NEIGHBOR", stem="resize_nearest_neighbor",
                read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("resize_nearest_neighbor",)))
+               kernels=("resize_nearest_neighbor",),
+               signature=SIGNATURE, check=check))

@@ -15,6 +15,7 @@ from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, options_table, register, require, require_int8
 from .elementwise import elementwise_access
+from .signature import same_shape
 
 SCALED_DIFF_INTEGER_BITS = 5
 
@@ -60,4 +61,5 @@ def macs(g: Graph, op: Operator) -> int:
 
 register(OpDef(name="SOFTMAX", stem="softmax", read_options=read_options, prepare=prepare,
                emit=emit, kernels=("softmax",), macs=macs,
-               access=elementwise_access))
+               access=elementwise_access,
+               check=same_shape))

@@ -7,6 +7,7 @@ from .base import OpDef, register
 from .elementwise import elementwise_access
 from .logistic import saturating_table_fn
 from .lut import emit_table, prepare_table
+from .signature import same_shape
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -15,4 +16,5 @@ def prepare(g: Graph, op: Operator) -> None:
 
 
 register(OpDef(name="TANH", stem="tanh", prepare=prepare, emit=emit_table, kernels=("lut",),
-               access=elementwise_access))
+               access=elementwise_access,
+               check=same_shape))

@@ -7,11 +7,26 @@ import numpy as np
 
 from ..ir import Graph, Operator
 from .base import OpDef, register, require
+from .signature import Operand, Signature, const_int, expect_shape
+from .signature import check as check_that
 
 
 @dataclass
 class TransposeParams:
     loops: list[tuple[int, int]]      # (size, input element stride) of the 4 output dims
+
+
+SIGNATURE = Signature((Operand("input"), const_int("perm")))
+
+
+def check(g: Graph, op: Operator) -> None:
+    inp = g.t(op.inputs[0])
+    rank = len(inp.shape)
+    perm = [int(p) for p in np.asarray(g.t(op.inputs[1]).data).reshape(-1)]
+    check_that(len(perm) == rank and sorted(p % rank for p in perm) == list(range(rank))
+               and all(-rank <= p < rank for p in perm), op,
+               f"perm {perm} is not a permutation of the input's {rank} dimensions")
+    expect_shape(g, op, [inp.shape[p % rank] for p in perm], why=f"perm {perm}")
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -34,4 +49,5 @@ def emit(ctx, op: Operator) -> None:
 
 
 register(OpDef(name="TRANSPOSE", stem="transpose", prepare=prepare, emit=emit,
-               kernels=("transpose",)))
+               kernels=("transpose",),
+               signature=SIGNATURE, check=check))

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from ..ir import Graph, Operator
 from ..planner.overlap import Access, window
 from .base import require
+from .signature import check, expect_shape
+
+WINDOW_MAX = 1 << 16     # filter, stride and dilation values; far above any real model
 
 
 @dataclass
@@ -86,3 +89,21 @@ def window_access(g: Graph, op: Operator) -> list[Access]:
     if op.params.batches != 1:
         return []
     return [Access(0, window_pattern(g, op))]
+
+
+def check_window(g: Graph, op: Operator, k_h: int, k_w: int, out_c: int) -> None:
+    """validate.py: the window's options are sane and the output has the shape they give."""
+    o = op.options
+    n, in_h, in_w, _ = g.t(op.inputs[0]).shape
+    check(o["padding"] in ("SAME", "VALID"), op, f"padding {o['padding']} is not SAME or VALID")
+    vals = dict(filter_h=k_h, filter_w=k_w, stride_h=o["stride_h"], stride_w=o["stride_w"],
+                dilation_h=o.get("dilation_h", 1), dilation_w=o.get("dilation_w", 1))
+    for name, v in vals.items():
+        check(1 <= v <= WINDOW_MAX, op, f"{name} is {v}, expected 1 to {WINDOW_MAX}")
+    sh, sw, dh, dw = vals["stride_h"], vals["stride_w"], vals["dilation_h"], vals["dilation_w"]
+    oh = out_size(o["padding"], in_h, k_h, sh, dh)
+    ow = out_size(o["padding"], in_w, k_w, sw, dw)
+    check(oh >= 1 and ow >= 1, op, f"the {k_h}x{k_w} window (dilation {dh}x{dw}) does not fit "
+                                   f"the {in_h}x{in_w} input with VALID padding")
+    expect_shape(g, op, [n, oh, ow, out_c],
+                 why=f"{o['padding']} padding, stride {sh}x{sw}, dilation {dh}x{dw}")
