@@ -190,6 +190,6 @@ def read_frame(transport, timeout: float, waiting_for: str = "a frame",
                            command_name(command), waiting_for, want, have, hexdump(r.got),
                            r.skipped_note()))
     if r.junk:
-        log.warning("skipped %s before the %s frame (while waiting for %s)", hexdump(r.junk),
+        log.debug("skipped %s before the %s frame (while waiting for %s)", hexdump(r.junk),
                     command_name(command), waiting_for)
     return Frame(command, bytes(payload), version, bytes(r.junk))

@@ -58,7 +58,9 @@ class Transport:
 
     def _gone(self, exc: BaseException) -> None:
         self.eof = True
-        self.eof_reason = "%s: %s" % (type(exc).__name__, exc)
+        mod = type(exc).__module__.split(".")[0]
+        self.eof_reason = "%s%s: %s" % ("" if mod == "builtins" else mod + ".",
+                                        type(exc).__name__, exc)
 
     # -- reading --------------------------------------------------------
     def unread(self, data: bytes) -> None:
@@ -79,7 +81,12 @@ class Transport:
             data = self.port.read(1)
             if data and n > 1:
                 waiting = self.port.in_waiting
-                if waiting:
+                if waiting and self.url.startswith("socket://"):
+                    # a socket's in_waiting is 0 or 1 (readable or not): take what is there
+                    # with one non-blocking recv instead of two bytes per call
+                    self.port.timeout = 0
+                    data += self.port.read(n - 1)
+                elif waiting:
                     data += self.port.read(min(waiting, n - 1))
         except PORT_ERRORS as exc:
             # pyserial: "socket disconnected" (socket://) or "device reports readiness
