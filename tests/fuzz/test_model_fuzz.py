@@ -150,6 +150,20 @@ def test_crash_is_classified_with_its_site(tmp_path):
     meta = json.loads((tmp_path / files[0]).read_text())
     assert meta["mutator"] == "shape_elem" and meta["outcome"] == "crash"
     assert mutate(SEED, meta["mutator"], meta["rng_seed"]) == (tmp_path / files[1]).read_bytes()
+    (again,) = models.replay([str(tmp_path)], target=_crash, jobs=1)
+    assert (again.outcome, again.exc_type, again.site) == ("crash", "KeyError", f.site)
+
+
+CORPUS = os.environ.get("TINYENGINE_FUZZ_CORPUS")   # e.g. a --corpus directory of a long run
+
+
+@pytest.mark.skipif(not CORPUS, reason="set TINYENGINE_FUZZ_CORPUS to a fuzzer --corpus dir")
+@pytest.mark.xfail(strict=False, reason="validation layer in progress")
+def test_saved_corpus_gets_named_errors():
+    results = models.replay([CORPUS], timeout=10)
+    bad = [f"{r.seed}: {r.outcome} {r.exc_type} {r.site}" for r in results
+           if r.outcome not in GOOD]
+    assert not bad, "\n".join(bad)
 
 
 def test_hang_is_interrupted_where_it_hangs():

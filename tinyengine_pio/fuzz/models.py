@@ -4,6 +4,7 @@ the compiler answers every mutant with a named error (TinyEngineError) or compil
     python -m tinyengine_pio.fuzz models [SEED.tflite|DIR ...] [--mutants N] [--seed S]
         [--jobs J] [--timeout SEC] [--sanitize FRACTION] [--cli FRACTION]
         [--corpus DIR] [--json FILE] [--with-generated] [--mutators a,b]
+    python -m tinyengine_pio.fuzz models --replay CORPUS_DIR|MUTANT.tflite ...
 
 Outcomes: named_error, accepted (accepted_clean when the generated C was also run under
 ASan/UBSan), crash (any other exception; its site is the last frame in our package), hang,
@@ -200,6 +201,20 @@ def run(cfg: FuzzConfig, seeds: list[Seed], target: Callable[[bytes], Any] | Non
         elapsed=round(elapsed, 2), rate=round(done / max(elapsed, 1e-9), 2))
 
 
+def replay(paths: list[str], target: Callable[[bytes], Any] | None = None, timeout: float = 10.0,
+           jobs: int = 2, memory_mib: int = 2048) -> list[Result]:
+    """Run the target on saved mutants (files or corpus directories) under the same watchdog and
+    memory limit: one Result per file, in order."""
+    seeds = load_seeds(paths) if paths else []
+    results: list = [None] * len(seeds)
+    wcfg = WorkerConfig(seeds, target or compile_target, memory_mib << 20,
+                        quiet=not os.environ.get("TINYENGINE_FUZZ_DEBUG"))
+    with Pool(wcfg, jobs) as pool:
+        pool.run([MutantSpec(i, i, None, budget=timeout) for i in range(len(seeds))],
+                 lambda r: results.__setitem__(r.index, r))
+    return results
+
+
 def format_report(rep: FuzzReport) -> str:
     total = sum(rep.counts.values()) or 1
     head = f"{total} mutants in {rep.elapsed:.1f} s ({rep.rate:.1f}/s), {len(rep.seeds)} seeds"
@@ -252,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", metavar="DIR", help="save each distinct bad mutant here")
     p.add_argument("--json", metavar="FILE", help="write the report as JSON")
     p.add_argument("--progress", type=int, default=500, help="progress line every N mutants")
+    p.add_argument("--replay", action="store_true", help="run the compiler once on each given "
+                   ".tflite (e.g. a --corpus directory) and print its outcome; no mutation")
     return p
 
 
@@ -262,6 +279,12 @@ def main(argv: list[str] | None = None) -> int:
                      memory_mib=args.memory, corpus=args.corpus, progress=args.progress,
                      mutators=args.mutators.split(",") if args.mutators else None)
     try:
+        if args.replay:
+            results = replay(args.seeds, timeout=args.timeout, jobs=args.jobs,
+                             memory_mib=args.memory)
+            for r in results:
+                print(f"{r.seed}: {r.outcome} {r.exc_type} {r.site} {r.message[:200]!r}")
+            return 1 if any(r.outcome not in GOOD for r in results) else 0
         seeds = load_seeds(args.seeds, args.with_generated)
         rep = run(cfg, seeds)
     except (OSError, ValueError, RuntimeError) as e:

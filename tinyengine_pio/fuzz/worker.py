@@ -126,8 +126,10 @@ def run_target(target, data: bytes, budget: float, res: Result) -> Any:
             res.warning = f"{w.category.__name__}: {w.message} at " + (
                 os.path.relpath(w.filename, ROOT) if w.filename.startswith(PKG_DIR) else w.filename
             ) + f":{w.lineno}"
-    if res.outcome in ("crash", "huge_allocation", "hang"):
+    if res.outcome in ("crash", "huge_allocation"):
         res.key = f"{res.outcome}|{res.exc_type}|{_loc(res.site)}"
+    elif res.outcome == "hang":   # interrupted anywhere in a loop: one finding per function
+        res.key = f"hang||{res.site.split(':')[0]} {res.site.split(' in ')[-1]}"
     return ret
 
 
