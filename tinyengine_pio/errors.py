@@ -33,6 +33,12 @@ class OptionError(TinyEngineError, ValueError):
     caught that before."""
 
 
+class ScaleError(TinyEngineError):
+    """A ratio of quantization scales that TFLite's integer arithmetic cannot represent (not
+    finite, or a multiplier needing a left shift above 30 bits). quant.py raises it without
+    context; passes/requantize.py names the operator."""
+
+
 class UnsupportedError(TinyEngineError):
     """The model uses something the compiler does not implement."""
 

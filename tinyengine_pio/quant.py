@@ -8,18 +8,29 @@ import math
 
 import numpy as np
 
+from .errors import ScaleError
+
 INT8_MIN, INT8_MAX = -128, 127
 
 
 def tflite_round(x: float) -> float:
     """std::round: half away from zero."""
+    if not math.isfinite(x):
+        raise ScaleError(f"cannot round {x} to an integer (a scale or option is not finite)")
     return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
 
 
+MAX_LEFT_SHIFT = 30     # x * (1 << shift) in TFLite's MultiplyByQuantizedMultiplier
+
+
 def quantize_multiplier(m: float) -> tuple[int, int]:
-    """TFLite QuantizeMultiplier (double rounding build): m ~= q * 2^(shift - 31)."""
+    """TFLite QuantizeMultiplier (double rounding build): m ~= q * 2^(shift - 31). Tiny
+    multipliers flush to 0 as TFLite does; a non-finite one, or one needing a left shift above
+    30 bits (undefined in TFLite's arithmetic), raises ScaleError."""
     if m == 0.0:
         return 0, 0
+    if not math.isfinite(m):
+        raise ScaleError(f"the requantization multiplier is {m} (a scale is zero or not finite)")
     q, shift = math.frexp(m)
     q_fixed = int(tflite_round(q * (1 << 31)))
     if q_fixed == (1 << 31):
@@ -27,12 +38,16 @@ def quantize_multiplier(m: float) -> tuple[int, int]:
         shift += 1
     if shift < -31:
         shift, q_fixed = 0, 0
+    if shift > MAX_LEFT_SHIFT:
+        raise ScaleError(f"the requantization multiplier {m:.6g} needs a left shift of {shift} "
+                         f"bits; TFLite's integer arithmetic allows at most {MAX_LEFT_SHIFT}")
     return q_fixed, shift
 
 
 def quantize_multiplier_smaller_than_one_exp(m: float) -> tuple[int, int]:
     if not 0.0 < m < 1.0:
-        raise ValueError(f"multiplier {m} not in (0, 1)")
+        raise ScaleError(f"the rescaling multiplier {m:.6g} is not in (0, 1), as TFLite requires "
+                         "(input and output scales too far apart)")
     return quantize_multiplier(m)
 
 

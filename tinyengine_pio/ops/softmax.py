@@ -15,6 +15,7 @@ from ..ir import Graph, Operator
 from ..quant import quantize_multiplier
 from .base import OpDef, options_table, register, require, require_int8
 from .elementwise import elementwise_access
+from .signature import check as check_that
 from .signature import same_shape
 
 SCALED_DIFF_INTEGER_BITS = 5
@@ -30,6 +31,12 @@ class SoftmaxParams:
 def read_options(op_fb) -> dict:
     o = options_table(op_fb, tflite.SoftmaxOptions)
     return dict(beta=float(np.float32(o.Beta())) if o else 1.0)
+
+
+def check(g: Graph, op: Operator) -> None:
+    beta = op.options["beta"]
+    check_that(math.isfinite(beta) and beta > 0, op, f"beta is {beta}, expected a positive number")
+    same_shape(g, op)
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -62,4 +69,4 @@ def macs(g: Graph, op: Operator) -> int:
 register(OpDef(name="SOFTMAX", stem="softmax", read_options=read_options, prepare=prepare,
                emit=emit, kernels=("softmax",), macs=macs,
                access=elementwise_access,
-               check=same_shape))
+               check=check))

@@ -2,11 +2,16 @@
 (per-channel multipliers and shifts, clamps, lookup tables) on the host."""
 from __future__ import annotations
 
+from ..errors import ScaleError
 from ..ir import Graph
 from ..ops import lookup
+from ..ops.signature import invalid
 
 
 def requantize(g: Graph) -> Graph:
     for op in g.operators:
-        lookup(op).prepare(g, op)
+        try:
+            lookup(op).prepare(g, op)
+        except ScaleError as e:
+            raise invalid(op, f"its quantization cannot be run: {e}") from None
     return g
