@@ -439,6 +439,23 @@ STRUCTURE: dict[str, Callable[[Ctx], None]] = {f.__name__: f for f in (
     reshape_cycle, subgraphs, model_header)}
 
 
+def stacked(c: Ctx):
+    """Two to four of the above on one model: damage that gets past the first check."""
+    names = sorted(set(STRUCTURE) - {"subgraphs"})
+    applied = 0
+    for name in c.rng.sample(names, c.rng.choice((2, 3, 4))):
+        try:
+            STRUCTURE[name](c)
+            applied += 1
+        except Skip:
+            continue
+    if not applied:
+        raise Skip
+
+
+STRUCTURE["stacked"] = stacked
+
+
 def _pack(fb, model) -> bytes:
     import flatbuffers
     b = flatbuffers.Builder(1 << 16)
