@@ -29,7 +29,6 @@ import json
 import os
 import shutil
 import sys
-import traceback
 
 STAMP_NAME = "tinyengine.stamp.json"
 STAMP_VERSION = 1
@@ -229,9 +228,9 @@ def run(env):
     except TinyEngineError as exc:
         _fail(env, "cannot compile %s: %s" % (model_opt, exc))
         return
-    except Exception:  # pylint: disable=broad-except
-        traceback.print_exc()
-        _fail(env, "internal compiler error while compiling %s (see traceback above)" % model_opt)
+    except Exception as exc:  # pylint: disable=broad-except
+        from tinyengine_pio.errors import internal_error  # pylint: disable=import-outside-toplevel
+        _fail(env, "cannot compile %s: %s" % (model_opt, internal_error(exc, "compiling " + model_opt)))
         return
     # the figures come from the compiler's <prefix>.json (docs/MODEL_JSON.md), not the C
     from tinyengine_pio.harness.pio_build import (  # pylint: disable=import-outside-toplevel
