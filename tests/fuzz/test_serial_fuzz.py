@@ -267,6 +267,24 @@ def test_large_answer_gets_its_time(device):
     th.join(2)
 
 
+def test_ready_frames_do_not_extend_the_wait(device):
+    """A device that keeps announcing READY instead of answering HELLO times out."""
+    dev, t = device(only(0, lambda cmd, frame: Reply(b"")))
+
+    def chatter():
+        for _ in range(12):
+            time.sleep(0.1)
+            dev._send(P.encode(P.READY, b"\x01"))    # pylint: disable=protected-access
+    th = threading.Thread(target=chatter, daemon=True)
+    th.start()
+    t0 = time.monotonic()
+    c = Client(t, 0.3, 0.3)
+    with pytest.raises(TargetTimeout, match="received nothing"):
+        c.hello()
+    assert time.monotonic() - t0 < 0.8 and c.ready_seen >= 1
+    th.join(3)
+
+
 def test_silence_still_times_out(device):
     _, t = device(only(0, lambda cmd, frame: Reply(b"")))
     t0 = time.monotonic()

@@ -7,6 +7,7 @@ specific errors that quote the bytes received.
 from __future__ import annotations
 
 import struct
+import time
 from dataclasses import dataclass
 
 from . import protocol as P
@@ -79,8 +80,10 @@ class Client:
         self.t.write(frame)
         rate = self.line_rate()
         wait = (self.timeout if timeout is None else timeout) + len(frame) / rate
+        deadline = time.monotonic() + wait      # READY frames before HELLO do not extend it
         while True:
-            answer = P.read_frame(self.t, wait, waiting_for="the %s response" % name,
+            answer = P.read_frame(self.t, max(0.0, deadline - time.monotonic()),
+                                  waiting_for="the %s response" % name,
                                   max_payload=self.answer_limit(command, payload), rate=rate)
             if answer.skipped:
                 self.skipped = (self.skipped + [Skipped(name, answer.skipped)])[-SKIPPED_KEPT:]
