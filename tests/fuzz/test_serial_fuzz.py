@@ -109,11 +109,11 @@ def test_corpus_case_roundtrip(ctx, tmp_path):
     assert again.outcome == res.outcome and again.plan == res.plan
 
 
-@pytest.mark.parametrize("case", sorted(CORPUS.glob("*.json")) if CORPUS.is_dir() else [],
-                         ids=lambda p: p.stem)
-def test_corpus_replays(case, ctx):
-    res = fuzz.replay(case, ctx)
-    assert res.outcome in fuzz.GOOD, res.message
+def test_corpus_replays(ctx):
+    """Every saved bad case (none so far) now ends ok or in a named error."""
+    for case in sorted(CORPUS.glob("*.json")):
+        res = fuzz.replay(case, ctx)
+        assert res.outcome in fuzz.GOOD, "%s: %s %s" % (case.name, res.outcome, res.message)
 
 
 # ---- 1. a self-consistent GET_OUTPUT of the wrong size ------------------------------------
