@@ -12,8 +12,19 @@ from dataclasses import dataclass
 
 from . import protocol as P
 from .errors import TargetError, TargetReset
-from .responses import (Identity, Stats, Timing, bad, need_size, parse_hello, parse_invoke,
-                        parse_layers, parse_output, parse_set_input, parse_stats)
+from .responses import (
+    Identity,
+    Stats,
+    Timing,
+    bad,
+    need_size,
+    parse_hello,
+    parse_invoke,
+    parse_layers,
+    parse_output,
+    parse_set_input,
+    parse_stats,
+)
 
 __all__ = ["MIN_TARGET_RX_BYTES_PER_S", "Client", "Identity", "Skipped", "Stats", "Timing"]
 
