@@ -202,3 +202,11 @@ def test_unexpected_exception_is_an_internal_error_line(tmp_path, capsys, monkey
 def test_named_errors_are_tinyengine_errors():
     for cls in (MalformedModelError, LimitError):
         assert issubclass(cls, TinyEngineError)
+
+
+@pytest.mark.parametrize("op", ["AVERAGE_POOL_2D", "MAX_POOL_2D"])
+def test_window_far_larger_than_the_input(op, tflm_check):
+    """SAME padding allows a filter far larger than the input: valid, run as TFLM does, and the
+    planner's access pattern costs time in the input's size, not the filter's (was a hang)."""
+    tflm_check(opmodels.pool(op, in_shape=(1, 5, 7, 3), filt=(40000, 3000), stride=(2, 1),
+                             padding="SAME"))

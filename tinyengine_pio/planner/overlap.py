@@ -119,6 +119,14 @@ def elementwise(n: int, in_size: int = 1, out_size: int = 1) -> AccessPattern:
     return AccessPattern(in_size, out_size, np.arange(n), n, True)
 
 
+def _taps(k: int, size: int, out: int, stride: int, dil: int, pad: int) -> range:
+    """The filter taps that land inside the input for some output position: a window far larger
+    than the input (SAME padding allows it) costs time in the input's size, not the filter's."""
+    lo = max(0, -((out - 1) * stride - pad) // dil)          # first tap reaching row 0
+    hi = min(k, (size - 1 + pad) // dil + 1)                 # past the last tap reaching row size-1
+    return range(lo, max(lo, hi))
+
+
 def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_bytes: int,
            k_h: int, k_w: int, stride_h: int, stride_w: int, dil_h: int, dil_w: int,
            pad_t: int, pad_l: int, per_step: int = 1, reads_first: bool = False) -> AccessPattern:
@@ -128,9 +136,9 @@ def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_
     oy, ox = np.meshgrid(np.arange(out_h), np.arange(out_w), indexing="ij")
     step = (oy * out_w + ox).reshape(-1) // per_step
     last = np.full(in_h * in_w, -1, dtype=np.int64)
-    for ky in range(k_h):
+    for ky in _taps(k_h, in_h, out_h, stride_h, dil_h, pad_t):
         iy = (oy * stride_h - pad_t + ky * dil_h).reshape(-1)
-        for kx in range(k_w):
+        for kx in _taps(k_w, in_w, out_w, stride_w, dil_w, pad_l):
             ix = (ox * stride_w - pad_l + kx * dil_w).reshape(-1)
             ok = (iy >= 0) & (iy < in_h) & (ix >= 0) & (ix < in_w)
             np.maximum.at(last, iy[ok] * in_w + ix[ok], step[ok])
