@@ -19,3 +19,10 @@ def test_every_operator_stem_has_its_module_and_its_test_file():
     strays = sorted(p.name for p in (ROOT / "tests" / "ops").glob("test_*.py")
                     if p.stem[len("test_"):] not in stems)
     assert not strays, "tests/ops files that match no operator stem: " + ", ".join(strays)
+
+
+def test_every_operator_declares_what_validation_checks():
+    """validate.py checks each op against its own declaration: a new operator must say what its
+    output shape is (OpDef.check), so a model whose shapes disagree is refused, not miscompiled."""
+    missing = sorted(d.name for d in REGISTRY.values() if d.check is None)
+    assert not missing, "operators without OpDef.check (output shape semantics): " + ", ".join(missing)

@@ -25,8 +25,23 @@ import tflite
 from ..ir import Graph, MemoryOption, Operator
 from ..planner.overlap import Access, elementwise
 from ..quant import f32, quantize_multiplier
-from .base import OpDef, activation_name, options_table, require, require_int8
+from .base import OpDef, activation_name, options_table, require
 from .quantized import clamp_range
+from .signature import Operand, Signature, same_shape
+
+# What FOO_BAR needs of its tensors, checked by validate.py before any pass runs (so prepare()
+# may index shapes and quantization without guarding): one Operand per input position (dtypes,
+# ranks, constness, quantization, per-channel axis, optional) and per output.
+SIGNATURE = Signature((Operand("input"),), (Operand("output"),))
+
+
+def check(g: Graph, op: Operator) -> None:
+    """validate.py: the shape semantics, after the signature held. Raise through
+    signature.check(cond, op, why) / expect_shape(g, op, shape, why=...): each failure is a
+    MalformedModelError naming the operator and tensor. Element-wise: the output has the
+    input's shape (signature.same_shape); windows use window.check_window, FC-like ops compute
+    batches x units, reductions the reduced shape..."""
+    same_shape(g, op)
 
 STEM = "foo_bar"              # shared by this module, kernels/<stem>.h, kernels/portable/<stem>.c,
                               # tests/ops/test_<stem>.py and the builder opmodels.<stem>()
@@ -55,12 +70,12 @@ def read_options(op_fb) -> dict:
 
 
 def prepare(g: Graph, op: Operator) -> None:
-    """Validate (each refusal is a `require` whose message names what is unsupported), then do
-    all the host arithmetic, with TFLM's Prepare() float / double products, into op.params."""
-    require_int8(g, op, 0)                               # input 0 and every output int8
+    """The signature and check() held (validate.py); refuse what the kernel does not implement
+    (each refusal a `require` whose message names what is unsupported), then do all the host
+    arithmetic, with TFLM's Prepare() float / double products, into op.params."""
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
-    require(inp.shape == out.shape, op, f"input shape {list(inp.shape)} differs from output "
-            f"shape {list(out.shape)}")
+    require(len(inp.shape) <= 4, op, f"rank {len(inp.shape)}: the kernel loops over at most 4 "
+            "dimensions")
     mult, shift = quantize_multiplier(f32(np.float32(inp.s) / np.float32(out.s)))
     lo, hi = clamp_range(g, op)          # options["activation"] and op.fused.clamp
     op.params = FooBarParams(n=out.size, in_zp=inp.zp, out_zp=out.zp, mult=mult, shift=shift,
@@ -106,6 +121,8 @@ OPDEF = OpDef(
     prepare=prepare,
     emit=emit,
     read_options=read_options,
+    signature=SIGNATURE,               # inputs, outputs, dtypes, ranks, quantization
+    check=check,                       # (g, op) -> None: output shapes from the inputs
     kernels=(STEM,),                   # kernel stems copied next to model.c
     macs=macs,
     access=access,
