@@ -27,3 +27,26 @@ def test_reshape_between_ops_costs_no_copy(tflm_check):
     mb.op("RELU", [r], [y])
     cm = tflm_check(mb.build([x], [y]))
     assert [op.kind for op in cm.graph.operators] == ["RELU"]
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_chain_of_aliases_keeps_its_producer(tflm_check, order):
+    """RELU -> RESHAPE -> SQUEEZE -> output: the RELU must survive dead-code elimination
+    whatever the tensors' index order (it was dropped when the middle view had the higher
+    index, and the output read a buffer nobody wrote; found by the differential fuzzer)."""
+    mb = ModelBuilder()
+    q = {"scale": 0.1, "zero_point": -3}
+    x = mb.tensor([1, 6, 4], "int8", **q)
+    if order == "forward":
+        r = mb.tensor([1, 6, 4], "int8", **q)
+        v = mb.tensor([1, 1, 24], "int8", **q)
+        y = mb.tensor([1, 24], "int8", **q)
+    else:
+        y = mb.tensor([1, 24], "int8", **q)
+        v = mb.tensor([1, 1, 24], "int8", **q)
+        r = mb.tensor([1, 6, 4], "int8", **q)
+    mb.op("RELU", [x], [r])
+    mb.op("RESHAPE", [r, mb.int32([1, 1, 24])], [v], {"new_shape": [1, 1, 24]})
+    mb.op("SQUEEZE", [v], [y], {"squeeze_dims": [1]})
+    cm = tflm_check(mb.build([x], [y]))
+    assert [op.kind for op in cm.graph.operators] == ["RELU"]
