@@ -210,3 +210,18 @@ def test_window_far_larger_than_the_input(op, tflm_check):
     planner's access pattern costs time in the input's size, not the filter's (was a hang)."""
     tflm_check(opmodels.pool(op, in_shape=(1, 5, 7, 3), filt=(40000, 3000), stride=(2, 1),
                              padding="SAME"))
+
+
+def test_options_of_another_type_are_named():
+    def wrong(m, sg):
+        op = sg.operators[0]
+        op.builtinOptionsType = fb.BuiltinOptions.Pool2DOptions
+        op.builtinOptions = fb.Pool2DOptionsT()
+    with pytest.raises(MalformedModelError, match="operator #0 CONV_2D: its options table is of type"):
+        compile_model(edit(conv(), wrong))
+
+
+def test_missing_options_are_named():
+    with pytest.raises(MalformedModelError, match="operator #0 CONV_2D: its builtin options are missing"):
+        compile_model(edit(conv(), lambda m, sg: _set(sg.operators[0], builtinOptionsType=0,
+                                                       builtinOptions=None)))

@@ -16,7 +16,8 @@ from .version import __version__
 def _compile(args) -> int:
     from .compiler import compile_file
     cm = compile_file(args.model, args.out, prefix=args.prefix, alignment=args.align,
-                      optimize=args.optimize, limits=_limits(args))
+                      optimize=args.optimize, limits=_limits(args),
+                      check_writes=args.check_writes)
     files = ", ".join(sorted(cm.files))
     print(f"{args.model}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
     print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
@@ -116,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     c.add_argument("--optimize", choices=("speed", "size"), default="speed",
                    help="speed: GEMM/im2col/unrolled SIMD kernels (default); size: direct loops")
+    c.add_argument("--check-writes", action="store_true",
+                   help="add the debug write check: built with -D<PREFIX>_CHECK_WRITES, every "
+                        "layer's writes outside its outputs and scratch are reported")
     _add_limits(c)
     c.set_defaults(func=_compile)
     r = sub.add_parser("report", help="per-layer table: shapes, MACs, weights, live memory, arena")

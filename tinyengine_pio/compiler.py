@@ -43,9 +43,10 @@ def _const_inputs(g: Graph) -> set[int]:
 def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
                   alignment: int = 4, algorithms: list[str] | None = None,
                   overlap: bool = True, emit: bool = True, optimize: str = "speed",
-                  limits: Limits | None = None) -> CompiledModel:
+                  limits: Limits | None = None, check_writes: bool = False) -> CompiledModel:
     """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
-    `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits)."""
+    `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits).
+    `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES)."""
     try:
         c_identifier(prefix)
     except ValueError as e:
@@ -64,7 +65,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
     if emit:
         cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name),
-                            optimize)
+                            optimize, check_writes=check_writes)
         cm.files.update(metadata_file(cm, prefix, os.path.basename(name), optimize, alignment))
     return cm
 

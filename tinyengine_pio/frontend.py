@@ -87,8 +87,20 @@ def _convert(model, data: bytes, name: str, limits: Limits) -> Graph:
         ins = [int(x) for x in op_fb.InputsAsNumpy()] if op_fb.InputsLength() else []
         outs = [int(x) for x in op_fb.OutputsAsNumpy()] if op_fb.OutputsLength() else []
         g.operators.append(Operator(index=i, kind=kind, inputs=ins, outputs=outs,
-                                    options=opdef.read_options(op_fb)))
+                                    options=_read_options(opdef, op_fb, i, kind)))
     return g
+
+
+def _read_options(opdef, op_fb, index: int, kind: str) -> dict:
+    """The op's options; a missing table (where the op needs one) or a table of another type
+    (ops.base.options_table) is named on the operator rather than reported as a corrupt file."""
+    try:
+        return opdef.read_options(op_fb)
+    except MalformedModelError as e:
+        raise MalformedModelError(f"operator #{index} {kind}: {e}") from None
+    except AttributeError:      # options_table() gave None: the op's options are missing
+        raise MalformedModelError(f"operator #{index} {kind}: its builtin options are "
+                                  "missing") from None
 
 
 def _read_tensor(model, t, index: int, data: bytes, limits: Limits) -> Tensor:

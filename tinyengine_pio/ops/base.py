@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import tflite
 
-from ..errors import UnsupportedError
+from ..errors import MalformedModelError, UnsupportedError
 from ..ir import Graph, MemoryOption, Operator
 from .signature import UNARY, Signature
 
@@ -94,6 +94,10 @@ def options_table(op_fb, cls):
     tab = op_fb.BuiltinOptions()
     if tab is None:
         return None
+    want = getattr(tflite.BuiltinOptions, cls.__name__, None)
+    if want is not None and op_fb.BuiltinOptionsType() != want:
+        raise MalformedModelError(f"its options table is of type {op_fb.BuiltinOptionsType()}, "
+                                  f"expected {want} ({cls.__name__})")
     o = cls()
     o.Init(tab.Bytes, tab.Pos)
     return o
