@@ -100,11 +100,11 @@ def _first_error(text: str) -> str:
 
 
 def _summary(stderr: str) -> str:
-    for pat in (r"SUMMARY: .*", r"runtime error: .*", r"ERROR: AddressSanitizer: .*",
+    for pat in (r"(\S+: )?runtime error: .*", r"SUMMARY: .*", r"ERROR: AddressSanitizer: .*",
                 r"invoke returned .*"):
         m = re.search(pat, stderr)
         if m:
-            return m.group(0).strip()
+            return re.sub(r"\S*/", "", m.group(0).strip())   # file:line without the temp dir
     return stderr.strip().splitlines()[-1][:200] if stderr.strip() else ""
 
 
