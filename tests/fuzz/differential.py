@@ -3,7 +3,7 @@ tinyengine_pio in both ``optimize="speed"`` and ``"size"``, run on the host with
 with TFLM byte for byte (float outputs: rtol 1e-4, atol 1e-5).
 
     python -m tests.fuzz.differential --seed 0 --cases 2000 [--jobs 2] [--json out.json]
-                                      [--minimize] [--save-corpus]
+                                      [--minimize] [--save-corpus] [--corpus] [--sanitize]
 
 Each case is one seed (plus, for a minimised case, the cut/outputs steps that shrink it) and is
 classified as
@@ -266,14 +266,19 @@ def _harness(prefixes: list[str]) -> str:
     return BATCH_HARNESS.replace("@includes@", inc).replace("@table@", table or "    {0}")
 
 
-def build_batch(out: Path, prefixes: list[str], threads: int) -> tuple[Path, dict, list]:
+SANITIZE = ("-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer")
+
+
+def build_batch(out: Path, prefixes: list[str], threads: int,
+                extra: tuple = ()) -> tuple[Path, dict, list]:
     """Compile every model of a batch dir (one object each, in ``threads`` gcc processes) and
     the shared kernels (hostrun's object cache), link one program. Returns (exe or None,
     {prefix: build error}, prefixes linked) - a model whose C fails to compile is left out."""
     from tests.helpers.hostrun import DEFAULT_CFLAGS, _compile_cached
 
     cc = os.environ.get("CC", "gcc")
-    cflags = [cc, *DEFAULT_CFLAGS, f"-I{out}"]
+    cflags = [cc, *DEFAULT_CFLAGS, *extra, f"-I{out}"]
     objs, errors = [], {}
     obj_dir = out / "obj"
     obj_dir.mkdir(exist_ok=True)
@@ -301,7 +306,7 @@ def build_batch(out: Path, prefixes: list[str], threads: int) -> tuple[Path, dic
     if proc.returncode != 0:
         raise RuntimeError("batch harness did not compile:\n" + proc.stderr)
     exe = out / "fuzz_batch"
-    proc = subprocess.run([cc, *DEFAULT_CFLAGS, *objs, *[str(obj_dir / f"{p}.o") for p in good],
+    proc = subprocess.run([cc, *DEFAULT_CFLAGS, *extra, *objs, *[str(obj_dir / f"{p}.o") for p in good],
                            str(obj_dir / "h.o"), "-lm", "-o", str(exe)],
                           check=False, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -380,9 +385,10 @@ def compare(refs: list, got: list) -> str:
 
 
 def evaluate(cases: list[Case], workers: int = 2, batch: int = 64,
-             keep_dir: str | None = None, progress=None) -> list[Outcome]:
+             keep_dir: str | None = None, progress=None, sanitize: bool = False
+             ) -> list[Outcome]:
     """Classify every case (see the module docstring). ``progress(done, total)`` is called
-    after each batch."""
+    after each batch; ``sanitize`` builds the C with ASan/UBSan (a report is a crash)."""
     import tests.helpers.tflm  # noqa: F401 - imported once here, inherited by the workers
     import tinyengine_pio.compiler  # noqa: F401
 
@@ -398,7 +404,7 @@ def evaluate(cases: list[Case], workers: int = 2, batch: int = 64,
                 Path(d).mkdir(parents=True, exist_ok=True)
             jobs = [(c, f"m{k}", dirs) for k, c in enumerate(chunk)]
             prepared = prepare_all(jobs, workers)
-            outcomes.extend(_host_side(prepared, dirs, workers))
+            outcomes.extend(_host_side(prepared, dirs, workers, SANITIZE if sanitize else ()))
             if keep_dir is None:
                 shutil.rmtree(bdir, ignore_errors=True)
             if progress:
@@ -408,7 +414,8 @@ def evaluate(cases: list[Case], workers: int = 2, batch: int = 64,
     return outcomes
 
 
-def _host_side(prepared: list[dict], dirs: dict, threads: int) -> list[Outcome]:
+def _host_side(prepared: list[dict], dirs: dict, threads: int, extra: tuple = ()
+               ) -> list[Outcome]:
     status: dict[int, dict] = {k: {} for k in range(len(prepared))}
     for mode in MODES:
         ok = [k for k, r in enumerate(prepared)
@@ -422,7 +429,7 @@ def _host_side(prepared: list[dict], dirs: dict, threads: int) -> list[Outcome]:
         if not ok:
             continue
         prefixes = [prepared[k]["prefix"] for k in ok]
-        exe, errors, good = build_batch(Path(dirs[mode]), prefixes, threads)
+        exe, errors, good = build_batch(Path(dirs[mode]), prefixes, threads, extra)
         for k in ok:
             p = prepared[k]["prefix"]
             if p in errors:
@@ -476,7 +483,8 @@ def _host_side(prepared: list[dict], dirs: dict, threads: int) -> list[Outcome]:
     return out
 
 
-def minimise(outcome: Outcome, workers: int = 2, max_rounds: int = 20) -> Outcome:
+def minimise(outcome: Outcome, workers: int = 2, max_rounds: int = 20,
+             sanitize: bool = False) -> Outcome:
     """Greedy: drop an output or cut an operator (its outputs become inputs) while the case
     still fails the same way (same class); each round tries every candidate in one batch and
     keeps the smallest that still fails."""
@@ -494,7 +502,8 @@ def minimise(outcome: Outcome, workers: int = 2, max_rounds: int = 20) -> Outcom
                 cands.append([*best.case.steps, ["cut", k]])
         if not cands:
             break
-        results = evaluate([Case(best.case.seed, c) for c in cands], workers=workers)
+        results = evaluate([Case(best.case.seed, c) for c in cands], workers=workers,
+                           sanitize=sanitize)
         still = [r for r in results if r.klass == outcome.klass and r.mode == outcome.mode] or \
             [r for r in results if r.klass == outcome.klass]
         if not still:
@@ -591,6 +600,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="append minimised failures to tests/fuzz/corpus/differential.json")
     ap.add_argument("--json", metavar="PATH", help="write the tally as JSON ('-' = stdout)")
     ap.add_argument("--keep", metavar="DIR", help="keep the generated C here")
+    ap.add_argument("--sanitize", action="store_true", help="build with ASan/UBSan (slower)")
     args = ap.parse_args(argv)
 
     cases = (load_corpus() if args.corpus else []) + \
@@ -601,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {done}/{total} cases, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
 
     outcomes = evaluate(cases, workers=args.jobs, batch=args.batch, keep_dir=args.keep,
-                        progress=progress)
+                        progress=progress, sanitize=args.sanitize)
     t = tally(outcomes)
     t["seconds"] = round(time.time() - t0, 1)
     t["first_seed"], t["jobs"] = args.seed, args.jobs
@@ -611,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         for o in outcomes:
             if o.klass not in ("mismatch", "crash"):
                 continue
-            m = minimise(o, workers=args.jobs)
+            m = minimise(o, workers=args.jobs, sanitize=args.sanitize)
             desc = describe_case(m.case)
             sig = (m.klass, m.summary)
             minimised.append({"seed": m.case.seed, "steps": m.case.steps, "class": m.klass,
