@@ -5,7 +5,7 @@ compared with TFLM byte for byte. Engine and long-run CLI: tests/fuzz/differenti
 
 * test_corpus replays tests/fuzz/corpus/differential.json: minimised cases that once failed
   (seed + the cut/outputs steps that shrink its graph), each must now match TFLM.
-* test_random_graphs runs TE_FUZZ_CASES (300) seeds from TE_FUZZ_SEED (0). It fails on any
+* test_random_graphs runs TE_FUZZ_CASES (500) seeds from TE_FUZZ_SEED (0). It fails on any
   mismatch, crash (compiler exception that is not a TinyEngineError, C that does not build, a
   crashing program, an arena canary hit) or refusal that is not a documented limitation
   (DOCUMENTED_LIMITS); a model TFLM refuses is a generator bug and fails too when more than 1%.
@@ -32,7 +32,7 @@ from tests.helpers.hostrun import have_cc
 
 pytestmark = pytest.mark.skipif(not have_cc(), reason="no host C compiler")
 
-CASES = int(os.environ.get("TE_FUZZ_CASES", "300"))
+CASES = int(os.environ.get("TE_FUZZ_CASES", "500"))
 FIRST = int(os.environ.get("TE_FUZZ_SEED", "0"))
 JOBS = int(os.environ.get("TE_FUZZ_JOBS", str(min(os.cpu_count() or 2, 2))))
 
