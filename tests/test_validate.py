@@ -4,6 +4,8 @@ that says which tensor or operator and what is wrong - never a traceback (issue 
 Each case starts from a valid model and breaks one thing, through the flatbuffer object API."""
 from __future__ import annotations
 
+import os
+
 import flatbuffers
 import numpy as np
 import pytest
@@ -196,7 +198,9 @@ def test_unexpected_exception_is_an_internal_error_line(tmp_path, capsys, monkey
     assert "internal error while running compile: RuntimeError: simulated bug" in err
     assert "please report it" in err and "Traceback" not in err
     saved = err.split("the traceback is in ")[1].split()[0]
-    assert "simulated bug" in open(saved).read()
+    with open(saved) as f:
+        assert "simulated bug" in f.read()
+    os.remove(saved)
 
 
 def test_named_errors_are_tinyengine_errors():
