@@ -5,6 +5,7 @@ Each case starts from a valid model and breaks one thing, through the flatbuffer
 from __future__ import annotations
 
 import os
+import re
 
 import flatbuffers
 import numpy as np
@@ -229,3 +230,22 @@ def test_missing_options_are_named():
     with pytest.raises(MalformedModelError, match="operator #0 CONV_2D: its builtin options are missing"):
         compile_model(edit(conv(), lambda m, sg: _set(sg.operators[0], builtinOptionsType=0,
                                                        builtinOptions=None)))
+
+
+def test_hostile_tensor_names_cannot_reach_the_c(tmp_path):
+    """A tensor name is model data: one that closes a C comment, opens one, or holds a newline
+    or a trigraph must not inject code into model.h/model.c (it is escaped at read time)."""
+    from tests.helpers.hostrun import HostModel
+    from tinyengine_pio.emitter import write_files
+    evil = "x */ int injected(void) { return 1; } /* \n#error boom ??/"
+
+    def rename(m, sg):
+        for t in sg.tensors:
+            t.name = (evil + t.name.decode()).encode()
+    cm = compile_model(edit(two_relus(), rename))
+    for fname in ("model.h", "model.c"):
+        code = re.sub(r"/\*.*?\*/", "", cm.files[fname], flags=re.S)   # what the compiler sees
+        assert "injected" not in code and "#error" not in code, fname
+    write_files(str(tmp_path / "gen"), cm.files)
+    with HostModel(tmp_path / "gen", "model"):       # builds with -Wall -Wextra -Werror
+        pass

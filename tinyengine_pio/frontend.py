@@ -91,6 +91,16 @@ def _convert(model, data: bytes, name: str, limits: Limits) -> Graph:
     return g
 
 
+def safe_text(text: str) -> str:
+    """A name from the model as it may appear in a message or a generated C comment: control
+    characters escaped, no comment delimiter (which -Wcomment and the comment's end would trip
+    on) and no trigraph."""
+    out = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    for bad, good in (("*/", "*\\/"), ("/*", "/\\*"), ("??", "?\\?")):
+        out = out.replace(bad, good)
+    return out
+
+
 def _read_options(opdef, op_fb, index: int, kind: str) -> dict:
     """The op's options; a missing table (where the op needs one) or a table of another type
     (ops.base.options_table) is named on the operator rather than reported as a corrupt file."""
@@ -106,7 +116,7 @@ def _read_options(opdef, op_fb, index: int, kind: str) -> dict:
 def _read_tensor(model, t, index: int, data: bytes, limits: Limits) -> Tensor:
     dtype = TENSOR_TYPES.get(t.Type(), f"type{t.Type()}")
     shape = tuple(int(s) for s in t.ShapeAsNumpy()) if t.ShapeLength() else ()
-    name = t.Name().decode(errors="replace") if t.Name() else f"t{index}"
+    name = safe_text(t.Name().decode(errors="replace")) if t.Name() else f"t{index}"
     if dtype not in NP_TYPES:
         raise UnsupportedError(f"tensor #{index} '{name}' has unsupported type {dtype}")
     if t.ShapeSignatureLength() and any(int(s) < 0 for s in t.ShapeSignatureAsNumpy()):

@@ -23,10 +23,11 @@ def tflite_round(x: float) -> float:
 MAX_LEFT_SHIFT = 30     # x * (1 << shift) in TFLite's MultiplyByQuantizedMultiplier
 
 
-def quantize_multiplier(m: float) -> tuple[int, int]:
+def quantize_multiplier(m: float, max_shift: int = MAX_LEFT_SHIFT) -> tuple[int, int]:
     """TFLite QuantizeMultiplier (double rounding build): m ~= q * 2^(shift - 31). Tiny
     multipliers flush to 0 as TFLite does; a non-finite one, or one needing a left shift above
-    30 bits (undefined in TFLite's arithmetic), raises ScaleError."""
+    `max_shift` bits (30: undefined in MultiplyByQuantizedMultiplier), raises ScaleError. Callers
+    that use the shift otherwise (softmax's input scaling, up to 31) pass their own bound."""
     if m == 0.0:
         return 0, 0
     if not math.isfinite(m):
@@ -38,9 +39,9 @@ def quantize_multiplier(m: float) -> tuple[int, int]:
         shift += 1
     if shift < -31:
         shift, q_fixed = 0, 0
-    if shift > MAX_LEFT_SHIFT:
+    if shift > max_shift:
         raise ScaleError(f"the requantization multiplier {m:.6g} needs a left shift of {shift} "
-                         f"bits; TFLite's integer arithmetic allows at most {MAX_LEFT_SHIFT}")
+                         f"bits; TFLite's integer arithmetic allows at most {max_shift}")
     return q_fixed, shift
 
 

@@ -46,7 +46,7 @@ def prepare(g: Graph, op: Operator) -> None:
             f"int8 output must have scale 1/256 and zero point -128 (TFLite's requirement), "
             f"got scale {out.s} zero point {out.zp}")
     real = min(op.options["beta"] * inp.s * (1 << (31 - SCALED_DIFF_INTEGER_BITS)), (1 << 31) - 1.0)
-    mult, shift = quantize_multiplier(real)
+    mult, shift = quantize_multiplier(real, max_shift=31)    # capped at 2^31 - 1 above
     require(shift >= 0, op, "input scale * beta too small for TFLite's softmax scaling")
     radius = math.floor(((1 << SCALED_DIFF_INTEGER_BITS) - 1) *
                         (1 << (31 - SCALED_DIFF_INTEGER_BITS)) / (1 << shift))

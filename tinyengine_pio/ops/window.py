@@ -101,6 +101,9 @@ def check_window(g: Graph, op: Operator, k_h: int, k_w: int, out_c: int) -> None
     for name, v in vals.items():
         check(1 <= v <= WINDOW_MAX, op, f"{name} is {v}, expected 1 to {WINDOW_MAX}")
     sh, sw, dh, dw = vals["stride_h"], vals["stride_w"], vals["dilation_h"], vals["dilation_w"]
+    for axis, k, d in (("height", k_h, dh), ("width", k_w, dw)):
+        check((k - 1) * d + 1 <= WINDOW_MAX, op, f"the dilated filter {axis} {(k - 1) * d + 1} is "
+                                                 f"above {WINDOW_MAX}")
     oh = out_size(o["padding"], in_h, k_h, sh, dh)
     ow = out_size(o["padding"], in_w, k_w, sw, dw)
     check(oh >= 1 and ow >= 1, op, f"the {k_h}x{k_w} window (dilation {dh}x{dw}) does not fit "
