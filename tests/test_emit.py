@@ -15,7 +15,11 @@ from tests.conftest import shared_model
 
 ARM = shutil.which("arm-none-eabi-gcc")
 KERNELS = Path(__file__).resolve().parents[1] / "tinyengine_pio" / "kernels"
-FLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]
+FLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic",
+         "-Werror=implicit-function-declaration"]
+CORTEX_M3 = ["arm-none-eabi-gcc", "-mcpu=cortex-m3", "-mthumb"]                     # soft float
+CORTEX_M4F = ["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
+              "-mfpu=fpv4-sp-d16"]
 
 
 def _build_all(out: Path, cc: list[str]) -> None:
@@ -53,14 +57,44 @@ def test_model_builds_for_cortex_m4(tmp_path, name):
         pytest.skip("arm-none-eabi-gcc not installed (apt-get install gcc-arm-none-eabi)")
     cm = compile_model(shared_model(name).read_bytes(), name=name)
     write_files(str(tmp_path), cm.files)
-    _build_all(tmp_path, ["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
-                          "-mfpu=fpv4-sp-d16"])
+    _build_all(tmp_path, CORTEX_M4F)
     r = subprocess.run(["arm-none-eabi-size", "-A", str(tmp_path / "model.o")], capture_output=True,
                        text=True, check=True)
     sections = dict(re.findall(r"^(\.\S+)\s+(\d+)", r.stdout, re.M))
     assert int(sections.get(".bss", 0)) >= cm.arena_bytes     # the arena is static RAM
     assert int(sections.get(".rodata", 0)) >= cm.weight_bytes  # weights are const (flash)
     assert int(sections.get(".data", 0)) == 0
+
+
+def _float_io_model() -> bytes:
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor((1, 10), "float32", name="x")
+    q = mb.tensor((1, 10), "int8", scale=0.02, zero_point=3, name="q")
+    y = mb.tensor((1, 10), "float32", name="y")
+    mb.op("QUANTIZE", [x], [q])
+    mb.op("DEQUANTIZE", [q], [y])
+    return mb.build([x], [y])
+
+
+@pytest.mark.parametrize("cc", [["gcc"], pytest.param(CORTEX_M3, marks=pytest.mark.slow),
+                                pytest.param(CORTEX_M4F, marks=pytest.mark.slow)],
+                         ids=["host", "cortex-m3", "cortex-m4f"])
+def test_float_io_model_links_without_libc(tmp_path, cc):
+    """Rounding and the float <-> int8 conversions are plain C: a float-I/O model links with no C
+    library at all (only libgcc's soft-float and conversion helpers), so no libm, whatever the
+    libc (Zephyr's minimal libc declares no roundf)."""
+    if cc[0] == "arm-none-eabi-gcc" and ARM is None:
+        pytest.skip("arm-none-eabi-gcc not installed (apt-get install gcc-arm-none-eabi)")
+    cm = compile_model(_float_io_model())
+    assert not any("#include <math.h>" in text for text in cm.files.values()
+                   if isinstance(text, str))
+    write_files(str(tmp_path), cm.files)
+    _build_all(tmp_path, cc)
+    objs = [str(o) for o in sorted(tmp_path.glob("*.o"))]
+    r = subprocess.run([*cc, "-nostdlib", "-Wl,-e,model_invoke", *objs, "-lgcc", "-o",
+                        str(tmp_path / "model.elf")], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
 
 
 def test_generated_code_is_straight_line(tmp_path):

@@ -3,7 +3,9 @@
 The compiler under test writes a directory containing ``<prefix>.h``,
 ``<prefix>.c`` and kernel sources.  :class:`HostModel` adds a small stdin/stdout
 harness (kept in a private temp dir, never written into the generated dir),
-builds everything with ``gcc -std=c99 -O1 -Wall -Wextra -Werror`` and runs
+builds everything with ``gcc -std=c99 -O1 -Wall -Wextra -Werror
+-Werror=implicit-function-declaration``, links without ``-lm`` (the generated code needs no
+libm: a call the C library does not declare or define fails the build), and runs
 many input sets through ONE process.  Each source is compiled on its own; an object whose
 source, flags and every header it read (``-MD``) are byte-identical to an earlier compile in
 this process is reused (the kernels are the same in most test models, so the operator sweeps
@@ -101,7 +103,8 @@ int main(int argc, char **argv) {
 }
 """
 
-DEFAULT_CFLAGS = ("-std=c99", "-O1", "-Wall", "-Wextra", "-Werror")
+DEFAULT_CFLAGS = ("-std=c99", "-O1", "-Wall", "-Wextra", "-Werror",
+                  "-Werror=implicit-function-declaration")
 SANITIZE_CFLAGS = ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                    "-fno-omit-frame-pointer"]
 
@@ -246,7 +249,7 @@ class HostModel:
             obj, log = _compile_cached(compile_cmd, src, tmp / f"{k}_{src.stem}.o", self.out_dir)
             objs.append(str(obj))
             logs.append(log)
-        cmd = [self.cc] + self.cflags + objs + ["-lm", "-o", str(exe)]
+        cmd = [self.cc] + self.cflags + objs + ["-o", str(exe)]   # no -lm
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise HostRunError("host build failed: " + " ".join(cmd),
