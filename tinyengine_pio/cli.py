@@ -4,25 +4,61 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 
 import numpy as np
 
-from .errors import INTERNAL_EXIT, TinyEngineError, internal_error
+from .errors import INTERNAL_EXIT, OptionError, TinyEngineError, internal_error
 from .platformio.boards import cpus_with
 from .version import __version__
 
 
 def _compile(args) -> int:
-    from .compiler import compile_file
-    cm = compile_file(args.model, args.out, prefix=args.prefix, alignment=args.align,
-                      optimize=args.optimize, limits=_limits(args),
-                      check_writes=args.check_writes)
-    files = ", ".join(sorted(cm.files))
-    print(f"{args.model}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
-    print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
-          f"weights {cm.weight_bytes:,} B")
+    from .compiler import compile_file, compile_models
+    models = _model_specs(args.model, args.prefix)
+    options = {"alignment": args.align, "optimize": args.optimize, "limits": _limits(args),
+               "check_writes": args.check_writes}
+    if models is None and not args.shared_arena:      # one plain path: the --prefix form
+        cm = compile_file(args.model[0], args.out, prefix=args.prefix or "model", **options)
+        files = ", ".join(sorted(cm.files))
+        print(f"{args.model[0]}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
+        print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
+              f"weights {cm.weight_bytes:,} B")
+        return 0
+    models = models or [(args.prefix or "model", args.model[0])]
+    cs = compile_models(models, args.out, shared_arena=args.shared_arena, **options)
+    for (prefix, path), cm in zip(models, cs.models.values()):
+        print(f"{prefix}: {path}: {len(cm.graph.operators)} operators, arena {cm.arena_bytes:,} B "
+              f"(lower bound {cm.plan.lower_bound:,} B), weights {cm.weight_bytes:,} B")
+    print(f"-> {args.out}/ ({', '.join(sorted(cs.files))})")
+    how = ("shared (te_shared_arena in te_arena.c, the largest; run the models one after another)"
+           if cs.shared_arena else "in total (each model its own)")
+    print(f"arena {cs.arena_bytes:,} B {how}, weights {cs.weight_bytes:,} B")
     return 0
+
+
+def _model_specs(given: list[str], prefix: str | None) -> list[tuple[str, str]] | None:
+    """`compile`'s positional arguments: None for one plain path (named by --prefix), else
+    [(prefix, path)] from prefix:path arguments. An existing file is a plain path even with a
+    colon in its name, and so is a Windows drive path (C:\\x.tflite)."""
+    specs: list[tuple[str, str] | None] = []
+    for arg in given:
+        m = re.fullmatch(r"([^:/\\]+):(.+)", arg, re.DOTALL)
+        if os.path.exists(arg) or not m or re.match(r"[A-Za-z]:[/\\]", arg):
+            specs.append(None)
+        else:
+            specs.append((m[1], m[2]))
+    if len(given) == 1 and specs[0] is None:
+        return None
+    if None in specs:
+        plain = given[specs.index(None)]
+        raise OptionError(f"several models: give each one as prefix:path (e.g. "
+                          f"kws:model/kws.tflite), not {plain!r} alone")
+    if prefix is not None:
+        raise OptionError("--prefix names a single plain model path; with prefix:path arguments "
+                          "each model has its own prefix")
+    return specs
 
 
 def _limits(args):
@@ -111,9 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"tinyengine-pio {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("compile", help="generate <prefix>.c/.h and kernels into a directory")
-    c.add_argument("model", help="int8 .tflite model")
+    c.add_argument("model", nargs="+", metavar="MODEL",
+                   help="int8 .tflite model; several as prefix:path (kws:kws.tflite "
+                        "person:person.tflite), the kernels written once")
     c.add_argument("--out", required=True, help="output directory")
-    c.add_argument("--prefix", default="model", help="C symbol and file prefix (default: model)")
+    c.add_argument("--prefix", help="C symbol and file prefix of a single plain model path "
+                                    "(default: model)")
+    c.add_argument("--shared-arena", action="store_true",
+                   help="one arena for all models, as large as the largest (te_arena.c): only "
+                        "when the application runs them one after another, never concurrently")
     c.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     c.add_argument("--optimize", choices=("speed", "size"), default="speed",
                    help="speed: GEMM/im2col/unrolled SIMD kernels (default); size: direct loops")

@@ -4,11 +4,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .emitter import c_identifier, digest, generate, write_files
-from .errors import OptionError
+from .emitter import (
+    SHARED_ARENA_SOURCE,
+    SHARED_ARENA_SYMBOL,
+    c_identifier,
+    digest,
+    generate,
+    shared_arena_source,
+    write_files,
+)
+from .errors import OptionError, TinyEngineError
 from .frontend import load_bytes, read_model
 from .ir import Graph
-from .metadata import metadata_file
+from .metadata import SharedArena, metadata_file
 from .ops import lookup
 from .passes import run_pipeline
 from .planner import Plan
@@ -43,10 +51,13 @@ def _const_inputs(g: Graph) -> set[int]:
 def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite",
                   alignment: int = 4, algorithms: list[str] | None = None,
                   overlap: bool = True, emit: bool = True, optimize: str = "speed",
-                  limits: Limits | None = None, check_writes: bool = False) -> CompiledModel:
+                  limits: Limits | None = None, check_writes: bool = False,
+                  shared_arena: bool = False) -> CompiledModel:
     """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
     `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits).
-    `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES)."""
+    `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES).
+    `shared_arena`: the code uses the arena `te_shared_arena` (te_arena.h) instead of its own;
+    compile_models() writes the te_arena.c that defines it for a set of models."""
     try:
         c_identifier(prefix)
     except ValueError as e:
@@ -64,10 +75,117 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     sha = digest(data)
     cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
     if emit:
-        cm.files = generate(g, offsets, p.arena_bytes, prefix, sha, os.path.basename(name),
-                            optimize, check_writes=check_writes)
-        cm.files.update(metadata_file(cm, prefix, os.path.basename(name), optimize, alignment))
+        shared = SharedArena(SHARED_ARENA_SYMBOL, p.arena_bytes, [prefix]) if shared_arena else None
+        _emit(cm, prefix, os.path.basename(name), optimize, alignment, check_writes, shared)
     return cm
+
+
+def _emit(cm: CompiledModel, prefix: str, source_name: str, optimize: str, alignment: int,
+          check_writes: bool, shared: SharedArena | None) -> None:
+    """cm.files: the C (with the shared arena's header when `shared`), kernels, model.json."""
+    cm.files = generate(cm.graph, cm.offsets, cm.arena_bytes, prefix, cm.sha256, source_name,
+                        optimize, check_writes=check_writes, shared_arena=shared is not None)
+    cm.files.update(metadata_file(cm, prefix, source_name, optimize, alignment, shared))
+
+
+@dataclass
+class CompiledSet:
+    """Several models compiled into one directory (compile_models)."""
+    models: dict[str, CompiledModel]     # prefix -> model, in the order given
+    files: dict[str, str]                # every model's files, each kernel once, te_arena.c
+    shared_arena: bool
+
+    @property
+    def arena_bytes(self) -> int:
+        """RAM of the activations: the largest arena when shared, else the sum of all."""
+        sizes = [cm.arena_bytes for cm in self.models.values()]
+        return max(sizes) if self.shared_arena else sum(sizes)
+
+    @property
+    def weight_bytes(self) -> int:
+        return sum(cm.weight_bytes for cm in self.models.values())
+
+
+def compile_models(models, out_dir: str | os.PathLike | None = None, shared_arena: bool = False,
+                   **options) -> CompiledSet:
+    """Compile several models for one build: `models` is a list of (prefix, data_or_path) (bytes,
+    or the path of a .tflite). Each model gets <prefix>.c/.h/.json; the kernel files (the union
+    of what every model uses, identical across models) and te_config.h are written once, so the
+    directory links as one program. `options` are compile_model's (alignment, optimize, limits,
+    check_writes, ...), the same for every model.
+
+    `shared_arena=True`: the models run one after another, never concurrently; they share one
+    arena, `te_shared_arena` (defined in te_arena.c, declared in te_arena.h), as large as the
+    largest of theirs instead of their sum. An invoke overwrites the inputs and outputs of the
+    other models (copy an output out before invoking another model). Without it each model keeps
+    its own static arena, as compile_model() writes it.
+
+    With `out_dir`, everything is written atomically (write_files, one manifest) after every model
+    compiled: a failure writes nothing. Prefixes must be distinct C identifiers (OptionError)."""
+    for key in ("prefix", "name", "emit", "shared_arena"):
+        if key in options:
+            raise OptionError(f"compile_models: {key!r} is not an option here (each model is "
+                              "(prefix, data_or_path); shared_arena is for the whole set)")
+    items = list(models)
+    if not items:
+        raise OptionError("compile_models: no models given")
+    seen: dict[str, str] = {}
+    loaded = []
+    for item in items:
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise OptionError(f"compile_models: each model is (prefix, data_or_path), not {item!r}")
+        prefix, src = item
+        if not isinstance(prefix, str):
+            raise OptionError(f"compile_models: prefix {prefix!r} is not a string")
+        try:
+            c_identifier(prefix)
+        except ValueError as e:
+            raise OptionError(str(e)) from None
+        # the macros are <PREFIX>_..., and file systems may ignore case: KWS and kws clash
+        if prefix.upper() in seen:
+            raise OptionError(f"prefix {prefix!r} is given twice" if seen[prefix.upper()] == prefix
+                              else f"prefixes {seen[prefix.upper()]!r} and {prefix!r} differ only in "
+                              "case (their macros and file names would clash)")
+        seen[prefix.upper()] = prefix
+        if isinstance(src, (bytes, bytearray, memoryview)):
+            loaded.append((prefix, bytes(src), f"{prefix}.tflite"))
+        else:
+            loaded.append((prefix, load_bytes(src), os.path.basename(os.fspath(src))))
+    optimize = options.get("optimize", "speed")
+    alignment = options.get("alignment", 4)
+    check_writes = options.get("check_writes", False)
+    compiled = {}
+    for p, data, name in loaded:
+        try:
+            compiled[p] = compile_model(data, prefix=p, name=name, emit=False, **options)
+        except TinyEngineError as e:     # say which of the models, keep the error's class
+            e.args = (f"model {p!r} ({name}): {e}",) + e.args[1:]
+            raise
+    shared = None
+    if shared_arena:
+        shared = SharedArena(SHARED_ARENA_SYMBOL, max(cm.arena_bytes for cm in compiled.values()),
+                             list(compiled))
+    files: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for p, _, name in loaded:
+        cm = compiled[p]
+        _emit(cm, p, name, optimize, alignment, check_writes, shared)
+        for fname, text in cm.files.items():
+            if fname in files and files[fname] != text:
+                raise OptionError(f"prefix {p!r}: its file {fname} clashes with the {fname} of "
+                                  f"{owner[fname]!r} (choose another prefix)")
+            files.setdefault(fname, text)
+            owner.setdefault(fname, p)
+    if shared_arena:
+        if SHARED_ARENA_SOURCE in files:
+            raise OptionError(f"prefix {owner[SHARED_ARENA_SOURCE]!r}: its file "
+                              f"{SHARED_ARENA_SOURCE} clashes with the shared arena's")
+        files[SHARED_ARENA_SOURCE] = shared_arena_source(
+            list(compiled), [cm.arena_bytes for cm in compiled.values()])
+    cs = CompiledSet(models=compiled, files=files, shared_arena=shared_arena)
+    if out_dir is not None:
+        write_files(os.fspath(out_dir), files)
+    return cs
 
 
 def compile_file(path: str | os.PathLike, out_dir: str | os.PathLike, prefix: str = "model",

@@ -23,10 +23,18 @@ class SourceModel:
 
 
 @dataclass
+class SharedArena:
+    symbol: str                  # the arena's C symbol (te_shared_arena, defined in te_arena.c)
+    bytes: int                   # its size: the largest arena.bytes of `models`
+    models: list[str]            # prefixes of the models compiled together around it
+
+
+@dataclass
 class Arena:
     bytes: int                   # `<PREFIX>_ARENA_BYTES`: the one static activation arena
     lower_bound_bytes: int       # the largest live set at any step (no plan can do better)
     alignment: int               # buffer alignment the planner used
+    shared: SharedArena | None = None   # None (key absent): the model's own `<prefix>_arena`
 
 
 @dataclass
@@ -80,7 +88,10 @@ class ModelMetadata:
     def to_json(self) -> str:
         """The file's text: keys in field order, 2-space indent, lists of numbers or of shapes on
         one line, trailing newline (deterministic: the golden hashes cover it)."""
-        return _format(asdict(self), "") + "\n"
+        d = asdict(self)
+        if d["arena"]["shared"] is None:       # absent for a model with its own arena
+            del d["arena"]["shared"]
+        return _format(d, "") + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> ModelMetadata:
@@ -94,7 +105,7 @@ class ModelMetadata:
                              f"tinyengine-pio (reads 1..{FORMAT_VERSION}): regenerate the code")
         kw = _known(cls, d)
         kw.update(source=SourceModel(**_known(SourceModel, d["source"])),
-                  arena=Arena(**_known(Arena, d["arena"])),
+                  arena=_arena(d["arena"]),
                   inputs=[TensorInfo(**_known(TensorInfo, t)) for t in d["inputs"]],
                   outputs=[TensorInfo(**_known(TensorInfo, t)) for t in d["outputs"]],
                   layers=[Layer(**_known(Layer, L)) for L in d["layers"]])
@@ -108,6 +119,13 @@ class ModelMetadata:
             path = os.path.join(path, prefix + ".json")
         with open(path, encoding="utf8") as fp:
             return cls.from_json(fp.read())
+
+
+def _arena(d: dict[str, Any]) -> Arena:
+    arena = Arena(**_known(Arena, d))
+    if isinstance(arena.shared, dict):
+        arena.shared = SharedArena(**_known(SharedArena, arena.shared))
+    return arena
 
 
 def _format(value: Any, indent: str) -> str:
@@ -139,8 +157,9 @@ def _tensor_info(cm, position: int, tensor: int) -> TensorInfo:
 
 
 def build_metadata(cm, prefix: str, source_name: str, optimize: str,
-                   alignment: int) -> ModelMetadata:
-    """The document for a compiled model whose `cm.files` holds the generated C."""
+                   alignment: int, shared: SharedArena | None = None) -> ModelMetadata:
+    """The document for a compiled model whose `cm.files` holds the generated C; `shared`: the
+    arena it shares with other models (compiler.compile_models(shared_arena=True))."""
     from .harness import code_sha256
     from .report import build_report
     from .version import __version__
@@ -156,7 +175,7 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
         code_sha256=code_sha256({n: t for n, t in cm.files.items() if n.endswith(CODE_SUFFIXES)}),
         optimize=optimize,
         arena=Arena(bytes=r["arena_bytes"], lower_bound_bytes=r["lower_bound_bytes"],
-                    alignment=alignment),
+                    alignment=alignment, shared=shared),
         weight_bytes=r["weight_bytes"], macs=r["macs"], est_cpu=r["est_cpu"],
         est_instructions=r["est_instructions"],
         inputs=[_tensor_info(cm, n, i) for n, i in enumerate(g.inputs)],
@@ -165,7 +184,7 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
 
 
 def metadata_file(cm, prefix: str, source_name: str, optimize: str,
-                  alignment: int) -> dict[str, str]:
+                  alignment: int, shared: SharedArena | None = None) -> dict[str, str]:
     """`{"<prefix>.json": text}`, to add to `cm.files` (after the C is generated)."""
     return {prefix + ".json": build_metadata(cm, prefix, source_name, optimize,
-                                             alignment).to_json()}
+                                             alignment, shared).to_json()}
