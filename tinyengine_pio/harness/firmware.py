@@ -140,6 +140,7 @@ def build_firmware(model: bytes, board: str = DEFAULT_BOARD, cache_dir=None, cor
     if not mpath.exists() or mpath.read_bytes() != model:
         mpath.write_bytes(model)
 
+    require_platformio()
     core = setup(core_dir or default_core_dir())
     env = offline_env(core)
     root = str(Path(__file__).resolve().parents[2])
@@ -189,6 +190,17 @@ def build_firmware(model: bytes, board: str = DEFAULT_BOARD, cache_dir=None, cor
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text() != text:
         path.write_text(text)
+
+
+def require_platformio() -> None:
+    """A PlatformIO build needs the `platformio` extra in this Python: say which, not
+    "No module named platformio" from a subprocess."""
+    import importlib.util
+    if importlib.util.find_spec("platformio") is None:
+        raise BuildError("PlatformIO is not installed in this Python (%s): install it with "
+                         "`%s -m pip install 'tinyengine-pio[platformio]'`, or pass a serial "
+                         "--port of a board running the harness firmware"
+                         % (sys.executable, sys.executable))
 
 
 def have_toolchain() -> list[str]:

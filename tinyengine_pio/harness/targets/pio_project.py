@@ -65,6 +65,8 @@ def read_project_config(project_dir, core_dir=None, timeout: float = 120.0,
     project_dir = Path(project_dir)
     if not (project_dir / "platformio.ini").is_file():
         raise HarnessError("%s is not a PlatformIO project (no platformio.ini)" % project_dir)
+    from ..firmware import require_platformio
+    require_platformio()
     cmd = [sys.executable, "-m", "platformio", "project", "config", "-d", str(project_dir),
            "--json-output"]
     try:
