@@ -41,11 +41,12 @@ def _compile(args) -> int:
 def _model_specs(given: list[str], prefix: str | None) -> list[tuple[str, str]] | None:
     """`compile`'s positional arguments: None for one plain path (named by --prefix), else
     [(prefix, path)] from prefix:path arguments. An existing file is a plain path even with a
-    colon in its name, and so is a Windows drive path (C:\\x.tflite)."""
+    colon in its name, and so is a drive path on Windows (C:\\x.tflite)."""
     specs: list[tuple[str, str] | None] = []
     for arg in given:
         m = re.fullmatch(r"([^:/\\]+):(.+)", arg, re.DOTALL)
-        if os.path.exists(arg) or not m or re.match(r"[A-Za-z]:[/\\]", arg):
+        drive = os.name == "nt" and re.match(r"[A-Za-z]:[/\\]", arg)
+        if os.path.exists(arg) or not m or drive:
             specs.append(None)
         else:
             specs.append((m[1], m[2]))

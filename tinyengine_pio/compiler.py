@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 
 from .emitter import (
+    SHARED_ARENA_HEADER,
     SHARED_ARENA_SOURCE,
     SHARED_ARENA_SYMBOL,
     c_identifier,
@@ -16,6 +17,7 @@ from .emitter import (
 from .errors import OptionError, TinyEngineError
 from .frontend import load_bytes, read_model
 from .ir import Graph
+from .kernel_sources import generated_names
 from .metadata import SharedArena, metadata_file
 from .ops import lookup
 from .passes import run_pipeline
@@ -58,10 +60,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES).
     `shared_arena`: the code uses the arena `te_shared_arena` (te_arena.h) instead of its own;
     compile_models() writes the te_arena.c that defines it for a set of models."""
-    try:
-        c_identifier(prefix)
-    except ValueError as e:
-        raise OptionError(str(e)) from None
+    _check_prefix(prefix)
     if optimize not in ("speed", "size"):
         raise OptionError(f"optimize must be 'speed' or 'size', not {optimize!r}")
     limits = limits or Limits()
@@ -135,12 +134,7 @@ def compile_models(models, out_dir: str | os.PathLike | None = None, shared_aren
         if not (isinstance(item, (tuple, list)) and len(item) == 2):
             raise OptionError(f"compile_models: each model is (prefix, data_or_path), not {item!r}")
         prefix, src = item
-        if not isinstance(prefix, str):
-            raise OptionError(f"compile_models: prefix {prefix!r} is not a string")
-        try:
-            c_identifier(prefix)
-        except ValueError as e:
-            raise OptionError(str(e)) from None
+        _check_prefix(prefix)
         # the macros are <PREFIX>_..., and file systems may ignore case: KWS and kws clash
         if prefix.upper() in seen:
             raise OptionError(f"prefix {prefix!r} is given twice" if seen[prefix.upper()] == prefix
@@ -177,15 +171,27 @@ def compile_models(models, out_dir: str | os.PathLike | None = None, shared_aren
             files.setdefault(fname, text)
             owner.setdefault(fname, p)
     if shared_arena:
-        if SHARED_ARENA_SOURCE in files:
-            raise OptionError(f"prefix {owner[SHARED_ARENA_SOURCE]!r}: its file "
-                              f"{SHARED_ARENA_SOURCE} clashes with the shared arena's")
         files[SHARED_ARENA_SOURCE] = shared_arena_source(
             list(compiled), [cm.arena_bytes for cm in compiled.values()])
     cs = CompiledSet(models=compiled, files=files, shared_arena=shared_arena)
     if out_dir is not None:
         write_files(os.fspath(out_dir), files)
     return cs
+
+
+def _check_prefix(prefix) -> None:
+    """A C identifier whose <prefix>.c/.h is not also a kernel, te_config.h or te_arena file."""
+    if not isinstance(prefix, str):
+        raise OptionError(f"prefix {prefix!r} is not a string")
+    try:
+        c_identifier(prefix)
+    except ValueError as e:
+        raise OptionError(str(e)) from None
+    taken = generated_names() | {"te_config.h", SHARED_ARENA_HEADER, SHARED_ARENA_SOURCE}
+    clash = sorted({f"{prefix}.c", f"{prefix}.h"} & taken)
+    if clash:
+        raise OptionError(f"prefix {prefix!r}: its {clash[0]} would replace the generated "
+                          f"{clash[0]} of the kernels (choose another prefix)")
 
 
 def compile_file(path: str | os.PathLike, out_dir: str | os.PathLike, prefix: str = "model",

@@ -70,3 +70,13 @@ def kernel_files(uses: Iterable[tuple[str, str]]) -> dict[str, str]:
             for path in _private_headers(stem):
                 files.setdefault(path.rsplit("/", 1)[-1], _text(path))
     return files
+
+
+def generated_names() -> set[str]:
+    """Every file name kernel_files() can write, for any model (so a model prefix can avoid them)."""
+    names = {path.rsplit("/", 1)[-1] for path in SHARED_HEADERS}
+    for stem in stems():
+        names.add(f"{stem}.h")
+        names.update(generated_name(stem, isa) for isa in available_isas(stem))
+        names.update(path.rsplit("/", 1)[-1] for path in _private_headers(stem))
+    return names
