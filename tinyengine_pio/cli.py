@@ -121,6 +121,11 @@ def _run(args) -> int:
     return 0
 
 
+def _init(args) -> int:
+    from .init import main as init_main
+    return init_main(args.rest) or 0
+
+
 def _setup(args) -> int:
     from .platformio.setup import main as setup_main
     return setup_main(args.rest) or 0
@@ -185,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "boards (idempotent)", add_help=False)
     s.add_argument("rest", nargs=argparse.REMAINDER)
     s.set_defaults(func=_setup)
+    i = sub.add_parser("init", help="add tinyengine-pio to a PlatformIO project, portably "
+                       "(tinyengine.py shim + platformio.ini lines)", add_help=False)
+    i.add_argument("rest", nargs=argparse.REMAINDER)
+    i.set_defaults(func=_init)
     b = sub.add_parser("bench", help="build, run and measure a model on a board (QEMU or a serial "
                        "port); check outputs against TFLM", add_help=False)
     b.add_argument("rest", nargs=argparse.REMAINDER)
@@ -200,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-PASSTHROUGH = {"setup": "_setup", "bench": "_bench"}   # subcommands with their own parsers
+# subcommands with their own parsers
+PASSTHROUGH = {"setup": "_setup", "bench": "_bench", "init": "_init"}
 
 
 def main(argv: list[str] | None = None) -> int:
