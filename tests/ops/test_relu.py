@@ -37,3 +37,24 @@ def test_standalone_relu_is_folded_into_conv():
     cm = compile_model(data)
     assert [op.kind for op in cm.graph.operators] == ["CONV_2D"]
     assert cm.graph.operators[0].params.act_min == -2
+
+
+def test_activation_is_not_folded_under_a_view(tflm_check):
+    """FC -> RELU6 while a RESHAPE view of the FC output is also a model output: the view reads
+    the unclamped values, so the RELU6 may not fold into the FC's clamp (found by the
+    differential fuzzer: the view came back with stale bytes)."""
+    from tests.helpers.builder import random_bias
+    rng = np.random.default_rng(3)
+    mb = ModelBuilder()
+    x = mb.tensor([2, 29], "int8", scale=0.05, zero_point=1)
+    wq, ws = random_conv_weights(rng, [8, 29], True)
+    h = mb.tensor([2, 8], "int8", scale=0.04, zero_point=-10)
+    b, bs = random_bias(rng, 8, 0.05, ws)
+    mb.op("FULLY_CONNECTED", [x, mb.const(wq, scale=ws, quant_dim=0), mb.const(b, scale=bs)], [h],
+          {"fused_activation_function": "NONE"})
+    v = mb.tensor([1, 16], "int8", scale=0.04, zero_point=-10)
+    mb.op("RESHAPE", [h, mb.int32([1, 16])], [v], {"new_shape": [1, 16]})
+    r = mb.tensor([2, 8], "int8", scale=0.04, zero_point=-10)
+    mb.op("RELU6", [h], [r])
+    cm = tflm_check(mb.build([x], [v, r]))
+    assert [op.kind for op in cm.graph.operators] == ["FULLY_CONNECTED", "RELU6"]

@@ -2,7 +2,9 @@
 
 Valid when the activation does not requantize (same scale and zero point in and out), the
 producer has a fused-activation clamp (its OpDef says `fuses_activation`: conv, depthwise, FC,
-add, mul, pools, ...) and the activation is the producer's only consumer. The producer's fused activation itself is turned
+add, mul, pools, ...) and the activation is the producer's only reader: no other consumer, not a model output, and
+no view of it (a RESHAPE turned into an alias before this pass still reads the unclamped
+values). The producer's fused activation itself is turned
 into the [act_min, act_max] clamp by each operator's prepare().
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..quant import activation_range
 def fold_activation(g: Graph) -> Graph:
     producers = g.producers()
     consumers = g.consumers()
+    viewed = {t.alias_of for t in g.tensors if t.alias_of is not None}   # RESHAPEs already gone
     drop = set()
     for op in g.operators:
         activation = lookup(op).activation
@@ -24,7 +27,8 @@ def fold_activation(g: Graph) -> Graph:
         src, dst = g.t(src_i), g.t(dst_i)
         prod = producers.get(src_i)
         if (prod is None or not lookup(prod).fuses_activation or len(consumers.get(src_i, [])) != 1
-                or src_i in g.outputs or src.dtype != "int8" or dst.dtype != "int8"
+                or src_i in g.outputs or src_i in viewed
+                or src.dtype != "int8" or dst.dtype != "int8"
                 or src.s != dst.s or src.zp != dst.zp):
             continue
         lo, hi = activation_range(activation, dst.s, dst.zp)
