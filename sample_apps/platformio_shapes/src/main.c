@@ -21,23 +21,35 @@ static char shade(int8_t q) {
     return ramp[((int)q + 128) * 10 / 256];
 }
 
+/* Prints one text row, without its trailing blanks. */
+static void put_row(char *row, int len) {
+    while (len > 0 && row[len - 1] == ' ') len--;
+    row[len] = '\0';
+    printf("%s\n", row);
+}
+
+/* Draws images first..first+count-1 side by side, each under its number and true label. */
 static void draw_images(int first, int count) {
+    char row[PER_ROW * 20 + 1];
+    int len = 0;
     for (int k = first; k < first + count; k++) {
         char title[32];
         snprintf(title, sizeof title, "#%d %s", k, shapes_class_names[shapes_sample_labels[k]]);
-        printf("  %-18s", title);
+        len += snprintf(row + len, sizeof row - (size_t)len, "  %-16.16s  ", title);
     }
-    printf("\n");
-    for (int row = 0; row < SHAPES_SIDE; row++) {
+    put_row(row, len);
+    for (int y = 0; y < SHAPES_SIDE; y++) {
+        len = 0;
         for (int k = first; k < first + count; k++) {
-            char line[SHAPES_SIDE + 1];
-            for (int col = 0; col < SHAPES_SIDE; col++) {
-                line[col] = shade(shapes_samples[k][row * SHAPES_SIDE + col]);
+            row[len++] = ' ';
+            row[len++] = ' ';
+            for (int x = 0; x < SHAPES_SIDE; x++) {
+                row[len++] = shade(shapes_samples[k][y * SHAPES_SIDE + x]);
             }
-            line[SHAPES_SIDE] = '\0';
-            printf("  %s  ", line);
+            row[len++] = ' ';
+            row[len++] = ' ';
         }
-        printf("\n");
+        put_row(row, len);
     }
 }
 
