@@ -1,10 +1,11 @@
 # Two commands on a fresh machine:
-#   make demo   - install, build the sample app with PlatformIO and run it on the emulated
-#                 Cortex-M4 (QEMU mps2-an386): prints the result, latency and arena (SRAM)
+#   make demo   - install, build the demo (sample_apps/platformio_shapes: a numpy-trained int8 CNN
+#                 naming drawn shapes) with PlatformIO and run it on the emulated Cortex-M4
+#                 (QEMU mps2-an386): prints each prediction beside the truth, latency and arena
 #   make test   - install the test dependencies and run the whole test suite (what CI runs)
 #   make test-fast - the edit-compile-test loop: no QEMU, PlatformIO, Zephyr or slow tests
 PYTHON ?= python3
-SAMPLE ?= sample_apps/platformio_kws
+SAMPLE ?= sample_apps/platformio_shapes
 BOARD ?= mps2-an386
 
 .PHONY: install demo host-demo test test-fast
@@ -22,7 +23,7 @@ demo: install
 
 # compile any .tflite and run it on the host with gcc: per-layer report + output
 host-demo: install
-	$(PYTHON) -m tinyengine_pio run $(or $(MODEL),$(SAMPLE)/model/sample.tflite)
+	$(PYTHON) -m tinyengine_pio run $(or $(MODEL),$(firstword $(wildcard $(SAMPLE)/model/*.tflite)))
 
 test: install
 	$(PYTHON) -m pytest -q
