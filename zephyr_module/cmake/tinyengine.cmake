@@ -1,7 +1,7 @@
 # CMake API of the tinyengine-pio Zephyr module.
 #
 #   tinyengine_add_model(<target> <model.tflite> [PREFIX <name>] [OUTPUT_DIR <dir>]
-#                        [ALIGNMENT <bytes>])
+#                        [ALIGNMENT <bytes>] [SHARED_ARENA])
 #
 # Call it after find_package(Zephyr).  At configure time it checks that the
 # Python of the build (${PYTHON_EXECUTABLE}) has the tinyengine-pio package
@@ -12,6 +12,14 @@
 # that `#include "<prefix>.h"` never races it.  Several models may be added
 # to one target: each kernel file (identical across models of one package
 # version) is compiled once per target.
+#
+# SHARED_ARENA (or CONFIG_TINYENGINE_SHARED_ARENA for every model): the models
+# that have it use one arena, te_shared_arena, as large as the largest of
+# theirs instead of one each (the sum).  Only for models that the application
+# runs one after another, never concurrently: an invoke overwrites the inputs
+# and outputs of the other models.  The module defines the arena in
+# ${CMAKE_BINARY_DIR}/tinyengine/shared_arena/te_arena.c, sized at C compile
+# time by the largest <PREFIX>_ARENA_BYTES of those models.
 include_guard(GLOBAL)
 
 get_filename_component(_tinyengine_module_dir "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
@@ -66,10 +74,14 @@ function(_tinyengine_check_python)
 endfunction()
 
 function(tinyengine_add_model target model)
-  cmake_parse_arguments(TE "" "PREFIX;OUTPUT_DIR;ALIGNMENT;BASE_DIR;ORIGIN" "" ${ARGN})
+  cmake_parse_arguments(TE "SHARED_ARENA" "PREFIX;OUTPUT_DIR;ALIGNMENT;BASE_DIR;ORIGIN" "" ${ARGN})
   if(TE_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "tinyengine_add_model: unknown arguments: ${TE_UNPARSED_ARGUMENTS} "
-      "(usage: tinyengine_add_model(<target> <model.tflite> [PREFIX <name>] [OUTPUT_DIR <dir>]))")
+      "(usage: tinyengine_add_model(<target> <model.tflite> [PREFIX <name>] [OUTPUT_DIR <dir>] "
+      "[ALIGNMENT <bytes>] [SHARED_ARENA]))")
+  endif()
+  if(CONFIG_TINYENGINE_SHARED_ARENA)
+    set(TE_SHARED_ARENA TRUE)
   endif()
   if(NOT TE_ORIGIN)
     set(TE_ORIGIN "tinyengine_add_model(${target} ...)")
@@ -124,6 +136,14 @@ function(tinyengine_add_model target model)
   set(py "${TINYENGINE_PYTHON}")
   set(cmd "${py}" -m tinyengine_pio compile "${model_abs}" --out "${out}"
       --prefix "${TE_PREFIX}" --align "${TE_ALIGNMENT}" --optimize "${TE_OPTIMIZE}")
+  if(TE_SHARED_ARENA)
+    get_property(shared_target GLOBAL PROPERTY TINYENGINE_SHARED_ARENA_TARGET)
+    if(shared_target AND NOT shared_target STREQUAL "${target}")
+      message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: SHARED_ARENA models must all be added to "
+        "one target ('${shared_target}' has the shared arena)")
+    endif()
+    list(APPEND cmd --shared-arena)
+  endif()
 
   # Configure time: clear errors now, and the list of generated files.
   execute_process(COMMAND ${cmd} WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
@@ -157,11 +177,13 @@ function(tinyengine_add_model target model)
   set(gen tinyengine_generate_${TE_PREFIX})
   add_custom_target(${gen} DEPENDS ${outputs})
 
-  # <prefix>.c for every model; each kernel .c once per target.
+  # <prefix>.c for every model; each kernel .c once per target (not the model's own
+  # te_arena.c: the module defines the shared arena of all SHARED_ARENA models below).
   target_sources(${target} PRIVATE "${out}/${TE_PREFIX}.c")
   get_property(have GLOBAL PROPERTY TINYENGINE_KERNELS_${target})
   foreach(n IN LISTS names)
-    if(n MATCHES "\\.c$" AND NOT n STREQUAL "${TE_PREFIX}.c" AND NOT n IN_LIST have)
+    if(n MATCHES "\\.c$" AND NOT n STREQUAL "${TE_PREFIX}.c" AND NOT n STREQUAL "te_arena.c"
+       AND NOT n IN_LIST have)
       target_sources(${target} PRIVATE "${out}/${n}")
       list(APPEND have "${n}")
     endif()
@@ -172,10 +194,18 @@ function(tinyengine_add_model target model)
     # -fno-omit-frame-pointer leaves the SIMD kernels' inline asm too few registers
     target_compile_definitions(${target} PRIVATE TE_PORTABLE)
   endif()
+  if(TE_SHARED_ARENA)
+    _tinyengine_shared_arena(${target} "${TE_PREFIX}")
+  endif()
   if(CONFIG_TINYENGINE_ARENA_CANARY)
     string(TOUPPER "${TE_PREFIX}" up)
+    if(TE_SHARED_ARENA)     # one macro for the shared arena's layout: every file that sees it
+      set(canary TE_SHARED_ARENA_CANARY)
+    else()
+      set(canary ${up}_ARENA_CANARY)
+    endif()
     set_property(SOURCE "${out}/${TE_PREFIX}.c" TARGET_DIRECTORY ${target}
-      APPEND PROPERTY COMPILE_DEFINITIONS ${up}_ARENA_CANARY)
+      APPEND PROPERTY COMPILE_DEFINITIONS ${canary})
   endif()
   if(CONFIG_TINYENGINE_PROFILE_LAYERS)
     # The generated code calls TE_PROFILE_LAYER(step) after each layer when it is defined.
@@ -195,6 +225,44 @@ function(tinyengine_add_model target model)
   set_property(GLOBAL PROPERTY TINYENGINE_DIR_${TE_PREFIX} "${out}")
   set_property(GLOBAL PROPERTY TINYENGINE_TARGET_${TE_PREFIX} "${target}")
   set(TINYENGINE_${TE_PREFIX}_DIR "${out}" PARENT_SCOPE)
+endfunction()
+
+# SHARED_ARENA: adds <prefix> to the models of te_shared_arena and (re)writes
+# te_arena.c, which defines it sized by the largest <PREFIX>_ARENA_BYTES of them
+# (as tinyengine_pio.emitter.shared_arena_source() writes it for compile_models; each model's
+# directory has the te_arena.h that declares it).  Written only when it changes.
+function(_tinyengine_shared_arena target prefix)
+  set_property(GLOBAL APPEND PROPERTY TINYENGINE_SHARED_ARENA_PREFIXES "${prefix}")
+  get_property(prefixes GLOBAL PROPERTY TINYENGINE_SHARED_ARENA_PREFIXES)
+  set(dir "${CMAKE_BINARY_DIR}/tinyengine/shared_arena")
+  string(JOIN ", " names ${prefixes})
+  set(text "")   # string(APPEND) joins its arguments as they are (a ';' stays a ';')
+  string(APPEND text "/* Generated by the tinyengine Zephyr module. Do not edit.\n"
+    " * The arena shared by ${names}: run them one after another, never\n"
+    " * concurrently; an invoke overwrites the inputs and outputs of the others. */\n"
+    "#include \"te_arena.h\"\n")
+  foreach(p IN LISTS prefixes)
+    string(APPEND text "#include \"${p}.h\"\n")
+  endforeach()
+  string(APPEND text "\n#define TE_SHARED_ARENA_BYTES_ 1\n")
+  foreach(p IN LISTS prefixes)
+    string(TOUPPER "${p}_ARENA_BYTES" m)
+    string(APPEND text "#if ${m} > TE_SHARED_ARENA_BYTES_\n#undef TE_SHARED_ARENA_BYTES_\n"
+      "#define TE_SHARED_ARENA_BYTES_ ${m}\n#endif\n")
+  endforeach()
+  string(APPEND text
+    "int64_t te_shared_arena[(TE_SHARED_ARENA_BYTES_ + 2 * TE_SHARED_ARENA_GUARD + 7) / 8];\n"
+    "const int32_t te_shared_arena_bytes = TE_SHARED_ARENA_BYTES_;\n")
+  file(CONFIGURE OUTPUT "${dir}/te_arena.c" CONTENT "${text}" @ONLY)
+  get_property(shared_target GLOBAL PROPERTY TINYENGINE_SHARED_ARENA_TARGET)
+  if(NOT shared_target)
+    set_property(GLOBAL PROPERTY TINYENGINE_SHARED_ARENA_TARGET "${target}")
+    target_sources(${target} PRIVATE "${dir}/te_arena.c")
+    if(CONFIG_TINYENGINE_ARENA_CANARY)
+      set_property(SOURCE "${dir}/te_arena.c" TARGET_DIRECTORY ${target}
+        APPEND PROPERTY COMPILE_DEFINITIONS TE_SHARED_ARENA_CANARY)
+    endif()
+  endif()
 endfunction()
 
 # Reads the compiler's <prefix>.json (docs/MODEL_JSON.md, format_version 1):
