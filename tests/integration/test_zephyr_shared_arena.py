@@ -10,10 +10,17 @@ import subprocess
 
 import pytest
 
-from tests.integration.test_zephyr_module import (SAMPLE, _assert_matches_tflm, _build, _configure,
-                                                  _kconfiglib, _run_app, _small_model,
-                                                  needs_host_cmake)
 from tests.helpers import opmodels as m
+from tests.integration.test_zephyr_module import (
+    SAMPLE,
+    _assert_matches_tflm,
+    _build,
+    _configure,
+    _kconfiglib,
+    _run_app,
+    _small_model,
+    needs_host_cmake,
+)
 
 
 def _second_model(tmp_path):
@@ -44,12 +51,12 @@ def test_two_models_shared_or_own_arena(tmp_path, shared):
     out = _run_app(build)
     _assert_matches_tflm(out, small, "model")
     _assert_matches_tflm(out, second, "model2")
-    arenas = {p: int(re.search(rf"^arena\[{p}\]: (\d+) bytes$", out, re.M)[1])
+    arenas = {p: int(re.search(rf"^arena\[{p}\]: (\d+) bytes$", out, re.MULTILINE)[1])
               for p in ("model", "model2")}
     assert arenas["model2"] > arenas["model"]
     syms = _arena_symbols(build / "app")
     ninja = (build / "build.ninja").read_text()
-    objs = re.findall(r"^build CMakeFiles/app\.dir/\S*?(\w+)\.c\.o:", ninja, re.M)
+    objs = re.findall(r"^build CMakeFiles/app\.dir/\S*?(\w+)\.c\.o:", ninja, re.MULTILINE)
     assert len(objs) == len(set(objs)), objs           # each kernel (and te_arena.c) once
     if shared:
         # one arena of the largest model's size (+ both 8-byte guards, in 8-byte words)
