@@ -42,8 +42,12 @@ class InitError(Exception):
 
 
 def where() -> dict:
-    return {"python": sys.executable,
-            "package": os.path.dirname(os.path.abspath(__file__))}
+    """What the PlatformIO hook's probe reports about a Python (``hook.PROBE``)."""
+    import importlib.util
+    return {"python": sys.executable, "version": "%d.%d.%d" % tuple(sys.version_info[:3]),
+            "package": os.path.dirname(os.path.abspath(__file__)),
+            "missing": [m for m in ("numpy", "tflite", "flatbuffers")
+                        if importlib.util.find_spec(m) is None]}
 
 
 # --- a line-preserving platformio.ini editor ----------------------------------------------------

@@ -231,16 +231,20 @@ def test_corrupt_model_fails_with_compiler_message_and_keeps_old_files(tmp_path,
 
 
 def test_model_too_big_for_board(tmp_path, pio_env, make_model):
+    """The estimate (before any C is emitted) stops it, with the figures and the reserve."""
     project = make_project(tmp_path / "p", make_model.build(), board="tiny")
     board = json.loads(Path(BOARDS_DIR, "mps2-an386.json").read_text())
     board["upload"]["maximum_ram_size"] = 64
     (project / "boards").mkdir()
     (project / "boards" / "tiny.json").write_text(json.dumps(board))
     _, out = pio(pio_env, project, check=False)
-    arena = json.loads((gen_dir(project) / STAMP_NAME).read_text())["arena_bytes"]
-    assert arena > 64
-    assert ("model does not fit tiny: arena %d bytes exceeds RAM 64 bytes by %d bytes"
-            % (arena, arena - 64)) in out
+    m = re.search(r"model does not fit tiny: arena at least (\d+) bytes \+ reserve 8192 bytes "
+                  r"\(default; set custom_tinyengine_ram_reserve\) = (\d+) bytes exceeds RAM 64 "
+                  r"bytes by (\d+) bytes \(estimated before compiling\)", out)
+    assert m, out
+    low, total, over = map(int, m.groups())
+    assert 64 < low <= 1064 and total == low + 8192 and over == total - 64
+    assert not (gen_dir(project) / STAMP_NAME).exists()  # nothing was compiled
     assert "Compiling" not in out  # stopped before building anything
 
 
@@ -269,6 +273,10 @@ def test_fit_errors_unit():
         "model does not fit b: weights 1001 bytes exceeds flash 1000 bytes by 1 bytes",
     ]
     assert fit_errors("b", {}, 10**9, 10**9) == []  # unknown limits: no check
+    assert fit_errors("b", cfg, 60, 10, 40, "r") == []
+    assert fit_errors("b", cfg, 61, 10, 40, "stack and .bss of the last build", at_least=True) == [
+        "model does not fit b: arena at least 61 bytes + reserve 40 bytes (stack and .bss of the "
+        "last build) = 101 bytes exceeds RAM 100 bytes by 1 bytes"]
 
 
 def test_setup_is_idempotent_and_offline_ready(pio_core):
@@ -276,6 +284,10 @@ def test_setup_is_idempotent_and_offline_ready(pio_core):
     assert piopm["name"] == "tool-scons" and piopm["version"] == "4.41101.0"
     assert piopm["spec"]["uri"].startswith("file://")
     assert (pio_core / "platforms" / "tinyengine-qemu.pio-link").is_file()
+    # the Python the hook compiles with (it has this package)
+    record = json.loads((pio_core / "tinyengine-pio.json").read_text())
+    assert record["python"] == sys.executable
+    assert Path(record["package"]) == ROOT / "tinyengine_pio"
 
 
 @pytest.mark.qemu
@@ -425,7 +437,7 @@ def test_real_model_too_big_for_a_1mb_board(tmp_path, pio_env):
     (project / "boards").mkdir()
     (project / "boards" / "f7like.json").write_text(json.dumps(board))
     _, out = pio(pio_env, project, check=False)
-    assert re.search(r"model does not fit f7like: arena \d+ bytes exceeds RAM 327680 bytes by "
-                     r"\d+ bytes", out), out
+    assert re.search(r"model does not fit f7like: arena at least \d+ bytes \+ reserve 8192 bytes "
+                     r"\(.*\) = \d+ bytes exceeds RAM 327680 bytes by \d+ bytes", out), out
     assert re.search(r"model does not fit f7like: \w+ \d+ bytes exceeds \w+ 1048576 bytes by "
                      r"\d+ bytes", out), out

@@ -1,93 +1,393 @@
-"""PlatformIO PRE extra script: compile ``custom_tinyengine_model`` to C.
+"""PlatformIO PRE extra script: compile ``custom_tinyengine_model`` to C during ``pio run``.
 
-Use from any platform with::
+Set up a project with ``tinyengine-pio init`` (a committed ``tinyengine.py`` shim finds this
+hook at build time; no absolute path in ``platformio.ini``), or with the bundled
+``tinyengine-qemu`` platform (runs it whenever ``custom_tinyengine_model`` is set)::
 
     [env:board]
-    extra_scripts = pre:/path/to/tinyengine_pio/platformio/hook.py
+    extra_scripts = pre:tinyengine.py            ; written by `tinyengine-pio init`
     custom_tinyengine_model = model/kws.tflite   ; relative to the project dir
-    custom_tinyengine_prefix = model             ; optional, default "model"
-    custom_tinyengine_optimize = speed           ; optional, speed (default) or size
-    custom_tinyengine_harness = yes              ; optional: add the measurement harness
+    custom_tinyengine_prefix = model             ; optional C prefix, default "model"
+    custom_tinyengine_optimize = speed           ; optional: speed (default) or size
+    custom_tinyengine_harness = no               ; optional: yes adds the measurement harness
                                                  ; runtime (main() calls te_harness_serve())
+    custom_tinyengine_ram_reserve = 8K           ; optional: RAM kept for stack and .bss
+    custom_tinyengine_python = /path/to/python   ; optional: the Python that compiles
 
-(the bundled ``tinyengine-qemu`` platform runs it automatically when
-``custom_tinyengine_model`` is set).  The generated sources go to
-``$BUILD_DIR/tinyengine/src`` (added to the build and to CPPPATH, so
-``#include "model.h"`` works).  They are regenerated only when the model
-bytes, the options or the tinyengine-pio sources/version change (a stamp
-file records a hash).  Before anything is compiled the model is checked
-against the board's ``upload.maximum_ram_size`` (arena) and
-``upload.maximum_size`` (weights), with the figures of the compiler's
-``<prefix>.json`` (docs/MODEL_JSON.md) beside the generated C.
+**Standard library only**: PlatformIO usually runs from its own virtualenv
+(``~/.platformio/penv``, no numpy, maybe another Python version), so this script never imports
+the compiler.  It runs ``<python> -m tinyengine_pio compile MODEL --out DIR`` in a Python that has
+tinyengine-pio, the first of (printed once per build):
 
-Only public build-environment features are used (GetProjectOption,
-BoardConfig, BuildSources, CPPPATH, LIBS), so the hook is platform-agnostic.
+1. ``custom_tinyengine_python`` (platformio.ini; relative to the project dir),
+2. ``$TINYENGINE_PYTHON``,
+3. the Python ``tinyengine-pio setup`` recorded in the PlatformIO core dir
+   (``<core_dir>/tinyengine-pio.json``),
+4. a ``tinyengine-pio`` executable on ``PATH``,
+5. PlatformIO's own Python.
+
+(1 and 2 must work when set.)  Without one, the build stops with a line naming the Pythons tried
+and the command that fixes it.  The child gets PlatformIO's environment without the
+site-packages PlatformIO adds to ``PYTHONPATH``, so a ``PYTHONPATH`` pointing to a source checkout
+still works.
+
+Every ``custom_tinyengine_*`` option is checked before anything runs: an invalid value, or an
+unknown option, names the option and what it accepts.  Quotes around values are removed.
+
+The generated sources go to ``$BUILD_DIR/tinyengine/src`` (added to the build and to CPPPATH, so
+``#include "model.h"`` works), atomically: a failed compile keeps the previous ones.  They are
+regenerated only when the model bytes, the options or the compiler's sources change (a stamp
+records a hash), so a warm build runs no compiler.  ``pio run -t clean`` runs nothing.
+
+Fit check, before anything is compiled: when the model must be (re)generated, a cheap estimate
+(``tinyengine_pio/platformio/estimate.py``: exact weights, a lower bound of the arena, no
+planning) stops a model that cannot fit; after the compile the exact figures of
+``<prefix>.json`` (docs/MODEL_JSON.md) are checked.  The arena plus a reserve must fit
+``upload.maximum_ram_size``, the weights ``upload.maximum_size``.  The reserve is
+``custom_tinyengine_ram_reserve`` if set, else what the last successful link of this env used
+beside the arena (the RAM sections of its ELF: ``.data``, ``.bss``, stack), else 8 KiB.
+
+Only public build-environment features are used (GetProjectOption, BoardConfig, BuildSources,
+CPPPATH), so the hook is platform-agnostic.
 """
 import hashlib
-import inspect
 import json
 import os
+import re
 import shutil
+import struct
+import subprocess
 import sys
 
 STAMP_NAME = "tinyengine.stamp.json"
-STAMP_VERSION = 1
+STAMP_VERSION = 2
+RECORD_NAME = "tinyengine-pio.json"      # `tinyengine-pio setup` writes it into the core dir
+DEFAULT_RAM_RESERVE = 8 * 1024
+TRUE_WORDS = ("yes", "true", "1", "on")
+FALSE_WORDS = ("no", "false", "0", "off")
+FIX = ("run `tinyengine-pio setup` once in the environment where tinyengine-pio is installed "
+       "(it records that Python for PlatformIO), or set TINYENGINE_PYTHON=/path/to/that/python")
+
+# option -> what it accepts (the error names both); all custom_tinyengine_* options
+OPTIONS = {
+    "custom_tinyengine_model": "the path of an int8 .tflite model, relative to the project dir",
+    "custom_tinyengine_models": "a comma-separated list of PREFIX:PATH "
+                                "(kws:model/kws.tflite, person:model/person.tflite)",
+    "custom_tinyengine_prefix": "a C identifier (letters, digits, _; not starting with a digit)",
+    "custom_tinyengine_optimize": "speed or size",
+    "custom_tinyengine_harness": "yes or no",
+    "custom_tinyengine_shared_arena": "yes or no",
+    "custom_tinyengine_check_writes": "yes or no",
+    "custom_tinyengine_autohook": "yes or no",
+    "custom_tinyengine_ram_reserve": "a size in bytes, optionally with K or M (8K, 16384, 1M)",
+    "custom_tinyengine_python": "the path of a Python that has tinyengine-pio",
+}
 
 
-def _own_package_root():
-    """The directory holding the tinyengine_pio package this hook belongs to."""
-    candidates = []
+class HookError(Exception):
+    """A one-line message for the user; the build stops with it."""
+
+
+# --- options ----------------------------------------------------------------------------------
+
+def unquote(value):
+    """``"model/kws.tflite"`` -> ``model/kws.tflite`` (one pair of matching quotes), stripped."""
+    value = str(value if value is not None else "").strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()
+    return value
+
+
+def _invalid(name, value):
+    return HookError("invalid %s = %s: expected %s" % (name, value, OPTIONS[name]))
+
+
+def _yes_no(name, value, default):
+    if value == "":
+        return default
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise _invalid(name, value)
+
+
+def parse_size(text):
+    """``8K`` -> 8192, ``1M``, ``16384``, ``16 KiB``; ValueError otherwise."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmM]?)(?:i?[bB])?\s*", text)
+    if not m:
+        raise ValueError(text)
+    return int(m.group(1)) << {"": 0, "k": 10, "m": 20}[m.group(2).lower()]
+
+
+def is_c_identifier(text):
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) is not None
+
+
+def parse_options(raw, env_name="env"):
+    """Validate the ``custom_tinyengine_*`` options (``raw``: option -> value as written).
+
+    Returns a dict: ``models`` [(prefix, path as written)], ``several`` (given as
+    custom_tinyengine_models), ``optimize``, ``harness``,
+    ``shared_arena``, ``check_writes``, ``ram_reserve`` (None = default), ``python``.
+    Raises HookError naming the option and its allowed values."""
+    unknown = sorted(k for k in raw if k.startswith("custom_tinyengine_") and k not in OPTIONS)
+    if unknown:
+        raise HookError("unknown option %s in [env:%s] (tinyengine options: %s)"
+                        % (", ".join(unknown), env_name, ", ".join(sorted(OPTIONS))))
+    get = {k: unquote(raw.get(k, "")) for k in OPTIONS}
+    opts = {
+        "optimize": get["custom_tinyengine_optimize"] or "speed",
+        "harness": _yes_no("custom_tinyengine_harness", get["custom_tinyengine_harness"], False),
+        "shared_arena": _yes_no("custom_tinyengine_shared_arena",
+                                get["custom_tinyengine_shared_arena"], False),
+        "check_writes": _yes_no("custom_tinyengine_check_writes",
+                                get["custom_tinyengine_check_writes"], False),
+        "python": get["custom_tinyengine_python"] or None,
+        "ram_reserve": None,
+    }
+    _yes_no("custom_tinyengine_autohook", get["custom_tinyengine_autohook"], True)
+    if opts["optimize"] not in ("speed", "size"):
+        raise _invalid("custom_tinyengine_optimize", opts["optimize"])
+    if get["custom_tinyengine_ram_reserve"]:
+        try:
+            opts["ram_reserve"] = parse_size(get["custom_tinyengine_ram_reserve"])
+        except ValueError:
+            raise _invalid("custom_tinyengine_ram_reserve",
+                           get["custom_tinyengine_ram_reserve"]) from None
+    prefix = get["custom_tinyengine_prefix"]
+    if prefix and not is_c_identifier(prefix):
+        raise _invalid("custom_tinyengine_prefix", prefix)
+    single, several = get["custom_tinyengine_model"], get["custom_tinyengine_models"]
+    if single and several:
+        raise HookError("set custom_tinyengine_model or custom_tinyengine_models in [env:%s], "
+                        "not both" % env_name)
+    if several:
+        if prefix:
+            raise HookError("custom_tinyengine_prefix does not apply to custom_tinyengine_models "
+                            "(each entry is PREFIX:PATH)")
+        models = []
+        for item in re.split(r"[,\n]", several):
+            item = unquote(item)
+            if not item:
+                continue
+            name, sep, path = item.partition(":")
+            name, path = unquote(name), unquote(path)
+            if not sep or not path or not is_c_identifier(name):
+                raise HookError("invalid custom_tinyengine_models entry %r: expected PREFIX:PATH "
+                                "with PREFIX a C identifier (%s)"
+                                % (item, OPTIONS["custom_tinyengine_models"]))
+            if name in [m[0] for m in models]:
+                raise HookError("custom_tinyengine_models: prefix %r is used twice" % name)
+            models.append((name, path))
+        if not models:
+            raise _invalid("custom_tinyengine_models", several)
+    elif single:
+        models = [(prefix or "model", single)]
+    else:
+        raise HookError("custom_tinyengine_model is not set in [env:%s] of platformio.ini "
+                        "(path of the .tflite model, relative to the project dir)" % env_name)
+    if opts["harness"] and (len(models) != 1 or models[0][0] != "model"):
+        raise HookError("the harness (custom_tinyengine_harness = yes) serves the model "
+                        "generated with prefix 'model': set custom_tinyengine_prefix = model or "
+                        "remove it (got %r)" % ",".join(m[0] for m in models))
+    opts["models"], opts["several"] = models, bool(several)
+    return opts
+
+
+def project_options(env):
+    """The env's ``custom_tinyengine_*`` options as written (``[env]`` defaults included)."""
     try:
-        candidates.append(os.path.dirname(os.path.abspath(
-            inspect.currentframe().f_code.co_filename)))
+        items = env.GetProjectOptions(as_dict=True)
     except Exception:  # pylint: disable=broad-except
-        pass
-    candidates += [p for p in sys.path if p]
-    for here in candidates:
-        if os.path.basename(here) == "platformio" and os.path.isfile(
-            os.path.join(os.path.dirname(here), "compiler.py")
-        ) and os.path.isfile(os.path.join(here, "hook.py")):
-            return os.path.dirname(os.path.dirname(here))
+        items = {k: env.GetProjectOption(k, "") for k in OPTIONS}
+    return {k: v for k, v in items.items() if k.startswith("custom_tinyengine_")}
+
+
+# --- finding the Python that compiles ---------------------------------------------------------
+
+PROBE = r"""
+import json, sys
+r = {"python": sys.executable, "version": "%d.%d.%d" % tuple(sys.version_info[:3])}
+try:
+    import importlib.util as u
+    s = u.find_spec("tinyengine_pio")
+    if s is not None and s.submodule_search_locations:
+        r["package"] = list(s.submodule_search_locations)[0]
+    r["missing"] = [m for m in ("numpy", "tflite", "flatbuffers") if u.find_spec(m) is None]
+except Exception as e:
+    r["error"] = "%s: %s" % (type(e).__name__, e)
+print(json.dumps(r))
+"""
+
+
+def child_environ(base=None):
+    """The environment for the compiler's Python: PlatformIO's, without the site-packages that
+    PlatformIO copies into PYTHONPATH (proc.copy_pythonpath_to_osenv: the dirs holding click or
+    platformio), which would put another interpreter's compiled modules first."""
+    environ = dict(os.environ if base is None else base)
+    keep = [p for p in environ.get("PYTHONPATH", "").split(os.pathsep)
+            if p and not (os.path.isdir(os.path.join(p, "click"))
+                          or os.path.isdir(os.path.join(p, "platformio")))]
+    if keep:
+        environ["PYTHONPATH"] = os.pathsep.join(keep)
+    else:
+        environ.pop("PYTHONPATH", None)
+    for var in ("PYTHONHOME", "PYTHONEXEPATH", "__PYVENV_LAUNCHER__"):
+        environ.pop(var, None)
+    return environ
+
+
+def _run(cmd, cwd=None, timeout=60):
+    return subprocess.run(cmd, cwd=cwd, env=child_environ(), stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def probe(python, cwd=None):
+    """``{"python", "version", "package"?, "missing"}`` of an interpreter, or a reason (str)."""
+    if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+        return "not found"
+    try:
+        proc = _run([python, "-c", PROBE], cwd=cwd)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return "cannot run it (%s)" % exc
+    try:
+        info = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return "not a usable Python (exit %d)" % proc.returncode
+    return info
+
+
+def _judge(info):
+    """None if this interpreter can compile, else why not."""
+    if isinstance(info, str):
+        return info
+    if info.get("error") or not info.get("package") or not info.get("python"):
+        return "Python %s without tinyengine_pio" % info.get("version", "?")
+    try:
+        version = tuple(int(x) for x in str(info.get("version")).split(".")[:2])
+    except ValueError:
+        version = (0, 0)
+    if version < (3, 10):
+        return "Python %s (tinyengine-pio needs 3.10 or newer)" % info["version"]
+    if info.get("missing"):
+        return "tinyengine_pio without %s" % ", ".join(info["missing"])
     return None
 
 
-def _ensure_importable():
-    """Import the compiler from the same checkout/installation as this hook
-    (not some other tinyengine_pio that happens to be on sys.path)."""
-    root = _own_package_root()
-    if root and "tinyengine_pio" not in sys.modules:
-        if root in sys.path:
-            sys.path.remove(root)
-        sys.path.insert(0, root)
+def script_python(path):
+    """The interpreter of a console script (``#!/x/python`` or pip's ``#!/bin/sh`` + exec form)."""
+    try:
+        with open(path, "rb") as fp:
+            head = fp.read(1024).decode("utf8", "replace").splitlines()
+    except OSError:
+        return None
+    if head and head[0].startswith("#!"):
+        first = head[0][2:].strip()
+        if "python" in os.path.basename(first.split()[0] if first else ""):
+            return first.split()[0]
+        for line in head[1:4]:  # '''exec' "/path/to/python" "$0" "$@"
+            m = re.match(r"""^'''exec' "?([^"]+?)"? "\$0" "\$@"$""", line.strip())
+            if m:
+                return m.group(1)
+    return None
 
 
-def source_digest():
-    """Digest of the tinyengine_pio compiler sources (not this integration)."""
-    import tinyengine_pio  # pylint: disable=import-outside-toplevel
+def record_path(core_dir):
+    return os.path.join(core_dir, RECORD_NAME)
 
-    root = os.path.dirname(os.path.abspath(tinyengine_pio.__file__))
-    h = hashlib.sha256(tinyengine_pio.__version__.encode())
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("platformio", "harness", "runtime", "__pycache__"))
+
+def read_record(core_dir):
+    try:
+        with open(record_path(core_dir), encoding="utf8") as fp:
+            return json.load(fp).get("python") or None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def candidates(opt_python, project_dir, core_dir):
+    """``(source, python or None, explicit)`` in the order the hook tries them."""
+    out = []
+    if opt_python:
+        path = os.path.expanduser(opt_python)
+        if os.sep in path or "/" in path:
+            path = os.path.normpath(os.path.join(project_dir, path))
+        else:
+            path = shutil.which(path) or path
+        out.append(("custom_tinyengine_python = %s" % opt_python, path, True))
+    else:
+        out.append(("custom_tinyengine_python", None, False))
+    env_python = os.environ.get("TINYENGINE_PYTHON", "").strip()
+    out.append(("TINYENGINE_PYTHON%s" % ("=" + env_python if env_python else ""),
+                os.path.expanduser(env_python) if env_python else None, bool(env_python)))
+    out.append(("recorded by `tinyengine-pio setup` in %s" % record_path(core_dir),
+                read_record(core_dir), False))
+    exe = shutil.which("tinyengine-pio")
+    out.append(("tinyengine-pio on PATH%s" % (" (%s)" % exe if exe else ""),
+                exe and (script_python(exe) or "exe:" + exe), False))
+    out.append(("PlatformIO's Python", sys.executable, False))
+    return out
+
+
+def _where_via_script(exe, cwd):
+    """A console script whose interpreter is not in its shebang (a pyenv shim): ask it."""
+    try:
+        proc = _run([exe, "init", "--where"], cwd=cwd, timeout=120)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return "cannot ask it where its Python is (`tinyengine-pio init --where` failed)"
+
+
+def find_python(opt_python, project_dir, core_dir, cwd=None):
+    """``(info, source)`` of the first Python that can compile; HookError if none."""
+    tried = []
+    for source, python, explicit in candidates(opt_python, project_dir, core_dir):
+        if python is None:
+            tried.append("%s: not set" % source if "PATH" not in source else "%s: none" % source)
+            continue
+        if python.startswith("exe:"):
+            info = _where_via_script(python[4:], cwd)
+        else:
+            info = probe(python, cwd)
+        why = _judge(info)
+        if why is None:
+            return info, source
+        shown = info.get("python", python) if isinstance(info, dict) else python
+        if explicit:
+            fix = ("%s -m pip install tinyengine-pio" % shown
+                   if isinstance(info, dict) else "point it to an existing Python")
+            raise HookError("%s cannot compile: %s: %s; fix: %s" % (source, shown, why, fix))
+        tried.append("%s: %s: %s" % (source, shown, why))
+    raise HookError("no Python with tinyengine-pio found (tried %s); fix: %s"
+                    % ("; ".join(tried), FIX))
+
+
+# --- stamp ------------------------------------------------------------------------------------
+
+def source_digest(package_dir):
+    """Digest of the tinyengine_pio compiler sources (not this integration) in ``package_dir``."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(package_dir):
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in ("platformio", "harness", "runtime", "__pycache__"))
         for name in sorted(filenames):
-            if name.endswith((".py", ".c", ".h")):
+            if name.endswith((".py", ".c", ".h", ".json")):
                 path = os.path.join(dirpath, name)
-                h.update(os.path.relpath(path, root).encode())
+                h.update(os.path.relpath(path, package_dir).encode())
                 with open(path, "rb") as fp:
                     h.update(fp.read())
     return h.hexdigest()
 
 
-def stamp_key(model_bytes, prefix, optimize="speed"):
-    import tinyengine_pio  # pylint: disable=import-outside-toplevel
-
+def stamp_key(models, opts, package_dir):
+    """``models``: [(prefix, model bytes)]."""
     data = {
         "stamp": STAMP_VERSION,
-        "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
-        "prefix": prefix,
-        "optimize": optimize,
-        "version": tinyengine_pio.__version__,
-        "sources": source_digest(),
+        "models": [[p, hashlib.sha256(b).hexdigest()] for p, b in models],
+        "optimize": opts["optimize"],
+        "shared_arena": opts["shared_arena"],
+        "check_writes": opts["check_writes"],
+        "sources": source_digest(package_dir),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -104,35 +404,91 @@ def read_stamp(gen_dir):
     return stamp
 
 
-def generate(model_path, gen_dir, prefix, optimize="speed"):
-    """Compile into ``gen_dir/src`` unless the stamp says it is up to date.
+# --- the compiler, out of process -------------------------------------------------------------
 
-    Returns ``(stamp_dict, regenerated)``.  Raises TinyEngineError on a bad
-    model; the previous output is left untouched in that case.
-    """
-    from tinyengine_pio.compiler import compile_file  # pylint: disable=import-outside-toplevel
-    from tinyengine_pio.errors import ModelError  # pylint: disable=import-outside-toplevel
+def _error_line(proc, what):
+    """The compiler's own message (``tinyengine-pio: error: ...``), else its last line."""
+    lines = [ln.rstrip() for ln in (proc.stderr or "").splitlines() if ln.strip()]
+    for i, ln in enumerate(lines):
+        if ln.startswith("tinyengine-pio: error: "):   # the message may go on (a list)
+            return "\n".join([ln[len("tinyengine-pio: error: "):]] + lines[i + 1:])
+    for ln in lines:
+        if ln.startswith("tinyengine-pio: internal error"):
+            return ln[len("tinyengine-pio: "):]
+    last = lines[-1] if lines else "no output"
+    return "%s (exit status %d of %s)" % (last, proc.returncode, what)
 
+
+def compile_command(python, models, opts, out_dir):
+    """``python -m tinyengine_pio compile ...``: one ``PATH --prefix P`` or ``P:PATH`` each."""
+    cmd = [python, "-m", "tinyengine_pio", "compile"]
+    if len(models) == 1 and not opts.get("several"):
+        cmd += [models[0][1], "--prefix", models[0][0]]
+    else:
+        cmd += ["%s:%s" % (p, path) for p, path in models]
+        if opts["shared_arena"]:
+            cmd.append("--shared-arena")
+    cmd += ["--out", out_dir, "--optimize", opts["optimize"]]
+    if opts["check_writes"]:
+        cmd.append("--check-writes")
+    return cmd
+
+
+def estimate(python, paths, optimize, cwd):
+    """Cheap figures before compiling: [{"weight_bytes", "arena_at_least"}] per model, or None
+    when the estimate itself failed unexpectedly (the compile then reports).  HookError for a
+    model the compiler rejects."""
+    cmd = [python, "-m", "tinyengine_pio.platformio.estimate", "--optimize", optimize] + paths
     try:
-        with open(model_path, "rb") as fp:
-            model_bytes = fp.read()
-    except OSError as exc:
-        raise ModelError(
-            "cannot read model file %s: %s" % (model_path, exc.strerror or exc)
-        ) from exc
-    key = stamp_key(model_bytes, prefix, optimize)
-    stamp = read_stamp(gen_dir)
-    if stamp and stamp.get("key") == key:
-        return stamp, False
+        proc = _run(cmd, cwd=cwd, timeout=600)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode == 2:
+        raise HookError(_error_line(proc, "the estimate"))
+    if proc.returncode != 0:
+        return None
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
 
+
+def read_model_json(src_dir, prefix):
+    """The compiler's ``<prefix>.json`` (docs/MODEL_JSON.md); HookError if unreadable."""
+    path = os.path.join(src_dir, prefix + ".json")
+    try:
+        with open(path, encoding="utf8") as fp:
+            meta = json.load(fp)
+    except (OSError, ValueError) as exc:
+        raise HookError("cannot read the compiler's metadata %s (%s): regenerate the model"
+                        % (path, exc)) from None
+    if meta.get("format_version") != 1:
+        raise HookError("%s has format_version %r; this hook reads 1: regenerate the model"
+                        % (path, meta.get("format_version")))
+    return meta
+
+
+def arena_total(arenas, shared):
+    return max(arenas, default=0) if shared else sum(arenas)
+
+
+def generate(python, models, gen_dir, opts, key, cwd=None):
+    """Compile ``models`` ([(prefix, absolute path)]) into ``gen_dir/src`` (atomically); returns
+    the new stamp.  HookError with the
+    compiler's message on failure (the previous output is left untouched)."""
     os.makedirs(gen_dir, exist_ok=True)
     tmp_dir = os.path.join(gen_dir, "src.tmp")
     shutil.rmtree(tmp_dir, ignore_errors=True)
+    cmd = compile_command(python, models, opts, tmp_dir)
     try:
-        cm = compile_file(model_path, tmp_dir, prefix=prefix, optimize=optimize)
-    except BaseException:
+        proc = _run(cmd, cwd=cwd or gen_dir, timeout=3600)
+    except (OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(tmp_dir, ignore_errors=True)
-        raise
+        raise HookError("cannot run %s: %s" % (python, exc)) from None
+    if proc.returncode != 0:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise HookError(_error_line(proc, "`%s -m tinyengine_pio compile`" % python))
+    metas = [read_model_json(tmp_dir, p) for p, _ in models]
     src_dir = os.path.join(gen_dir, "src")
     old_dir = os.path.join(gen_dir, "src.old")
     shutil.rmtree(old_dir, ignore_errors=True)
@@ -140,27 +496,92 @@ def generate(model_path, gen_dir, prefix, optimize="speed"):
         os.rename(src_dir, old_dir)
     os.rename(tmp_dir, src_dir)
     shutil.rmtree(old_dir, ignore_errors=True)
+    arenas = [int(m["arena"]["bytes"]) for m in metas]
     stamp = {
         "key": key,
-        "model": os.path.abspath(model_path),
-        "prefix": prefix,
-        "arena_bytes": int(cm.arena_bytes),
-        "weight_bytes": int(cm.weight_bytes),
+        "models": [[p, os.path.abspath(path)] for p, path in models],
+        "prefixes": [p for p, _ in models],
+        "arenas": arenas,
+        "arena_bytes": arena_total(arenas, opts["shared_arena"]),
+        "weight_bytes": sum(int(m["weight_bytes"]) for m in metas),
         "files": sorted(os.listdir(src_dir)),
     }
     tmp_stamp = os.path.join(gen_dir, STAMP_NAME + ".tmp")
     with open(tmp_stamp, "w", encoding="utf8") as fp:
         json.dump(stamp, fp, indent=1)
     os.replace(tmp_stamp, os.path.join(gen_dir, STAMP_NAME))
-    return stamp, True
+    return stamp
 
 
-def fit_errors(board_id, board_config, arena_bytes, weight_bytes):
+# --- fit check --------------------------------------------------------------------------------
+
+def elf_ram_bytes(path):
+    """Bytes of the allocated, writable sections of an ELF (.data, .bss, stack, heap), or None."""
+    try:
+        with open(path, "rb") as fp:
+            ident = fp.read(16)
+            if ident[:4] != b"\x7fELF":
+                return None
+            bits64, endian = ident[4] == 2, "<" if ident[5] == 1 else ">"
+            if bits64:
+                fp.seek(0x28)
+                shoff, = struct.unpack(endian + "Q", fp.read(8))
+                fp.seek(0x3A)
+            else:
+                fp.seek(0x20)
+                shoff, = struct.unpack(endian + "I", fp.read(4))
+                fp.seek(0x2E)
+            shentsize, shnum = struct.unpack(endian + "HH", fp.read(4))
+            total = 0
+            for i in range(shnum):
+                fp.seek(shoff + i * shentsize)
+                raw = fp.read(shentsize)
+                if bits64:
+                    _, _, flags, _, _, size = struct.unpack(endian + "IIQQQQ", raw[:40])
+                else:
+                    _, _, flags, _, _, size = struct.unpack(endian + "IIIIII", raw[:24])
+                if flags & 0x2 and flags & 0x1:   # SHF_ALLOC and SHF_WRITE
+                    total += size
+            return total
+    except (OSError, struct.error):
+        return None
+
+
+def ram_reserve(opt_reserve, elf_paths, stamp, stamp_path):
+    """``(bytes, where it comes from)``: the option, else the last link's RAM beside the arena
+    (an ELF newer than the stamp of the code it linked), else the default."""
+    if opt_reserve is not None:
+        return opt_reserve, "custom_tinyengine_ram_reserve"
+    if stamp is not None:
+        try:
+            stamp_time = os.path.getmtime(stamp_path)
+        except OSError:
+            stamp_time = None
+        for elf in elf_paths:
+            try:
+                if stamp_time is None or os.path.getmtime(elf) < stamp_time:
+                    continue
+            except OSError:
+                continue
+            used = elf_ram_bytes(elf)
+            arena = stamp.get("arena_bytes")
+            if used is not None and isinstance(arena, int) and used > arena:
+                return used - arena, "stack and .bss of the last build"
+    return DEFAULT_RAM_RESERVE, "default; set custom_tinyengine_ram_reserve"
+
+
+def fit_errors(board_id, board_config, arena_bytes, weight_bytes, reserve=0, reserve_what="",
+               at_least=False):
     """Messages for every way the model does not fit the board (empty if it fits)."""
     errors = []
+    arena_text = "arena %s%d bytes" % ("at least " if at_least else "", arena_bytes)
+    if reserve:
+        arena_text += " + reserve %d bytes (%s) = %d bytes" % (
+            reserve, reserve_what or "stack and .bss", arena_bytes + reserve)
+    weights_text = "weights %d bytes" % weight_bytes
     checks = (
-        ("arena", arena_bytes, "RAM", "upload.maximum_ram_size"),
-        ("weights", weight_bytes, "flash", "upload.maximum_size"),
+        (arena_text, arena_bytes + reserve, "RAM", "upload.maximum_ram_size"),
+        (weights_text, weight_bytes, "flash", "upload.maximum_size"),
     )
     for what, need, mem, key in checks:
         try:
@@ -168,12 +589,12 @@ def fit_errors(board_id, board_config, arena_bytes, weight_bytes):
         except (KeyError, ValueError, TypeError):
             limit = 0
         if limit and need > limit:
-            errors.append(
-                "model does not fit %s: %s %d bytes exceeds %s %d bytes by %d bytes"
-                % (board_id, what, need, mem, limit, need - limit)
-            )
+            errors.append("model does not fit %s: %s exceeds %s %d bytes by %d bytes"
+                          % (board_id, what, mem, limit, need - limit))
     return errors
 
+
+# --- SCons ------------------------------------------------------------------------------------
 
 def _fail(env, message):
     sys.stdout.flush()
@@ -191,81 +612,130 @@ def _is_clean(env):
     return bool(env.GetOption("clean"))
 
 
+def _elf_paths(env):
+    paths = []
+    for pattern in ("$PROGPATH", os.path.join("$BUILD_DIR", "${PROGNAME}.elf")):
+        try:
+            path = env.subst(pattern)
+        except Exception:  # noqa: S112  pylint: disable=broad-except
+            continue
+        if path and path not in paths:
+            paths.append(path)
+    return paths
+
+
+def _add_harness(env, package_dir):
+    """The compiler package's ``harness/pio_build.py:add_harness``, loaded by path (its package
+    ``tinyengine_pio`` imports numpy, which PlatformIO's Python may not have)."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+    import types  # pylint: disable=import-outside-toplevel
+
+    name = "_tinyengine_pio_harness"
+    module = sys.modules.get(name + ".pio_build")
+    if module is None:
+        pkg = types.ModuleType(name)
+        pkg.__path__ = [os.path.join(package_dir, "harness")]
+        pkg.RUNTIME_DIR = os.path.join(package_dir, "runtime")
+        sys.modules[name] = pkg
+        spec = importlib.util.spec_from_file_location(
+            name + ".pio_build", os.path.join(package_dir, "harness", "pio_build.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name + ".pio_build"] = module
+        spec.loader.exec_module(module)
+    return module.add_harness(env)
+
+
+def build(env):
+    """The hook's work; HookError for anything the user must fix."""
+    env_name = env["PIOENV"]
+    raw = project_options(env)
+    opts = parse_options(raw, env_name)
+    project_dir = env.subst("$PROJECT_DIR")
+    models, paths, datas = opts["models"], [], []
+    for prefix, written in models:
+        path = os.path.normpath(os.path.join(project_dir, os.path.expanduser(written)))
+        option = ("custom_tinyengine_models: %s:%s" % (prefix, written) if opts["several"]
+                  else "custom_tinyengine_model = %s" % written)
+        if not os.path.isfile(path):
+            raise HookError("model file not found: %s (%s, relative to %s)"
+                            % (path, option, project_dir))
+        try:
+            with open(path, "rb") as fp:
+                datas.append((prefix, fp.read()))
+        except OSError as exc:
+            raise HookError("cannot read model file %s: %s" % (path, exc.strerror)) from None
+        paths.append(path)
+    shown = ", ".join(w for _, w in models)
+
+    gen_dir = os.path.join(env.subst("$BUILD_DIR"), "tinyengine")
+    os.makedirs(gen_dir, exist_ok=True)
+    core_dir = env.subst("$PROJECT_CORE_DIR")
+    found = env.get("TINYENGINE_FOUND")     # set by the tinyengine.py shim, which found us
+    if found and _judge(found[0]) is None:
+        info, source = found
+    else:
+        info, source = find_python(opts["python"], project_dir, core_dir, cwd=gen_dir)
+    python = info["python"]
+    print("TinyEngine: compiler Python %s (%s), tinyengine_pio at %s"
+          % (python, source, info["package"]))
+
+    board_id = env.subst("$BOARD") if "BOARD" in env else None
+    board = env.BoardConfig() if board_id else None
+    stamp_path = os.path.join(gen_dir, STAMP_NAME)
+    stamp = read_stamp(gen_dir)
+    reserve, reserve_what = ram_reserve(opts["ram_reserve"], _elf_paths(env), stamp, stamp_path)
+    key = stamp_key(datas, opts, info["package"])
+    regenerated = not (stamp and stamp.get("key") == key)
+    if regenerated:
+        try:
+            figures = estimate(python, paths, opts["optimize"], gen_dir)
+        except HookError as exc:
+            raise HookError("cannot compile %s: %s" % (shown, exc)) from None
+        if figures and board is not None:
+            errors = fit_errors(board_id, board,
+                                arena_total([f["arena_at_least"] for f in figures],
+                                            opts["shared_arena"]),
+                                sum(f["weight_bytes"] for f in figures),
+                                reserve, reserve_what, at_least=True)
+            if errors:
+                raise HookError("\n".join(errors) + " (estimated before compiling)")
+        try:
+            stamp = generate(python, [(p, path) for (p, _), path in zip(models, paths)],
+                             gen_dir, opts, key)
+        except HookError as exc:
+            raise HookError("cannot compile %s: %s" % (shown, exc)) from None
+    src_dir = os.path.join(gen_dir, "src")
+    # the figures come from the compiler's <prefix>.json (docs/MODEL_JSON.md), not the C
+    metas = [read_model_json(src_dir, p) for p, _ in models]
+    arena = arena_total([int(m["arena"]["bytes"]) for m in metas], opts["shared_arena"])
+    weights = sum(int(m["weight_bytes"]) for m in metas)
+    print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes)" % (
+        "generated" if regenerated else "up to date", shown,
+        os.path.relpath(src_dir, project_dir), arena, weights))
+    if board is not None:
+        errors = fit_errors(board_id, board, arena, weights, reserve, reserve_what)
+        if errors:
+            raise HookError("\n".join(errors))
+
+    env.Append(CPPPATH=[src_dir], LIBS=["m"])
+    env.BuildSources(os.path.join(gen_dir, "obj"), src_dir)
+    if opts["harness"]:
+        error = _add_harness(env, info["package"])
+        if error:
+            raise HookError(error)
+
+
 def run(env):
-    """The SCons side of the hook."""
+    """The SCons side of the hook: once per build, nothing for ``-t clean``."""
     if env.get("TINYENGINE_HOOK_DONE"):
         return
     env["TINYENGINE_HOOK_DONE"] = True
     if _is_clean(env):
-        return  # `pio run -t clean` must work without a model
-
-    _ensure_importable()
+        return  # `pio run -t clean` must work without a model (and without a compiler)
     try:
-        import tinyengine_pio  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
-        from tinyengine_pio.errors import TinyEngineError  # pylint: disable=import-outside-toplevel
-    except ImportError as exc:
-        _fail(env, "cannot import tinyengine_pio in PlatformIO's Python (%s): %s. "
-              "Install tinyengine-pio into that interpreter." % (sys.executable, exc))
-        return
-
-    model_opt = (env.GetProjectOption("custom_tinyengine_model", "") or "").strip()
-    if not model_opt:
-        _fail(env, "custom_tinyengine_model is not set in [env:%s] of platformio.ini "
-              "(path of the .tflite model, relative to the project dir)" % env["PIOENV"])
-        return
-    prefix = (env.GetProjectOption("custom_tinyengine_prefix", "model") or "model").strip()
-    optimize = (env.GetProjectOption("custom_tinyengine_optimize", "speed") or "speed").strip()
-    project_dir = env.subst("$PROJECT_DIR")
-    model_path = os.path.normpath(os.path.join(project_dir, os.path.expanduser(model_opt)))
-    if not os.path.isfile(model_path):
-        _fail(env, "model file not found: %s (custom_tinyengine_model = %s, "
-              "relative to %s)" % (model_path, model_opt, project_dir))
-        return
-
-    gen_dir = os.path.join(env.subst("$BUILD_DIR"), "tinyengine")
-    try:
-        stamp, regenerated = generate(model_path, gen_dir, prefix, optimize)
-    except TinyEngineError as exc:
-        _fail(env, "cannot compile %s: %s" % (model_opt, exc))
-        return
-    except Exception as exc:  # pylint: disable=broad-except
-        from tinyengine_pio.errors import internal_error  # pylint: disable=import-outside-toplevel
-        _fail(env, "cannot compile %s: %s" % (model_opt, internal_error(exc, "compiling " + model_opt)))
-        return
-    # the figures come from the compiler's <prefix>.json (docs/MODEL_JSON.md), not the C
-    from tinyengine_pio.harness.pio_build import (  # pylint: disable=import-outside-toplevel
-        add_harness, harness_option, read_model_json)
-    src_dir = os.path.join(gen_dir, "src")
-    meta = read_model_json(src_dir, prefix)
-    if isinstance(meta, str):
-        _fail(env, meta)
-        return
-    arena_bytes, weight_bytes = meta["arena"]["bytes"], meta["weight_bytes"]
-    print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes)" % (
-        "generated" if regenerated else "up to date", model_opt,
-        os.path.relpath(src_dir, project_dir), arena_bytes, weight_bytes))
-
-    if "BOARD" in env:
-        errors = fit_errors(env.subst("$BOARD"), env.BoardConfig(), arena_bytes, weight_bytes)
-        if errors:
-            _fail(env, "\n".join(errors))
-            return
-
-    env.Append(CPPPATH=[src_dir], LIBS=["m"])
-    env.BuildSources(os.path.join(gen_dir, "obj"), src_dir)
-
-    # custom_tinyengine_harness = yes: also build the measurement runtime
-    # (main() calls te_harness_serve(); `tinyengine-pio bench --pio-project DIR`)
-    try:
-        wanted = harness_option(env)
-    except ValueError as exc:
+        build(env)
+    except HookError as exc:
         _fail(env, str(exc))
-        return
-    if wanted:
-        error = add_harness(env)
-        if error:
-            _fail(env, error)
-            return
 
 
 if "Import" in globals() and "DefaultEnvironment" in globals():

@@ -8,7 +8,10 @@
    ``pio run`` never tries to download it;
 2. registers the bundled ``tinyengine-qemu`` platform as a symlink package
    (``<core_dir>/platforms/tinyengine-qemu``), so ``platform = tinyengine-qemu``
-   works in ``platformio.ini`` without a registry.
+   works in ``platformio.ini`` without a registry;
+3. records the Python running it (the one that has this tinyengine-pio) in
+   ``<core_dir>/tinyengine-pio.json``: the build hook, which runs in PlatformIO's own
+   Python, compiles with it (``hook.py``: the order in which it looks for one).
 
 ``core_dir`` defaults to ``$PLATFORMIO_CORE_DIR`` or ``~/.platformio``.
 """
@@ -106,12 +109,28 @@ def _platform_link(core_dir: str, platform_dir: str) -> str:
     return path
 
 
-def setup(core_dir: str | None = None, platform_dir: str | None = None) -> str:
+RECORD_NAME = "tinyengine-pio.json"   # read by hook.py and library/tinyengine_hook.py
+
+
+def record_python(core_dir: str, python: str | None = None) -> str:
+    """Record ``python`` (default: this interpreter) as the one that compiles for PlatformIO."""
+    from ..version import __version__
+    path = os.path.join(core_dir, RECORD_NAME)
+    record = {"python": python or sys.executable,
+              "package": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+              "version": __version__}
+    _write_if_changed(path, json.dumps(record, indent=1) + "\n")
+    return path
+
+
+def setup(core_dir: str | None = None, platform_dir: str | None = None,
+          python: str | None = None) -> str:
     """Make ``core_dir`` usable offline; returns the core dir path."""
     core_dir = os.path.abspath(core_dir or default_core_dir())
     os.makedirs(core_dir, exist_ok=True)
     _scons_package(core_dir)
     _platform_link(core_dir, platform_dir or PLATFORM_DIR)
+    record_python(core_dir, python)
     return core_dir
 
 
@@ -140,6 +159,8 @@ def main(argv=None) -> int:
     print("PlatformIO core dir ready: %s" % core_dir)
     print("  tool-scons shim:   %s" % os.path.join(core_dir, "packages", "tool-scons"))
     print("  platform:          %s -> %s" % (PLATFORM_NAME, PLATFORM_DIR))
+    print("  compiler Python:   %s (recorded in %s)"
+          % (sys.executable, os.path.join(core_dir, RECORD_NAME)))
     print("Use `platform = %s` and `board = <id>` in platformio.ini; boards: %s."
           % (PLATFORM_NAME, ", ".join(board_ids())))
     return 0

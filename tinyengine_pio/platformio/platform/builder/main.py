@@ -169,12 +169,13 @@ for tool in (env.subst("$CC"),):
         )
         env.Exit(1)
 
-# tinyengine model hook: when the project sets custom_tinyengine_model and did
+# tinyengine model hook: when the project sets custom_tinyengine_model(s) and did
 # not already run the hook as an extra script, run it now (before BuildProgram).
 # Set `custom_tinyengine_autohook = no` to leave it to an extra script/library.
 if (
-    env.GetProjectOption("custom_tinyengine_model", "")
-    and str(env.GetProjectOption("custom_tinyengine_autohook", "yes")).lower()
+    (env.GetProjectOption("custom_tinyengine_model", "")
+     or env.GetProjectOption("custom_tinyengine_models", ""))
+    and str(env.GetProjectOption("custom_tinyengine_autohook", "yes")).strip().strip("\"'").lower()
     not in ("no", "false", "0", "off")
     and not env.get("TINYENGINE_HOOK_DONE")
 ):
