@@ -68,8 +68,10 @@ def format_report(r: dict) -> str:
         f"est. latency     {r['est_instructions']:,} instructions on a {r['est_cpu']} "
         "(per-kernel cost model)",
         f"flash: weights   {r['weight_bytes']:,} B",
-        f"arena (SRAM)     {r['arena_bytes']:,} B   lower bound {r['lower_bound_bytes']:,} B   "
-        f"ratio {r['arena_over_lower_bound']:.3f}   planner {r['planner']}",
+        f"arena (SRAM)     {r['arena_bytes']:,} B   planner {r['planner']}",
+        f"classical bound  {r['lower_bound_bytes']:,} B   arena / bound "
+        f"{r['arena_over_lower_bound']:.3f}   (largest live set with outputs apart from inputs; "
+        "overlaps go below it)",
         f"overlaps         {r['overlaps']} outputs placed over their dying inputs",
     ]
     if "tflm" in r:

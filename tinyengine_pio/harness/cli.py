@@ -97,7 +97,7 @@ def format_table(res, how: str) -> str:
         ("stack peak", "%s B (of %s B; model_invoke %s B)" % (
             _fmt(res.stack_peak_bytes), _fmt(res.stack_size_bytes),
             _fmt(res.invoke_stack_bytes))),
-        ("static RAM", "%s B (.data + .bss incl. arena, without harness %s B)" % (
+        ("static RAM", "%s B (.data + .bss incl. arena, less the harness's own %s B)" % (
             _fmt(res.static_ram_bytes), _fmt(res.harness_ram_bytes))),
         ("peak SRAM", "%s B (static RAM + stack peak)" % _fmt(res.peak_sram_bytes)),
         ("flash", "%s B (ELF: code + rodata + .data image)" % _fmt(res.flash_bytes)),

@@ -27,7 +27,7 @@ class InferenceResult:
     latency_min: int
     latency_max: int
     latency_mean: float
-    latency_unit: str          # "cycles" | "instructions" | "us"
+    latency_unit: str          # "cycles" | "instructions" | "us" | "ticks"
     arena_bytes: int
     stack_peak_bytes: int      # deepest stack use since boot (painted stack)
     invoke_stack_bytes: int    # stack used below the harness's call of model_invoke()

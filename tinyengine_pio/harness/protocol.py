@@ -45,7 +45,7 @@ ERROR_NAMES = {1: "unsupported protocol version", 2: "CRC mismatch", 3: "unknown
                9: "unsupported"}
 ERR_UNSUPPORTED = 9
 
-UNITS = {0: "cycles", 1: "instructions", 2: "us"}
+UNITS = {0: "cycles", 1: "instructions", 2: "us", 3: "ticks"}   # ticks: of the identity clock
 
 
 def command_name(cmd: int) -> str:

@@ -34,6 +34,8 @@ extern "C" {
 #define TE_UNIT_CYCLES 0u       /* core clock cycles (DWT->CYCCNT) */
 #define TE_UNIT_INSTRUCTIONS 1u /* instructions (QEMU -icount shift=0, SysTick x 40) */
 #define TE_UNIT_MICROSECONDS 2u /* a microsecond timer */
+#define TE_UNIT_TICKS 3u        /* ticks of a timer at the IDENTITY clock (e.g. Zephyr's
+                                   k_cycle_get_32()), not necessarily core cycles */
 
 /* Serve host requests; returns the status the host passed with EXIT. */
 int te_harness_serve(void);

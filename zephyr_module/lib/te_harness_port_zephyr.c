@@ -8,8 +8,8 @@
  *   - QEMU boards with CONFIG_QEMU_ICOUNT (qemu -icount shift=N: one instruction
  *     = 2^N ns of virtual time): k_cycle_get_32() converted to instructions;
  *   - a real Cortex-M with the DWT cycle counter (CONFIG_CORTEX_M_DWT): core cycles;
- *   - otherwise: k_cycle_get_32(), in cycles of sys_clock_hw_cycles_per_sec()
- *     (reported as the clock), which on SysTick-timed SoCs is the core clock.
+ *   - otherwise: k_cycle_get_32() ticks (unit "ticks") of sys_clock_hw_cycles_per_sec()
+ *     (reported as the clock): core cycles on SysTick-timed SoCs, not on others (RTC).
  * Stack: the main thread's stack (CONFIG_THREAD_STACK_INFO), painted by the
  *   kernel with 0xAA (CONFIG_INIT_STACKS), the pattern te_harness.c scans for.
  * EXIT: sys_reboot() when CONFIG_TINYENGINE_HARNESS_EXIT_REBOOT, else returns
@@ -43,7 +43,7 @@ static const struct device *const te_uart = DEVICE_DT_GET(TE_UART_NODE);
 #define TE_Z_DWT 1
 #define TE_Z_UNIT TE_UNIT_CYCLES
 #else
-#define TE_Z_UNIT TE_UNIT_CYCLES
+#define TE_Z_UNIT TE_UNIT_TICKS
 #endif
 
 static uint32_t te_z_t0;

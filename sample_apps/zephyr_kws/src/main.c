@@ -5,7 +5,8 @@
  * prints
  *   output[<prefix>]: <hex bytes of output 0>
  *   top[<prefix>]: <index> (score <value>)
- *   time[<prefix>]: <cycles> cycles, <us> us     (CONFIG_TINYENGINE_MEASURE=y)
+ *   time[<prefix>]: <n> ticks (<hz> Hz), <us> us  (CONFIG_TINYENGINE_MEASURE=y; k_cycle_get_32()
+ *                  ticks of the system timer: core cycles only when it is SysTick)
  *   arena[<prefix>]: <bytes> bytes
  * then "tinyengine: done".
  */
@@ -57,7 +58,7 @@ static int run(const struct te_model *m)
 #ifdef CONFIG_TINYENGINE_MEASURE
 	uint32_t c0 = tinyengine_cycles();
 	int rc = m->invoke();
-	uint32_t cycles = tinyengine_cycles() - c0;
+	uint32_t ticks = tinyengine_cycles() - c0;
 #else
 	int rc = m->invoke();
 #endif
@@ -80,8 +81,9 @@ static int run(const struct te_model *m)
 	printk("\n");
 	printk("top[%s]: %u (score %d)\n", m->name, (unsigned int)top, (int)out[top]);
 #ifdef CONFIG_TINYENGINE_MEASURE
-	printk("time[%s]: %u cycles, %u us\n", m->name, (unsigned int)cycles,
-	       (unsigned int)tinyengine_cycles_to_us(cycles));
+	printk("time[%s]: %u ticks (%u Hz), %u us\n", m->name, (unsigned int)ticks,
+	       (unsigned int)sys_clock_hw_cycles_per_sec(),
+	       (unsigned int)tinyengine_cycles_to_us(ticks));
 #endif
 	printk("arena[%s]: %u bytes\n", m->name, m->arena_bytes);
 #ifdef CONFIG_TINYENGINE_PROFILE_LAYERS
