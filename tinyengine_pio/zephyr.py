@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -60,7 +61,8 @@ def report(build_dir: str, json_out: bool = False, compare_tflm: bool = False) -
 
 
 def parse_run_output(text: str) -> dict:
-    """The sample's lines: 'output[<prefix>]: ..', 'time[<prefix>]: N cycles, M us', 'arena...'."""
+    """The sample's lines: 'output[<prefix>]: ..', 'time[<prefix>]: N ticks (F Hz), M us',
+    'arena...'."""
     res: dict = {}
     for ln in text.splitlines():
         m = re.match(r"\s*(output|time|arena|top)\[(\w+)\]:\s*(.*)$", ln)
@@ -69,29 +71,64 @@ def parse_run_output(text: str) -> dict:
     return res
 
 
+def _run_target_failure(build_dir: str, target: str, rc: int, text: str) -> str:
+    """Why the build's run target ended before the sample's done line."""
+    board = ""
+    cache = Path(build_dir) / "CMakeCache.txt"
+    if cache.is_file():
+        m = re.search(r"^BOARD:\w+=(.*)$", cache.read_text(errors="replace"), re.MULTILINE)
+        board = m.group(1).strip() if m else ""
+    on = f" ({board})" if board else ""
+    if re.search(rf"unknown target '{re.escape(target)}'", text):
+        return (f"the build {build_dir}{on} has no '{target}' target: its board has no "
+                f"emulator in Zephyr; flash it (west flash -d {build_dir}) and read the "
+                f"sample's lines on its console")
+    missing = re.search(r"\b([A-Z0-9_]+)-NOTFOUND\b", text)
+    if missing:
+        return (f"the '{target}' target of {build_dir}{on} needs an emulator that is not "
+                f"installed ({missing.group(0)}: CMake found no {missing.group(1)}); run the "
+                f"image (zephyr/zephyr.elf) on the board or an emulator yourself")
+    return (f"the '{target}' target of {build_dir}{on} ended (exit {rc}) before the sample "
+            f"printed '{DONE_MARKER}'")
+
+
 def bench(build_dir: str, timeout: float = 120.0, target: str = "run", build: bool = True) -> int:
     """Build, run the build's `run` target (QEMU, or flash+console by hand on boards), stop at
     the sample's "tinyengine: done" line and print the per-model summary."""
     build_models(build_dir)
     if build:
-        r = subprocess.run(["cmake", "--build", build_dir])
+        r = subprocess.run(["cmake", "--build", build_dir], check=False)
         if r.returncode:
             return r.returncode
     proc = subprocess.Popen(["cmake", "--build", build_dir, "--target", target],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
-    lines, done, t0 = [], False, time.monotonic()
+    lines, done, t0, buf = [], False, time.monotonic(), b""
     try:
         assert proc.stdout is not None
-        os.set_blocking(proc.stdout.fileno(), True)
-        for ln in proc.stdout:
-            sys.stdout.write(ln)
-            lines.append(ln)
-            if DONE_MARKER in ln or "tinyengine: failed" in ln:
-                done = True
-                break
-            if time.monotonic() - t0 > timeout:
-                break
+        fd = proc.stdout.fileno()
+        while not done:
+            left = timeout - (time.monotonic() - t0)
+            if left <= 0 or not select.select([fd], [], [], min(left, 0.5))[0]:
+                if left <= 0:
+                    break
+                continue
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break                                     # the run target ended
+            buf += chunk
+            *full, buf = buf.split(b"\n")
+            for raw in full:
+                ln = raw.decode(errors="replace") + "\n"
+                sys.stdout.write(ln)
+                lines.append(ln)
+                if DONE_MARKER in ln or "tinyengine: failed" in ln:
+                    done = True
+                    break
+        if buf and not done:
+            lines.append(buf.decode(errors="replace"))
+            sys.stdout.write(lines[-1])
+        sys.stdout.flush()
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -99,12 +136,17 @@ def bench(build_dir: str, timeout: float = 120.0, target: str = "run", build: bo
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
     res = parse_run_output("".join(lines))
     print("== tinyengine bench")
     for prefix, r in res.items():
         print(f"{prefix}: time {r.get('time', '?')}; arena {r.get('arena', '?')}")
     if not done:
-        print(f"tinyengine: no '{DONE_MARKER}' line within {timeout:g} s", file=sys.stderr)
+        if proc.returncode is not None and time.monotonic() - t0 < timeout:
+            msg = _run_target_failure(build_dir, target, proc.returncode, "".join(lines))
+        else:
+            msg = f"no '{DONE_MARKER}' line within {timeout:g} s (the run was stopped)"
+        print(f"tinyengine: {msg}", file=sys.stderr)
         return 1
     return 0
 
@@ -139,6 +181,8 @@ def add_build_commands(sub) -> None:
 
 
 def run_build_command(args) -> int:
+    # relative to the caller's directory (west runs extension commands there too)
+    args.build_dir = os.path.abspath(args.build_dir)
     if args.cmd == "report":
         return report(args.build_dir, args.json, args.compare_tflm)
     if args.cmd == "bench":

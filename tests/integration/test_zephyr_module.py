@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -60,12 +61,14 @@ def test_module_yml_matches_zephyr_schema():
 
 
 def test_west_commands_declared():
+    """West reads these paths relative to the project's root: this repository's."""
     yaml = _yaml()
     w = yaml.safe_load((MODULE / "west.yml").read_text())
-    spec = MODULE / w["manifest"]["self"]["west-commands"]
+    spec = ROOT / w["manifest"]["self"]["west-commands"]
+    assert spec == MODULE / "scripts" / "west-commands.yml"
     cmds = yaml.safe_load(spec.read_text())["west-commands"]
     (entry,) = cmds
-    src = (MODULE / entry["file"]).read_text()
+    src = (ROOT / entry["file"]).read_text()
     (cmd,) = entry["commands"]
     assert cmd["name"] == "tinyengine"
     assert f"class {cmd['class']}(WestCommand)" in src
@@ -164,7 +167,7 @@ def _assert_matches_tflm(stdout: str, model: Path, prefix: str = "model") -> Non
     got = bytes.fromhex(m.group(1).replace(" ", ""))
     assert got == want.tobytes(), f"{prefix}: {got.hex()} != TFLM {want.tobytes().hex()}"
     assert re.search(rf"^arena\[{prefix}\]: \d+ bytes$", stdout, re.M), stdout
-    assert re.search(rf"^time\[{prefix}\]: \d+ cycles, \d+ us$", stdout, re.M), stdout
+    assert re.search(rf"^time\[{prefix}\]: \d+ ticks \(\d+ Hz\), \d+ us$", stdout, re.M), stdout
 
 
 def _small_model(tmp_path: Path) -> Path:
@@ -351,7 +354,7 @@ def test_report_and_bench_of_a_build(tmp_path, capfd):
     assert zephyr.bench(str(build), timeout=60) == 0
     out = capfd.readouterr().out
     assert "== model:" in out and "arena" in out
-    assert re.search(r"^model: time \d+ cycles, \d+ us; arena \d+ bytes$", out, re.M), out
+    assert re.search(r"^model: time \d+ ticks \(\d+ Hz\), \d+ us; arena \d+ bytes$", out, re.M), out
 
 
 def test_module_path():
@@ -386,3 +389,109 @@ def test_west_extension_parses_its_commands():
     args = parser.parse_args(["bench", "-d", "b", "--timeout", "5"])
     assert (args.cmd, args.build_dir, args.timeout, args.target) == ("bench", "b", 5.0, "run")
     assert parser.parse_args(["report", "--json"]).json
+
+
+# --- the real `west`: the extension from this repository's layout, relative build dirs ------
+
+needs_west = pytest.mark.skipif(shutil.which("west") is None,
+                                reason="west is not installed (pip install west)")
+
+# The manifest snippet of zephyr_module/README.md (a project entry for this repository)
+WEST_MANIFEST = """manifest:
+  projects:
+    - name: tinyengine-pio
+      url: https://example.invalid/tinyengine-pio
+      path: modules/lib/tinyengine-pio
+      west-commands: zephyr_module/scripts/west-commands.yml
+"""
+
+
+def _west_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "ZEPHYR_BASE"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]]
+                                                       if env.get("PYTHONPATH") else []))
+    return env
+
+
+def _workspace(tmp_path: Path, manifest_path: str, manifest_file: str) -> Path:
+    """A west workspace at tmp_path/ws (.west/config written as `west init` writes it)."""
+    ws = tmp_path / "ws"
+    (ws / ".west").mkdir(parents=True)
+    (ws / ".west" / "config").write_text(f"[manifest]\npath = {manifest_path}\n"
+                                          f"file = {manifest_file}\n")
+    return ws
+
+
+def _no_run_target_build(d: Path) -> None:
+    """A configured CMake build with tinyengine models but no `run` target (a real board's)."""
+    (d / "src").mkdir(parents=True)
+    (d / "src" / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.20)\n"
+                                              "project(board NONE)\n"
+                                              "add_custom_target(flash COMMAND true)\n")
+    subprocess.run(["cmake", "-S", str(d / "src"), "-B", str(d / "build"), "-G", "Ninja"],
+                   check=True, capture_output=True)
+    (d / "build" / "tinyengine").mkdir()
+    (d / "build" / "tinyengine" / "models.json").write_text('{"models": []}')
+
+
+@needs_west
+@needs_host_cmake
+@pytest.mark.parametrize("layout", ["project", "manifest-repository"])
+def test_west_extension_from_this_repository(tmp_path, layout):
+    """`west tinyengine` with the real west, this repository as a project of a workspace (the
+    README's manifest snippet) or as its manifest repository (zephyr_module/west.yml); a
+    relative -d is the caller's, and a build without a run target says so at once."""
+    if layout == "project":
+        ws = _workspace(tmp_path, "manifest", "west.yml")
+        (ws / "manifest").mkdir()
+        (ws / "manifest" / "west.yml").write_text(WEST_MANIFEST)
+        (ws / "modules" / "lib").mkdir(parents=True)
+        (ws / "modules" / "lib" / "tinyengine-pio").symlink_to(ROOT)   # a clone of it
+    else:
+        ws = _workspace(tmp_path, "tinyengine-pio", "zephyr_module/west.yml")
+        (ws / "tinyengine-pio").symlink_to(ROOT)
+    env = _west_env()
+    r = subprocess.run(["west", "tinyengine", "module-path"], cwd=ws, env=env,
+                       capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr
+    assert Path(r.stdout.strip()).resolve() == MODULE.resolve()
+    # bench from a directory inside the workspace, the build given relative to it
+    caller = ws / "app"
+    _no_run_target_build(caller)
+    t0 = time.monotonic()
+    r = subprocess.run(["west", "tinyengine", "bench", "-d", "build", "--no-build",
+                        "--timeout", "60"], cwd=caller, env=env, capture_output=True, text=True,
+                       timeout=120, check=False)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert time.monotonic() - t0 < 30
+    assert f"the build {caller / 'build'} has no 'run' target" in r.stderr, r.stderr
+    assert "within" not in r.stderr, r.stderr
+    assert not (ws / "build").exists()
+
+
+@needs_host_cmake
+def test_bench_reports_a_missing_emulator(tmp_path, capsys):
+    """A run target whose emulator CMake did not find (mps2/an386: ARM FVP) ends at once."""
+    from tinyengine_pio import zephyr
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\nproject(fvp NONE)\n"
+        "add_custom_target(run COMMAND ARMFVP-NOTFOUND -a zephyr.elf)\n")
+    subprocess.run(["cmake", "-S", str(tmp_path / "src"), "-B", str(tmp_path / "b"), "-G",
+                    "Ninja"], check=True, capture_output=True)
+    (tmp_path / "b" / "tinyengine").mkdir()
+    (tmp_path / "b" / "tinyengine" / "models.json").write_text('{"models": []}')
+    assert zephyr.bench(str(tmp_path / "b"), timeout=60, build=False) == 1
+    err = capsys.readouterr().err
+    assert "needs an emulator that is not installed (ARMFVP-NOTFOUND" in err, err
+
+
+def test_relative_build_dirs_are_the_callers(tmp_path, monkeypatch):
+    """`--zephyr-build b` / `west flash -d b`: west runs from ZEPHYR_BASE, so the runners pass
+    west the directory resolved against the caller's working directory."""
+    from tinyengine_pio.harness.targets.zephyr_build import ZephyrRunTarget, ZephyrTarget
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ZEPHYR_BASE", str(tmp_path / "zephyr"))
+    t = ZephyrTarget("b", "/dev/null", runner="jlink")
+    assert t.command() == ["west", "flash", "-d", str(tmp_path / "b"), "-r", "jlink"]
+    assert ZephyrRunTarget("sub/../b").build_dir == str(tmp_path / "b")

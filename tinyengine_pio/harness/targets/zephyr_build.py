@@ -87,9 +87,17 @@ def build_info(build_dir) -> dict:
     return info
 
 
+def _absolute(path) -> str:
+    """``path`` resolved against the caller's working directory: west runs from ZEPHYR_BASE
+    (:func:`_west_cwd`), where a relative ``-d build`` would name (and create) a directory
+    inside the Zephyr tree."""
+    return os.path.abspath(os.path.expanduser(str(path)))
+
+
 def _west_cwd(build_dir, cwd):
     """west's extension commands (flash, build) exist only inside a west workspace: run them
-    from the build's ZEPHYR_BASE unless told otherwise."""
+    from the build's ZEPHYR_BASE unless told otherwise. Build directories are absolute by then
+    (:func:`_absolute`)."""
     if cwd is not None:
         return str(cwd)
     base = build_info(build_dir).get("zephyr_base") or os.environ.get("ZEPHYR_BASE")
@@ -118,10 +126,10 @@ class WestProcess(ProcessTarget):
 
     def __init__(self, build_dir, west: str = "west", progress=None, cwd=None):
         super().__init__()
-        self.build_dir = str(build_dir)
+        self.build_dir = _absolute(build_dir)
         self.west = west
         self.progress = progress
-        self.cwd = cwd
+        self.cwd = None if cwd is None else _absolute(cwd)
 
     def _spawn(self, cmd: list[str], cwd=None) -> subprocess.Popen:
         try:
@@ -346,7 +354,9 @@ def zephyr_target(build_dir, model: bytes | None = None, port: str | None = None
                   progress=None) -> WestProcess:
     """The Zephyr harness build ``build_dir``: :class:`ZephyrTarget` (``west flash``, then
     ``port``) or, ``run=True``, :class:`ZephyrRunTarget`.  ``model``: default the build's
-    (``build_dir/tinyengine/models.json``)."""
+    (``build_dir/tinyengine/models.json``). A relative ``build_dir`` is relative to the
+    current directory (as for ``west build -d``), not to ZEPHYR_BASE where west runs."""
+    build_dir = _absolute(build_dir)
     info = build_info(build_dir)
     if model is None and info["model"] is None:
         raise HarnessError("%s is not a configured Zephyr harness build (no model with "
