@@ -5,9 +5,13 @@ module cmsis_6), `west` is on PATH and a Zephyr toolchain is configured in the e
 (e.g. ZEPHYR_TOOLCHAIN_VARIANT=cross-compile CROSS_COMPILE=/usr/bin/arm-none-eabi-).  Extra
 CMake arguments come from TINYENGINE_ZEPHYR_CMAKE_ARGS, e.g.
 "-DSYSROOT_DIR=/usr/lib/arm-none-eabi/newlib -DUSER_CACHE_DIR=/tmp/zcache".
+
+The float-I/O tests build the harness sample with Zephyr's default minimal libc (no libm) from
+a relative build directory, run from the caller's directory, and compare with TFLM.
 """
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -18,8 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_model
+from tests.conftest import ROOT, shared_model
 from tests.integration.test_zephyr_module import MODULE, SAMPLE, _assert_matches_tflm
+
+HARNESS_SAMPLE = ROOT / "sample_apps" / "zephyr_harness"
 
 ZEPHYR_BASE = os.environ.get("ZEPHYR_BASE")
 
@@ -80,3 +86,105 @@ def test_west_build_runs_in_qemu_and_matches_tflm(tmp_path, west_ready, board):
     assert "tinyengine: done" in out, out[-4000:]
     _assert_matches_tflm(out, SAMPLE / "model" / "sample.tflite", "model")
     _assert_matches_tflm(out, hello, "model2")
+
+
+def _float_io_model(path: Path) -> Path:
+    """float32 in -> QUANTIZE -> CONV_2D -> FULLY_CONNECTED -> DEQUANTIZE -> float32 out."""
+    import numpy as np
+
+    from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
+    rng = np.random.default_rng(11)
+    mb = ModelBuilder(description="tinyengine float-I/O zephyr test")
+    xf = mb.tensor([1, 6, 6, 2], "float32", name="x")
+    x = mb.tensor([1, 6, 6, 2], "int8", scale=0.04, zero_point=3, name="xq")
+    mb.op("QUANTIZE", [xf], [x])
+    w, s = random_conv_weights(rng, [3, 3, 3, 2], True, scale_range=(0.005, 0.01))
+    b, bs = random_bias(rng, 3, 0.04, s, magnitude=100)
+    c = mb.tensor([1, 3, 3, 3], "int8", scale=0.05, zero_point=-10, name="conv")
+    mb.op("CONV_2D", [x, mb.const(w, scale=s, zero_point=0, quant_dim=0),
+                      mb.const(b, scale=bs, zero_point=0)], [c],
+          {"padding": "SAME", "stride_h": 2, "stride_w": 2, "fused_activation_function": "RELU"})
+    r = mb.tensor([1, 27], "int8", scale=0.05, zero_point=-10, name="flat")
+    mb.op("RESHAPE", [c, mb.const(np.array([1, 27], np.int32))], [r], {"new_shape": [1, 27]})
+    fw, fs = random_conv_weights(rng, [4, 27], False, scale_range=(0.01, 0.02))
+    fb, fbs = random_bias(rng, 4, 0.05, fs, magnitude=50)
+    y = mb.tensor([1, 4], "int8", scale=0.1, zero_point=1, name="y")
+    mb.op("FULLY_CONNECTED", [r, mb.const(fw, scale=fs, zero_point=0),
+                              mb.const(fb, scale=fbs, zero_point=0)], [y])
+    yf = mb.tensor([1, 4], "float32", name="yf")
+    mb.op("DEQUANTIZE", [y], [yf])
+    path.write_bytes(mb.build(inputs=[xf], outputs=[yf]))
+    return path
+
+
+def _west_build_here(cwd: Path, board: str, build: str, model: Path, *cmake_args: str) -> None:
+    """`west build -d <relative>` from ``cwd``, as a user types it (not from ZEPHYR_BASE)."""
+    extra = shlex.split(os.environ.get("TINYENGINE_ZEPHYR_CMAKE_ARGS", ""))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]]
+                                                       if env.get("PYTHONPATH") else []))
+    r = subprocess.run(["west", "build", "-p", "always", "-b", board, "-d", build,
+                        str(HARNESS_SAMPLE), "--", f"-DEXTRA_ZEPHYR_MODULES={MODULE}",
+                        f"-DTINYENGINE_MODEL={model}", '-DCONFIG_TINYENGINE_MODEL_PATH=""',
+                        *extra, *cmake_args], cwd=cwd, env=env, capture_output=True, text=True,
+                       timeout=900, check=False)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+    conf = (cwd / build / "zephyr" / ".config").read_text()
+    assert "CONFIG_MINIMAL_LIBC=y" in conf          # Zephyr's default: no libm
+    assert "CONFIG_NEWLIB_LIBC=y" not in conf and "CONFIG_PICOLIBC=y" not in conf
+
+
+def test_float_io_model_on_minimal_libc_from_a_relative_build_dir(tmp_path, west_ready,
+                                                                  monkeypatch, capsys):
+    """mps2/an385 (Cortex-M3, soft float): `west build -d build-f` in the caller's directory,
+    then `tinyengine-pio bench --zephyr-build build-f --zephyr-run` there: outputs byte-exact
+    against TFLM, and nothing written into ZEPHYR_BASE."""
+    from tinyengine_pio.harness import cli
+    model = _float_io_model(tmp_path / "float_io.tflite")
+    here = tmp_path / "app"
+    here.mkdir()
+    _west_build_here(here, "mps2/an385", "build-f", model,
+                     "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))                 # west may re-run CMake
+    out = tmp_path / "r.json"
+    rc = cli.main(["--zephyr-build", "build-f", "--zephyr-run", "--runs", "3", "-q",
+                   "--output", str(out)])
+    cap = capsys.readouterr()
+    assert rc == 0, cap.err
+    res = json.loads(out.read_text())
+    assert res["matches_reference"] is True and res["board"] == "mps2/an385", res
+    assert not (Path(ZEPHYR_BASE) / "build-f").exists()
+
+
+def test_float_io_shared_model_on_an386_minimal_libc(tmp_path, west_ready):
+    """mps2/an386 (Cortex-M4F; Zephyr runs it only in the ARM FVP, so QEMU's mps2-an386
+    machine is started here): mcunet_vww (float input) byte-exact against TFLM -- the model
+    that gave `4f 67 16 bf ...` with roundf undeclared and libm linked by hand."""
+    from tinyengine_pio.harness.dut import Dut
+    from tinyengine_pio.harness.targets import free_port
+    model = shared_model("tinyengine_mcunet_vww_80_floatio.tflite")
+    _west_build_here(tmp_path, "mps2/an386", "build-vww", model,
+                     "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay")
+    port = free_port()
+    qemu = subprocess.Popen(
+        ["qemu-system-arm", "-machine", "mps2-an386", "-cpu", "cortex-m4", "-nographic",
+         "-monitor", "none", "-serial", "null",
+         "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on",
+         "-kernel", str(tmp_path / "build-vww" / "zephyr" / "zephyr.elf")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        dut = Dut.connect(f"socket://127.0.0.1:{port}", model.read_bytes(),
+                          source_name=model.name, timeout=30)
+        try:
+            assert dut.identity.board == "mps2/an386"
+            assert dut.identity.latency_unit == "ticks"          # k_cycle_get_32(), no DWT
+            r = dut.infer(runs=2)
+            r2 = dut.infer(runs=1, seed=1)
+        finally:
+            dut.close()
+    finally:
+        qemu.kill()
+        qemu.wait()
+    assert r.matches_reference is True and r2.matches_reference is True, (r.mismatch,
+                                                                         r2.mismatch)
