@@ -249,3 +249,10 @@ def test_hostile_tensor_names_cannot_reach_the_c(tmp_path):
     write_files(str(tmp_path / "gen"), cm.files)
     with HostModel(tmp_path / "gen", "model"):       # builds with -Wall -Wextra -Werror
         pass
+
+
+def test_hostile_file_name_cannot_reach_the_c():
+    cm = compile_model(two_relus(), name="m */ int injected; /* .tflite")
+    for fname in ("model.h", "model.c"):
+        code = re.sub(r"/\*.*?\*/", "", cm.files[fname], flags=re.S)
+        assert "injected" not in code, fname

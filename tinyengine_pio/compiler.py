@@ -15,7 +15,7 @@ from .emitter import (
     write_files,
 )
 from .errors import OptionError, TinyEngineError
-from .frontend import load_bytes, read_model
+from .frontend import load_bytes, read_model, safe_text
 from .ir import Graph
 from .kernel_sources import generated_names
 from .metadata import SharedArena, metadata_file
@@ -82,6 +82,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
 def _emit(cm: CompiledModel, prefix: str, source_name: str, optimize: str, alignment: int,
           check_writes: bool, shared: SharedArena | None) -> None:
     """cm.files: the C (with the shared arena's header when `shared`), kernels, model.json."""
+    source_name = safe_text(source_name)     # a file name goes into a C comment too
     cm.files = generate(cm.graph, cm.offsets, cm.arena_bytes, prefix, cm.sha256, source_name,
                         optimize, check_writes=check_writes, shared_arena=shared is not None)
     cm.files.update(metadata_file(cm, prefix, source_name, optimize, alignment, shared))
