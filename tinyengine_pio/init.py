@@ -154,6 +154,11 @@ def init(project: str, model: str | None = None, prefix: str | None = None,
     with open(ini_path, encoding="utf8") as fp:
         ini = Ini(fp.read())
     done: list[str] = []
+    env_sections = [s for s in ini.sections() if s.startswith("env:")]
+    missing = [e for e in envs or [] if "env:" + e not in env_sections]
+    if missing:
+        raise InitError("no [env:%s] in %s (envs: %s)" % (missing[0], ini_path, ", ".join(
+            s[4:] for s in env_sections) or "none"))
 
     if library:
         dest = os.path.join(project, LIBRARY_COPY)
@@ -165,12 +170,7 @@ def init(project: str, model: str | None = None, prefix: str | None = None,
         done += _copy(SHIM_SOURCE, os.path.join(project, SHIM_NAME), project, check_ours=True)
         option, entry = "extra_scripts", "pre:" + SHIM_NAME
 
-    env_sections = [s for s in ini.sections() if s.startswith("env:")]
     if envs:
-        missing = [e for e in envs if "env:" + e not in env_sections]
-        if missing:
-            raise InitError("no [env:%s] in %s (envs: %s)" % (missing[0], ini_path, ", ".join(
-                s[4:] for s in env_sections) or "none"))
         targets = ["env:" + e for e in envs]
     else:
         if "env" not in ini.sections():
@@ -180,16 +180,17 @@ def init(project: str, model: str | None = None, prefix: str | None = None,
 
     for section in targets:
         found = ini.option(section, option)
+        inherited = section != "env" and ini.option("env", option)
         needle = SHIM_NAME if option == "extra_scripts" else LIBRARY_COPY
         if found and _has(found[2], needle):
             done.append("[%s] %s already has %s" % (section, option, entry))
         elif found:
             ini.append(section, option, entry)
             done.append("[%s] %s: appended %s" % (section, option, entry))
-        else:
-            inherited = section != "env" and ini.option("env", option)
-            value = entry + ("\n    ${env.%s}" % option if inherited else "")
-            ini.set(section, option, value)
+        elif inherited and _has(inherited[2], needle):
+            done.append("[%s] inherits %s from [env]" % (section, entry))
+        else:   # [env]'s value, if any, stays in use through ${env.OPTION}
+            ini.set(section, option, entry + ("\n    ${env.%s}" % option if inherited else ""))
             done.append("[%s] %s = %s" % (section, option, entry))
         if library:
             auto = ini.option(section, "custom_tinyengine_autohook")
