@@ -129,6 +129,17 @@ def test_find_python_order_and_errors(tmp_path, monkeypatch):
     assert source == "custom_tinyengine_python = ./py" and hook._judge(info) is None
 
 
+def test_setup_records_python_and_keeps_platformios_own_scons(tmp_path):
+    real = tmp_path / "packages" / "tool-scons"
+    real.mkdir(parents=True)
+    (real / "scons.py").write_text("# PlatformIO's own\n")
+    (real / "package.json").write_text(json.dumps({"name": "tool-scons", "description": "SCons"}))
+    setup(str(tmp_path))
+    assert (real / "scons.py").read_text() == "# PlatformIO's own\n"
+    assert json.loads((tmp_path / "tinyengine-pio.json").read_text())["python"] == sys.executable
+    assert hook.read_record(str(tmp_path)) == sys.executable
+
+
 # --- the estimate -----------------------------------------------------------------------------
 
 def test_estimate_is_a_lower_bound_and_weights_exact():

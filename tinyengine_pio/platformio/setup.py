@@ -5,7 +5,8 @@
 1. provides the core package ``tool-scons`` (PlatformIO 6.2 needs
    ``~4.41101.0``) as ``<core_dir>/packages/tool-scons`` -- a ``scons.py``
    that runs the pip-installed SCons -- with a ``.piopm`` manifest, so
-   ``pio run`` never tries to download it;
+   ``pio run`` never tries to download it (a tool-scons that PlatformIO
+   installed itself is left as it is);
 2. registers the bundled ``tinyengine-qemu`` platform as a symlink package
    (``<core_dir>/platforms/tinyengine-qemu``), so ``platform = tinyengine-qemu``
    works in ``platformio.ini`` without a registry;
@@ -65,8 +66,21 @@ def _write_if_changed(path: str, text: str) -> bool:
     return True
 
 
+def _is_ours(pkg_dir: str) -> bool:
+    """Whether ``pkg_dir`` is absent or the shim below (not PlatformIO's downloaded tool-scons)."""
+    try:
+        with open(os.path.join(pkg_dir, "package.json"), encoding="utf8") as fp:
+            return json.load(fp).get("description", "").startswith("SCons shim")
+    except OSError:
+        return not os.path.exists(os.path.join(pkg_dir, "scons.py"))
+    except (ValueError, AttributeError):
+        return False
+
+
 def _scons_package(core_dir: str) -> str:
     pkg_dir = os.path.join(core_dir, "packages", "tool-scons")
+    if not _is_ours(pkg_dir):
+        return pkg_dir   # PlatformIO's own (an online install, the IDE): leave it alone
     os.makedirs(pkg_dir, exist_ok=True)
     _write_if_changed(os.path.join(pkg_dir, "scons.py"), _SCONS_PY)
     manifest = {
