@@ -23,14 +23,14 @@ def _compile(args) -> int:
         cm = compile_file(args.model[0], args.out, prefix=args.prefix or "model", **options)
         files = ", ".join(sorted(cm.files))
         print(f"{args.model[0]}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
-        print(f"arena {cm.arena_bytes:,} B (lower bound {cm.plan.lower_bound:,} B), "
+        print(f"arena {cm.arena_bytes:,} B (classical bound {cm.plan.lower_bound:,} B), "
               f"weights {cm.weight_bytes:,} B")
         return 0
     models = models or [(args.prefix or "model", args.model[0])]
     cs = compile_models(models, args.out, shared_arena=args.shared_arena, **options)
     for (prefix, path), cm in zip(models, cs.models.values()):
         print(f"{prefix}: {path}: {len(cm.graph.operators)} operators, arena {cm.arena_bytes:,} B "
-              f"(lower bound {cm.plan.lower_bound:,} B), weights {cm.weight_bytes:,} B")
+              f"(classical bound {cm.plan.lower_bound:,} B), weights {cm.weight_bytes:,} B")
     print(f"-> {args.out}/ ({', '.join(sorted(cs.files))})")
     how = ("shared (te_shared_arena in te_arena.c, the largest; run the models one after another)"
            if cs.shared_arena else "in total (each model its own)")
