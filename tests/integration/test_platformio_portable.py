@@ -164,6 +164,14 @@ def test_estimate_is_a_lower_bound_and_weights_exact():
     assert checked > 30
 
 
+def test_compiled_arena_counts_a_shared_arena_once():
+    own = {"arena": {"bytes": 100}}
+    shared = [{"arena": {"bytes": b, "shared": {"bytes": 1176}}} for b in (1168, 300)]
+    assert hook.compiled_arena([own, own]) == 200
+    assert hook.compiled_arena(shared) == 1176
+    assert hook.arena_total([5, 7], shared=True) == 7 and hook.arena_total([5, 7], False) == 12
+
+
 def test_elf_ram_bytes_and_reserve(tmp_path):
     assert hook.elf_ram_bytes(sys.executable) is not None   # a host ELF: .data/.bss
     assert hook.elf_ram_bytes(__file__) is None

@@ -472,6 +472,14 @@ def arena_total(arenas, shared):
     return max(arenas, default=0) if shared else sum(arenas)
 
 
+def compiled_arena(metas):
+    """RAM of the activations of compiled models: a shared arena (``arena.shared.bytes``,
+    docs/MODEL_JSON.md) counted once, plus every own arena."""
+    shared = max((int(m["arena"]["shared"]["bytes"]) for m in metas
+                  if m["arena"].get("shared")), default=0)
+    return shared + sum(int(m["arena"]["bytes"]) for m in metas if not m["arena"].get("shared"))
+
+
 def generate(python, models, gen_dir, opts, key, cwd=None):
     """Compile ``models`` ([(prefix, absolute path)]) into ``gen_dir/src`` (atomically); returns
     the new stamp.  HookError with the
@@ -496,13 +504,12 @@ def generate(python, models, gen_dir, opts, key, cwd=None):
         os.rename(src_dir, old_dir)
     os.rename(tmp_dir, src_dir)
     shutil.rmtree(old_dir, ignore_errors=True)
-    arenas = [int(m["arena"]["bytes"]) for m in metas]
     stamp = {
         "key": key,
         "models": [[p, os.path.abspath(path)] for p, path in models],
         "prefixes": [p for p, _ in models],
-        "arenas": arenas,
-        "arena_bytes": arena_total(arenas, opts["shared_arena"]),
+        "arenas": [int(m["arena"]["bytes"]) for m in metas],
+        "arena_bytes": compiled_arena(metas),
         "weight_bytes": sum(int(m["weight_bytes"]) for m in metas),
         "files": sorted(os.listdir(src_dir)),
     }
@@ -707,7 +714,7 @@ def build(env):
     src_dir = os.path.join(gen_dir, "src")
     # the figures come from the compiler's <prefix>.json (docs/MODEL_JSON.md), not the C
     metas = [read_model_json(src_dir, p) for p, _ in models]
-    arena = arena_total([int(m["arena"]["bytes"]) for m in metas], opts["shared_arena"])
+    arena = compiled_arena(metas)
     weights = sum(int(m["weight_bytes"]) for m in metas)
     print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes)" % (
         "generated" if regenerated else "up to date", shown,
