@@ -51,7 +51,7 @@ def _pio_env(core_dir=None) -> dict:
     from ...platformio.setup import default_core_dir, offline_env, setup
     core = setup(core_dir or default_core_dir())
     env = offline_env(core)
-    # the hook imports tinyengine_pio: the same checkout/installation as this runner
+    # the hook runs the compiler with a Python that has tinyengine_pio: this checkout first
     root = str(Path(__file__).resolve().parents[3])
     env["PYTHONPATH"] = os.pathsep.join([root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH")
                                                   else []))
