@@ -28,8 +28,10 @@ from .hostrun import (
     DEFAULT_CFLAGS,
     SANITIZE_CFLAGS,
     HostRunError,
+    TempProgram,
     _compile_cached,
     named_sets,
+    run_program,
 )
 
 __all__ = ["MultiHostModel", "assert_models_match_tflm", "multi_harness_source"]
@@ -118,7 +120,7 @@ int main(int argc, char **argv) {
 """
 
 
-class MultiHostModel:
+class MultiHostModel(TempProgram):
     """The models `prefixes` of one generated directory, built into one host program."""
 
     def __init__(self, out_dir, prefixes: Sequence[str], cc: str = "gcc",
@@ -193,33 +195,7 @@ class MultiHostModel:
                     raise ValueError(f"{prefix} input {i}: {len(raw)} bytes, expects {size}")
                 payload += raw
             expect.append(info[k]["outputs"])
-        proc = subprocess.run([str(self.build())], input=bytes(payload), capture_output=True,
-                              timeout=timeout, check=False)
-        if proc.returncode != 0:
-            raise HostRunError(f"host run exited with {proc.returncode}", proc.returncode,
-                               proc.stderr.decode(errors="replace"))
-        if len(proc.stdout) != sum(map(sum, expect)):
-            raise HostRunError(f"expected {sum(map(sum, expect))} output bytes, got "
-                               f"{len(proc.stdout)}", proc.returncode,
-                               proc.stderr.decode(errors="replace"))
-        results, pos = [], 0
-        for sizes in expect:
-            outs = []
-            for n in sizes:
-                outs.append(proc.stdout[pos:pos + n])
-                pos += n
-            results.append(outs)
-        return results
-
-    def close(self):
-        self._tmp.cleanup()
-        self.exe = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+        return run_program(self.build(), bytes(payload), expect, timeout)
 
 
 def assert_models_match_tflm(models: dict[str, bytes], host: MultiHostModel,

@@ -193,7 +193,44 @@ def _compile_cached(compile_cmd: list[str], src: Path, obj: Path, root: Path
     return obj, proc.stderr
 
 
-class HostModel:
+def run_program(exe, payload: bytes, expect: Sequence[Sequence[int]], timeout: float
+                ) -> list[list[bytes]]:
+    """Run a host harness program on `payload` (the inputs of every request, in order) and
+    split its stdout into each request's outputs, of the sizes in `expect`."""
+    proc = subprocess.run([str(exe)], input=payload, capture_output=True, timeout=timeout,
+                          check=False)
+    if proc.returncode != 0:
+        raise HostRunError(f"host run exited with {proc.returncode}",
+                           proc.returncode, proc.stderr.decode(errors="replace"))
+    expected = sum(map(sum, expect))
+    if len(proc.stdout) != expected:
+        raise HostRunError(f"expected {expected} output bytes, got {len(proc.stdout)}",
+                           proc.returncode, proc.stderr.decode(errors="replace"))
+    results, pos = [], 0
+    for sizes in expect:
+        outs = []
+        for size in sizes:
+            outs.append(proc.stdout[pos:pos + size])
+            pos += size
+        results.append(outs)
+    return results
+
+
+class TempProgram:
+    """A program built into a private temporary directory (`self._tmp`): a context manager."""
+
+    def close(self):
+        self._tmp.cleanup()
+        self.exe = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class HostModel(TempProgram):
     """A generated-C model compiled for the host.
 
     ``sanitize=True`` adds ``-fsanitize=address,undefined`` (slow but catches
@@ -299,34 +336,8 @@ class HostModel:
                     raise ValueError(f"set {k} input {i}: {len(raw)} bytes, "
                                      f"model expects {size}")
                 payload += raw
-        proc = subprocess.run([str(self.build())], input=bytes(payload),
-                              capture_output=True, timeout=timeout)
-        if proc.returncode != 0:
-            raise HostRunError(f"host run exited with {proc.returncode}",
-                               proc.returncode, proc.stderr.decode(errors="replace"))
-        per_set = sum(info["outputs"])
-        expected = per_set * len(input_sets)
-        if len(proc.stdout) != expected:
-            raise HostRunError(f"expected {expected} output bytes, got {len(proc.stdout)}",
-                               proc.returncode, proc.stderr.decode(errors="replace"))
-        results, pos = [], 0
-        for _ in input_sets:
-            outs = []
-            for size in info["outputs"]:
-                outs.append(proc.stdout[pos:pos + size])
-                pos += size
-            results.append(outs)
-        return results
-
-    def close(self):
-        self._tmp.cleanup()
-        self.exe = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+        return run_program(self.build(), bytes(payload), [info["outputs"]] * len(input_sets),
+                           timeout)
 
 
 def named_sets(input_sets) -> list[tuple[str, list]]:
