@@ -115,6 +115,9 @@ CASES = {
                      MalformedModelError, "rank 3"),
     "too_few_inputs": (conv, lambda m, sg: _set(sg.operators[0], inputs=sg.operators[0].inputs[:1]),
                        MalformedModelError, "it has 1 inputs, CONV_2D takes 2 to 3"),
+    "empty_dimension": (conv, lambda m, sg: [_set(sg.tensors[i], shape=[1, 6, 6, 0])
+                                             for i in (sg.inputs[0],)],
+                        UnsupportedError, "is empty (shape [1, 6, 6, 0])"),
     "conv_output_size": (conv, lambda m, sg: _set(sg.tensors[sg.outputs[0]], shape=[1, 9, 6, 4]),
                          MalformedModelError, "but the operator computes [1, 6, 6, 4]"),
     "stride_zero": (conv, lambda m, sg: _set(sg.operators[0].builtinOptions, strideH=0),

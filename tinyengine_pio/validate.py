@@ -162,6 +162,9 @@ def _check_tensor(g: Graph, op: Operator, where: str, t: Tensor, d: Operand) -> 
     if d.ranks is not None and rank not in d.ranks:
         raise invalid(op, f"{what} has rank {rank} (shape {list(t.shape)}), expected rank "
                           f"{' or '.join(str(r) for r in d.ranks)}")
+    if any(d == 0 for d in t.shape):
+        raise UnsupportedError(f"operator #{op.index} {op.kind}: {what} is empty (shape "
+                               f"{list(t.shape)}); zero-size tensors are not supported")
     if rank > MAX_RANK:
         raise UnsupportedError(f"operator #{op.index} {op.kind}: {what} has rank {rank}; at most "
                                f"{MAX_RANK} is supported")
