@@ -30,7 +30,7 @@ def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
         arena_over_lower_bound=round(cm.plan.ratio, 4), planner=cm.plan.algorithm,
         planner_candidates=cm.plan.candidates, overlaps=len(cm.plan.pins),
         pins=[dict(base=p.base, member=p.member, delta=p.delta) for p in cm.plan.pins],
-        code_files=sorted(cm.files), layers=layers,
+        code_files=sorted(cm.files), layers=layers, folded=list(g.config.get("folded", [])),
         buffers=[dict(tensor=g.t(t).name, offset=cm.offsets[t], bytes=g.t(t).nbytes,
                       lifetime=[s, e]) for t, (s, e) in sorted(cm.lifetimes.items())],
     )
@@ -63,7 +63,8 @@ def format_report(r: dict) -> str:
     lines += [
         "",
         f"model            {r['model']}  (sha256 {r['sha256'][:16]})",
-        f"operators        {r['operators']}",
+        f"operators        {r['operators']}"
+        + (f"   (folded at compile time: {', '.join(r['folded'])})" if r.get("folded") else ""),
         f"MACs             {r['macs']:,}",
         f"est. latency     {r['est_instructions']:,} instructions on a {r['est_cpu']} "
         "(per-kernel cost model)",

@@ -45,10 +45,17 @@ class Limits:
 
 
 def validate(g: Graph) -> Graph:
-    """Check the whole graph; returns it unchanged, or raises a named error."""
+    """Check the whole graph, folding what is known at compile time as it goes (each op is
+    checked before it is folded, and its consumers after, against constants); returns it
+    without the folded operators, or raises a named error."""
+    from .passes.fold_constants import fold_op
     check_structure(g)
+    folded = set()
     for op in g.operators:
         check_operator(g, op)
+        if fold_op(g, op):
+            folded.add(id(op))
+    g.operators = [op for op in g.operators if id(op) not in folded]
     return g
 
 

@@ -17,6 +17,7 @@ from . import (
     relu,  # noqa: F401,E402
     reshape,  # noqa: F401,E402
     resize_nearest_neighbor,  # noqa: F401,E402
+    shape,  # noqa: F401,E402
     softmax,  # noqa: F401,E402
     tanh,  # noqa: F401,E402
     transpose,  # noqa: F401,E402

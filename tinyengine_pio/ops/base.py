@@ -67,6 +67,11 @@ class OpDef:
     # pass; `check` (graph, op) -> None then checks the shape semantics (output shapes)
     signature: Signature = UNARY
     check: Callable[[Graph, Operator], None] | None = None
+    # constant folding (passes/fold_constants.py): (graph, op) -> [numpy outputs] with TFLite's
+    # semantics, run at compile time when every input is constant (or, with reads_data False,
+    # always: the op needs only its inputs' static shapes, like SHAPE)
+    evaluate: Callable[[Graph, Operator], list] | None = None
+    reads_data: bool = True
 
     @property
     def code(self) -> int:

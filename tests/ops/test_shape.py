@@ -1,0 +1,43 @@
+"""SHAPE (ops/shape.py) and constant folding (passes/fold_constants.py): a SHAPE of a static
+tensor, and everything computed from constants after it, is evaluated at compile time."""
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.builder import ModelBuilder
+from tinyengine_pio import compile_model
+from tinyengine_pio.errors import UnsupportedError
+from tinyengine_pio.report import build_report, format_report
+
+Q = {"scale": 0.05, "zero_point": -3}
+
+
+def _reshape_by_shape() -> bytes:
+    """y = RELU(x); z = RESHAPE(y, SHAPE(w)) where w is another model input of the target shape."""
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 6], "int8", **Q, name="x")
+    w = mb.tensor([1, 24], "int8", **Q, name="w")
+    y = mb.tensor([1, 4, 6], "int8", **Q, name="y")
+    s = mb.tensor([2], "int32", name="s")
+    z = mb.tensor([1, 24], "int8", **Q, name="z")
+    mb.op("RELU", [x], [y])
+    mb.op("SHAPE", [w], [s])
+    mb.op("RESHAPE", [y, s], [z])
+    return mb.build([x, w], [z])
+
+
+def test_shape_folds_and_the_model_matches_tflm(tflm_check):
+    cm = tflm_check(_reshape_by_shape())
+    assert [op.kind for op in cm.graph.operators] == ["RELU"]
+    assert "folded at compile time: #1 SHAPE" in format_report(build_report(cm))
+
+
+def test_shape_as_a_model_output_is_refused():
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "int8", **Q)
+    y = mb.tensor([1, 4], "int8", **Q)
+    s = mb.tensor([2], "int32")
+    mb.op("RELU", [x], [y])
+    mb.op("SHAPE", [x], [s])
+    with pytest.raises(UnsupportedError, match="SHAPE whose result is a model output"):
+        compile_model(mb.build([x], [y, s]))
