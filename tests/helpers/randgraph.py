@@ -35,6 +35,15 @@ OPS = {
     "SQUEEZE": 2, "TRANSPOSE": 3, "CONCATENATION": 4, "SOFTMAX": 3, "LOGISTIC": 3, "TANH": 3,
     "RELU": 3, "RELU6": 3, "HARD_SWISH": 3, "QUANTIZE": 2, "RESIZE_NEAREST_NEIGHBOR": 3,
 }
+# Operators registered after this generator's draws were fixed (the corpus replays seeds, so a
+# new entry in OPS changes every graph): each has its own TFLM tests under tests/ops/ and is
+# listed here until a versioned generator draws it too. Ops that are always folded at compile
+# time (OpDef.reads_data False, e.g. SHAPE) never reach the generated code and are not listed.
+NOT_YET_DRAWN = frozenset({
+    "STRIDED_SLICE", "SLICE", "PACK", "UNPACK", "EXPAND_DIMS", "SPLIT", "SPLIT_V", "GATHER",
+    "SUB", "MINIMUM", "MAXIMUM", "SQUARED_DIFFERENCE", "LEAKY_RELU", "PRELU", "ABS", "CAST",
+    "ARG_MAX", "ARG_MIN", "REDUCE_MAX", "SUM", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH",
+})
 MAX_ELEMS = 768          # no activation tensor larger than this
 FUSED = ["NONE", "NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 
