@@ -66,7 +66,7 @@ def run_on_host(cm: CompiledModel, inputs: list[np.ndarray], prefix: str = "mode
 
 def _np(dtype: str):
     return {"int8": np.int8, "float32": np.float32, "int16": np.int16, "int32": np.int32,
-            "uint8": np.uint8}[dtype]
+            "uint8": np.uint8, "int64": np.int64}[dtype]
 
 
 def seed_inputs(cm: CompiledModel, seed: int = 0) -> list[np.ndarray]:

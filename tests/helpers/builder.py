@@ -51,6 +51,7 @@ DTYPES = {
     "int32": (fb.TensorType.INT32, np.int32),
     "float32": (fb.TensorType.FLOAT32, np.float32),
     "uint8": (fb.TensorType.UINT8, np.uint8),
+    "int64": (fb.TensorType.INT64, np.int64),
 }
 _NP_TO_NAME = {np.dtype(np_t): name for name, (_, np_t) in DTYPES.items()}
 
@@ -83,6 +84,12 @@ OP_OPTIONS = {
         "ResizeNearestNeighborOptions",
         fb.ResizeNearestNeighborOptionsT,
     ),
+    "ARG_MAX": ("ArgMaxOptions", fb.ArgMaxOptionsT),
+    "ARG_MIN": ("ArgMinOptions", fb.ArgMinOptionsT),
+    "REDUCE_MAX": ("ReducerOptions", fb.ReducerOptionsT),
+    "SUM": ("ReducerOptions", fb.ReducerOptionsT),
+    "DEPTH_TO_SPACE": ("DepthToSpaceOptions", fb.DepthToSpaceOptionsT),
+    "SPACE_TO_DEPTH": ("SpaceToDepthOptions", fb.SpaceToDepthOptionsT),
 }
 
 # Defaults that differ from (invalid) flatbuffer defaults, per options class.

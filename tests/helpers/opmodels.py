@@ -314,3 +314,15 @@ def wide_then_conv_fc(in_shape=(1, 16, 16, 8), wide=16, k=3, stride=2, second=4,
                               mb.const(bq, scale=bs, zero_point=0)], [y],
           dict(fused_activation_function="NONE", keep_num_dims=False))
     return mb.build([x], [y])
+
+
+def arg_min_max(kind="ARG_MAX", in_shape=(1, 5, 7, 6), axis=3, out_dtype="int32",
+                axis_dtype="int32") -> bytes:
+    """ARG_MAX / ARG_MIN over constant ``axis`` with an ``out_dtype`` (int32 or int64) output."""
+    mb = ModelBuilder()
+    rank = len(in_shape)
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    ax = mb.const(np.array([axis]), axis_dtype, name="axis")
+    y = mb.tensor([d for i, d in enumerate(in_shape) if i != axis % rank], out_dtype, name="y")
+    mb.op(kind, [x, ax], [y], dict(output_type={"int32": 2, "int64": 4}[out_dtype]))
+    return mb.build([x], [y])

@@ -1,6 +1,7 @@
 """Operator registry. Importing this package registers every supported operator."""
 from . import (
     add,  # noqa: F401,E402
+    arg_min_max,  # noqa: F401,E402
     average_pool_2d,  # noqa: F401,E402
     concatenation,  # noqa: F401,E402
     conv_2d,  # noqa: F401,E402

@@ -1,0 +1,12 @@
+#ifndef TE_ARG_MIN_MAX_H_
+#define TE_ARG_MIN_MAX_H_
+#include <stdint.h>
+
+/* ARG_MAX (is_max 1) / ARG_MIN (is_max 0) of an int8 tensor viewed as [outer, axis_size, inner]:
+ * out[o * inner + i] is the first index along the axis of the largest (smallest) value. */
+void te_arg_min_max_s8_i32(const int8_t *in, int32_t *out, int32_t outer, int32_t axis_size,
+                           int32_t inner, int32_t is_max);
+void te_arg_min_max_s8_i64(const int8_t *in, int64_t *out, int32_t outer, int32_t axis_size,
+                           int32_t inner, int32_t is_max);
+
+#endif
