@@ -54,6 +54,10 @@ def test_options_defaults_and_quotes():
     assert o["models"] == [("kws", "model/kws.tflite"), ("person", "model/p d.tflite")]
     assert o["several"] and o["shared_arena"] is True
     assert hook.parse_size("1M") == 1 << 20 and hook.parse_size("8 KiB") == 8192
+    o = _opts(model="m.tflite", max_bytes="256K")
+    assert o["max_bytes"] == 256 << 10
+    assert hook.compile_command("py", [("model", "m.tflite")], o, "out")[-2:] == [
+        "--max-bytes", str(256 << 10)]
 
 
 @pytest.mark.parametrize("kw, message", [
@@ -64,6 +68,7 @@ def test_options_defaults_and_quotes():
     (dict(shared_arena="2"), "invalid custom_tinyengine_shared_arena = 2: expected yes or no"),
     (dict(ram_reserve="lots"), "invalid custom_tinyengine_ram_reserve = lots: expected a size"),
     (dict(autohook="perhaps"), "invalid custom_tinyengine_autohook = perhaps"),
+    (dict(max_bytes="huge"), "invalid custom_tinyengine_max_bytes = huge: expected a size"),
     (dict(optimise="size"), ("unknown option custom_tinyengine_optimise in [env:e] (tinyengine "
                              "options: custom_tinyengine_autohook, ")),
     (dict(model=None, models="kws:a.tflite, b.tflite"),

@@ -304,6 +304,16 @@ def test_missing_model_is_a_clear_configure_error(tmp_path):
 
 @pytest.mark.zephyr
 @needs_host_cmake
+def test_max_bytes_reaches_the_compiler(tmp_path):
+    """CONFIG_TINYENGINE_MAX_BYTES is the compiler's --max-bytes: the sample's arena is above 64 B."""
+    _kconfiglib()
+    r = _configure(SAMPLE, tmp_path / "build", "-DCONFIG_TINYENGINE_MAX_BYTES=64", check=False)
+    assert r.returncode != 0
+    assert "above the limit of 64 B" in _flat(r.stderr), r.stderr
+
+
+@pytest.mark.zephyr
+@needs_host_cmake
 def test_rejected_model_shows_the_compilers_message(tmp_path):
     _kconfiglib()
     bad = shared_model("float32_reject.tflite")

@@ -12,6 +12,7 @@ hook at build time; no absolute path in ``platformio.ini``), or with the bundled
     custom_tinyengine_harness = no               ; optional: yes adds the measurement harness
                                                  ; runtime (main() calls te_harness_serve())
     custom_tinyengine_ram_reserve = 8K           ; optional: RAM kept for stack and .bss
+    custom_tinyengine_max_bytes = 64M            ; optional: refuse a tensor or arena above it
     custom_tinyengine_python = /path/to/python   ; optional: the Python that compiles
 
 **Standard library only**: PlatformIO usually runs from its own virtualenv
@@ -80,6 +81,8 @@ OPTIONS = {
     "custom_tinyengine_check_writes": "yes or no",
     "custom_tinyengine_autohook": "yes or no",
     "custom_tinyengine_ram_reserve": "a size in bytes, optionally with K or M (8K, 16384, 1M)",
+    "custom_tinyengine_max_bytes": "a size in bytes, optionally with K, M or G (the compiler's "
+                                   "--max-bytes: 256K, 64M, 1G)",
     "custom_tinyengine_python": "the path of a Python that has tinyengine-pio",
 }
 
@@ -113,11 +116,11 @@ def _yes_no(name, value, default):
 
 
 def parse_size(text):
-    """``8K`` -> 8192, ``1M``, ``16384``, ``16 KiB``; ValueError otherwise."""
-    m = re.fullmatch(r"\s*(\d+)\s*([kKmM]?)(?:i?[bB])?\s*", text)
+    """``8K`` -> 8192, ``1M``, ``1G``, ``16384``, ``16 KiB``; ValueError otherwise."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)(?:i?[bB])?\s*", text)
     if not m:
         raise ValueError(text)
-    return int(m.group(1)) << {"": 0, "k": 10, "m": 20}[m.group(2).lower()]
+    return int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()]
 
 
 def is_c_identifier(text):
@@ -145,6 +148,7 @@ def parse_options(raw, env_name="env"):
                                 get["custom_tinyengine_check_writes"], False),
         "python": get["custom_tinyengine_python"] or None,
         "ram_reserve": None,
+        "max_bytes": None,
     }
     _yes_no("custom_tinyengine_autohook", get["custom_tinyengine_autohook"], True)
     if opts["optimize"] not in ("speed", "size"):
@@ -155,6 +159,12 @@ def parse_options(raw, env_name="env"):
         except ValueError:
             raise _invalid("custom_tinyengine_ram_reserve",
                            get["custom_tinyengine_ram_reserve"]) from None
+    if get["custom_tinyengine_max_bytes"]:
+        try:
+            opts["max_bytes"] = parse_size(get["custom_tinyengine_max_bytes"])
+        except ValueError:
+            raise _invalid("custom_tinyengine_max_bytes",
+                           get["custom_tinyengine_max_bytes"]) from None
     prefix = get["custom_tinyengine_prefix"]
     if prefix and not is_c_identifier(prefix):
         raise _invalid("custom_tinyengine_prefix", prefix)
@@ -387,6 +397,7 @@ def stamp_key(models, opts, package_dir):
         "optimize": opts["optimize"],
         "shared_arena": opts["shared_arena"],
         "check_writes": opts["check_writes"],
+        "max_bytes": opts.get("max_bytes"),
         "sources": source_digest(package_dir),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -431,6 +442,8 @@ def compile_command(python, models, opts, out_dir):
     cmd += ["--out", out_dir, "--optimize", opts["optimize"]]
     if opts["check_writes"]:
         cmd.append("--check-writes")
+    if opts.get("max_bytes"):
+        cmd += ["--max-bytes", str(opts["max_bytes"])]
     return cmd
 
 
