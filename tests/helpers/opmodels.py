@@ -326,3 +326,36 @@ def arg_min_max(kind="ARG_MAX", in_shape=(1, 5, 7, 6), axis=3, out_dtype="int32"
     y = mb.tensor([d for i, d in enumerate(in_shape) if i != axis % rank], out_dtype, name="y")
     mb.op(kind, [x, ax], [y], dict(output_type={"int32": 2, "int64": 4}[out_dtype]))
     return mb.build([x], [y])
+
+
+# --- issue 17 slicing / packing operators (options tables registered here, append-only) ----
+from .builder import OP_OPTIONS as _OP_OPTIONS  # noqa: E402
+from .builder import fb as _fb  # noqa: E402
+
+for _name, _union in (("STRIDED_SLICE", "StridedSliceOptions"), ("PACK", "PackOptions"),
+                      ("UNPACK", "UnpackOptions"), ("SPLIT", "SplitOptions"),
+                      ("SPLIT_V", "SplitVOptions"), ("SLICE", "SliceOptions"),
+                      ("EXPAND_DIMS", "ExpandDimsOptions"), ("GATHER", "GatherOptions")):
+    _OP_OPTIONS.setdefault(_name, (_union, getattr(_fb, _union + "T")))
+
+
+def strided_slice(in_shape=(1, 6, 8, 4), begin=(0, 1, 0, 0), end=(1, 5, 8, 4),
+                  strides=(1, 1, 2, 1), out_shape=None, dtype="int8", **masks) -> bytes:
+    """STRIDED_SLICE of one int8 input with constant begin / end / strides; `out_shape` is
+    computed with numpy when the masks are only begin / end / shrink."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, dtype, scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    if out_shape is None:
+        idx = []
+        for d, (b, e, s) in enumerate(zip(begin, end, strides)):
+            if masks.get("shrink_axis_mask", 0) >> d & 1:
+                idx.append(b)
+                continue
+            idx.append(slice(None if masks.get("begin_mask", 0) >> d & 1 else b,
+                             None if masks.get("end_mask", 0) >> d & 1 else e, s))
+        out_shape = np.zeros(in_shape)[tuple(idx)].shape
+    y = mb.tensor(out_shape, dtype, scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op("STRIDED_SLICE", [x, mb.int32(list(begin), name="begin"),
+                            mb.int32(list(end), name="end"),
+                            mb.int32(list(strides), name="strides")], [y], dict(masks))
+    return mb.build([x], [y])

@@ -20,6 +20,7 @@ from . import (
     resize_nearest_neighbor,  # noqa: F401,E402
     shape,  # noqa: F401,E402
     softmax,  # noqa: F401,E402
+    strided_slice,  # noqa: F401,E402
     tanh,  # noqa: F401,E402
     transpose,  # noqa: F401,E402
 )
