@@ -147,16 +147,19 @@ def _check_operands(g: Graph, op: Operator, sig: Signature) -> None:
         want = f"at least {needed}" if sig.variadic else want
         raise invalid(op, f"it has {len(op.inputs)} inputs, {op.kind} takes {want} "
                           f"({', '.join(d.role for d in sig.inputs)})")
-    if len(op.outputs) != len(sig.outputs):
+    outs = list(sig.outputs)
+    if sig.variadic_outputs and len(op.outputs) > len(outs):
+        outs += [outs[-1]] * (len(op.outputs) - len(outs))
+    if len(op.outputs) != len(outs):
         raise invalid(op, f"it has {len(op.outputs)} outputs, {op.kind} writes "
-                          f"{len(sig.outputs)}")
+                          f"{f'at least {len(outs)}' if sig.variadic_outputs else len(outs)}")
     for pos, (i, d) in enumerate(zip(op.inputs, decl)):
         if i == -1:
             if not d.optional:
                 raise invalid(op, f"input {pos} ({d.role}) is omitted (-1) but required")
             continue
         _check_tensor(g, op, f"input {pos} ({d.role})", g.t(i), d)
-    for pos, (i, d) in enumerate(zip(op.outputs, sig.outputs)):
+    for pos, (i, d) in enumerate(zip(op.outputs, outs)):
         _check_tensor(g, op, f"output {pos}", g.t(i), d)
 
 

@@ -359,3 +359,27 @@ def strided_slice(in_shape=(1, 6, 8, 4), begin=(0, 1, 0, 0), end=(1, 5, 8, 4),
                             mb.int32(list(end), name="end"),
                             mb.int32(list(strides), name="strides")], [y], dict(masks))
     return mb.build([x], [y])
+
+
+def pack(in_shape=(1, 4, 3), count=3, axis=1) -> bytes:
+    """PACK of `count` int8 inputs of one shape along a new `axis`."""
+    mb = ModelBuilder()
+    xs = [mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name=f"x{i}")
+          for i in range(count)]
+    out = list(in_shape)
+    out.insert(axis % (len(in_shape) + 1), count)
+    y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op("PACK", xs, [y], dict(axis=axis, values_count=count))
+    return mb.build(xs, [y])
+
+
+def unpack(in_shape=(1, 3, 4, 5), axis=1) -> bytes:
+    """UNPACK of one int8 input into its slots along `axis`."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    a = axis % len(in_shape)
+    out = [d for k, d in enumerate(in_shape) if k != a]
+    ys = [mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name=f"y{i}")
+          for i in range(in_shape[a])]
+    mb.op("UNPACK", [x], ys, dict(axis=axis, num=in_shape[a]))
+    return mb.build([x], ys)

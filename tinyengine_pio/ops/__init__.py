@@ -13,6 +13,7 @@ from . import (
     max_pool_2d,  # noqa: F401,E402
     mean,  # noqa: F401,E402
     mul,  # noqa: F401,E402
+    pack,  # noqa: F401,E402
     pad,  # noqa: F401,E402
     quantize,  # noqa: F401,E402
     relu,  # noqa: F401,E402

@@ -30,6 +30,7 @@ class Signature:
     inputs: tuple[Operand, ...]
     outputs: tuple[Operand, ...] = (Operand("output"),)
     variadic: bool = False                      # the last input operand repeats (CONCATENATION)
+    variadic_outputs: bool = False              # the last output operand repeats (SPLIT, UNPACK)
 
 
 ACTIVATION = Operand("input")
