@@ -22,6 +22,7 @@ from . import (
     shape,  # noqa: F401,E402
     softmax,  # noqa: F401,E402
     strided_slice,  # noqa: F401,E402
+    sub,  # noqa: F401,E402
     tanh,  # noqa: F401,E402
     transpose,  # noqa: F401,E402
 )

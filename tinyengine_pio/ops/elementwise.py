@@ -79,3 +79,35 @@ def check_broadcast(g: Graph, op: Operator) -> None:
           f"input shapes {list(a)} and {list(b)} do not broadcast")
     expect_shape(g, op, [x if y == 1 else y for x, y in zip(pa, pb)],
                  why="the inputs' broadcast shape")
+
+
+# --- binary operators that also run on int32 / int64 constants (shape arithmetic) -------------
+
+def integer_binary_signature(dtypes=("int8", "int32", "int64")):
+    """Two inputs and one output of one of `dtypes`; the int8 quantization is checked by
+    `check_typed_broadcast` (a Signature's quantization requirement cannot depend on the dtype,
+    and shape arithmetic tensors carry none)."""
+    from .signature import Operand, Signature
+    return Signature((Operand("input 0", dtypes=dtypes, quantized=False),
+                      Operand("input 1", dtypes=dtypes, quantized=False)),
+                     (Operand("output", dtypes=dtypes, quantized=False),))
+
+
+def check_typed_broadcast(g: Graph, op: Operator) -> None:
+    """validate.py: every operand has input 0's dtype; int8 ones are quantized as BINARY
+    requires; the output has the inputs' broadcast shape (check_broadcast)."""
+    from ..validate import _check_operands
+    from .signature import BINARY
+    dtypes = [g.t(i).dtype for i in (*op.inputs, *op.outputs)]
+    check(len(set(dtypes)) == 1, op, f"its operands' types differ ({', '.join(dtypes)})")
+    if dtypes[0] == "int8":
+        _check_operands(g, op, BINARY)
+    check_broadcast(g, op)
+
+
+def broadcast_values(g: Graph, op: Operator):
+    """The constant inputs' data broadcast to the output shape (constant folding)."""
+    import numpy as np
+    a, b = (np.asarray(g.t(i).data) for i in op.inputs[:2])
+    shape = g.t(op.outputs[0]).shape
+    return np.broadcast_to(a, shape), np.broadcast_to(b, shape)

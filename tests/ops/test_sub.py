@@ -1,0 +1,86 @@
+"""SUB against TFLM: broadcasting (incl. 5-D), fused activations, extreme scales and zero points,
+either operand order; constant folding of int32 shape arithmetic and of int8 constants."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers.builder import ModelBuilder
+from tests.helpers.sweeps import BINARY_SCALES, BINARY_SHAPES, binary_model
+from tinyengine_pio import compile_model
+from tinyengine_pio.errors import UnsupportedError
+
+
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+def test_broadcast(tflm_check, shapes):
+    tflm_check(binary_model("SUB", *shapes, qo=(0.05, 1)))
+
+
+@pytest.mark.parametrize("act", ["RELU", "RELU6", "RELU_N1_TO_1"])
+def test_activation(tflm_check, act):
+    tflm_check(binary_model("SUB", (1, 3, 3, 5), (1, 3, 3, 5), act=act, qo=(0.02, -4)))
+
+
+@pytest.mark.parametrize("q", BINARY_SCALES + [((0.5, -128), (1e-3, 0), (0.01, 127)),
+                                               ((0.02, 127), (0.02, -128), (0.04, 0))])
+def test_scales(tflm_check, q):
+    tflm_check(binary_model("SUB", (1, 4, 4, 6), (1, 4, 4, 6), qa=q[0], qb=q[1], qo=q[2]))
+
+
+def test_every_pair_of_values(tflm_check):
+    """All 256 x 256 input pairs: a [256, 1] column minus a [1, 256] row."""
+    a = np.arange(-128, 128, dtype=np.int8).reshape(256, 1)
+    tflm_check(binary_model("SUB", (256, 1), (1, 256), qa=(0.07, 3), qb=(0.05, -9), qo=(0.1, 2)),
+               [[a, a.reshape(1, 256)]])
+
+
+def _folded_reshape(sub_dtype="int32"):
+    """RESHAPE(x, SUB([1, 30], [0, 6])): the new shape [1, 24] comes from constants."""
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 6], "int8", scale=0.05, zero_point=-3)
+    s = mb.tensor([2], sub_dtype)
+    y = mb.tensor([1, 24], "int8", scale=0.05, zero_point=-3)
+    mb.op("SUB", [mb.const(np.array([1, 30], sub_dtype)), mb.const(np.array([0, 6], sub_dtype))],
+          [s], dict(fused_activation_function="NONE"))
+    mb.op("RESHAPE", [x, s], [y])
+    return mb.build([x], [y])
+
+
+def test_int32_constants_fold(tflm_check):
+    cm = tflm_check(_folded_reshape())
+    assert [op.kind for op in cm.graph.operators] == ["RESHAPE"] or not cm.graph.operators
+    assert "#0 SUB" in cm.graph.config["folded"]
+
+
+def test_int8_constants_fold_and_match_tflm(tflm_check):
+    """SUB of two int8 constants folds on the host with TFLM's arithmetic; the ADD consumes it."""
+    rng = np.random.default_rng(4)
+    mb = ModelBuilder()
+    x = mb.tensor([2, 3, 8], "int8", scale=0.05, zero_point=-3)
+    ca = mb.const(rng.integers(-128, 128, (3, 8)).astype(np.int8), scale=0.04, zero_point=5)
+    cb = mb.const(rng.integers(-128, 128, (1, 8)).astype(np.int8), scale=0.09, zero_point=-20)
+    d = mb.tensor([3, 8], "int8", scale=0.1, zero_point=-1)
+    y = mb.tensor([2, 3, 8], "int8", scale=0.12, zero_point=4)
+    mb.op("SUB", [ca, cb], [d], dict(fused_activation_function="RELU"))
+    mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
+    cm = tflm_check(mb.build([x], [y]))
+    assert [op.kind for op in cm.graph.operators] == ["ADD"]
+
+
+def test_runtime_int32_is_refused():
+    mb = ModelBuilder()
+    a, b, y = (mb.tensor([4], "int32") for _ in range(3))
+    mb.op("SUB", [a, b], [y], dict(fused_activation_function="NONE"))
+    with pytest.raises(UnsupportedError, match="is int32, expected int8"):
+        compile_model(mb.build([a, b], [y]))
+
+
+def test_mixed_types_are_refused():
+    from tinyengine_pio.errors import MalformedModelError
+    mb = ModelBuilder()
+    a = mb.tensor([4], "int8", scale=0.1, zero_point=0)
+    b = mb.tensor([4], "int32")
+    y = mb.tensor([4], "int8", scale=0.1, zero_point=0)
+    mb.op("SUB", [a, b], [y], dict(fused_activation_function="NONE"))
+    with pytest.raises(MalformedModelError, match="types differ"):
+        compile_model(mb.build([a, b], [y]))
