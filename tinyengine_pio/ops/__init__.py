@@ -11,6 +11,7 @@ from . import (
     hard_swish,  # noqa: F401,E402
     logistic,  # noqa: F401,E402
     max_pool_2d,  # noqa: F401,E402
+    maximum_minimum,  # noqa: F401,E402
     mean,  # noqa: F401,E402
     mul,  # noqa: F401,E402
     pack,  # noqa: F401,E402

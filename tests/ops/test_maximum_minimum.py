@@ -1,0 +1,82 @@
+"""MAXIMUM and MINIMUM (ops/maximum_minimum.py) against TFLM: broadcasting (incl. 5-D and a
+scalar), all 256 x 256 value pairs, operands in differing quantizations (TFLM compares the raw
+values), and constant folding of int32 shape arithmetic and of int8 constants."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers.builder import ModelBuilder
+from tests.helpers.sweeps import BINARY_SHAPES
+from tinyengine_pio import compile_model
+from tinyengine_pio.errors import UnsupportedError
+
+OPS = ["MAXIMUM", "MINIMUM"]
+SAME = (0.05, -3)
+
+
+def _model(op, a_shape, b_shape, qa=SAME, qb=SAME, qo=SAME):
+    mb = ModelBuilder()
+    a = mb.tensor(a_shape, "int8", scale=qa[0], zero_point=qa[1])
+    b = mb.tensor(b_shape, "int8", scale=qb[0], zero_point=qb[1])
+    y = mb.tensor(np.broadcast_shapes(tuple(a_shape), tuple(b_shape)), "int8", scale=qo[0],
+                  zero_point=qo[1])
+    mb.op(op, [a, b], [y])
+    return mb.build([a, b], [y])
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+def test_broadcast(tflm_check, op, shapes):
+    tflm_check(_model(op, *shapes))
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_every_pair_of_values(tflm_check, op):
+    a = np.arange(-128, 128, dtype=np.int8).reshape(256, 1)
+    tflm_check(_model(op, (256, 1), (1, 256)), [[a, a.reshape(1, 256)]])
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_differing_quantizations(tflm_check, op):
+    tflm_check(_model(op, (1, 4, 4, 6), (1, 1, 1, 6), qa=(1e-3, 0), qb=(0.5, -128),
+                      qo=(0.01, 127)))
+
+
+@pytest.mark.parametrize("op,want", [("MAXIMUM", [5, 24]), ("MINIMUM", [1, 6])])
+def test_int32_constants_fold(tflm_check, op, want):
+    """RESHAPE(x, OP([1, 24], [5, 6])): the new shape is computed from constants."""
+    n = int(np.prod(want))
+    mb = ModelBuilder()
+    x = mb.tensor([n], "int8", scale=0.05, zero_point=-3)
+    s = mb.tensor([2], "int32")
+    y = mb.tensor(want, "int8", scale=0.05, zero_point=-3)
+    mb.op(op, [mb.int32([1, 24]), mb.int32([5, 6])], [s])
+    mb.op("RESHAPE", [x, s], [y])
+    cm = tflm_check(mb.build([x], [y]))
+    assert f"#0 {op}" in cm.graph.config["folded"]
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_int8_constants_fold_and_match_tflm(tflm_check, op):
+    rng = np.random.default_rng(5)
+    mb = ModelBuilder()
+    x = mb.tensor([2, 3, 8], "int8", scale=0.05, zero_point=-3)
+    ca = mb.const(rng.integers(-128, 128, (3, 8)).astype(np.int8), scale=0.05, zero_point=-3)
+    cb = mb.const(rng.integers(-128, 128, (1, 8)).astype(np.int8), scale=0.05, zero_point=-3)
+    d = mb.tensor([3, 8], "int8", scale=0.05, zero_point=-3)
+    y = mb.tensor([2, 3, 8], "int8", scale=0.12, zero_point=4)
+    mb.op(op, [ca, cb], [d])
+    mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
+    cm = tflm_check(mb.build([x], [y]))
+    assert [o.kind for o in cm.graph.operators] == ["ADD"]
+
+
+def test_runtime_int32_is_refused():
+    mb = ModelBuilder()
+    a, b, y = (mb.tensor([4], "int32") for _ in range(3))
+    mb.op("MAXIMUM", [a, b], [y])
+    with pytest.raises(UnsupportedError, match="is int32, expected int8"):
+        compile_model(mb.build([a, b], [y]))
+
+
