@@ -184,3 +184,14 @@ def sweep(op: str, out_quant, seed: int, n: int = 150) -> None:
         got = table_of(data)
         bad = np.nonzero(ref != got)[0]
         assert bad.size == 0, f"{op} in {qi}: input {bad[0] - 128} TFLM {ref[bad[0]]} ours {got[bad[0]]}"
+
+
+def leaky_relu_model(alpha: float, qi, qo, shape=(1, 256)) -> bytes:
+    """A single LEAKY_RELU with `alpha` (the builder learns its options table here)."""
+    from .builder import OP_OPTIONS, fb
+    OP_OPTIONS.setdefault("LEAKY_RELU", ("LeakyReluOptions", fb.LeakyReluOptionsT))
+    mb = ModelBuilder()
+    x = mb.tensor(list(shape), "int8", scale=qi[0], zero_point=qi[1])
+    y = mb.tensor(list(shape), "int8", scale=qo[0], zero_point=qo[1])
+    mb.op("LEAKY_RELU", [x], [y], dict(alpha=alpha))
+    return mb.build([x], [y])

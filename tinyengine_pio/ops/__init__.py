@@ -9,6 +9,7 @@ from . import (
     dequantize,  # noqa: F401,E402
     fully_connected,  # noqa: F401,E402
     hard_swish,  # noqa: F401,E402
+    leaky_relu,  # noqa: F401,E402
     logistic,  # noqa: F401,E402
     max_pool_2d,  # noqa: F401,E402
     maximum_minimum,  # noqa: F401,E402

@@ -1,0 +1,38 @@
+"""LEAKY_RELU (ops/leaky_relu.py) against TFLM on all 256 input values: alphas in (0, 1), above
+1, zero and negative; extreme scales and zero points; random quantizations (table sweep)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers.sweeps import ALL_INT8, leaky_relu_model, random_quant, table_of
+from tests.helpers.tflm import run_tflm
+
+CASES = [(0.2, (0.05, -3), (0.05, -3)), (0.01, (0.1, 100), (0.02, -128)),
+         (0.3, (1e-3, 0), (0.5, 0)), (1.5, (0.05, 20), (0.04, -10)), (0.0, (0.05, -3), (0.03, 5)),
+         (-0.5, (0.05, -3), (0.05, -3)), (0.1, (1.0, -128), (1e-2, 127)),
+         (0.1, (0.02, 127), (0.02, 127))]
+
+
+@pytest.mark.parametrize("alpha,qi,qo", CASES)
+def test_all_values(tflm_check, alpha, qi, qo):
+    tflm_check(leaky_relu_model(alpha, qi, qo), [[ALL_INT8]])
+
+
+def test_4d(tflm_check):
+    tflm_check(leaky_relu_model(0.2, (0.05, -3), (0.04, 2), shape=(1, 5, 3, 7)))
+
+
+def test_table_sweep():
+    """Random input and output quantizations and alphas: the host table equals TFLM."""
+    rng = np.random.default_rng(17)
+    for _ in range(60):
+        qi = random_quant(rng)
+        qo = (qi[0] * float(10 ** rng.uniform(-1, 1)), int(rng.integers(-128, 128)))
+        alpha = float(rng.choice([rng.uniform(0, 1), rng.uniform(-1, 0), rng.uniform(1, 3)]))
+        data = leaky_relu_model(alpha, qi, qo)
+        ref = run_tflm(data, ALL_INT8, arena_size=1 << 16)[0].reshape(-1)
+        got = table_of(data)
+        bad = np.nonzero(ref != got)[0]
+        assert bad.size == 0, (f"alpha {alpha} in {qi} out {qo}: input {bad[0] - 128} TFLM "
+                               f"{ref[bad[0]]} ours {got[bad[0]]}")
