@@ -383,3 +383,22 @@ def unpack(in_shape=(1, 3, 4, 5), axis=1) -> bytes:
           for i in range(in_shape[a])]
     mb.op("UNPACK", [x], ys, dict(axis=axis, num=in_shape[a]))
     return mb.build([x], ys)
+
+
+def expand_dims(in_shape=(1, 6, 4), axis=2, axis_rank=1) -> bytes:
+    """EXPAND_DIMS with a constant axis (rank-0 or rank-1 axis tensor) between two RELUs, so
+    that the alias sits inside the model."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    r = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="r")
+    mb.op("RELU", [x], [r])
+    a = axis % (len(in_shape) + 1)
+    out = list(in_shape[:a]) + [1] + list(in_shape[a:])
+    e = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="e")
+    ax = mb.int32([axis], name="axis")
+    if axis_rank == 0:
+        mb._tensors[ax.index].shape = []
+    mb.op("EXPAND_DIMS", [r, ax], [e])
+    y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op("RELU", [e], [y])
+    return mb.build([x], [y])

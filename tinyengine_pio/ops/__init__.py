@@ -7,6 +7,7 @@ from . import (
     conv_2d,  # noqa: F401,E402
     depthwise_conv_2d,  # noqa: F401,E402
     dequantize,  # noqa: F401,E402
+    expand_dims,  # noqa: F401,E402
     fully_connected,  # noqa: F401,E402
     hard_swish,  # noqa: F401,E402
     leaky_relu,  # noqa: F401,E402
