@@ -402,3 +402,21 @@ def expand_dims(in_shape=(1, 6, 4), axis=2, axis_rank=1) -> bytes:
     y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
     mb.op("RELU", [e], [y])
     return mb.build([x], [y])
+
+
+def reduce(kind="REDUCE_MAX", in_shape=(1, 6, 6, 8), axis=(1, 2), keep_dims=True,
+           in_q=(IN_SCALE, IN_ZP), out_q=None) -> bytes:
+    """REDUCE_MAX / SUM over constant int32 ``axis`` (negative axes allowed); ``out_q`` defaults
+    to the input's quantization."""
+    mb = ModelBuilder()
+    rank = len(in_shape)
+    red = {a % rank for a in axis}
+    x = mb.tensor(in_shape, "int8", scale=in_q[0], zero_point=in_q[1], name="x")
+    ax = mb.int32(list(axis), name="axis")
+    out = [1 if i in red else d for i, d in enumerate(in_shape)]
+    if not keep_dims:
+        out = [d for i, d in enumerate(in_shape) if i not in red]
+    out_q = out_q or in_q
+    y = mb.tensor(out, "int8", scale=out_q[0], zero_point=out_q[1], name="y")
+    mb.op(kind, [x, ax], [y], dict(keep_dims=keep_dims))
+    return mb.build([x], [y])

@@ -19,6 +19,7 @@ from . import (
     pack,  # noqa: F401,E402
     pad,  # noqa: F401,E402
     quantize,  # noqa: F401,E402
+    reduce_max,  # noqa: F401,E402
     relu,  # noqa: F401,E402
     reshape,  # noqa: F401,E402
     resize_nearest_neighbor,  # noqa: F401,E402
