@@ -420,3 +420,14 @@ def reduce(kind="REDUCE_MAX", in_shape=(1, 6, 6, 8), axis=(1, 2), keep_dims=True
     y = mb.tensor(out, "int8", scale=out_q[0], zero_point=out_q[1], name="y")
     mb.op(kind, [x, ax], [y], dict(keep_dims=keep_dims))
     return mb.build([x], [y])
+
+
+def slice_model(in_shape=(1, 6, 8, 4), begin=(0, 1, 2, 0), size=(1, 4, -1, 3)) -> bytes:
+    """SLICE with constant begin and size (-1: to the end)."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    out = [n - b if s == -1 else s for n, b, s in zip(in_shape, begin, size)]
+    y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op("SLICE", [x, mb.int32(list(begin), name="begin"), mb.int32(list(size), name="size")],
+          [y])
+    return mb.build([x], [y])

@@ -24,6 +24,7 @@ from . import (
     reshape,  # noqa: F401,E402
     resize_nearest_neighbor,  # noqa: F401,E402
     shape,  # noqa: F401,E402
+    slice,  # noqa: F401,E402
     softmax,  # noqa: F401,E402
     strided_slice,  # noqa: F401,E402
     sub,  # noqa: F401,E402
