@@ -1,0 +1,65 @@
+"""SQUARED_DIFFERENCE (ops/squared_difference.py) against TFLM: broadcasting, all 256 x 256
+value pairs, extreme scales and zero points, output multipliers above and below one, int8
+constants folded; broadcasting over 5 dimensions (TFLM's 4-D kernel cannot) is refused."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers.builder import ModelBuilder
+from tests.helpers.sweeps import BINARY_SCALES, BINARY_SHAPES
+from tinyengine_pio import compile_model
+from tinyengine_pio.errors import UnsupportedError
+
+
+def _model(a_shape, b_shape, qa=(0.05, -3), qb=(0.03, 7), qo=(0.02, -100)):
+    mb = ModelBuilder()
+    a = mb.tensor(a_shape, "int8", scale=qa[0], zero_point=qa[1])
+    b = mb.tensor(b_shape, "int8", scale=qb[0], zero_point=qb[1])
+    y = mb.tensor(np.broadcast_shapes(tuple(a_shape), tuple(b_shape)), "int8", scale=qo[0],
+                  zero_point=qo[1])
+    mb.op("SQUARED_DIFFERENCE", [a, b], [y])
+    return mb.build([a, b], [y])
+
+
+@pytest.mark.parametrize("shapes", [s for s in BINARY_SHAPES if len(s[0]) <= 4],
+                         ids=lambda s: f"{s[0]}-{s[1]}")
+def test_broadcast(tflm_check, shapes):
+    tflm_check(_model(*shapes))
+
+
+@pytest.mark.parametrize("q", BINARY_SCALES + [((0.05, -3), (0.03, 7), (1e-4, -128)),
+                                               ((0.02, 127), (0.02, -128), (2.0, 0)),
+                                               ((0.1, 0), (0.1, 0), (0.01, -128))])
+def test_scales(tflm_check, q):
+    tflm_check(_model((1, 4, 4, 6), (1, 4, 4, 6), *q))
+
+
+@pytest.mark.parametrize("q", [((0.07, 3), (0.05, -9), (0.1, -128)),
+                               ((0.01, -128), (0.5, 100), (1.0, -60))])
+def test_every_pair_of_values(tflm_check, q):
+    a = np.arange(-128, 128, dtype=np.int8).reshape(256, 1)
+    tflm_check(_model((256, 1), (1, 256), *q), [[a, a.reshape(1, 256)]])
+
+
+def test_5d_same_shapes(tflm_check):
+    tflm_check(_model((2, 1, 3, 2, 5), (2, 1, 3, 2, 5)))
+
+
+def test_5d_broadcast_is_refused():
+    with pytest.raises(UnsupportedError, match="TFLM broadcasts at most 4"):
+        compile_model(_model((2, 1, 3, 1, 5), (1, 4, 1, 2, 1)))
+
+
+def test_int8_constants_fold_and_match_tflm(tflm_check):
+    rng = np.random.default_rng(6)
+    mb = ModelBuilder()
+    x = mb.tensor([2, 3, 8], "int8", scale=0.05, zero_point=-3)
+    ca = mb.const(rng.integers(-128, 128, (3, 8)).astype(np.int8), scale=0.04, zero_point=5)
+    cb = mb.const(rng.integers(-128, 128, (1, 8)).astype(np.int8), scale=0.09, zero_point=-20)
+    d = mb.tensor([3, 8], "int8", scale=0.3, zero_point=-128)
+    y = mb.tensor([2, 3, 8], "int8", scale=0.12, zero_point=4)
+    mb.op("SQUARED_DIFFERENCE", [ca, cb], [d])
+    mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
+    cm = tflm_check(mb.build([x], [y]))
+    assert [op.kind for op in cm.graph.operators] == ["ADD"]
