@@ -1,5 +1,6 @@
 """Operator registry. Importing this package registers every supported operator."""
 from . import (
+    abs,  # noqa: F401,E402
     add,  # noqa: F401,E402
     arg_min_max,  # noqa: F401,E402
     average_pool_2d,  # noqa: F401,E402
