@@ -1,0 +1,87 @@
+"""SUM (ops/sum.py) against TFLM: one to four axes (negative and repeated ones too), keep_dims or
+not, 1-D to 4-D inputs, output scales below, equal to and above the input's (saturation both
+ways, left shifts), every int8 value; constant folding; and the refusals."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers import opmodels
+from tests.helpers.sweeps import ALL_INT8
+from tinyengine_pio import compile_model
+from tinyengine_pio.errors import MalformedModelError, UnsupportedError
+from tinyengine_pio.frontend import read_model
+from tinyengine_pio.ops import lookup
+
+OUT_Q = (0.4, 7)
+CASES = [dict(axis=(1, 2), keep_dims=True), dict(axis=(1, 2), keep_dims=False),
+         dict(axis=(3,), keep_dims=False), dict(axis=(-1,), keep_dims=True),
+         dict(axis=(1,), keep_dims=True), dict(axis=(0, 1, 2, 3), keep_dims=False),
+         dict(axis=(1, -3), keep_dims=False),
+         dict(in_shape=(2, 5, 7, 3), axis=(0, 2), keep_dims=True),
+         dict(in_shape=(2, 5, 7, 3), axis=(2, 0), keep_dims=False),
+         dict(in_shape=(3, 1, 4, 5), axis=(1,), keep_dims=False),
+         dict(in_shape=(4, 9), axis=(1,), keep_dims=False),
+         dict(in_shape=(4, 9), axis=(0,), keep_dims=True),
+         dict(in_shape=(23,), axis=(0,), keep_dims=False),
+         dict(in_shape=(1, 25, 25, 2), axis=(1, 2), keep_dims=True)]
+
+
+def _id(c):
+    return (f"{'x'.join(map(str, c.get('in_shape', (1, 6, 6, 8))))}_ax"
+            f"{'_'.join(map(str, c['axis']))}{'_keep' if c['keep_dims'] else ''}")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_axes_and_keep_dims(tflm_check, case):
+    cm = tflm_check(opmodels.reduce("SUM", **case, out_q=OUT_Q))
+    assert [op.kind for op in cm.graph.operators] == ["SUM"]
+
+
+@pytest.mark.parametrize("in_q,out_q", [((0.05, -3), (0.05, -3)), ((0.05, -3), (2.0, -128)),
+                                        ((1e-3, -128), (0.3, 127)), ((0.5, 127), (1e-3, 0)),
+                                        ((0.02, 0), (0.0213, -50)), ((1.0, 5), (16.0, 3))],
+                         ids=["same", "wide_out", "zp_min", "left_shift", "odd_ratio", "pow2"])
+def test_quantization(tflm_check, in_q, out_q):
+    # every int8 value once, summed in groups of 4 and 16
+    for axis, shape in [((2,), (1, 64, 4)), ((1,), (16, 16))]:
+        m = opmodels.reduce("SUM", shape, axis=axis, keep_dims=False, in_q=in_q, out_q=out_q)
+        tflm_check(m, [[ALL_INT8.reshape(shape)], [ALL_INT8[::-1].reshape(shape)]])
+
+
+def test_evaluate_matches_tflm():
+    from tests.helpers.tflm import run_tflm
+    model = opmodels.reduce("SUM", (2, 5, 7, 3), axis=(0, 2), keep_dims=False, out_q=OUT_Q)
+    for seed in range(3):
+        x = np.random.default_rng(seed).integers(-128, 128, size=(2, 5, 7, 3)).astype(np.int8)
+        g = read_model(model)
+        op = g.operators[0]
+        g.t(op.inputs[0]).data = x
+        (got,) = lookup(op).evaluate(g, op)
+        np.testing.assert_array_equal(got, run_tflm(model, [x])[0])
+
+
+def test_refuses_a_wrong_output_shape():
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 5], "int8", scale=0.1, zero_point=0, name="x")
+    y = mb.tensor([1, 5], "int8", scale=0.1, zero_point=0, name="y")
+    mb.op("SUM", [x, mb.int32([2])], [y], dict(keep_dims=False))
+    with pytest.raises(MalformedModelError, match=r"SUM: output 0 'y' has shape \[1, 5\], but "
+                                                  r"the operator computes \[1, 4\]"):
+        compile_model(mb.build([x], [y]))
+
+
+def test_refuses_an_axis_out_of_range():
+    with pytest.raises(MalformedModelError, match="SUM: axis -5 is out of range for rank 4"):
+        compile_model(opmodels.reduce("SUM", axis=(-5,), out_q=OUT_Q))
+
+
+def test_refuses_int16():
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 5], "int16", scale=0.1, zero_point=0, name="x")
+    y = mb.tensor([1, 4], "int16", scale=0.1, zero_point=0, name="y")
+    mb.op("SUM", [x, mb.int32([2])], [y], dict(keep_dims=False))
+    with pytest.raises(UnsupportedError, match=r"operator #0 SUM: .*int16, expected int8"):
+        compile_model(mb.build([x], [y]))
