@@ -30,6 +30,7 @@ from . import (
     squared_difference,  # noqa: F401,E402
     strided_slice,  # noqa: F401,E402
     sub,  # noqa: F401,E402
+    sum,  # noqa: F401,E402
     tanh,  # noqa: F401,E402
     transpose,  # noqa: F401,E402
 )
