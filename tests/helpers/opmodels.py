@@ -431,3 +431,27 @@ def slice_model(in_shape=(1, 6, 8, 4), begin=(0, 1, 2, 0), size=(1, 4, -1, 3)) -
     mb.op("SLICE", [x, mb.int32(list(begin), name="begin"), mb.int32(list(size), name="size")],
           [y])
     return mb.build([x], [y])
+
+
+def split(in_shape=(1, 8, 4, 3), num=2, axis=1, sizes=None, relu_before=True) -> bytes:
+    """SPLIT (`sizes` None: `num` equal parts) or SPLIT_V (`sizes`, one may be -1) of an int8
+    tensor along a constant axis; the input comes from a RELU (so that the outputs may be views
+    of an arena buffer) unless `relu_before` is False."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    src = x
+    if relu_before:
+        src = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="r")
+        mb.op("RELU", [x], [src])
+    a = axis % len(in_shape)
+    parts = [in_shape[a] // num] * num if sizes is None else list(sizes)
+    if -1 in parts:
+        parts[parts.index(-1)] = in_shape[a] - sum(p for p in parts if p != -1)
+    ys = [mb.tensor([p if d == a else n for d, n in enumerate(in_shape)], "int8",
+                    scale=IN_SCALE, zero_point=IN_ZP, name=f"y{k}") for k, p in enumerate(parts)]
+    if sizes is None:
+        mb.op("SPLIT", [mb.int32([axis], name="axis"), src], ys, dict(num_splits=num))
+    else:
+        mb.op("SPLIT_V", [src, mb.int32(list(sizes), name="size_splits"),
+                          mb.int32([axis], name="axis")], ys, dict(num_splits=len(sizes)))
+    return mb.build([x], ys)
