@@ -19,6 +19,7 @@ from . import (
     mul,  # noqa: F401,E402
     pack,  # noqa: F401,E402
     pad,  # noqa: F401,E402
+    prelu,  # noqa: F401,E402
     quantize,  # noqa: F401,E402
     reduce_max,  # noqa: F401,E402
     relu,  # noqa: F401,E402

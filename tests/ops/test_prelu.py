@@ -1,0 +1,51 @@
+"""PRELU (ops/prelu.py) against TFLM: a constant alpha broadcast per channel, per position and as
+a scalar, a full-shape alpha, a run-time alpha, all 256 input values against all 256 alpha
+values, extreme scales and zero points (multipliers above and below one)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers.builder import ModelBuilder
+
+QX, QA, QO = (0.05, -3), (0.01, 10), (0.04, 2)
+
+
+def _model(x_shape, a_shape, qx=QX, qa=QA, qo=QO, const=True, seed=0):
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder()
+    x = mb.tensor(x_shape, "int8", scale=qx[0], zero_point=qx[1])
+    if const:
+        a = mb.const(rng.integers(-128, 128, a_shape).astype(np.int8), scale=qa[0],
+                     zero_point=qa[1])
+    else:
+        a = mb.tensor(a_shape, "int8", scale=qa[0], zero_point=qa[1])
+    y = mb.tensor(np.broadcast_shapes(tuple(x_shape), tuple(a_shape)), "int8", scale=qo[0],
+                  zero_point=qo[1])
+    mb.op("PRELU", [x, a], [y])
+    return mb.build([x, a] if not const else [x], [y])
+
+
+@pytest.mark.parametrize("shapes", [((1, 4, 4, 8), (1, 1, 8)), ((1, 4, 4, 8), (8,)),
+                                    ((1, 5, 3, 7), (5, 3, 7)), ((1, 4, 4, 3), (1,)),
+                                    ((2, 3, 5), (2, 3, 5)), ((1, 4, 4, 6), (1, 4, 1, 1)),
+                                    ((2, 1, 3, 2, 5), (3, 1, 5))],
+                         ids=lambda s: f"{s[0]}-{s[1]}")
+def test_broadcast(tflm_check, shapes):
+    tflm_check(_model(*shapes))
+
+
+@pytest.mark.parametrize("q", [((1e-3, 0), (0.5, -128), (0.01, 127)),
+                               ((0.3, 50), (0.002, 0), (0.6, -50)),
+                               ((1.0, -128), (1e-4, 127), (2e-3, 0)),
+                               ((0.02, 127), (0.05, -128), (0.02, -128)),
+                               ((0.05, -3), (0.2, 0), (0.05, -3))])
+def test_scales(tflm_check, q):
+    tflm_check(_model((1, 4, 4, 6), (1, 1, 6), *q))
+
+
+def test_every_input_and_alpha_value(tflm_check):
+    """A [256, 1] input column against a run-time [1, 256] alpha row: all 65536 pairs."""
+    v = np.arange(-128, 128, dtype=np.int8).reshape(256, 1)
+    tflm_check(_model((256, 1), (1, 256), qx=(0.07, 3), qa=(0.01, -9), qo=(0.05, 2),
+                      const=False), [[v, v.reshape(1, 256)]])
