@@ -4,6 +4,7 @@ from . import (
     add,  # noqa: F401,E402
     arg_min_max,  # noqa: F401,E402
     average_pool_2d,  # noqa: F401,E402
+    cast,  # noqa: F401,E402
     concatenation,  # noqa: F401,E402
     conv_2d,  # noqa: F401,E402
     depthwise_conv_2d,  # noqa: F401,E402
