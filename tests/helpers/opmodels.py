@@ -455,3 +455,18 @@ def split(in_shape=(1, 8, 4, 3), num=2, axis=1, sizes=None, relu_before=True) ->
         mb.op("SPLIT_V", [src, mb.int32(list(sizes), name="size_splits"),
                           mb.int32([axis], name="axis")], ys, dict(num_splits=len(sizes)))
     return mb.build([x], ys)
+
+
+def depth_space(kind="DEPTH_TO_SPACE", in_shape=(1, 3, 4, 8), block=2,
+                out_q=(IN_SCALE, IN_ZP)) -> bytes:
+    """DEPTH_TO_SPACE / SPACE_TO_DEPTH with ``block_size`` ``block`` (output shape computed)."""
+    mb = ModelBuilder()
+    n, h, w, c = in_shape
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    if kind == "DEPTH_TO_SPACE":
+        out = [n, h * block, w * block, c // (block * block)]
+    else:
+        out = [n, h // block, w // block, c * block * block]
+    y = mb.tensor(out, "int8", scale=out_q[0], zero_point=out_q[1], name="y")
+    mb.op(kind, [x], [y], dict(block_size=block))
+    return mb.build([x], [y])

@@ -7,6 +7,7 @@ from . import (
     cast,  # noqa: F401,E402
     concatenation,  # noqa: F401,E402
     conv_2d,  # noqa: F401,E402
+    depth_to_space,  # noqa: F401,E402
     depthwise_conv_2d,  # noqa: F401,E402
     dequantize,  # noqa: F401,E402
     expand_dims,  # noqa: F401,E402
@@ -29,6 +30,7 @@ from . import (
     shape,  # noqa: F401,E402
     slice,  # noqa: F401,E402
     softmax,  # noqa: F401,E402
+    space_to_depth,  # noqa: F401,E402
     split,  # noqa: F401,E402
     squared_difference,  # noqa: F401,E402
     strided_slice,  # noqa: F401,E402

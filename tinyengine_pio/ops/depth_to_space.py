@@ -1,0 +1,72 @@
+"""DEPTH_TO_SPACE int8 (TFLM depth_to_space.cc, reference_ops::DepthToSpace): [N, H, W, b*b*C]
+-> [N, H*b, W*b, C], out[n][h][w][c] = in[n][h/b][w/b][((h%b)*b + w%b)*C + c]. Pure data
+movement, run by TRANSPOSE's strided-gather kernel (4 loops once the contiguous dims merge)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import tflite
+
+from ..ir import Graph, Operator
+from .base import OpDef, options_table, register, require_int8
+from .signature import Operand, Signature, expect_shape
+from .signature import check as check_that
+
+
+@dataclass
+class BlockParams:
+    block: int
+    loops: list[tuple[int, int]]      # (size, input element stride) of the 4 output loops
+
+
+SIGNATURE = Signature((Operand("input", ranks=(4,)),), (Operand("output", ranks=(4,)),))
+
+
+def block_size_option(cls):
+    def read_options(op_fb) -> dict:
+        o = options_table(op_fb, cls)
+        return {"block_size": int(o.BlockSize()) if o else 0}
+    return read_options
+
+
+def check_block(op: Operator) -> int:
+    b = op.options["block_size"]
+    check_that(b > 0, op, f"block_size {b} is not positive")
+    return b
+
+
+def check(g: Graph, op: Operator) -> None:
+    b = check_block(op)
+    n, h, w, c = g.t(op.inputs[0]).shape
+    check_that(c % (b * b) == 0, op, f"the input's {c} channels are not a multiple of "
+                                     f"block_size^2 = {b * b}")
+    expect_shape(g, op, [n, h * b, w * b, c // (b * b)], why=f"block_size {b}")
+
+
+def evaluate(g: Graph, op: Operator) -> list:
+    b = op.options["block_size"]
+    x = np.asarray(g.t(op.inputs[0]).data)
+    n, h, w, c = x.shape
+    y = x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5)
+    return [y.reshape(n, h * b, w * b, c // (b * b))]
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    require_int8(g, op, 0)
+    b = op.options["block_size"]
+    n, h, w, c = g.t(op.inputs[0]).shape
+    co = c // (b * b)
+    # output order [n*h, b (row in block), w, b*co]; input strides of each
+    op.params = BlockParams(block=b, loops=[(n * h, w * c), (b, b * co), (w, c), (b * co, 1)])
+
+
+def emit(ctx, op: Operator) -> None:
+    ctx.call("te_transpose_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]),
+             *[v for d in op.params.loops for v in d])
+
+
+register(OpDef(name="DEPTH_TO_SPACE", stem="depth_to_space",
+               read_options=block_size_option(tflite.DepthToSpaceOptions), prepare=prepare,
+               emit=emit, kernels=("transpose",), signature=SIGNATURE, check=check,
+               evaluate=evaluate))
