@@ -63,3 +63,17 @@ def test_int8_constants_fold_and_match_tflm(tflm_check):
     mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
     cm = tflm_check(mb.build([x], [y]))
     assert [op.kind for op in cm.graph.operators] == ["ADD"]
+
+
+def test_folded_constants_with_an_impossible_scale_are_named():
+    from tinyengine_pio.errors import MalformedModelError
+    mb = ModelBuilder()
+    x = mb.tensor([4], "int8", scale=0.05, zero_point=0)
+    ca = mb.const(np.array([1, 2, 3, 4], np.int8), scale=100.0, zero_point=0)
+    cb = mb.const(np.array([4, 3, 2, 1], np.int8), scale=100.0, zero_point=0)
+    d = mb.tensor([4], "int8", scale=1e-9, zero_point=0)
+    y = mb.tensor([4], "int8", scale=0.05, zero_point=0)
+    mb.op("SQUARED_DIFFERENCE", [ca, cb], [d])
+    mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
+    with pytest.raises(MalformedModelError, match="#0 SQUARED_DIFFERENCE: its quantization"):
+        compile_model(mb.build([x], [y]))

@@ -84,3 +84,18 @@ def test_mixed_types_are_refused():
     mb.op("SUB", [a, b], [y], dict(fused_activation_function="NONE"))
     with pytest.raises(MalformedModelError, match="types differ"):
         compile_model(mb.build([a, b], [y]))
+
+
+def test_folded_constants_with_an_impossible_scale_are_named():
+    """Folding runs in validate.py, before requantize names ScaleErrors: evaluate names them."""
+    from tinyengine_pio.errors import MalformedModelError
+    mb = ModelBuilder()
+    x = mb.tensor([4], "int8", scale=0.05, zero_point=0)
+    ca = mb.const(np.array([1, 2, 3, 4], np.int8), scale=1.0, zero_point=0)
+    cb = mb.const(np.array([4, 3, 2, 1], np.int8), scale=1.0, zero_point=0)
+    d = mb.tensor([4], "int8", scale=1e-7, zero_point=0)
+    y = mb.tensor([4], "int8", scale=0.05, zero_point=0)
+    mb.op("SUB", [ca, cb], [d], dict(fused_activation_function="NONE"))
+    mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
+    with pytest.raises(MalformedModelError, match="#0 SUB: its quantization cannot be run"):
+        compile_model(mb.build([x], [y]))

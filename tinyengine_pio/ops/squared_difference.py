@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ScaleError
 from ..ir import Graph, Operator
 from ..quant import (
     multiply_by_quantized_multiplier,
@@ -21,7 +22,7 @@ from .elementwise import (
     check_broadcast,
     elementwise_access,
 )
-from .signature import BINARY
+from .signature import BINARY, invalid
 
 LEFT_SHIFT = 7
 
@@ -72,7 +73,10 @@ def squared_difference_int8(p: SquaredDifferenceParams, x: int, y: int) -> int:
 
 def evaluate(g: Graph, op: Operator) -> list:
     a, b = broadcast_values(g, op)
-    p = _params(g, op, None)
+    try:
+        p = _params(g, op, None)
+    except ScaleError as e:     # folded in validate.py, before requantize
+        raise invalid(op, f"its quantization cannot be run: {e}") from None
     return [np.vectorize(lambda x, y: squared_difference_int8(p, int(x), int(y)),
                          otypes=[np.int64])(a, b)]
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import tflite
 
+from ..errors import ScaleError
 from ..ir import Graph, Operator
 from ..quant import (
     activation_range,
@@ -23,6 +24,7 @@ from .elementwise import (
     integer_binary_signature,
 )
 from .quantized import clamp_range
+from .signature import invalid
 
 LEFT_SHIFT = 20
 
@@ -91,7 +93,10 @@ def evaluate(g: Graph, op: Operator) -> list:
     out = g.t(op.outputs[0])
     if out.dtype == "int8":
         lo, hi = activation_range(act, out.s, out.zp)
-        p = _params(g, op, None, lo, hi)
+        try:
+            p = _params(g, op, None, lo, hi)
+        except ScaleError as e:     # folded in validate.py, before requantize
+            raise invalid(op, f"its quantization cannot be run: {e}") from None
         return [np.vectorize(lambda x, y: sub_int8(p, int(x), int(y)), otypes=[np.int64])(a, b)]
     wide = np.int32 if out.dtype == "int32" else np.int64
     r = (a.astype(np.int64) - b.astype(np.int64)).astype(wide)      # wraps as C does
