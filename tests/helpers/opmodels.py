@@ -470,3 +470,18 @@ def depth_space(kind="DEPTH_TO_SPACE", in_shape=(1, 3, 4, 8), block=2,
     y = mb.tensor(out, "int8", scale=out_q[0], zero_point=out_q[1], name="y")
     mb.op(kind, [x], [y], dict(block_size=block))
     return mb.build([x], [y])
+
+
+def gather(in_shape=(1, 6, 4), indices=(3, 0, 5, 5), axis=1, batch_dims=0,
+           const_indices=True) -> bytes:
+    """GATHER of an int8 tensor by int32 indices (a constant, or a second model input)."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    idx = np.asarray(indices, dtype=np.int32)
+    ind = (mb.const(idx, "int32", name="indices") if const_indices
+           else mb.tensor(idx.shape, "int32", name="indices"))
+    a = axis % len(in_shape)
+    out = list(in_shape[:a]) + list(idx.shape[batch_dims:]) + list(in_shape[a + 1:])
+    y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
+    mb.op("GATHER", [x, ind], [y], dict(axis=axis, batch_dims=batch_dims))
+    return mb.build([x] if const_indices else [x, ind], [y])

@@ -12,6 +12,7 @@ from . import (
     dequantize,  # noqa: F401,E402
     expand_dims,  # noqa: F401,E402
     fully_connected,  # noqa: F401,E402
+    gather,  # noqa: F401,E402
     hard_swish,  # noqa: F401,E402
     leaky_relu,  # noqa: F401,E402
     logistic,  # noqa: F401,E402
