@@ -115,3 +115,33 @@ def test_int16_pack_at_run_time_is_refused():
     mb.op("PACK", [a], [y], dict(axis=0, values_count=1))
     with pytest.raises(UnsupportedError, match="int16 at run time"):
         compile_model(mb.build([a], [y]))
+
+
+def test_keras_shape_chain_folds_in_int64(compile_to):
+    """The same chain with int64 shape arithmetic (SHAPE out_type int64, int64 begin / end /
+    strides, an int64 PACK and RESHAPE shape): folded on the host (TFLM reads these as int32,
+    so the result is checked against numpy)."""
+    from tests.helpers.hostrun import HostModel
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 6, 2], "int8", **Q, name="x")
+    r = mb.tensor([1, 4, 6, 2], "int8", **Q, name="r")
+    s = mb.tensor([4], "int64", name="shape")
+    b = mb.tensor([], "int64", name="batch")
+    p = mb.tensor([2], "int64", name="packed")
+    y = mb.tensor([1, 48], "int8", **Q, name="y")
+    i64 = lambda v: mb.const(np.array(v, np.int64), "int64")  # noqa: E731
+    mb.op("RELU", [x], [r])
+    mb.op("SHAPE", [r], [s])
+    mb.op("STRIDED_SLICE", [s, i64([0]), i64([1]), i64([1])], [b], dict(shrink_axis_mask=1))
+    minus1 = i64([-1])
+    mb._tensors[minus1.index].shape = []
+    mb.op("PACK", [b, minus1], [p], dict(axis=0, values_count=2))
+    mb.op("RESHAPE", [r, p], [y])
+    cm, out = compile_to(mb.build([x], [y]))
+    assert [op.kind for op in cm.graph.operators] == ["RELU"]
+    assert cm.graph.t(p.index).data.tolist() == [1, -1]
+    xs = np.random.default_rng(1).integers(-128, 128, (1, 4, 6, 2), dtype=np.int8)
+    with HostModel(out) as host:
+        (got,), = host.run([[xs]])
+    want = np.maximum(xs, Q["zero_point"]).reshape(-1)
+    assert np.frombuffer(got, np.int8).tolist() == want.tolist()
