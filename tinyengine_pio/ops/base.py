@@ -46,7 +46,9 @@ class OpDef:
     read_options: Callable[[Any], dict] = _no_options  # tflite.Operator -> dict of options
     kernels: tuple[str, ...] = ()                    # kernel stems to copy next to model.c
     macs: Callable[[Graph, Operator], int] = _no_macs
-    alias: bool = False                              # output is a view of input 0 (no copy)
+    # True: output 0 is a view of input 0 (no copy, no code); or (graph, op) -> [(output, input,
+    # byte offset)] views (SPLIT on the outermost axis), or None where it must copy after all
+    alias: bool | Callable[[Graph, Operator], list | None] = False
     # (graph, op) -> [planner.overlap.Access]: how the kernel reads an input while writing
     # output 0, so the planner may overlap them when the input dies here
     access: Callable[[Graph, Operator], list] = _no_access
