@@ -1,6 +1,9 @@
-"""DEPTH_TO_SPACE int8 (TFLM depth_to_space.cc, reference_ops::DepthToSpace): [N, H, W, b*b*C]
--> [N, H*b, W*b, C], out[n][h][w][c] = in[n][h/b][w/b][((h%b)*b + w%b)*C + c]. Pure data
-movement, run by TRANSPOSE's strided-gather kernel (4 loops once the contiguous dims merge)."""
+"""DEPTH_TO_SPACE and SPACE_TO_DEPTH int8, inverses of each other (TFLM depth_to_space.cc /
+space_to_depth.cc, reference_ops::DepthToSpace / SpaceToDepth):
+DEPTH_TO_SPACE [N, H, W, b*b*C] -> [N, H*b, W*b, C], out[n][h][w][c] = in[n][h/b][w/b][((h%b)*b + w%b)*C + c];
+SPACE_TO_DEPTH [N, H*b, W*b, C] -> [N, H, W, b*b*C], out[n][h][w][((i*b) + j)*C + c] = in[n][h*b + i][w*b + j][c].
+Pure data movement, run by TRANSPOSE's strided-gather kernel (4 loops once the contiguous dims
+merge)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -66,7 +69,36 @@ def emit(ctx, op: Operator) -> None:
              *[v for d in op.params.loops for v in d])
 
 
+def check_s2d(g: Graph, op: Operator) -> None:
+    b = check_block(op)
+    n, h, w, c = g.t(op.inputs[0]).shape
+    check_that(h % b == 0 and w % b == 0, op,
+               f"the input's height {h} and width {w} are not multiples of block_size {b}")
+    expect_shape(g, op, [n, h // b, w // b, c * b * b], why=f"block_size {b}")
+
+
+def evaluate_s2d(g: Graph, op: Operator) -> list:
+    b = op.options["block_size"]
+    x = np.asarray(g.t(op.inputs[0]).data)
+    n, h, w, c = x.shape
+    y = x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5)
+    return [y.reshape(n, h // b, w // b, b * b * c)]
+
+
+def prepare_s2d(g: Graph, op: Operator) -> None:
+    require_int8(g, op, 0)
+    b = op.options["block_size"]
+    n, h, w, c = g.t(op.inputs[0]).shape
+    # output order [n*(h/b), w/b, b (row in block), b*c]; input strides of each
+    op.params = BlockParams(block=b, loops=[(n * (h // b), b * w * c), (w // b, b * c),
+                                            (b, w * c), (b * c, 1)])
+
+
 register(OpDef(name="DEPTH_TO_SPACE", stem="depth_to_space",
                read_options=block_size_option(tflite.DepthToSpaceOptions), prepare=prepare,
                emit=emit, kernels=("transpose",), signature=SIGNATURE, check=check,
                evaluate=evaluate))
+register(OpDef(name="SPACE_TO_DEPTH", stem="depth_to_space",
+               read_options=block_size_option(tflite.SpaceToDepthOptions), prepare=prepare_s2d,
+               emit=emit, kernels=("transpose",), signature=SIGNATURE, check=check_s2d,
+               evaluate=evaluate_s2d))
