@@ -20,8 +20,9 @@ from .signature import BINARY
 
 @dataclass
 class AddParams:
-    """TFLite's int8 ADD: each input offset, shifted left and rescaled, then the sum requantized."""
-    loops: Broadcast
+    """TFLite's int8 ADD (and SUB): each input offset, shifted left and rescaled, then the sum
+    (difference) requantized."""
+    loops: Broadcast | None
     a_off: int
     a_mult: int
     a_shift: int
@@ -42,19 +43,27 @@ def read_options(op_fb) -> dict:
     return dict(activation=activation_name(o.FusedActivationFunction()) if o else "NONE")
 
 
-def prepare(g: Graph, op: Operator) -> None:
-    require_int8(g, op, 0, 1)
+def rescale_params(g: Graph, op: Operator, loops: Broadcast | None, lo: int,
+                   hi: int) -> AddParams:
+    """CalculateOpDataAdd (and Sub's, the same): each input rescaled to twice the larger
+    scale after a left shift of 20, the result back to the output's; products in double."""
     a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     left_shift = 20
     twice_max = 2 * max(a.s, b.s)
     am, ash = quantize_multiplier_smaller_than_one_exp(a.s / twice_max)
     bm, bsh = quantize_multiplier_smaller_than_one_exp(b.s / twice_max)
     om, osh = quantize_multiplier_smaller_than_one_exp(twice_max / ((1 << left_shift) * out.s))
+    return AddParams(loops, a_off=-a.zp, a_mult=am, a_shift=ash, b_off=-b.zp,
+                     b_mult=bm, b_shift=bsh, left_shift=left_shift, out_mult=om,
+                     out_shift=osh, out_off=out.zp, act_min=lo, act_max=hi)
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    require_int8(g, op, 0, 1)
+    a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     loops = broadcast_4d(op, a.shape, b.shape, out.shape)
     lo, hi = clamp_range(g, op)
-    op.params = AddParams(loops, a_off=-a.zp, a_mult=am, a_shift=ash, b_off=-b.zp,
-                          b_mult=bm, b_shift=bsh, left_shift=left_shift, out_mult=om,
-                          out_shift=osh, out_off=out.zp, act_min=lo, act_max=hi)
+    op.params = rescale_params(g, op, loops, lo, hi)
 
 
 def tables(p: AddParams):

@@ -2,21 +2,15 @@
 difference requantized) and broadcasting; int32 / int64 constants (shape arithmetic) fold."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import tflite
 
 from ..errors import ScaleError
 from ..ir import Graph, Operator
-from ..quant import (
-    activation_range,
-    multiply_by_quantized_multiplier,
-    quantize_multiplier_smaller_than_one_exp,
-)
+from ..quant import activation_range, multiply_by_quantized_multiplier
+from .add import AddParams, rescale_params
 from .base import OpDef, activation_name, options_table, register, require_int8
 from .elementwise import (
-    Broadcast,
     broadcast_4d,
     broadcast_values,
     check_typed_broadcast,
@@ -26,45 +20,10 @@ from .elementwise import (
 from .quantized import clamp_range
 from .signature import invalid
 
-LEFT_SHIFT = 20
-
-
-@dataclass
-class SubParams:
-    """TFLM's int8 SUB: each input offset, shifted left and rescaled, the difference
-    requantized."""
-    loops: Broadcast | None
-    a_off: int
-    a_mult: int
-    a_shift: int
-    b_off: int
-    b_mult: int
-    b_shift: int
-    left_shift: int
-    out_mult: int
-    out_shift: int
-    out_off: int
-    act_min: int
-    act_max: int
-
 
 def read_options(op_fb) -> dict:
     o = options_table(op_fb, tflite.SubOptions)
     return dict(activation=activation_name(o.FusedActivationFunction()) if o else "NONE")
-
-
-def _params(g: Graph, op: Operator, loops, lo: int, hi: int) -> SubParams:
-    """CalculateOpDataSub. The products are taken in double, as ADD's are: the TFLM build
-    the tests run against matches that on every input pair, the float arithmetic its source
-    spells does not."""
-    a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
-    twice_max = 2 * max(a.s, b.s)
-    am, ash = quantize_multiplier_smaller_than_one_exp(a.s / twice_max)
-    bm, bsh = quantize_multiplier_smaller_than_one_exp(b.s / twice_max)
-    om, osh = quantize_multiplier_smaller_than_one_exp(twice_max / ((1 << LEFT_SHIFT) * out.s))
-    return SubParams(loops, a_off=-a.zp, a_mult=am, a_shift=ash, b_off=-b.zp, b_mult=bm,
-                     b_shift=bsh, left_shift=LEFT_SHIFT, out_mult=om, out_shift=osh,
-                     out_off=out.zp, act_min=lo, act_max=hi)
 
 
 def prepare(g: Graph, op: Operator) -> None:
@@ -72,10 +31,10 @@ def prepare(g: Graph, op: Operator) -> None:
     a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     loops = broadcast_4d(op, a.shape, b.shape, out.shape)
     lo, hi = clamp_range(g, op)
-    op.params = _params(g, op, loops, lo, hi)
+    op.params = rescale_params(g, op, loops, lo, hi)
 
 
-def sub_int8(p: SubParams, x: int, y: int) -> int:
+def sub_int8(p: AddParams, x: int, y: int) -> int:
     """reference_ops::SubElementwise for one int8 pair (the host reference)."""
     sa = multiply_by_quantized_multiplier((x + p.a_off) * (1 << p.left_shift), p.a_mult, p.a_shift)
     sb = multiply_by_quantized_multiplier((y + p.b_off) * (1 << p.left_shift), p.b_mult, p.b_shift)
@@ -94,7 +53,7 @@ def evaluate(g: Graph, op: Operator) -> list:
     if out.dtype == "int8":
         lo, hi = activation_range(act, out.s, out.zp)
         try:
-            p = _params(g, op, None, lo, hi)
+            p = rescale_params(g, op, None, lo, hi)
         except ScaleError as e:     # folded in validate.py, before requantize
             raise invalid(op, f"its quantization cannot be run: {e}") from None
         return [np.vectorize(lambda x, y: sub_int8(p, int(x), int(y)), otypes=[np.int64])(a, b)]
