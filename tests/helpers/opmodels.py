@@ -485,3 +485,39 @@ def gather(in_shape=(1, 6, 4), indices=(3, 0, 5, 5), axis=1, batch_dims=0,
     y = mb.tensor(out, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="y")
     mb.op("GATHER", [x, ind], [y], dict(axis=axis, batch_dims=batch_dims))
     return mb.build([x] if const_indices else [x, ind], [y])
+
+
+def requantize_model(shape=(1, 256), qi=(0.05, 128), qo=(0.05, 0), in_dtype="uint8",
+                     out_dtype="int8", op="QUANTIZE") -> bytes:
+    """QUANTIZE (or DEQUANTIZE with out_dtype "float32") between any two dtypes: uint8 <-> int8 at
+    the model's edges."""
+    mb = ModelBuilder()
+    x = mb.tensor(shape, in_dtype, scale=qi[0], zero_point=qi[1], name="x")
+    y = (mb.tensor(shape, out_dtype, name="y") if out_dtype == "float32" else
+         mb.tensor(shape, out_dtype, scale=qo[0], zero_point=qo[1], name="y"))
+    mb.op(op, [x], [y])
+    return mb.build([x], [y])
+
+
+def uint8_conv(in_shape=(1, 6, 6, 3), out_channels=4, in_q=(0.02, 128), out_q=(0.03, 120),
+               seed=0) -> bytes:
+    """uint8 input -> QUANTIZE -> int8 CONV_2D 3x3 SAME RELU -> QUANTIZE -> uint8 output, as a
+    legacy uint8 image model exports."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "uint8", scale=in_q[0], zero_point=in_q[1], name="x_u8")
+    xi = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    mb.op("QUANTIZE", [x], [xi])
+    wq, ws = random_conv_weights(rng, [out_channels, 3, 3, c], True, scale_range=(0.001, 0.004))
+    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=0, name="w")
+    bq, bs = random_bias(rng, out_channels, IN_SCALE, ws)
+    B = mb.const(bq, scale=bs, zero_point=0, name="b")
+    yi = mb.tensor([n, h, w, out_channels], "int8", scale=0.05, zero_point=-20, name="y")
+    mb.op("CONV_2D", [xi, W, B], [yi], dict(padding="SAME", stride_h=1, stride_w=1,
+                                           dilation_h_factor=1, dilation_w_factor=1,
+                                           fused_activation_function="RELU"))
+    y = mb.tensor([n, h, w, out_channels], "uint8", scale=out_q[0], zero_point=out_q[1],
+                  name="y_u8")
+    mb.op("QUANTIZE", [yi], [y])
+    return mb.build([x], [y])

@@ -1,6 +1,9 @@
 """QUANTIZE against TFLM: int8 -> int8 requantization on all 256 input values, and float32 -> int8
 at the model input (random values, exact halves for the rounding, saturation, and the values
-whose float -> int32 conversion TFLM leaves to the x86 build: NaN, inf, beyond int32)."""
+whose float -> int32 conversion TFLM leaves to the x86 build: NaN, inf, beyond int32); uint8 at the
+model's edges: uint8 -> int8 (input) and int8 -> uint8 (output) on all 256 values over several
+scale / zero-point pairs (including the same-scale +-128 shift TFLM runs as an xor), a uint8 image
+model (uint8 -> QUANTIZE -> CONV_2D -> QUANTIZE -> uint8), and the combinations TFLM refuses."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +11,7 @@ import pytest
 
 from tests.helpers import opmodels
 from tests.helpers.sweeps import ALL_INT8, unary_model
+from tinyengine_pio.errors import UnsupportedError
 
 
 @pytest.mark.parametrize("qi,qo", [((0.05, -3), (0.1, 20)), ((0.1, 0), (0.01, -5)),
@@ -38,3 +42,58 @@ def test_quantize_float_edges(tflm_check, scale, zp):
     """Ties, the 2^23 boundary, denormals, NaN, inf and values beyond int32, as TFLM gives them."""
     x = EDGES.reshape(1, -1)
     tflm_check(opmodels.quantize_model(x.shape, scale, zp), [[x], [-x], [x * np.float32(0.75)]])
+
+
+ALL_UINT8 = np.arange(256, dtype=np.uint8).reshape(1, 256)
+PAIRS = [((0.05, 128), (0.05, 0)), ((0.05, 0), (0.05, -128)), ((0.02, 100), (0.1, -20)),
+         ((1 / 255, 0), (0.0078125, -128)), ((0.5, 255), (0.01, 5)), ((1e-3, 7), (0.3, 127)),
+         ((0.07, 131), (0.07, 3))]
+
+
+@pytest.mark.parametrize("qi,qo", PAIRS)
+def test_quantize_uint8_to_int8(tflm_check, qi, qo):
+    tflm_check(opmodels.requantize_model(qi=qi, qo=qo, in_dtype="uint8", out_dtype="int8"),
+               [[ALL_UINT8], [ALL_UINT8[:, ::-1].copy()]])
+
+
+@pytest.mark.parametrize("qi,qo", [(b, a) for a, b in PAIRS])
+def test_quantize_int8_to_uint8(tflm_check, qi, qo):
+    tflm_check(opmodels.requantize_model(qi=qi, qo=qo, in_dtype="int8", out_dtype="uint8"),
+               [[ALL_INT8]])
+
+
+@pytest.mark.parametrize("in_q,out_q", [((0.02, 128), (0.03, 120)), ((1 / 255, 0), (0.05, 0)),
+                                        ((0.1, 10), (0.02, 250))])
+def test_uint8_image_model(tflm_check, in_q, out_q):
+    data = opmodels.uint8_conv(in_q=in_q, out_q=out_q)
+    cm = tflm_check(data)     # seeds 0-2, all 0, all 255
+    assert [cm.graph.t(i).dtype for i in cm.graph.inputs] == ["uint8"]
+    assert [cm.graph.t(i).dtype for i in cm.graph.outputs] == ["uint8"]
+
+
+def test_odd_sizes_in_place(tflm_check):
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 256, (1, 3, 5, 7)).astype(np.uint8)
+    tflm_check(opmodels.requantize_model(shape=(1, 3, 5, 7), qi=(0.03, 77), qo=(0.02, -9)),
+               [[x]])
+
+
+@pytest.mark.parametrize("in_dtype,out_dtype", [("uint8", "uint8"), ("float32", "uint8")])
+def test_refuses_what_tflm_refuses(compile_to, in_dtype, out_dtype):
+    """TFLM's EvalQuantizeReference has no uint8 -> uint8 nor float32 -> uint8."""
+    data = opmodels.requantize_model(qi=(0.05, 3), qo=(0.05, 128), in_dtype=in_dtype,
+                                     out_dtype=out_dtype)
+    with pytest.raises(UnsupportedError, match=f"QUANTIZE: {in_dtype} -> uint8 is not supported"):
+        compile_to(data)
+
+
+def test_uint8_elsewhere_refused(compile_to):
+    """uint8 reaches only QUANTIZE / DEQUANTIZE: an int8 operator given uint8 is refused by the
+    signature."""
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor([1, 8], "uint8", scale=0.1, zero_point=128, name="x")
+    y = mb.tensor([1, 8], "uint8", scale=0.1, zero_point=128, name="y")
+    mb.op("RELU", [x], [y])
+    with pytest.raises(UnsupportedError, match="RELU: input 0 .* is uint8, expected int8"):
+        compile_to(mb.build([x], [y]))

@@ -1,4 +1,8 @@
-"""QUANTIZE: int8 -> int8 requantization, or float32 -> int8 at the model input."""
+"""QUANTIZE: int8 -> int8 requantization, float32 -> int8 at the model input, and uint8 -> int8 /
+int8 -> uint8 at the model's edges (legacy uint8 image models), as TFLM's quantize_common.cc:
+Requantize<uint8_t, int8_t> / <int8_t, uint8_t> with the multiplier of (double) in_scale /
+out_scale and the zero-point shift. No other operator takes uint8, so a uint8 QUANTIZE input is
+a model input and a uint8 output a model output."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,14 +12,16 @@ from ..quant import quantize_multiplier
 from .base import OpDef, register, require
 from .signature import Operand, Signature, same_shape
 
-SIGNATURE = Signature((Operand("input", dtypes=("float32", "int8")),))
+SIGNATURE = Signature((Operand("input", dtypes=("float32", "int8", "uint8")),),
+                      (Operand("output", dtypes=("int8", "uint8")),))
 from .elementwise import elementwise_access
 
 
 @dataclass
 class QuantizeParams:
-    """float32 -> int8 (`scale`, `zp`), or int8 -> int8 requantization (`mult`, `shift`)."""
-    mode: str             # "float" or "int8"
+    """float32 -> int8 (`scale`, `zp`), or requantization (`mult`, `shift`) int8 -> int8, uint8 ->
+    int8 or int8 -> uint8."""
+    mode: str             # "float", "int8", "u8_s8" or "s8_u8"
     n: int
     scale: float = 0.0
     zp: int = 0
@@ -27,14 +33,20 @@ class QuantizeParams:
 
 def prepare(g: Graph, op: Operator) -> None:
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
-    require(out.dtype == "int8" and not out.per_channel, op,
-            f"output is {out.dtype}; only per-tensor int8 output is supported")
+    require(out.dtype in ("int8", "uint8") and not out.per_channel, op,
+            f"output is {out.dtype}; only per-tensor int8 or uint8 output is supported")
+    # TFLM's EvalQuantizeReference: float32 -> int8, int8 -> int8 / uint8, uint8 -> int8 only
+    require(out.dtype == "int8" or inp.dtype == "int8", op,
+            f"{inp.dtype} -> uint8 is not supported (TFLM quantizes only int8 to uint8)")
     if inp.dtype == "float32":
         op.params = QuantizeParams(mode="float", n=out.size, scale=out.s, zp=out.zp)
     else:
-        require(inp.dtype == "int8", op, f"input is {inp.dtype}, expected int8 or float32")
+        require(inp.dtype in ("int8", "uint8"), op,
+                f"input is {inp.dtype}, expected int8, uint8 or float32")
         m, s = quantize_multiplier(inp.s / out.s)
-        op.params = QuantizeParams(mode="int8", n=out.size, in_zp=inp.zp, out_zp=out.zp, mult=m,
+        mode = {("int8", "int8"): "int8", ("uint8", "int8"): "u8_s8",
+                ("int8", "uint8"): "s8_u8"}[(inp.dtype, out.dtype)]
+        op.params = QuantizeParams(mode=mode, n=out.size, in_zp=inp.zp, out_zp=out.zp, mult=m,
                                    shift=s)
 
 
@@ -44,7 +56,9 @@ def emit(ctx, op: Operator) -> None:
         ctx.call("te_quantize_f32", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.n,
                  repr(float(p.scale)) + "f", p.zp)
     else:
-        ctx.call("te_requantize_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.n,
+        fn = {"int8": "te_requantize_s8", "u8_s8": "te_requantize_u8_s8",
+              "s8_u8": "te_requantize_s8_u8"}[p.mode]
+        ctx.call(fn, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.n,
                  p.in_zp, p.mult, p.shift, p.out_zp)
 
 

@@ -1,4 +1,5 @@
-/* QUANTIZE: int8 -> int8 (TFLM reference_ops::Requantize) and float32 -> int8 (TFLM
+/* QUANTIZE: int8 -> int8, uint8 -> int8 and int8 -> uint8 (TFLM reference_ops::Requantize;
+ * its same-scale "xor 0x80" fast path gives the same bytes as the general formula) and float32 -> int8 (TFLM
  * AffineQuantize). in == out allowed. Plain C without <math.h>: builds with Zephyr's minimal
  * libc, newlib, picolibc or no libc math at all. */
 #include "quantize.h"
@@ -9,6 +10,23 @@ void te_requantize_s8(const int8_t *in, int8_t *out, int32_t n, int32_t in_zp, i
     int32_t i;
     for (i = 0; i < n; ++i) {
         out[i] = (int8_t)te_clamp(te_requant(in[i] - in_zp, mult, shift) + out_zp, -128, 127);
+    }
+}
+
+void te_requantize_u8_s8(const uint8_t *in, int8_t *out, int32_t n, int32_t in_zp, int32_t mult,
+                         int32_t shift, int32_t out_zp) {
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        out[i] = (int8_t)te_clamp(te_requant((int32_t)in[i] - in_zp, mult, shift) + out_zp,
+                                  -128, 127);
+    }
+}
+
+void te_requantize_s8_u8(const int8_t *in, uint8_t *out, int32_t n, int32_t in_zp, int32_t mult,
+                         int32_t shift, int32_t out_zp) {
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        out[i] = (uint8_t)te_clamp(te_requant(in[i] - in_zp, mult, shift) + out_zp, 0, 255);
     }
 }
 
