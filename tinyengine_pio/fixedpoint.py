@@ -113,3 +113,29 @@ def srdhm16(a: int, b: int) -> int:
     v = ab + ((1 << 14) if ab >= 0 else (1 - (1 << 14)))
     q = abs(v) // (1 << 15)
     return q if v >= 0 else -q
+
+
+def inv_sqrt_quantized_multiplier_exp(x: int, reverse_shift: int) -> tuple[int, int]:
+    """TFLite GetInvSqrtQuantizedMultiplierExp (common.h): 1/sqrt(x) as a Q0.31 multiplier and
+    a shift (times reverse_shift), by gemmlowp's 5-step Newton-Raphson on Q3.28."""
+    if x <= 1:
+        return INT32_MAX, 0
+    shift = 11
+    while x >= (1 << 29):
+        x //= 4
+        shift += 1
+    max_left_shift_bits = (32 - x.bit_length()) - 1
+    left_shift_bit_pairs = max_left_shift_bits // 2 - 1
+    shift -= left_shift_bit_pairs
+    x <<= 2 * left_shift_bit_pairs
+    half_input = rdbpot(x >> 1, 1)
+    half_three = (1 << 28) + (1 << 27)
+    v = 1 << 28                                          # F3::One()
+    for _ in range(5):
+        x3 = sat_mul_pot(srdhm(srdhm(v, v), v), 6)        # Rescale<3>(x * x * x): F9 -> F3
+        v = sat_mul_pot(_wrap(srdhm(half_three, v) - srdhm(half_input, x3)), 3)
+    v = srdhm(v, 1518500250)                             # * sqrt(2) / 2 (F0)
+    if shift < 0:
+        v = _wrap(v << -shift)
+        shift = 0
+    return v, shift * reverse_shift
