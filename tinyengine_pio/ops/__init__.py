@@ -15,6 +15,7 @@ from . import (
     gather,  # noqa: F401,E402
     hard_swish,  # noqa: F401,E402
     leaky_relu,  # noqa: F401,E402
+    log_softmax,  # noqa: F401,E402
     logistic,  # noqa: F401,E402
     max_pool_2d,  # noqa: F401,E402
     maximum_minimum,  # noqa: F401,E402
