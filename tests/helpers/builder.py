@@ -84,6 +84,7 @@ OP_OPTIONS = {
         "ResizeNearestNeighborOptions",
         fb.ResizeNearestNeighborOptionsT,
     ),
+    "RESIZE_BILINEAR": ("ResizeBilinearOptions", fb.ResizeBilinearOptionsT),
     "ARG_MAX": ("ArgMaxOptions", fb.ArgMaxOptionsT),
     "ARG_MIN": ("ArgMinOptions", fb.ArgMinOptionsT),
     "REDUCE_MAX": ("ReducerOptions", fb.ReducerOptionsT),

@@ -521,3 +521,16 @@ def uint8_conv(in_shape=(1, 6, 6, 3), out_channels=4, in_q=(0.02, 128), out_q=(0
                   name="y_u8")
     mb.op("QUANTIZE", [yi], [y])
     return mb.build([x], [y])
+
+
+def resize_bilinear(in_shape=(1, 4, 4, 3), size=(8, 12), align_corners=False,
+                    half_pixel_centers=False, out_q=(IN_SCALE, IN_ZP)) -> bytes:
+    """RESIZE_BILINEAR with a const int32 size tensor."""
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    s = mb.int32(list(size), name="size")
+    y = mb.tensor([in_shape[0], *size, in_shape[3]], "int8", scale=out_q[0],
+                  zero_point=out_q[1], name="y")
+    mb.op("RESIZE_BILINEAR", [x, s], [y],
+          dict(align_corners=align_corners, half_pixel_centers=half_pixel_centers))
+    return mb.build([x], [y])

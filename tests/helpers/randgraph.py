@@ -43,6 +43,7 @@ NOT_YET_DRAWN = frozenset({
     "STRIDED_SLICE", "SLICE", "PACK", "UNPACK", "EXPAND_DIMS", "SPLIT", "SPLIT_V", "GATHER",
     "SUB", "MINIMUM", "MAXIMUM", "SQUARED_DIFFERENCE", "LEAKY_RELU", "PRELU", "ABS", "CAST",
     "ARG_MAX", "ARG_MIN", "REDUCE_MAX", "SUM", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH",
+    "RESIZE_BILINEAR",
     "RSQRT", "LOG_SOFTMAX",
 })
 MAX_ELEMS = 768          # no activation tensor larger than this

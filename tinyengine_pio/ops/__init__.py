@@ -28,6 +28,7 @@ from . import (
     reduce_max,  # noqa: F401,E402
     relu,  # noqa: F401,E402
     reshape,  # noqa: F401,E402
+    resize_bilinear,  # noqa: F401,E402
     resize_nearest_neighbor,  # noqa: F401,E402
     rsqrt,  # noqa: F401,E402
     shape,  # noqa: F401,E402

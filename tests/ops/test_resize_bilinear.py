@@ -1,0 +1,67 @@
+"""RESIZE_BILINEAR int8 against TFLM (reference_ops::ResizeBilinearInteger): up- and down-scaling
+by integer and uneven factors, odd sizes, 1-pixel inputs and outputs, batches, align_corners and
+half_pixel_centers, a different output quantization (TFLite copies the interpolated codes), the
+host tables, and the refusals."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers import opmodels
+from tinyengine_pio.errors import MalformedModelError, UnsupportedError
+from tinyengine_pio.ops.resize_bilinear import axis_table
+
+SHAPES = [((1, 4, 4, 3), (8, 12)), ((1, 4, 4, 3), (8, 8)), ((1, 5, 3, 2), (3, 2)),
+          ((1, 7, 9, 5), (13, 4)), ((2, 3, 5, 1), (7, 11)), ((1, 1, 1, 4), (3, 5)),
+          ((1, 6, 6, 3), (1, 1)), ((1, 9, 7, 3), (9, 7)), ((1, 2, 9, 7), (5, 2)),
+          ((1, 4, 5, 18), (8, 10)), ((1, 11, 13, 2), (4, 17))]
+FLAGS = [dict(), dict(align_corners=True), dict(half_pixel_centers=True)]
+
+
+@pytest.mark.parametrize("flags", FLAGS, ids=["plain", "align", "half_pixel"])
+@pytest.mark.parametrize("shape,size", SHAPES,
+                         ids=[f"{s[1]}x{s[2]}x{s[3]}_to_{z[0]}x{z[1]}" for s, z in SHAPES])
+def test_resize_bilinear(tflm_check, shape, size, flags):
+    rng = np.random.default_rng(sum(size))
+    x = rng.integers(-128, 128, shape).astype(np.int8)
+    edges = np.where(rng.random(shape) < 0.5, 127, -128).astype(np.int8)
+    # default sets (seeds, all -128, all 127) plus a random and a checkerboard of the extremes
+    from tests.helpers.tflm import deterministic_inputs
+    data = opmodels.resize_bilinear(shape, size, **flags)
+    sets = list(deterministic_inputs(data)) + [("rand", [x]), ("edges", [edges])]
+    tflm_check(data, sets)
+
+
+def test_output_quantization_differs(tflm_check):
+    tflm_check(opmodels.resize_bilinear((1, 3, 4, 2), (7, 5), out_q=(0.2, 40)))
+
+
+def test_tables():
+    # 2 -> 4 without flags: scale 512, source coordinates 0, 0.5, 1, 1.5 (the last clamped)
+    assert axis_table(2, 4, False, False) == [0, 0, 0, 0, 1, 512, 1, 1, 0, 1, 1, 512]
+    # half-pixel on upscaling: the first coordinate is negative, both neighbours row 0
+    assert axis_table(2, 4, False, True)[:3] == [0, 0, -256]
+    # align_corners: the last output lands on the last input
+    assert axis_table(3, 5, True, False)[-3:] == [2, 2, 0]
+
+
+def test_both_flags_refused(compile_to):
+    with pytest.raises(MalformedModelError, match="align_corners and half_pixel_centers"):
+        compile_to(opmodels.resize_bilinear(align_corners=True, half_pixel_centers=True))
+
+
+def test_past_the_input_refused(compile_to):
+    """in 1, out 1500: TFLite's scale rounds to 1/1024 and the last outputs read row 1."""
+    with pytest.raises(UnsupportedError, match="past the input's last pixel"):
+        compile_to(opmodels.resize_bilinear((1, 1, 1, 1), (1, 1500)))
+
+
+def test_size_must_match(compile_to):
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor([1, 2, 2, 1], "int8", scale=0.1, zero_point=0, name="x")
+    s = mb.int32([4, 4], name="size")
+    y = mb.tensor([1, 4, 5, 1], "int8", scale=0.1, zero_point=0, name="y")
+    mb.op("RESIZE_BILINEAR", [x, s], [y], dict(align_corners=False, half_pixel_centers=False))
+    with pytest.raises(MalformedModelError, match="RESIZE_BILINEAR.*computes"):
+        compile_to(mb.build([x], [y]))
