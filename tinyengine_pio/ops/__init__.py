@@ -14,6 +14,7 @@ from . import (
     fully_connected,  # noqa: F401,E402
     gather,  # noqa: F401,E402
     hard_swish,  # noqa: F401,E402
+    l2_normalization,  # noqa: F401,E402
     leaky_relu,  # noqa: F401,E402
     log_softmax,  # noqa: F401,E402
     logistic,  # noqa: F401,E402
