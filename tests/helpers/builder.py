@@ -91,6 +91,7 @@ OP_OPTIONS = {
     "SUM": ("ReducerOptions", fb.ReducerOptionsT),
     "DEPTH_TO_SPACE": ("DepthToSpaceOptions", fb.DepthToSpaceOptionsT),
     "SPACE_TO_DEPTH": ("SpaceToDepthOptions", fb.SpaceToDepthOptionsT),
+    "TRANSPOSE_CONV": ("TransposeConvOptions", fb.TransposeConvOptionsT),
 }
 
 # Defaults that differ from (invalid) flatbuffer defaults, per options class.

@@ -534,3 +534,33 @@ def resize_bilinear(in_shape=(1, 4, 4, 3), size=(8, 12), align_corners=False,
     mb.op("RESIZE_BILINEAR", [x, s], [y],
           dict(align_corners=align_corners, half_pixel_centers=half_pixel_centers))
     return mb.build([x], [y])
+
+
+def transpose_conv(in_shape=(1, 4, 4, 3), out_channels=4, kernel=(3, 3), stride=(2, 2),
+                   padding="SAME", bias=True, per_channel=True, activation="NONE",
+                   out_hw=None, in_q=(IN_SCALE, IN_ZP), out_q=(0.05, -20),
+                   w_range=(0.001, 0.004), seed=0) -> bytes:
+    """TRANSPOSE_CONV: output_shape constant (input 0), [O,H,W,I] weights (per-channel along
+    dim 0), input (2), optional int32 bias (3). Output size: SAME in * s, VALID (in - 1) * s + k,
+    or `out_hw`."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    if out_hw is None:
+        out_hw = tuple(i * s if padding == "SAME" else (i - 1) * s + k
+                       for i, s, k in zip((h, w), stride, kernel))
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=in_q[0], zero_point=in_q[1], name="x")
+    shape = mb.int32([n, *out_hw, out_channels], name="output_shape")
+    wq, ws = random_conv_weights(rng, [out_channels, *kernel, c], per_channel,
+                                 scale_range=w_range)
+    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=0, name="w")
+    inputs = [shape, W, x]
+    if bias:
+        bq, bs = random_bias(rng, out_channels, in_q[0], ws)
+        inputs.append(mb.const(bq, scale=bs, zero_point=0, name="b"))
+    y = mb.tensor([n, *out_hw, out_channels], "int8", scale=out_q[0], zero_point=out_q[1],
+                  name="y")
+    mb.op("TRANSPOSE_CONV", inputs, [y], dict(padding=padding, stride_h=stride[0],
+                                              stride_w=stride[1],
+                                              fused_activation_function=activation))
+    return mb.build([x], [y])

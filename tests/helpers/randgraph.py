@@ -45,6 +45,7 @@ NOT_YET_DRAWN = frozenset({
     "ARG_MAX", "ARG_MIN", "REDUCE_MAX", "SUM", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH",
     "RESIZE_BILINEAR",
     "RSQRT", "LOG_SOFTMAX", "L2_NORMALIZATION",
+    "TRANSPOSE_CONV",
 })
 MAX_ELEMS = 768          # no activation tensor larger than this
 FUSED = ["NONE", "NONE", "RELU", "RELU6", "RELU_N1_TO_1"]

@@ -42,5 +42,6 @@ from . import (
     sum,  # noqa: F401,E402
     tanh,  # noqa: F401,E402
     transpose,  # noqa: F401,E402
+    transpose_conv,  # noqa: F401,E402
 )
 from .base import REGISTRY, OpDef, lookup, register, supported_names  # noqa: F401
