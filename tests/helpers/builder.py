@@ -92,6 +92,7 @@ OP_OPTIONS = {
     "DEPTH_TO_SPACE": ("DepthToSpaceOptions", fb.DepthToSpaceOptionsT),
     "SPACE_TO_DEPTH": ("SpaceToDepthOptions", fb.SpaceToDepthOptionsT),
     "TRANSPOSE_CONV": ("TransposeConvOptions", fb.TransposeConvOptionsT),
+    "BATCH_MATMUL": ("BatchMatMulOptions", fb.BatchMatMulOptionsT),
 }
 
 # Defaults that differ from (invalid) flatbuffer defaults, per options class.

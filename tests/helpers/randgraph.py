@@ -46,6 +46,7 @@ NOT_YET_DRAWN = frozenset({
     "RESIZE_BILINEAR",
     "RSQRT", "LOG_SOFTMAX", "L2_NORMALIZATION",
     "TRANSPOSE_CONV",
+    "BATCH_MATMUL",
 })
 MAX_ELEMS = 768          # no activation tensor larger than this
 FUSED = ["NONE", "NONE", "RELU", "RELU6", "RELU_N1_TO_1"]

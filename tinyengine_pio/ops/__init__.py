@@ -3,6 +3,7 @@ from . import (
     abs,  # noqa: F401,E402
     add,  # noqa: F401,E402
     arg_min_max,  # noqa: F401,E402
+    batch_matmul,  # noqa: F401,E402
     average_pool_2d,  # noqa: F401,E402
     cast,  # noqa: F401,E402
     concatenation,  # noqa: F401,E402
