@@ -108,13 +108,26 @@ def test_quantized_as_the_tflite_converter_does(model):
 
 @pytest.mark.slow
 def test_retraining_reproduces_the_committed_files(tmp_path):
-    """make_model.py (one BLAS thread, fixed seeds) writes the committed bytes again. A different
-    BLAS build or CPU may sum floats in another order: then retrain and commit both files."""
+    """make_model.py (one BLAS thread, fixed seeds) writes the committed files again: byte for
+    byte here. Another BLAS build or CPU may sum floats in another order, so elsewhere the test
+    asks for the same network and held-out accuracy within half a point (set
+    TINYENGINE_EXACT_RETRAIN=1 to require the bytes; to refresh, retrain and commit both files)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, str(SAMPLE / "make_model.py"), "--out-dir",
                            str(tmp_path)], env=env, capture_output=True, text=True, timeout=600,
                           check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"int8 held-out accuracy (TFLM): {100 * header_accuracy():.2f} %" in proc.stdout
-    assert (tmp_path / "model" / "shapes.tflite").read_bytes() == MODEL.read_bytes()
-    assert (tmp_path / "src" / "samples.h").read_text() == SAMPLES_H.read_text()
+    got = (tmp_path / "model" / "shapes.tflite").read_bytes()
+    if got == MODEL.read_bytes():
+        assert f"int8 held-out accuracy (TFLM): {100 * header_accuracy():.2f} %" in proc.stdout
+        assert (tmp_path / "src" / "samples.h").read_text() == SAMPLES_H.read_text()
+        return
+    assert not os.environ.get("TINYENGINE_EXACT_RETRAIN"), "retraining gave other bytes"
+    from tinyengine_pio.frontend import read_model
+    shape = [(op.kind, [g.t(o).shape for o in op.outputs])
+             for g in (read_model(got),) for op in g.operators]
+    want = [(op.kind, [g.t(o).shape for o in op.outputs])
+            for g in (read_model(MODEL.read_bytes()),) for op in g.operators]
+    assert shape == want
+    acc = float(re.search(r"int8 held-out accuracy \(TFLM\): ([0-9.]+) %", proc.stdout).group(1))
+    assert abs(acc - 100 * header_accuracy()) <= 0.5, proc.stdout
