@@ -32,6 +32,35 @@ TE_INLINE int32_t te_rdbpot(int32_t x, int32_t exponent) {
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
+/* gemmlowp SaturatingRoundingMultiplyByPOT for an exponent >= 0 (0: x itself). */
+TE_INLINE int32_t te_sat_shl(int32_t x, int32_t exponent) {
+    int32_t threshold;
+    if (exponent <= 0) {
+        return x;
+    }
+    threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
+    if (x > threshold) {
+        return INT32_MAX;
+    }
+    if (x < -threshold) {
+        return INT32_MIN;
+    }
+    return (int32_t)((uint32_t)x << exponent);
+}
+
+/* Count of leading zero bits (32 for 0), as gemmlowp's CountLeadingZeros. */
+TE_INLINE int32_t te_clz32(uint32_t x) {
+    int32_t n = 0;
+    if (x == 0u) {
+        return 32;
+    }
+    while (!(x & 0x80000000u)) {
+        x <<= 1;
+        ++n;
+    }
+    return n;
+}
+
 /* te_srdhm for b >= 0 (every quantized multiplier): the nudge and the truncating division
  * of gemmlowp collapse to one rounding shift, floor((a * b + 2^30) / 2^31), bit for bit (the
  * saturating case a == b == INT32_MIN cannot occur). SMULL, ADDS/ADC and two shifts on M4. */

@@ -5,30 +5,6 @@
 #include "l2_normalization.h"
 #include "te_isa.h"
 
-static int32_t l2_clz32(uint32_t x) {
-    int32_t n = 0;
-    if (x == 0u) {
-        return 32;
-    }
-    while (!(x & 0x80000000u)) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
-}
-
-/* gemmlowp SaturatingRoundingMultiplyByPOT<exponent>, exponent > 0 */
-static int32_t l2_sat_shl(int32_t x, int32_t exponent) {
-    const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << exponent);
-}
-
 /* GetInvSqrtQuantizedMultiplierExp(input, kReverseShift = -1, ...) */
 static void l2_inv_sqrt(int32_t input, int32_t *mult, int32_t *shift) {
     const int32_t half_three = (1 << 28) + (1 << 27);
@@ -42,14 +18,14 @@ static void l2_inv_sqrt(int32_t input, int32_t *mult, int32_t *shift) {
         input /= 4;
         ++out_shift;
     }
-    pairs = (l2_clz32((uint32_t)input) - 1) / 2 - 1;
+    pairs = (te_clz32((uint32_t)input) - 1) / 2 - 1;
     out_shift -= pairs;
     input = (int32_t)((uint32_t)input << (2 * pairs));
     half_input = te_rdbpot(input >> 1, 1);
     x = 1 << 28;                                                    /* F3::One() */
     for (i = 0; i < 5; ++i) {
-        const int32_t x3 = l2_sat_shl(te_srdhm(te_srdhm(x, x), x), 6);   /* Rescale<3>(x^3) */
-        x = l2_sat_shl((int32_t)((uint32_t)te_srdhm(half_three, x) -
+        const int32_t x3 = te_sat_shl(te_srdhm(te_srdhm(x, x), x), 6);   /* Rescale<3>(x^3) */
+        x = te_sat_shl((int32_t)((uint32_t)te_srdhm(half_three, x) -
                                  (uint32_t)te_srdhm(half_input, x3)), 3);
     }
     x = te_srdhm(x, 1518500250);                                    /* * sqrt(2) / 2 */

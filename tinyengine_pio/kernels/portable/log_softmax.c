@@ -6,34 +6,6 @@
 #include "log_softmax.h"
 #include "te_isa.h"
 
-static int32_t ls_clz32(uint32_t x) {
-    int32_t n = 0;
-    if (x == 0u) {
-        return 32;
-    }
-    while (!(x & 0x80000000u)) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
-}
-
-/* SaturatingRoundingMultiplyByPOTParam for exponent >= 0. */
-static int32_t ls_sat_shl(int32_t x, int32_t exponent) {
-    int32_t threshold;
-    if (exponent <= 0) {
-        return x;
-    }
-    threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << exponent);
-}
-
 static int32_t ls_sat(int64_t v) {
     return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t)v);
 }
@@ -54,9 +26,9 @@ static int32_t ls_one_over_one_plus_x(int32_t a) {
     int i;
     for (i = 0; i < 3; ++i) {
         const int32_t one_minus = ls_sub(1 << 29, te_srdhm(half_denominator, x));
-        x = ls_add(x, ls_sat_shl(te_srdhm(x, one_minus), 2));
+        x = ls_add(x, te_sat_shl(te_srdhm(x, one_minus), 2));
     }
-    return ls_sat_shl(x, 1);
+    return te_sat_shl(x, 1);
 }
 
 /* log_x_for_x_greater_than_or_equal_to_1_impl<5, 12>: Q12.19 in, Q5.26 out. */
@@ -65,14 +37,14 @@ static int32_t ls_log_q12_to_q5(int32_t z) {
     const int32_t alpha_n = 117049297, alpha_d = 127690142, alpha_i = 1057819769;
     const int32_t alpha_f = 638450708;
     const int32_t shifted_quarter = 1 << 23;       /* Rescale<6>(1/4) */
-    const int32_t hp1 = ls_clz32((uint32_t)z);
-    const int32_t r_a_tmp = ls_sat_shl(z, hp1 - 1);
-    const int32_t r_a = ls_sat_shl(te_srdhm(r_a_tmp, sqrt_half), 1);
-    const int32_t za_adj = ls_sat((int64_t)ls_sat_shl(12 - hp1, 25) + shifted_quarter);
+    const int32_t hp1 = te_clz32((uint32_t)z);
+    const int32_t r_a_tmp = te_sat_shl(z, hp1 - 1);
+    const int32_t r_a = te_sat_shl(te_srdhm(r_a_tmp, sqrt_half), 1);
+    const int32_t za_adj = ls_sat((int64_t)te_sat_shl(12 - hp1, 25) + shifted_quarter);
     const int32_t z_b = te_srdhm(z, sqrt_half);
-    const int32_t zb_headroom = ls_clz32((uint32_t)z_b) - 1;
-    const int32_t r_b = ls_sat_shl(z, zb_headroom);
-    const int32_t zb_adj = ls_sat((int64_t)ls_sat_shl(12 - zb_headroom, 25) - shifted_quarter);
+    const int32_t zb_headroom = te_clz32((uint32_t)z_b) - 1;
+    const int32_t r_b = te_sat_shl(z, zb_headroom);
+    const int32_t zb_adj = ls_sat((int64_t)te_sat_shl(12 - zb_headroom, 25) - shifted_quarter);
     const int32_t r = r_a < r_b ? r_a : r_b;
     const int32_t z_pow_2_adj = za_adj > zb_adj ? za_adj : zb_adj;
     const int64_t half_sum = (int64_t)r + sqrt_sqrt_half;
@@ -87,7 +59,7 @@ static int32_t ls_log_q12_to_q5(int32_t z) {
         te_srdhm(alpha_f, q));
     recip = ls_one_over_one_plus_x(denom_minus_one);
     num_scaled = te_rdbpot(num, 6);
-    return ls_sat_shl(ls_add(te_srdhm(z_pow_2_adj, log_2), te_srdhm(num_scaled, recip)), 1);
+    return te_sat_shl(ls_add(te_srdhm(z_pow_2_adj, log_2), te_srdhm(num_scaled, recip)), 1);
 }
 
 void te_log_softmax_s8(const int8_t *in, int8_t *out, int32_t outer, int32_t depth,

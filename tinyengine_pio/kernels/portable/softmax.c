@@ -4,29 +4,6 @@
 #include "softmax.h"
 #include "te_isa.h"
 
-static int32_t te_sat_shl(int32_t x, int32_t exponent) {
-    const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << exponent);
-}
-
-static int32_t te_clz32(uint32_t x) {
-    int32_t n = 0;
-    if (x == 0u) {
-        return 32;
-    }
-    while (!(x & 0x80000000u)) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
-}
-
 /* gemmlowp one_over_one_plus_x_for_x_in_0_1 on Q0.31 raw values. */
 static int32_t te_one_over_one_plus_x(int32_t a) {
     const int64_t sum = (int64_t)a + INT32_MAX;
