@@ -8,14 +8,12 @@ import numpy as np
 import tflite
 
 from .errors import FloatModelError, MalformedModelError, ModelError, UnsupportedError
-from .ir import Graph, Operator, Tensor
+from .ir import NP_TYPES, Graph, Operator, Tensor
 from .ops import REGISTRY, supported_names
 from .ops.base import BUILTIN_NAMES
 from .validate import Limits, validate
 
 TENSOR_TYPES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
-NP_TYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32,
-            "int64": np.int64, "float32": np.float32, "bool": np.bool_}
 
 
 def load_bytes(path: str | os.PathLike) -> bytes:

@@ -11,6 +11,7 @@ import numpy as np
 from .compiler import CompiledModel
 from .emitter import write_files
 from .errors import TinyEngineError
+from .ir import NP_TYPES
 
 HARNESS = """#include <stdio.h>
 #include "@P@.h"
@@ -51,7 +52,7 @@ def run_on_host(cm: CompiledModel, inputs: list[np.ndarray], prefix: str = "mode
                            capture_output=True, text=True)
         if r.returncode:
             raise TinyEngineError(f"host build failed:\n{r.stderr}")
-        blob = b"".join(np.ascontiguousarray(x, dtype=_np(g.t(i).dtype)).tobytes()
+        blob = b"".join(np.ascontiguousarray(x, dtype=NP_TYPES[g.t(i).dtype]).tobytes()
                         for x, i in zip(inputs, g.inputs))
         r = subprocess.run([exe], input=blob, capture_output=True, timeout=600)
         if r.returncode:
@@ -59,14 +60,9 @@ def run_on_host(cm: CompiledModel, inputs: list[np.ndarray], prefix: str = "mode
     outs, pos = [], 0
     for i in g.outputs:
         t = g.t(i)
-        outs.append(np.frombuffer(r.stdout[pos:pos + t.nbytes], dtype=_np(t.dtype)).reshape(t.shape))
+        outs.append(np.frombuffer(r.stdout[pos:pos + t.nbytes], dtype=NP_TYPES[t.dtype]).reshape(t.shape))
         pos += t.nbytes
     return outs
-
-
-def _np(dtype: str):
-    return {"int8": np.int8, "float32": np.float32, "int16": np.int16, "int32": np.int32,
-            "uint8": np.uint8, "int64": np.int64}[dtype]
 
 
 def seed_inputs(cm: CompiledModel, seed: int = 0) -> list[np.ndarray]:
@@ -78,5 +74,5 @@ def seed_inputs(cm: CompiledModel, seed: int = 0) -> list[np.ndarray]:
         if t.dtype == "float32":
             out.append(rng.standard_normal(t.shape).astype(np.float32))
         else:
-            out.append(rng.integers(-128, 128, size=t.shape, dtype=np.int64).astype(_np(t.dtype)))
+            out.append(rng.integers(-128, 128, size=t.shape, dtype=np.int64).astype(NP_TYPES[t.dtype]))
     return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..ir import Graph, Operator
+from ..ir import NP_TYPES, Graph, Operator
 from .base import OpDef, register, require
 from .signature import Operand, Signature, same_shape
 
@@ -31,8 +31,7 @@ def evaluate(g: Graph, op: Operator) -> list:
         return [data != 0]
     if data.dtype.kind == "f" and out != "float32":
         data = np.trunc(data)
-    return [data.astype({"int8": np.int8, "uint8": np.uint8, "int16": np.int16,
-                         "int32": np.int32, "int64": np.int64, "float32": np.float32}[out])]
+    return [data.astype(NP_TYPES[out])]
 
 
 def prepare(g: Graph, op: Operator) -> None:

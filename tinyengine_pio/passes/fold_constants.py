@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ir import Graph, Operator
+from ..ir import NP_TYPES, Graph, Operator
 from ..ops import lookup
 from ..ops.signature import invalid
-
-NP_TYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32,
-            "int64": np.int64, "float32": np.float32, "bool": np.bool_}
 
 
 def foldable(g: Graph, op: Operator) -> bool:
