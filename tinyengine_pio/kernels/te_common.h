@@ -61,6 +61,28 @@ TE_INLINE int32_t te_clz32(uint32_t x) {
     return n;
 }
 
+/* The loop nest of the broadcasting element-wise kernels (ADD, SUB, MUL, SQUARED_DIFFERENCE,
+ * MAXIMUM, MINIMUM): the statements run once per output element in order, with x and y the two
+ * int8 inputs as int32_t, and write *out++. The kernel's parameters carry the inputs a and b,
+ * the loop bounds d0..d3 and the element strides a0..a3 / b0..b3 (0 = broadcast). */
+#define TE_BROADCAST_4D(...)                                                   \
+    do {                                                                       \
+        int32_t i0_, i1_, i2_, i3_;                                            \
+        for (i0_ = 0; i0_ < d0; ++i0_) {                                       \
+            for (i1_ = 0; i1_ < d1; ++i1_) {                                   \
+                for (i2_ = 0; i2_ < d2; ++i2_) {                               \
+                    const int8_t *pa_ = a + i0_ * a0 + i1_ * a1 + i2_ * a2;    \
+                    const int8_t *pb_ = b + i0_ * b0 + i1_ * b1 + i2_ * b2;    \
+                    for (i3_ = 0; i3_ < d3; ++i3_) {                           \
+                        const int32_t x = pa_[i3_ * a3];                       \
+                        const int32_t y = pb_[i3_ * b3];                       \
+                        __VA_ARGS__                                            \
+                    }                                                          \
+                }                                                              \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
 /* te_srdhm for b >= 0 (every quantized multiplier): the nudge and the truncating division
  * of gemmlowp collapse to one rounding shift, floor((a * b + 2^30) / 2^31), bit for bit (the
  * saturating case a == b == INT32_MIN cannot occur). SMULL, ADDS/ADC and two shifts on M4. */

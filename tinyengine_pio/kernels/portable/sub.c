@@ -11,20 +11,9 @@ void te_sub_s8(const int8_t *a, const int8_t *b, int8_t *out,
                int32_t b_off, int32_t b_mult, int32_t b_shift, int32_t left_shift,
                int32_t out_mult, int32_t out_shift, int32_t out_off,
                int32_t act_min, int32_t act_max) {
-    int32_t i0, i1, i2, i3;
-    for (i0 = 0; i0 < d0; ++i0) {
-        for (i1 = 0; i1 < d1; ++i1) {
-            for (i2 = 0; i2 < d2; ++i2) {
-                const int8_t *pa = a + i0 * a0 + i1 * a1 + i2 * a2;
-                const int8_t *pb = b + i0 * b0 + i1 * b1 + i2 * b2;
-                for (i3 = 0; i3 < d3; ++i3) {
-                    const int32_t x = (pa[i3 * a3] + a_off) * (1 << left_shift);
-                    const int32_t y = (pb[i3 * b3] + b_off) * (1 << left_shift);
-                    const int32_t diff = te_requant(x, a_mult, a_shift) - te_requant(y, b_mult, b_shift);
-                    *out++ = (int8_t)te_clamp(te_requant(diff, out_mult, out_shift) + out_off,
-                                              act_min, act_max);
-                }
-            }
-        }
-    }
+    TE_BROADCAST_4D(
+        const int32_t diff = te_requant((x + a_off) * (1 << left_shift), a_mult, a_shift) -
+                             te_requant((y + b_off) * (1 << left_shift), b_mult, b_shift);
+        *out++ = (int8_t)te_clamp(te_requant(diff, out_mult, out_shift) + out_off, act_min,
+                                  act_max););
 }
