@@ -21,12 +21,12 @@ def arena_bytes(model_bytes: bytes, arena_size: int = 64 << 20) -> dict:
         raise TinyEngineError("--compare-tflm needs TFLite Micro's interpreter: "
                               "pip install tflite-micro") from None
     from .frontend import read_model
-    from .host import _np
+    from .ir import NP_TYPES
     g = read_model(model_bytes)
     it = runtime.Interpreter.from_bytes(model_bytes, arena_size=arena_size)
     for n, i in enumerate(g.inputs):
         t = g.t(i)
-        it.set_input(np.zeros(t.shape, _np(t.dtype)), n)
+        it.set_input(np.zeros(t.shape, NP_TYPES[t.dtype]), n)
     it.invoke()
     with tempfile.TemporaryFile(mode="w+b") as f:
         saved = os.dup(2)

@@ -234,7 +234,7 @@ class Dut:
         None: only when this Dut built the firmware with per_layer=True);
         ``result.layers`` stays None (``layers_error`` says why) when the firmware
         has no per-layer mode -- numbers are never invented."""
-        from ..host import _np
+        from ..ir import NP_TYPES
         from .protocol import crc32
         g = self.cm.graph
         arrays = self._send_inputs(inputs, seed)
@@ -249,7 +249,7 @@ class Dut:
                                         k, len(raw), t.dtype, list(t.shape), t.nbytes,
                                         hexdump(raw)))
             crcs.append(crc32(raw))
-            outs.append(np.frombuffer(raw, dtype=_np(t.dtype)).reshape(t.shape).copy())
+            outs.append(np.frombuffer(raw, dtype=NP_TYPES[t.dtype]).reshape(t.shape).copy())
         stats: Stats = self.client.get_stats()
         layers, layers_error = self._read_layers(per_layer)
         flash = self.firmware.sizes.get("flash_bytes") if self.firmware else None
@@ -278,7 +278,7 @@ class Dut:
 
     def _send_inputs(self, inputs, seed: int) -> list:
         """SET_INPUT for every model input (None: the seeded random input); the arrays sent."""
-        from ..host import _np
+        from ..ir import NP_TYPES
         g = self.cm.graph
         if inputs is None:
             inputs = self.random_inputs(seed)
@@ -293,7 +293,7 @@ class Dut:
             if a.size != t.size:
                 raise ValueError("input %d: %d elements, the model wants %s" % (k, a.size,
                                                                                 list(t.shape)))
-            a = np.ascontiguousarray(a.astype(_np(t.dtype), copy=False).reshape(t.shape))
+            a = np.ascontiguousarray(a.astype(NP_TYPES[t.dtype], copy=False).reshape(t.shape))
             arrays.append(a)
             self.client.set_input(k, a.tobytes())
         return arrays
