@@ -56,14 +56,16 @@ def compile_to(tmp_path):
 @pytest.fixture
 def tflm_check(compile_to):
     """tflm_check(model_bytes, input_sets=None) -> CompiledModel, after asserting that the generated
-    C (built with gcc -Werror) matches TFLM byte for byte on every input set (default: seeds 0-2,
+    C (built with gcc -Werror) matches TFLM byte for byte (float32 outputs: within rtol 1e-4 /
+    atol 1e-5, or bit for bit with float_exact=True) on every input set (default: seeds 0-2,
     all-min, all-max)."""
     from tests.helpers.hostrun import HostModel, assert_matches_tflm
 
-    def _check(data: bytes, input_sets=None, prefix: str = "model"):
+    def _check(data: bytes, input_sets=None, prefix: str = "model", float_exact: bool = False):
         cm, out = compile_to(data, prefix=prefix)
         with HostModel(out, prefix) as host:
-            assert_matches_tflm(data, out, input_sets, prefix=prefix, host=host)
+            assert_matches_tflm(data, out, input_sets, prefix=prefix, host=host,
+                                float_exact=float_exact)
         return cm
     return _check
 

@@ -6,7 +6,7 @@ import pytest
 
 from tinyengine_pio import compile_model
 from tinyengine_pio.cli import main
-from tinyengine_pio.errors import FloatModelError, ModelError, UnsupportedError
+from tinyengine_pio.errors import ModelError, UnsupportedError
 from tests.conftest import shared_model
 from tests.helpers.builder import ModelBuilder
 
@@ -55,19 +55,23 @@ def test_truncated_model(tmp_path, capsys, fraction):
     assert rc == 2 and "corrupt or truncated" in err
 
 
-def test_float_model(tmp_path, capsys):
-    rc, err = _cli(tmp_path, capsys, shared_model("float32_reject.tflite"))
-    assert rc == 2 and "float32 model" in err and "representative_dataset" in err
+def test_float_model_compiles(tmp_path, capsys):
+    """float32 models compile now (ops/float32/); the shared one once was the refusal example."""
+    out = tmp_path / "out"
+    assert main(["compile", str(shared_model("float32_reject.tflite")), "--out", str(out)]) == 0
+    assert (out / "fully_connected_f32.c").exists() and (out / "te_float.h").exists()
 
 
-def test_float_model_generated():
+def test_an_operator_without_its_dtype_is_named_with_what_tflm_does():
+    """A float32 CUMSUM: no implementation here, TFLM runs it; an int8 one TFLM does not run."""
     mb = ModelBuilder()
     x = mb.tensor([1, 4], "float32")
-    w = mb.const(np.ones((2, 4), np.float32))
-    y = mb.tensor([1, 2], "float32")
-    mb.op("FULLY_CONNECTED", [x, w, None], [y])
-    with pytest.raises(FloatModelError, match="float32"):
+    y = mb.tensor([1, 4], "float32")
+    mb.op("CUMSUM", [x, mb.const(np.array(1, np.int32))], [y])
+    with pytest.raises(UnsupportedError) as e:
         compile_model(mb.build(inputs=[x], outputs=[y]))
+    assert "operator #0 CUMSUM: this operator is not supported [float32 activations; TFLM " \
+           "runs it]" in str(e.value)
 
 
 def test_unsupported_operator_names_op_index_and_list(tmp_path, capsys):
@@ -75,8 +79,9 @@ def test_unsupported_operator_names_op_index_and_list(tmp_path, capsys):
     p.write_bytes(_relu_model(op="EXP"))
     rc, err = _cli(tmp_path, capsys, p)
     assert rc == 2
-    assert "operator #0 EXP is not supported" in err
-    assert "Supported operators:" in err and "CONV_2D" in err and "SOFTMAX" in err
+    assert "operator #0 EXP: this operator is not supported" in err
+    assert "Supported operators (int8 unless noted):" in err and "CONV_2D" in err
+    assert "ADD (int8/float32)" in err
 
 
 def test_more_than_one_subgraph():

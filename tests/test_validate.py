@@ -183,7 +183,25 @@ def test_every_unsupported_operator_is_named_at_once():
     mb.op("SIN", [z], [w])
     with pytest.raises(UnsupportedError) as e:
         compile_model(mb.build([x], [w]))
-    assert "2 operators are not supported: #0 EXP, #2 SIN (kinds: EXP, SIN)" in str(e.value)
+    msg = str(e.value)
+    assert "2 operators cannot be compiled (EXP, SIN):" in msg
+    assert "  #0 EXP (int8): this operator is not supported [TFLM runs it]" in msg
+    assert "  #2 SIN (int8): this operator is not supported [TFLM does not run it either]" in msg
+
+
+def test_every_refusal_of_a_known_operator_is_listed_too():
+    """Unsupported dtypes of known operators and unknown operators in one list."""
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "int16", scale=0.1, zero_point=0)
+    y = mb.tensor([1, 4], "int16", scale=0.1, zero_point=0)
+    z = mb.tensor([1, 4], "int16", scale=0.1, zero_point=0)
+    mb.op("ZEROS_LIKE", [x], [y])
+    mb.op("RSQRT", [y], [z])
+    with pytest.raises(UnsupportedError) as e:
+        compile_model(mb.build([x], [z]))
+    msg = str(e.value)
+    assert "#0 ZEROS_LIKE (int16): this operator is not supported [TFLM does not run it" in msg
+    assert "#1 RSQRT (int16): input 0 (input) 'y'" in msg or "#1 RSQRT (int16): input 0" in msg
 
 
 def test_unexpected_exception_is_an_internal_error_line(tmp_path, capsys, monkeypatch):

@@ -60,6 +60,10 @@ def c_array_body(values, per_line: int = 16) -> list[str]:
 
 def _fmt(v) -> str:
     if isinstance(v, float):
+        if v != v:
+            return "__builtin_nanf(\"\")"
+        if v in (float("inf"), float("-inf")):
+            return "__builtin_inff()" if v > 0 else "(-__builtin_inff())"
         return repr(v) + "f"
     v = int(v)
     if v == -(1 << 31):

@@ -43,7 +43,11 @@ class EmitContext:
         t = self.g.t(tensor_index)
         if t.is_const:
             name = self._tensor_const(tensor_index)
-            return name if byte_offset == 0 else f"((const int8_t *){name} + {byte_offset})"
+            if byte_offset == 0:
+                return name
+            if t.ctype == "int8_t":
+                return f"((const int8_t *){name} + {byte_offset})"
+            return f"((const {t.ctype} *)((const int8_t *){name} + {byte_offset}))"
         return f"(({t.ctype} *)(TE_ARENA + {self.offset(tensor_index) + byte_offset}))"
 
     def offset(self, tensor_index: int) -> int:

@@ -9,7 +9,7 @@ import tflite
 
 from .errors import FloatModelError, MalformedModelError, ModelError, UnsupportedError
 from .ir import NP_TYPES, Graph, Operator, Tensor
-from .ops import REGISTRY, supported_names
+from .ops import REGISTRY
 from .ops.base import BUILTIN_NAMES
 from .validate import Limits, validate
 
@@ -71,21 +71,14 @@ def _convert(model, data: bytes, name: str, limits: Limits) -> Graph:
               description=name)
     g.inputs = [int(i) for i in g.inputs]
     g.outputs = [int(i) for i in g.outputs]
-    _check_float_model(g, ops, name)
-    missing = [f"#{i} {kind}" for i, kind, code, _ in ops if code not in REGISTRY]
-    if missing:
-        kinds = sorted({m.split(" ", 1)[1] for m in missing})
-        what = (f"operator {missing[0]} is not supported" if len(missing) == 1 else
-                f"{len(missing)} operators are not supported: {', '.join(missing[:20])}"
-                f"{' ...' if len(missing) > 20 else ''} (kinds: {', '.join(kinds)})")
-        raise UnsupportedError(f"{name}: {what}.\nSupported operators: "
-                               f"{', '.join(supported_names())}")
     for i, kind, code, op_fb in ops:
-        opdef = REGISTRY[code]
+        opdef = REGISTRY.get(code)
         ins = [int(x) for x in op_fb.InputsAsNumpy()] if op_fb.InputsLength() else []
         outs = [int(x) for x in op_fb.OutputsAsNumpy()] if op_fb.OutputsLength() else []
+        # an operator without any implementation keeps no options: validate.py lists it with
+        # every other refusal
         g.operators.append(Operator(index=i, kind=kind, inputs=ins, outputs=outs,
-                                    options=_read_options(opdef, op_fb, i, kind)))
+                                    options=_read_options(opdef, op_fb, i, kind) if opdef else {}))
     return g
 
 
@@ -166,23 +159,3 @@ def _read_tensor(model, t, index: int, data: bytes, limits: Limits) -> Tensor:
             const = np.frombuffer(raw, dtype=NP_TYPES[dtype]).reshape(shape).copy()
     return Tensor(index=index, name=name, shape=shape, dtype=dtype, scale=scale, zero_point=zp,
                   quant_dim=qdim, data=const)
-
-
-def _check_float_model(g: Graph, ops, name: str) -> None:
-    """A float32 model has float weights or float activations between ops (not only at the edges)."""
-    float_weights = [t for t in g.tensors if t.is_const and t.dtype == "float32"]
-    boundary_ok = {"QUANTIZE", "DEQUANTIZE"}
-    n = len(g.tensors)     # indices are checked later (validate.py): skip bad ones here
-    float_ops = [kind for _, kind, _, op_fb in ops if kind not in boundary_ok and any(
-        g.tensors[int(i)].dtype == "float32" for i in
-        (list(op_fb.InputsAsNumpy()) if op_fb.InputsLength() else []) +
-        (list(op_fb.OutputsAsNumpy()) if op_fb.OutputsLength() else []) if 0 <= int(i) < n)]
-    if float_weights or float_ops:
-        what = f"{len(float_weights)} float32 constant tensors" if float_weights else \
-            f"float32 activations in {float_ops[0]}"
-        raise FloatModelError(
-            f"{name}: this is a float32 model ({what}); tinyengine-pio compiles fully int8-quantized "
-            "models only. Quantize it with the TFLite converter: converter.optimizations = "
-            "[tf.lite.Optimize.DEFAULT], converter.representative_dataset = <calibration data>, "
-            "converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8] "
-            "(optionally inference_input_type/inference_output_type = tf.int8).")

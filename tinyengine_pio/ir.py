@@ -87,6 +87,7 @@ class Operator:
     fused: Fused = field(default_factory=Fused)
     memory: MemoryOption = field(default_factory=MemoryOption)   # chosen by planner/policy.py
     scratch_offset: int | None = None                             # arena offset of its scratch
+    dtype: str = "int8"        # the implementation family running it (ops.base.select)
 
 
 @dataclass

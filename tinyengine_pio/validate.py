@@ -16,8 +16,9 @@ import numpy as np
 
 from .errors import LimitError, MalformedModelError, UnsupportedError
 from .ir import DTYPE_BYTES, Graph, Operator, Tensor
-from .ops import lookup
+from .ops.base import select
 from .ops.signature import Operand, Signature, invalid
+from .tflm_support import describe_unsupported
 
 MAX_RANK = 6
 DTYPE_RANGE = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767),
@@ -51,10 +52,17 @@ def validate(g: Graph) -> Graph:
     from .passes.fold_constants import fold_op
     check_structure(g)
     folded = set()
+    refused: list[tuple[Operator, UnsupportedError]] = []
     for op in g.operators:
-        check_operator(g, op)
-        if fold_op(g, op):
+        try:
+            check_operator(g, op)
+        except UnsupportedError as e:       # go on: the user needs every refusal at once
+            refused.append((op, e))
+            continue
+        if not refused and fold_op(g, op):
             folded.add(id(op))
+    if refused:
+        raise UnsupportedError(describe_unsupported(g, refused))
     g.operators = [op for op in g.operators if id(op) not in folded]
     return g
 
@@ -124,7 +132,9 @@ def check_structure(g: Graph) -> None:
 
 
 def check_operator(g: Graph, op: Operator) -> None:
-    opdef = lookup(op)
+    opdef = select(g, op)
+    if opdef is None:
+        raise UnsupportedError(f"operator #{op.index} {op.kind}: this operator is not supported")
     sig: Signature = opdef.signature
     _check_operands(g, op, sig)
     act = op.options.get("activation")

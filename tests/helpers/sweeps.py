@@ -195,3 +195,40 @@ def leaky_relu_model(alpha: float, qi, qo, shape=(1, 256)) -> bytes:
     y = mb.tensor(list(shape), "int8", scale=qo[0], zero_point=qo[1])
     mb.op("LEAKY_RELU", [x], [y], dict(alpha=alpha))
     return mb.build([x], [y])
+
+
+# --- float32 ---------------------------------------------------------------------------------
+
+def float_binary_model(op, a_shape, b_shape, act="NONE", options=None, const_b=None) -> bytes:
+    """One float32 broadcasting binary operator; `const_b` (an array) makes input 1 constant."""
+    mb = ModelBuilder()
+    a = mb.tensor(a_shape, "float32")
+    b = mb.const(np.asarray(const_b, np.float32)) if const_b is not None else \
+        mb.tensor(b_shape, "float32")
+    y = mb.tensor(np.broadcast_shapes(tuple(a_shape), tuple(np.shape(const_b) if const_b is not None
+                                                           else b_shape)), "float32")
+    opts = dict(fused_activation_function=act) if options is None else options
+    mb.op(op, [a, b], [y], opts)
+    return mb.build([a] if const_b is not None else [a, b], [y])
+
+
+def float_unary_model(op, shape, options=None, out_shape=None, extra_inputs=()) -> bytes:
+    """One float32 operator with one activation input (plus constant `extra_inputs`)."""
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "float32")
+    y = mb.tensor(out_shape or shape, "float32")
+    mb.op(op, [x, *[mb.const(e) for e in extra_inputs]], [y], options or {})
+    return mb.build([x], [y])
+
+
+def float_sets(shapes, seed=0, scale=3.0, special=True):
+    """Input sets for float models: normal samples (x scale), and with `special` one set of
+    signed zeros, tiny, huge and integral / half-integral values."""
+    rng = np.random.default_rng(seed)
+    sets = [[(rng.standard_normal(s) * scale).astype(np.float32) for s in shapes]
+            for _ in range(3)]
+    if special:
+        vals = np.array([0.0, -0.0, 1e-30, -1e-30, 0.5, -0.5, 1.5, -2.5, 1e4, -1e4, 7.0, -7.0],
+                        np.float32)
+        sets.append([np.resize(vals, s).astype(np.float32) for s in shapes])
+    return sets

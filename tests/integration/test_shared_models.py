@@ -62,12 +62,9 @@ def test_arena_no_larger_than_tflm_head():
             assert cm.arena_bytes < cm.plan.lower_bound, m["file"]
 
 
-def test_float_model_is_refused():
-    from tinyengine_pio import compile_model
-    from tinyengine_pio.errors import FloatModelError
-    data = shared_model("float32_reject.tflite").read_bytes()
-    with pytest.raises(FloatModelError, match="float32 model"):
-        compile_model(data)
+def test_float_model_matches_tflm(tflm_check):
+    """The shared float32 model (once the refusal example) compiles and matches TFLM."""
+    tflm_check(shared_model("float32_reject.tflite").read_bytes())
 
 
 def test_seed_inputs_cover_extremes():

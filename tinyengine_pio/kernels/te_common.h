@@ -65,17 +65,21 @@ TE_INLINE int32_t te_clz32(uint32_t x) {
  * MAXIMUM, MINIMUM): the statements run once per output element in order, with x and y the two
  * int8 inputs as int32_t, and write *out++. The kernel's parameters carry the inputs a and b,
  * the loop bounds d0..d3 and the element strides a0..a3 / b0..b3 (0 = broadcast). */
-#define TE_BROADCAST_4D(...)                                                   \
+#define TE_BROADCAST_4D(...) TE_BROADCAST_4D_T(int8_t, int32_t, __VA_ARGS__)
+
+/* The same loop nest over inputs of type `in_t`, x and y read as `val_t` (the kernels of
+ * other data types, kernels/float32/). */
+#define TE_BROADCAST_4D_T(in_t, val_t, ...)                                    \
     do {                                                                       \
         int32_t i0_, i1_, i2_, i3_;                                            \
         for (i0_ = 0; i0_ < d0; ++i0_) {                                       \
             for (i1_ = 0; i1_ < d1; ++i1_) {                                   \
                 for (i2_ = 0; i2_ < d2; ++i2_) {                               \
-                    const int8_t *pa_ = a + i0_ * a0 + i1_ * a1 + i2_ * a2;    \
-                    const int8_t *pb_ = b + i0_ * b0 + i1_ * b1 + i2_ * b2;    \
+                    const in_t *pa_ = a + i0_ * a0 + i1_ * a1 + i2_ * a2;      \
+                    const in_t *pb_ = b + i0_ * b0 + i1_ * b1 + i2_ * b2;      \
                     for (i3_ = 0; i3_ < d3; ++i3_) {                           \
-                        const int32_t x = pa_[i3_ * a3];                       \
-                        const int32_t y = pb_[i3_ * b3];                       \
+                        const val_t x = pa_[i3_ * a3];                         \
+                        const val_t y = pb_[i3_ * b3];                         \
                         __VA_ARGS__                                            \
                     }                                                          \
                 }                                                              \

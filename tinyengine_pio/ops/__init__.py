@@ -46,3 +46,4 @@ from . import (
     transpose_conv,  # noqa: F401,E402
 )
 from .base import REGISTRY, OpDef, lookup, register, supported_names  # noqa: F401
+from . import float32  # noqa: F401,E402  (the float32 implementations register after the primaries)

@@ -4,6 +4,14 @@ Each operator lives in `ops/<stem>.py` and registers one `OpDef`. Its C kernel (
 `kernels/portable/<stem>.c` + `kernels/<stem>.h` (with `kernels/dsp/<stem>.c` and
 `kernels/mve/<stem>.c` twins where it has them), and its tests are `tests/ops/test_<stem>.py`.
 Its prepare() sets `op.params` to the op family's dataclass. See docs/ADDING_AN_OPERATOR.md.
+
+Data types: the module `ops/<stem>.py` is the operator's primary implementation (int8, and the
+integer constant folding). Another data type is another implementation of the same builtin in a
+same-named module of that type's folder (`ops/float32/<stem>.py`, kernel
+`kernels/float32/<stem>.c`, tests `tests/ops/float32/test_<stem>.py`), registered with
+`OpDef(dtype="float32")`. validate.py picks, per operator, the first implementation whose
+signature's dtypes its tensors have (`select`) and records it as `op.dtype`; every pass then
+reaches it through `lookup(op)`. No pass branches on a tensor's type.
 """
 from __future__ import annotations
 
@@ -74,26 +82,81 @@ class OpDef:
     # always: the op needs only its inputs' static shapes, like SHAPE)
     evaluate: Callable[[Graph, Operator], list] | None = None
     reads_data: bool = True
+    # the data-type family this implementation runs ("int8": the primary one, which also folds
+    # integer constants; "float32", "int16"): the registry's second key
+    dtype: str = "int8"
 
     @property
     def code(self) -> int:
         return getattr(tflite.BuiltinOperator, self.name)
 
 
-REGISTRY: dict[int, OpDef] = {}
+REGISTRY: dict[int, OpDef] = {}                       # builtin code -> primary (int8)
+DTYPE_REGISTRY: dict[tuple[int, str], OpDef] = {}     # (builtin code, dtype) -> the others
+PRIMARY = "int8"
 
 
 def register(opdef: OpDef) -> OpDef:
-    REGISTRY[opdef.code] = opdef
+    if opdef.dtype == PRIMARY:
+        REGISTRY[opdef.code] = opdef
+    else:
+        DTYPE_REGISTRY[(opdef.code, opdef.dtype)] = opdef
     return opdef
 
 
+def code_of(kind: str) -> int | None:
+    return getattr(tflite.BuiltinOperator, kind, None) if kind.isidentifier() else None
+
+
+def implementations(kind: str) -> list[OpDef]:
+    """Every implementation of a builtin, the primary first, then by dtype name."""
+    code = code_of(kind)
+    if code is None:
+        return []
+    return ([REGISTRY[code]] if code in REGISTRY else []) + \
+        [d for (c, _), d in sorted(DTYPE_REGISTRY.items()) if c == code]
+
+
 def lookup(op: Operator) -> OpDef:
-    return REGISTRY[getattr(tflite.BuiltinOperator, op.kind)]
+    code = getattr(tflite.BuiltinOperator, op.kind)
+    return REGISTRY[code] if op.dtype == PRIMARY else DTYPE_REGISTRY[(code, op.dtype)]
+
+
+def dtypes_match(g: Graph, op: Operator, sig: Signature) -> bool:
+    """Whether the operator's tensors have the dtypes `sig` declares (nothing else checked)."""
+    ins = list(sig.inputs)
+    if sig.variadic and len(op.inputs) > len(ins):
+        ins += [ins[-1]] * (len(op.inputs) - len(ins))
+    outs = list(sig.outputs)
+    if sig.variadic_outputs and len(op.outputs) > len(outs):
+        outs += [outs[-1]] * (len(op.outputs) - len(outs))
+    pairs = list(zip(op.inputs, ins)) + list(zip(op.outputs, outs))
+    return all(i < 0 or not 0 <= i < len(g.tensors) or g.t(i).dtype in d.dtypes
+               for i, d in pairs)
+
+
+def select(g: Graph, op: Operator) -> OpDef | None:
+    """The implementation that runs `op`: the first whose signature's dtypes match; None when
+    the builtin has no implementation at all. Sets `op.dtype`. Where none matches, the primary
+    (its signature then names the tensor whose type is not supported)."""
+    impls = implementations(op.kind)
+    if not impls:
+        return None
+    chosen = next((d for d in impls if dtypes_match(g, op, d.signature)), impls[0])
+    op.dtype = chosen.dtype
+    return chosen
 
 
 def supported_names() -> list[str]:
     return sorted(d.name for d in REGISTRY.values())
+
+
+def supported_table() -> dict[str, list[str]]:
+    """{builtin name: [dtype families]} over every implementation."""
+    table: dict[str, list[str]] = {}
+    for d in list(REGISTRY.values()) + list(DTYPE_REGISTRY.values()):
+        table.setdefault(d.name, []).append(d.dtype)
+    return {k: sorted(v, key=lambda x: (x != PRIMARY, x)) for k, v in sorted(table.items())}
 
 
 def options_table(op_fb, cls):

@@ -41,6 +41,12 @@ def read_options(op_fb) -> dict:
 
 
 def check(g: Graph, op: Operator) -> None:
+    check_shapes(g, op)
+    check_accumulator(g, op, g.t(op.inputs[1]).shape[1], 2)
+
+
+def check_shapes(g: Graph, op: Operator) -> None:
+    """Batches x units out of [units, depth] weights, and the bias (every dtype)."""
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
     units, depth = g.t(op.inputs[1]).shape
     check_that(depth >= 1 and units >= 1, op, f"weights have shape {[units, depth]}")
@@ -51,7 +57,6 @@ def check(g: Graph, op: Operator) -> None:
                f"output '{out.name}' has shape {list(out.shape)}, expected {batches} batch(es) "
                f"x {units} units")
     check_bias(g, op, 2, units)
-    check_accumulator(g, op, depth, 2)
 
 
 def prepare(g: Graph, op: Operator) -> None:

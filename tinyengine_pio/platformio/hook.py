@@ -737,7 +737,9 @@ def build(env):
         if errors:
             raise HookError("\n".join(errors))
 
-    env.Append(CPPPATH=[src_dir], LIBS=["m"])
+    # -ffp-contract=off: the float32 kernels must not fuse a multiply and an add (TFLM rounds
+    # each); it changes nothing for integer code
+    env.Append(CPPPATH=[src_dir], LIBS=["m"], CCFLAGS=["-ffp-contract=off"])
     env.BuildSources(os.path.join(gen_dir, "obj"), src_dir)
     if opts["harness"]:
         error = _add_harness(env, info["package"])

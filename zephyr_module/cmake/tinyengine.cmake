@@ -188,6 +188,11 @@ function(tinyengine_add_model target model)
     if(n MATCHES "\\.c$" AND NOT n STREQUAL "${TE_PREFIX}.c" AND NOT n STREQUAL "te_arena.c"
        AND NOT n IN_LIST have)
       target_sources(${target} PRIVATE "${out}/${n}")
+      if(n MATCHES "_f32\\.c$")
+        # float32 kernels: no fused multiply-add, so the target rounds as TFLM does
+        set_property(SOURCE "${out}/${n}" TARGET_DIRECTORY ${target}
+          APPEND PROPERTY COMPILE_OPTIONS -ffp-contract=off)
+      endif()
       list(APPEND have "${n}")
     endif()
   endforeach()
