@@ -21,7 +21,7 @@ TFLM_DTYPES: dict[str, frozenset] = {k: frozenset(v) for k, v in {
     "CONV_2D": (_F, _I8, _I16), "COS": (_F,), "CUMSUM": (_F, _I8), "DEPTH_TO_SPACE": (_F, _I8),
     "DEPTHWISE_CONV_2D": (_F, _I8, _I16), "DEQUANTIZE": (_I8, _I16, _U8),
     "DIV": (_F, _I8), "ELU": (_F, _I8), "EQUAL": (_F, _I8, _I32), "EMBEDDING_LOOKUP": (_F, _I8),
-    "EXP": (_F, _I8, _I16), "EXPAND_DIMS": (_F, _I8, _I16, _I32), "FILL": (_F, _I8, _I16, _I32),
+    "EXP": (_F,), "EXPAND_DIMS": (_F, _I8, _I16, _I32), "FILL": (_F, _I8, _I16, _I32),
     "FLOOR": (_F,), "FLOOR_DIV": (_F,), "FLOOR_MOD": (_F,),
     "FULLY_CONNECTED": (_F, _I8, _I16), "GATHER": (_F, _I8, _I32), "GATHER_ND": (_F, _I8, _I32),
     "GREATER": (_F, _I8, _I32), "GREATER_EQUAL": (_F, _I8, _I32), "HARD_SWISH": (_F, _I8),
