@@ -12,7 +12,7 @@ import pytest
 
 from tinyengine_pio import compile_model
 from tinyengine_pio.emitter import write_files
-from tinyengine_pio.kernel_sources import (ISAS, SHARED_HEADERS, available_isas, generated_name,
+from tinyengine_pio.kernel_sources import (DTYPE_DIRS, ISAS, SHARED_HEADERS, available_isas, generated_name,
                                            kernel_files, stems)
 from tests.conftest import shared_model
 
@@ -22,9 +22,10 @@ KERNELS = Path(__file__).resolve().parents[2] / "tinyengine_pio" / "kernels"
 def test_every_kernel_file_is_copied_under_a_unique_flat_name():
     files = kernel_files((s, isa) for s in stems() for isa in available_isas(s))
     sources = [p for p in KERNELS.rglob("*") if p.suffix in (".c", ".h") and p.name != "te_config.h"]
-    flat = [(p.name if p.parent.name != "float32" or p.name.startswith("te_") else
-             f"{p.stem}_f32.h") if p.suffix == ".h" else generated_name(p.stem, p.parent.name)
-            for p in sources]
+    suffix = {folder: sfx for sfx, folder in DTYPE_DIRS.items()}     # float32/x.h -> x_f32.h
+    flat = [(p.name if p.parent.name not in suffix or p.name.startswith("te_") else
+             f"{p.stem}{suffix[p.parent.name]}.h") if p.suffix == ".h" else
+            generated_name(p.stem, p.parent.name) for p in sources]
     assert len(flat) == len(set(flat)), "two kernel files collide in the flat generated dir"
     assert set(files) == set(flat)
     assert {"conv_2d.c", "conv_2d_dsp.c", "conv_2d_mve.c", "te_asm.h", "te_layouts.h"} <= set(files)

@@ -46,4 +46,4 @@ from . import (
     transpose_conv,  # noqa: F401,E402
 )
 from .base import REGISTRY, OpDef, lookup, register, supported_names  # noqa: F401
-from . import float32  # noqa: F401,E402  (the float32 implementations register after the primaries)
+from . import float32, int16  # noqa: F401,E402  (the other dtypes register after the primaries)
