@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_model
 from tinyengine_pio import compile_model
 from tinyengine_pio.emitter import write_files
-from tinyengine_pio.kernel_sources import (DTYPE_DIRS, ISAS, SHARED_HEADERS, available_isas, generated_name,
-                                           kernel_files, stems)
-from tests.conftest import shared_model
+from tinyengine_pio.kernel_sources import (
+    DTYPE_DIRS,
+    ISAS,
+    SHARED_HEADERS,
+    available_isas,
+    generated_name,
+    kernel_files,
+    stems,
+)
 
 KERNELS = Path(__file__).resolve().parents[2] / "tinyengine_pio" / "kernels"
 
