@@ -83,8 +83,16 @@ def coefficients() -> dict:
     return _COEF
 
 
+# Other dtypes' kernels (float32, int16) are portable loops: their own `KIND#dtype` keys where
+# calibrated, else these generic ones (a float MAC costs two loads, a VMLA-less multiply and add)
+GENERIC_DTYPE = [6.0, 24.0, 0.0, 120.0, 4.0, 10.0]
+
+
 def predict_layer(g: Graph, op: Operator, mve: bool = False) -> int:
     coef = coefficients()
+    if op.dtype != "int8":
+        c = coef.get(f"{op.kind}#{op.dtype}") or GENERIC_DTYPE
+        return int(round(max(0.0, float(np.dot(c, features(g, op))))))
     c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"), mve))
          or coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
          or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])
