@@ -24,8 +24,12 @@ def tflm_outputs(model_bytes: bytes, inputs: list, num_outputs: int) -> list:
     return outs
 
 
+FLOAT_RTOL, FLOAT_ATOL = 1e-4, 1e-5     # float32 outputs: TFLM's std::exp & co. vs ours
+
+
 def first_mismatch(device: list, reference: list) -> str | None:
-    """None if byte-exact, else a sentence naming the first differing element."""
+    """None if byte-exact (float32 outputs: within rtol 1e-4 / atol 1e-5 of TFLM's, NaN where
+    TFLM has NaN), else a sentence naming the first differing element."""
     if len(device) != len(reference):
         return "the target has %d outputs, TFLM %d" % (len(device), len(reference))
     for k, (a, b) in enumerate(zip(device, reference)):
@@ -36,6 +40,18 @@ def first_mismatch(device: list, reference: list) -> str | None:
         fa, fb = a.reshape(-1), b.reshape(-1)
         if fa.tobytes() == fb.tobytes():
             continue
+        if fa.dtype == np.float32:
+            wa, wb = fa.astype(np.float64), fb.astype(np.float64)
+            close = (np.abs(wa - wb) <= FLOAT_ATOL + FLOAT_RTOL * np.abs(wb)) | (wa == wb) | \
+                (np.isnan(wa) & np.isnan(wb))
+            if close.all():
+                continue
+            j = int(np.flatnonzero(~close)[0])
+            idx = tuple(int(v) for v in np.unravel_index(j, b.shape)) if b.shape else ()
+            return ("output %d differs first at element %d %s: target %r, TFLM %r, beyond rtol "
+                    "%g / atol %g (%d of %d elements)" % (k, j, list(idx), float(fa[j]),
+                                                          float(fb[j]), FLOAT_RTOL, FLOAT_ATOL,
+                                                          int((~close).sum()), fa.size))
         ra = fa.view(np.uint8).reshape(fa.size, -1)
         rb = fb.view(np.uint8).reshape(fb.size, -1)
         diff = np.flatnonzero(np.any(ra != rb, axis=1))
