@@ -11,6 +11,14 @@
 
 #include <stdint.h>
 
+/* The generated build flags say -ffp-contract=off; this keeps a build that forgets it
+ * (another IDE, a hand-written Makefile) from fusing multiply-adds in the float kernels. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "te_asm.h"      /* te_vsqrt_f32 where the core has a single-precision FPU */
 #include "te_common.h"
 
