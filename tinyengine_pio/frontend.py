@@ -10,7 +10,7 @@ import tflite
 from .errors import FloatModelError, MalformedModelError, ModelError, UnsupportedError
 from .ir import NP_TYPES, Graph, Operator, Tensor
 from .ops import REGISTRY
-from .ops.base import BUILTIN_NAMES
+from .ops.base import BUILTIN_NAMES, DTYPE_REGISTRY
 from .validate import Limits, validate
 
 TENSOR_TYPES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
@@ -72,7 +72,8 @@ def _convert(model, data: bytes, name: str, limits: Limits) -> Graph:
     g.inputs = [int(i) for i in g.inputs]
     g.outputs = [int(i) for i in g.outputs]
     for i, kind, code, op_fb in ops:
-        opdef = REGISTRY.get(code)
+        opdef = REGISTRY.get(kind if kind.startswith("CUSTOM(") else code) or next(
+            (d for (c, _), d in DTYPE_REGISTRY.items() if c == code or c == kind), None)
         ins = [int(x) for x in op_fb.InputsAsNumpy()] if op_fb.InputsLength() else []
         outs = [int(x) for x in op_fb.OutputsAsNumpy()] if op_fb.OutputsLength() else []
         # an operator without any implementation keeps no options: validate.py lists it with
@@ -157,5 +158,8 @@ def _read_tensor(model, t, index: int, data: bytes, limits: Limits) -> Tensor:
                     f"tensor #{index} '{name}': constant data has {len(raw)} bytes, shape "
                     f"{list(shape)} {dtype} needs {n * itemsize}")
             const = np.frombuffer(raw, dtype=NP_TYPES[dtype]).reshape(shape).copy()
+    variable = bool(t.IsVariable())
+    if variable:    # TFLM ignores a variable tensor's buffer: it resets it to the zero point
+        const = None
     return Tensor(index=index, name=name, shape=shape, dtype=dtype, scale=scale, zero_point=zp,
-                  quant_dim=qdim, data=const)
+                  quant_dim=qdim, data=const, is_variable=variable)

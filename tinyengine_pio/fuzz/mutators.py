@@ -244,7 +244,7 @@ def opcode_index(c: Ctx):
 def opcode_builtin(c: Ctx):
     from ..ops import REGISTRY
     oc = c.pick(c.model.operatorCodes)
-    code = c.rng.choice(sorted(REGISTRY) * 3 + [c.rng.randrange(220), 32, 127, 300])
+    code = c.rng.choice(sorted(k for k in REGISTRY if isinstance(k, int)) * 3 + [c.rng.randrange(220), 32, 127, 300])
     k = c.rng.randrange(4)
     if k < 2:
         oc.builtinCode, oc.deprecatedBuiltinCode = code, min(code, 127)

@@ -88,11 +88,15 @@ class OpDef:
 
     @property
     def code(self) -> int:
-        return getattr(tflite.BuiltinOperator, self.name)
+        """The builtin code; a custom operator (name "CUSTOM(<custom code>)", as the frontend
+        names it: CUSTOM(TFLite_Detection_PostProcess)) is keyed by its name instead."""
+        return getattr(tflite.BuiltinOperator, self.name, None) if self.name.isidentifier() \
+            else self.name
 
 
-REGISTRY: dict[int, OpDef] = {}                       # builtin code -> primary (int8)
-DTYPE_REGISTRY: dict[tuple[int, str], OpDef] = {}     # (builtin code, dtype) -> the others
+# builtin code (or a custom operator's "CUSTOM(<code>)" name) -> its primary implementation
+REGISTRY: dict[int | str, OpDef] = {}
+DTYPE_REGISTRY: dict[tuple[int | str, str], OpDef] = {}   # (code, dtype) -> the others
 PRIMARY = "int8"
 
 
@@ -104,7 +108,10 @@ def register(opdef: OpDef) -> OpDef:
     return opdef
 
 
-def code_of(kind: str) -> int | None:
+def code_of(kind: str) -> int | str | None:
+    """The registry key of an operator kind: its builtin code, or the "CUSTOM(...)" name."""
+    if kind.startswith("CUSTOM("):
+        return kind
     return getattr(tflite.BuiltinOperator, kind, None) if kind.isidentifier() else None
 
 
@@ -114,11 +121,11 @@ def implementations(kind: str) -> list[OpDef]:
     if code is None:
         return []
     return ([REGISTRY[code]] if code in REGISTRY else []) + \
-        [d for (c, _), d in sorted(DTYPE_REGISTRY.items()) if c == code]
+        sorted((d for (c, _), d in DTYPE_REGISTRY.items() if c == code), key=lambda d: d.dtype)
 
 
 def lookup(op: Operator) -> OpDef:
-    code = getattr(tflite.BuiltinOperator, op.kind)
+    code = code_of(op.kind)
     return REGISTRY[code] if op.dtype == PRIMARY else DTYPE_REGISTRY[(code, op.dtype)]
 
 
