@@ -13,6 +13,7 @@ The package keeps them by instruction set (tinyengine_pio/kernels/):
                          kernel stem of its own, `<stem>_f32`, with its header
     float32/te_float.h   their shared float helpers (exp, log, activation clamps), no libm
     int16/<stem>.{c,h}   the int16x8 implementation (ops/int16/<stem>.py), kernel stem <stem>_s16
+    int16/te_int16.h     their shared arithmetic (the int64 requantization)
 
 and the generated directory is flat: <stem>.c, <stem>_dsp.c, <stem>_mve.c, <stem>_f32.c /
 <stem>_f32.h. te_config.h is written by the emitter (it depends on --optimize), not copied from
@@ -39,7 +40,7 @@ def _text(path: str) -> str:
 
 # data-type folders: kernel stem suffix -> folder holding <base>.c and <base>.h
 DTYPE_DIRS = {"_f32": "float32", "_s16": "int16"}
-DTYPE_HEADERS = {"_f32": ("float32/te_float.h",), "_s16": ()}
+DTYPE_HEADERS = {"_f32": ("float32/te_float.h",), "_s16": ("int16/te_int16.h",)}
 
 
 def _dtype_dir(stem: str) -> tuple[str, str, str] | None:

@@ -35,9 +35,12 @@ class FullyConnectedParams(RequantFields):
 def read_options(op_fb) -> dict:
     o = options_table(op_fb, tflite.FullyConnectedOptions)
     if o is None:
-        return dict(activation="NONE", weights_format=0, keep_num_dims=False)
+        return dict(activation="NONE", weights_format=0, keep_num_dims=False,
+                    quantized_bias_type=0)
+    # quantized_bias_type: the int16x8 accumulator without a bias (ops/int16/)
     return dict(activation=activation_name(o.FusedActivationFunction()),
-                weights_format=o.WeightsFormat(), keep_num_dims=bool(o.KeepNumDims()))
+                weights_format=o.WeightsFormat(), keep_num_dims=bool(o.KeepNumDims()),
+                quantized_bias_type=o.QuantizedBiasType())
 
 
 def check(g: Graph, op: Operator) -> None:

@@ -1,0 +1,60 @@
+"""int16x8 single-operator models (16-bit activations with zero point 0, int8 weights, int64
+bias) and input sets for the int16 sections of tests/ops/test_<stem>.py."""
+from __future__ import annotations
+
+import numpy as np
+
+from tests.helpers.builder import ModelBuilder, random_conv_weights
+
+
+def bias64(rng, n: int, in_scale: float, w_scales, magnitude: int = 1 << 20, dtype="int64"):
+    """A random bias of `dtype` with scale input scale x weight scale(s)."""
+    b = rng.integers(-magnitude, magnitude + 1, size=n).astype(np.int64)
+    ws = np.asarray(w_scales, dtype=np.float64)
+    scales = (in_scale * ws).astype(np.float32)
+    return b.astype(dtype), (scales if scales.size > 1 else float(scales))
+
+
+def fc16_model(in_shape=(1, 37), units=11, per_channel=False, bias="int64", act="NONE",
+               in_q=(0.01, 0), out_q=(0.02, 0), w_range=(0.002, 0.01), keep_num_dims=False,
+               seed=0, bias_mag=1 << 20, bias_type=None) -> bytes:
+    """FULLY_CONNECTED int16x8; bias "int64", "int32" or None (then `bias_type` sets the
+    options' quantized_bias_type)."""
+    rng = np.random.default_rng(seed)
+    depth = in_shape[-1]
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int16", scale=in_q[0], zero_point=in_q[1])
+    wq, ws = random_conv_weights(rng, [units, depth], per_channel, scale_range=w_range)
+    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=0)
+    B = None
+    if bias:
+        bq, bs = bias64(rng, units, in_q[0], ws, bias_mag, bias)
+        B = mb.const(bq, scale=bs, zero_point=0)
+    batches = int(np.prod(in_shape[:-1]))
+    out_shape = [*in_shape[:-1], units] if keep_num_dims else [batches, units]
+    y = mb.tensor(out_shape, "int16", scale=out_q[0], zero_point=out_q[1])
+    opts = dict(fused_activation_function=act, keep_num_dims=keep_num_dims)
+    if bias_type:
+        opts["quantized_bias_type"] = bias_type
+    mb.op("FULLY_CONNECTED", [x, W, B], [y], opts)
+    return mb.build([x], [y])
+
+
+def int16_sets(model_bytes: bytes, seeds=(0, 1, 2), small: int = 300) -> list:
+    """Input sets for every int16 input: full-range random per seed, small random values
+    (|x| <= `small`, where most outputs do not saturate), all -32768, all 32767, and
+    alternating extremes."""
+    from tests.helpers.tflm import model_io
+    descs = model_io(model_bytes)["inputs"]
+    sets = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        sets.append((f"seed{seed}", [rng.integers(-32768, 32768, d["shape"]).astype(d["dtype"])
+                                     for d in descs]))
+        sets.append((f"small{seed}", [rng.integers(-small, small + 1, d["shape"]).astype(d["dtype"])
+                                      for d in descs]))
+    for name, v in (("all_min", -32768), ("all_max", 32767)):
+        sets.append((name, [np.full(d["shape"], v, d["dtype"]) for d in descs]))
+    sets.append(("alternate", [np.where(np.arange(int(np.prod(d["shape"]))) % 2, 32767, -32768)
+                               .reshape(d["shape"]).astype(d["dtype"]) for d in descs]))
+    return sets

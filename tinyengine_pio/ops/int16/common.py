@@ -1,0 +1,93 @@
+"""What the int16x8 implementations share: their operands (int16 activations, int8 weights,
+int64 or int32 bias), the fused activation's int16 clamp (TFLM's
+CalculateActivationRangeQuantized over [-32768, 32767]), the per-channel multipliers of the
+int64 requantization and the accumulator bounds TFLM's reference kernels assume.
+
+TFLM's 16x8 conv-like kernels accumulate in int64 and requantize with
+MultiplyByQuantizedMultiplier(int64_t, ...) (kernels/internal/common.cc): the multiplier is
+rounded to 16 bits, ((m + 2^15) >> 16, or 0x7FFF at the top), then x * m16 shifted right by
+15 - shift with rounding; TFLM asserts -31 <= shift < 8 and |x| < 2^47 there. An int32 bias
+(CONV_2D, FULLY_CONNECTED) selects the int32 accumulator and the 32-bit (gemmlowp)
+MultiplyByQuantizedMultiplier instead, as does a missing bias whose options say
+quantized_bias_type INT32."""
+from __future__ import annotations
+
+import numpy as np
+import tflite
+
+from ...ir import Graph, Operator, Tensor
+from ...quant import activation_range, quantize_multiplier
+from ..base import require
+from ..signature import Operand, Signature
+
+S16 = ("int16",)
+INT16_MIN, INT16_MAX = -32768, 32767
+S16_IN = Operand("input", dtypes=S16)
+S16_OUT = Operand("output", dtypes=S16)
+S16_UNARY = Signature((S16_IN,), (S16_OUT,))
+S16_BINARY = Signature((Operand("input 0", dtypes=S16), Operand("input 1", dtypes=S16)),
+                       (S16_OUT,))
+# the bias of a 16x8 conv / FC: int64 (int32 also accepted by CONV_2D and FULLY_CONNECTED)
+BIAS_64_32 = Operand("bias", dtypes=("int64", "int32"), ranks=(1,), const=True, quantized=False,
+                     optional=True)
+BIAS_64 = Operand("bias", dtypes=("int64",), ranks=(1,), const=True, quantized=False,
+                  optional=True)
+
+MAX_SHIFT_64 = 7               # MultiplyByQuantizedMultiplier(int64_t): shift < 8
+ACC64_BOUND = 1 << 47          # ... and |x| < 2^47
+ACC32_BOUND = (1 << 31) - 1
+
+
+def int16_clamp(g: Graph, op: Operator) -> tuple[int, int]:
+    """The fused activation as an int16 [lo, hi] (CalculateActivationRangeQuantized)."""
+    out = g.t(op.outputs[0])
+    return activation_range(op.options.get("activation", "NONE"), out.s, out.zp,
+                            INT16_MIN, INT16_MAX)
+
+
+def has_input(op: Operator, pos: int) -> bool:
+    return len(op.inputs) > pos and op.inputs[pos] >= 0
+
+
+def bias_of(g: Graph, op: Operator, pos: int) -> np.ndarray | None:
+    """The constant bias at input `pos` as int64 (None when omitted)."""
+    return g.t(op.inputs[pos]).data.astype(np.int64).reshape(-1) if has_input(op, pos) else None
+
+
+def wide_accumulator(g: Graph, op: Operator, pos: int) -> bool:
+    """TFLM's choice of accumulator: int64 unless the bias is int32, or, without a bias, the
+    options' quantized_bias_type is INT32 (CONV_2D, FULLY_CONNECTED)."""
+    if has_input(op, pos):
+        return g.t(op.inputs[pos]).dtype == "int64"
+    return op.options.get("quantized_bias_type", 0) != tflite.TensorType.INT32
+
+
+def channel_multipliers(op: Operator, inp: Tensor, w: Tensor, out: Tensor, channels: int,
+                        wide: bool) -> tuple[np.ndarray, np.ndarray]:
+    """PopulateConvolutionQuantizationParams: per channel (a per-tensor filter scale broadcast)
+    QuantizeMultiplier(double(input scale) * double(filter scale) / double(output scale)).
+    The int64 requantization allows a left shift of at most 7 bits."""
+    mults, shifts = [], []
+    for c in range(channels):
+        ws = float(w.scale[c if w.per_channel else 0])
+        m, s = checked_multiplier(inp.s * ws / out.s, wide)
+        mults.append(m)
+        shifts.append(s)
+    return np.array(mults, np.int32), np.array(shifts, np.int32)
+
+
+def checked_multiplier(real: float, wide: bool) -> tuple[int, int]:
+    """QuantizeMultiplier; a ScaleError (named by the requantize pass) where the
+    requantization cannot take its shift (int64: 7 bits, int32: 30)."""
+    return quantize_multiplier(real, MAX_SHIFT_64 if wide else 30)
+
+
+def check_accumulator(op: Operator, products: int, max_abs_input: int, bias, wide: bool) -> None:
+    """Refuse an accumulator TFLM's kernel could overflow (int32) or whose int64 value leaves
+    the |x| < 2^47 range MultiplyByQuantizedMultiplier(int64_t) asserts."""
+    worst = products * max_abs_input * 128
+    worst += int(np.abs(bias).max()) if bias is not None and bias.size else 0
+    bound = ACC64_BOUND - 1 if wide else ACC32_BOUND
+    require(worst <= bound, op, f"{products} products per output plus the bias may reach "
+                                f"{worst:,}, beyond the {'int64 requantization' if wide else 'int32 accumulator'}"
+                                f"'s bound {bound:,}")
