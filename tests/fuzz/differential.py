@@ -146,7 +146,10 @@ def prepare_case(case: Case, prefix: str, dirs: dict[str, str]) -> dict:
     res: dict = {"case": case, "prefix": prefix}
     try:
         if case.generator == "float32":
-            from tests.helpers.randgraph_float import random_float_model, random_float_ops
+            from tests.helpers.randgraph_float import (
+                random_float_model,
+                random_float_ops,
+            )
             model, ops = random_float_model(case.seed), random_float_ops(case.seed)
             res["summary"] = res["description"] = " -> ".join(ops)
             res["n_ops"] = len(ops)
