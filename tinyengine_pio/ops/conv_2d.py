@@ -71,13 +71,20 @@ def read_options(op_fb) -> dict:
 
 
 def check(g: Graph, op: Operator) -> None:
+    check_shapes(g, op)
+    _, k_h, k_w, f_c = g.t(op.inputs[1]).shape
+    check_accumulator(g, op, k_h * k_w * f_c, 2)
+
+
+def check_shapes(g: Graph, op: Operator) -> None:
+    """Filter channels dividing the input's, the bias, the window and output shape (every
+    dtype)."""
     in_c = g.t(op.inputs[0]).shape[3]
     oc, k_h, k_w, f_c = g.t(op.inputs[1]).shape
     check_that(f_c >= 1 and in_c % f_c == 0, op,
                f"input channels {in_c} are not a multiple of the filter's {f_c}")
     check_bias(g, op, 2, oc)
     check_window(g, op, k_h, k_w, oc)
-    check_accumulator(g, op, k_h * k_w * f_c, 2)
 
 
 def prepare(g: Graph, op: Operator) -> None:

@@ -53,6 +53,14 @@ def read_options(op_fb) -> dict:
 
 
 def check(g: Graph, op: Operator) -> None:
+    check_shapes(g, op)
+    _, k_h, k_w, _ = g.t(op.inputs[1]).shape
+    check_accumulator(g, op, k_h * k_w, 2)
+
+
+def check_shapes(g: Graph, op: Operator) -> None:
+    """A [1, H, W, in_c x multiplier] filter, the bias, the window and output shape (every
+    dtype)."""
     in_c = g.t(op.inputs[0]).shape[3]
     one, k_h, k_w, oc = g.t(op.inputs[1]).shape
     check_that(one == 1, op, f"the filter's first dimension is {one}, expected 1")
@@ -60,7 +68,6 @@ def check(g: Graph, op: Operator) -> None:
                f"filter channels {oc} are not a multiple of the input's {in_c}")
     check_bias(g, op, 2, oc)
     check_window(g, op, k_h, k_w, oc)
-    check_accumulator(g, op, k_h * k_w, 2)
 
 
 def prepare(g: Graph, op: Operator) -> None:

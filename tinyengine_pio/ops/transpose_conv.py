@@ -68,7 +68,9 @@ def _depth(k: int, s: int) -> int:
     return -(-k // s)
 
 
-def check(g: Graph, op: Operator) -> None:
+def check_shapes(g: Graph, op: Operator) -> None:
+    """Options, filter and input channels, output_shape and its consistency with the input, the
+    bias (every dtype)."""
     o = op.options
     shape_t, w, inp = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.inputs[2])
     oc, k_h, k_w, f_c = w.shape
@@ -91,6 +93,12 @@ def check(g: Graph, op: Operator) -> None:
                    f"output {axis} {size} is inconsistent with input {axis} {got}, filter {k}, "
                    f"stride {s} and {o['padding']} padding")
     check_bias(g, op, 3, oc)
+
+
+def check(g: Graph, op: Operator) -> None:
+    check_shapes(g, op)
+    _, k_h, k_w, in_c = g.t(op.inputs[1]).shape
+    o = op.options
     check_accumulator(g, op, _depth(k_h, o["stride_h"]) * _depth(k_w, o["stride_w"]) * in_c, 3)
 
 
@@ -110,12 +118,19 @@ def prepare(g: Graph, op: Operator) -> None:
     op.params = TransposeConvParams(
         in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
         bias=bias_or_zeros(g, op, 3, oc), batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h,
-        k_w=k_w, stride_h=o["stride_h"], stride_w=o["stride_w"],
-        pad_t=pad_before(o["padding"], out_h, k_h, o["stride_h"], 1,
-                         out_size(o["padding"], out_h, k_h, o["stride_h"])),
-        pad_l=pad_before(o["padding"], out_w, k_w, o["stride_w"], 1,
-                         out_size(o["padding"], out_w, k_w, o["stride_w"])),
+        k_w=k_w, stride_h=o["stride_h"], stride_w=o["stride_w"], **pads(g, op),
         out_h=out_h, out_w=out_w, out_c=oc)
+
+
+def pads(g: Graph, op: Operator) -> dict:
+    """pad_t, pad_l: TFLM's ComputePaddingHeightWidth over the output size (every dtype)."""
+    o = op.options
+    _, k_h, k_w, _ = g.t(op.inputs[1]).shape
+    _, out_h, out_w, _ = g.t(op.outputs[0]).shape
+    return dict(pad_t=pad_before(o["padding"], out_h, k_h, o["stride_h"], 1,
+                                 out_size(o["padding"], out_h, k_h, o["stride_h"])),
+                pad_l=pad_before(o["padding"], out_w, k_w, o["stride_w"], 1,
+                                 out_size(o["padding"], out_w, k_w, o["stride_w"])))
 
 
 def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
