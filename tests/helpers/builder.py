@@ -93,6 +93,8 @@ OP_OPTIONS = {
     "SPACE_TO_DEPTH": ("SpaceToDepthOptions", fb.SpaceToDepthOptionsT),
     "TRANSPOSE_CONV": ("TransposeConvOptions", fb.TransposeConvOptionsT),
     "BATCH_MATMUL": ("BatchMatMulOptions", fb.BatchMatMulOptionsT),
+    "DIV": ("DivOptions", fb.DivOptionsT),
+    "LEAKY_RELU": ("LeakyReluOptions", fb.LeakyReluOptionsT),
 }
 
 # Defaults that differ from (invalid) flatbuffer defaults, per options class.
