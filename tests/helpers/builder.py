@@ -89,6 +89,7 @@ OP_OPTIONS = {
     "ARG_MIN": ("ArgMinOptions", fb.ArgMinOptionsT),
     "REDUCE_MAX": ("ReducerOptions", fb.ReducerOptionsT),
     "SUM": ("ReducerOptions", fb.ReducerOptionsT),
+    "REDUCE_MIN": ("ReducerOptions", fb.ReducerOptionsT),
     "DEPTH_TO_SPACE": ("DepthToSpaceOptions", fb.DepthToSpaceOptionsT),
     "SPACE_TO_DEPTH": ("SpaceToDepthOptions", fb.SpaceToDepthOptionsT),
     "TRANSPOSE_CONV": ("TransposeConvOptions", fb.TransposeConvOptionsT),

@@ -232,3 +232,17 @@ def float_sets(shapes, seed=0, scale=3.0, special=True):
                         np.float32)
         sets.append([np.resize(vals, s).astype(np.float32) for s in shapes])
     return sets
+
+
+def float_reduce_model(op, shape, axis, keep_dims=False) -> bytes:
+    """One float32 reduction (MEAN, SUM, REDUCE_MAX, REDUCE_MIN) over the constant int32 `axis`
+    (negative and repeated entries allowed)."""
+    rank = len(shape)
+    red = {a % rank for a in axis}
+    out = [1 if k in red else d for k, d in enumerate(shape)] if keep_dims else \
+        [d for k, d in enumerate(shape) if k not in red]
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "float32")
+    y = mb.tensor(out, "float32")
+    mb.op(op, [x, mb.const(np.array(axis, np.int32))], [y], dict(keep_dims=keep_dims))
+    return mb.build([x], [y])

@@ -56,3 +56,44 @@ def test_fused_activation_is_malformed():
 def test_rank_5_is_malformed():
     with pytest.raises(MalformedModelError, match="rank above 4"):
         compile_model(l2norm_model((1, 1, 2, 2, 8), (0.1, 0)))
+
+
+# --- float32 (ops/float32/l2_normalization.py) -----------------------------------------------
+
+def float_l2norm_model(shape, act="NONE") -> bytes:
+    mb = ModelBuilder()
+    x = mb.tensor(list(shape), "float32")
+    y = mb.tensor(list(shape), "float32")
+    mb.op("L2_NORMALIZATION", [x], [y], dict(fused_activation_function=act))
+    return mb.build([x], [y])
+
+
+def float_input_sets(shape, seed=0):
+    """Random rows at several magnitudes, zero rows (the norm is epsilon), rows whose norm is
+    below epsilon or subnormal, squares that overflow to inf, signed zeros and infinities."""
+    from tests.helpers.sweeps import float_sets
+    rng = np.random.default_rng(seed)
+    n = int(np.prod(shape))
+    sets = float_sets([shape], seed=seed)
+    sets += [[(rng.standard_normal(shape) * m).astype(np.float32)] for m in (1e-8, 1e-3, 1e15)]
+    for v in ([0.0], [-0.0, 0.0], [1e-7, -3e-7], [1e-20, 2e-21], [1e-30], [3e38, 1.0],
+              [1e19, -1e19], [np.inf, 1.0], [2.0, -np.inf, 0.0]):
+        sets.append([np.resize(np.asarray(v, np.float32), n).reshape(shape)])
+    return sets
+
+
+@pytest.mark.parametrize("shape", [(1, 10), (1, 1), (3, 7), (1, 300), (10,), (1, 3, 5),
+                                   (1, 2, 3, 17), (2, 2, 2, 64)])
+def test_float32_bit_equal(tflm_check, shape):
+    cm = tflm_check(float_l2norm_model(shape), float_input_sets(shape), float_exact=True)
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+def test_float32_fused_activation_is_malformed():
+    with pytest.raises(MalformedModelError, match="fused activation RELU6"):
+        compile_model(float_l2norm_model((1, 8), act="RELU6"))
+
+
+def test_float32_rank_5_is_malformed():
+    with pytest.raises(MalformedModelError, match="rank above 4"):
+        compile_model(float_l2norm_model((1, 1, 2, 2, 8)))

@@ -57,3 +57,41 @@ def test_output_quantization_is_required(qo):
 def test_tiny_input_scale_is_refused():
     with pytest.raises(UnsupportedError, match="input scale too small"):
         compile_model(log_softmax_model((1, 8), (1e-9, 0)))
+
+
+# --- float32 (ops/float32/log_softmax.py) ----------------------------------------------------
+
+def _float_sets(shape, seed=0):
+    from tests.helpers.sweeps import float_sets
+    n = int(np.prod(shape))
+    sets = float_sets([shape], seed=seed)
+    for v in ([1e30], [-1e30], [3.4e38, -3.4e38, 0.0], [1e4, -1e4, -0.0], [88.0, -104.0, 0.5],
+              [7.0], [np.inf, 1.0], [-np.inf]):
+        sets.append([np.resize(np.asarray(v, np.float32), n).reshape(shape)])
+    return sets
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 2), (1, 10), (2, 7), (1, 300), (1, 3, 5),
+                                   (2, 2, 3, 9), (29,)])
+def test_float32_matches_tflm(tflm_check, shape):
+    from tests.helpers.sweeps import float_unary_model
+    cm = tflm_check(float_unary_model("LOG_SOFTMAX", shape), _float_sets(shape))
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_float32_wide_inputs(tflm_check, seed):
+    from tests.helpers.sweeps import float_unary_model
+    rng = np.random.default_rng(seed)
+    sets = [[(rng.standard_normal((4, 33)) * 10.0 ** rng.uniform(-6, 6)).astype(np.float32)]
+            for _ in range(4)]
+    tflm_check(float_unary_model("LOG_SOFTMAX", (4, 33)), sets)
+
+
+def test_float32_to_int8_is_refused():
+    mb = ModelBuilder()
+    x = mb.tensor([1, 8], "float32")
+    y = mb.tensor([1, 8], "int8", scale=16 / 256, zero_point=127)
+    mb.op("LOG_SOFTMAX", [x], [y])
+    with pytest.raises(Exception, match="float32"):
+        compile_model(mb.build([x], [y]))

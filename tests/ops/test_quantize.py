@@ -97,3 +97,48 @@ def test_uint8_elsewhere_refused(compile_to):
     mb.op("RELU", [x], [y])
     with pytest.raises(UnsupportedError, match="RELU: input 0 .* is uint8, expected int8"):
         compile_to(mb.build([x], [y]))
+
+
+# --- float32 -> int16 (ops/float32/quantize.py) ----------------------------------------------
+
+def quantize_s16_model(shape, scale, zp) -> bytes:
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "float32", name="x")
+    y = mb.tensor(shape, "int16", scale=scale, zero_point=zp, name="y")
+    mb.op("QUANTIZE", [x], [y])
+    return mb.build([x], [y])
+
+
+@pytest.mark.parametrize("scale,zp", [(1.0, 0), (1.0, 5), (1.0, -32768), (1.0, 32767),
+                                      (3e-5, 0), (1e-3, -7), (0.02, 300), (3e-39, 0),
+                                      (1e30, -7)])
+def test_quantize_float_to_int16(tflm_check, scale, zp):
+    """Random values, ties at every scale, saturation at both ends, and EDGES (NaN, inf, the
+    int32 and 2^23 boundaries) as TFLM's AffineQuantize<float, int16_t> gives them."""
+    rng = np.random.default_rng(9)
+    x = (rng.standard_normal((1, 300)) * 4).astype(np.float32)
+    halves = ((np.arange(300, dtype=np.float32) - 150) * np.float32(scale) * np.float32(0.5))
+    sat = np.linspace(-40000.0, 40000.0, 300).astype(np.float32) * np.float32(scale)
+    edges = np.resize(EDGES, 300).astype(np.float32)
+    cm = tflm_check(quantize_s16_model((1, 300), scale, zp),
+                    [[x], [halves.reshape(1, 300)], [sat.reshape(1, 300)],
+                     [edges.reshape(1, 300)], [-edges.reshape(1, 300)]])
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+def test_quantize_float_to_int16_folds():
+    """A constant float32 -> int16 QUANTIZE folds on the host with TFLM's rounding."""
+    from tests.helpers.tflm import run_tflm_many
+    from tinyengine_pio.ir import Graph, Operator, Tensor
+    from tinyengine_pio.ops.float32.quantize import evaluate
+    x = np.concatenate([EDGES, -EDGES, np.float32(0.75) * EDGES]).reshape(1, -1)
+    for scale, zp in [(1.0, 0), (1.0, -32768), (0.02, 300), (1e30, -7)]:
+        g = Graph(tensors=[Tensor(index=0, name="x", shape=x.shape, dtype="float32", data=x),
+                           Tensor(index=1, name="y", shape=x.shape, dtype="int16",
+                                  scale=np.array([scale], np.float32),
+                                  zero_point=np.array([zp]))],
+                  operators=[], inputs=[], outputs=[])
+        got = evaluate(g, Operator(index=0, kind="QUANTIZE", inputs=[0], outputs=[1]))[0]
+        want = run_tflm_many(quantize_s16_model(x.shape, scale, zp), [[x]])[0][0]
+        assert got.tolist() == want.tolist()

@@ -65,3 +65,45 @@ def test_size_must_match(compile_to):
     mb.op("RESIZE_BILINEAR", [x, s], [y], dict(align_corners=False, half_pixel_centers=False))
     with pytest.raises(MalformedModelError, match="RESIZE_BILINEAR.*computes"):
         compile_to(mb.build([x], [y]))
+
+
+# --- float32 (ops/float32/resize_bilinear.py) ------------------------------------------------
+
+FLOAT_SHAPES = SHAPES + [((1, 1, 1, 1), (1, 1500)), ((1, 3, 3, 1), (1000, 2)),
+                         ((1, 16, 16, 4), (5, 7))]
+
+
+def float_resize_model(shape, size, **flags) -> bytes:
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor(list(shape), "float32")
+    y = mb.tensor([shape[0], *size, shape[3]], "float32")
+    mb.op("RESIZE_BILINEAR", [x, mb.int32(list(size))], [y], flags)
+    return mb.build([x], [y])
+
+
+@pytest.mark.parametrize("flags", FLAGS, ids=["plain", "align", "half_pixel"])
+@pytest.mark.parametrize("shape,size", FLOAT_SHAPES,
+                         ids=[f"{s[1]}x{s[2]}x{s[3]}_to_{z[0]}x{z[1]}" for s, z in FLOAT_SHAPES])
+def test_float32_bit_equal(tflm_check, shape, size, flags):
+    from tests.helpers.sweeps import float_sets
+    sets = float_sets([shape], seed=sum(size))
+    sets.append([np.resize(np.array([-0.0, 3.4e38, -3.4e38, np.inf, 1e-45, -2.0], np.float32),
+                           shape)])
+    cm = tflm_check(float_resize_model(shape, size, **flags), sets, float_exact=True)
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+def test_float32_tables():
+    from tinyengine_pio.ops.float32.resize_bilinear import axis_table as float_table
+    # 2 -> 4 without flags: scale 0.5, coordinates 0, 0.5, 1, 1.5 (the last clamped above)
+    assert float_table(2, 4, False, False) == ([0, 0, 0, 1, 1, 1, 1, 1],
+                                               [1.0, 0.0, 0.5, 0.5, 1.0, 0.0, 0.5, 0.5])
+    # half-pixel on upscaling: coordinate -0.25, both neighbours row 0, weights 1.25 / -0.25
+    assert float_table(2, 4, False, True)[1][:2] == [1.25, -0.25]
+
+
+def test_float32_both_flags_refused(compile_to):
+    with pytest.raises(MalformedModelError, match="align_corners and half_pixel_centers"):
+        compile_to(float_resize_model((1, 2, 2, 1), (4, 4), align_corners=True,
+                                      half_pixel_centers=True))

@@ -60,3 +60,67 @@ def test_capped_multiplier(tflm_check, in_q, beta):
 
 def test_rank1(tflm_check):
     tflm_check(softmax_model((37,)))
+
+
+# --- float32 (ops/float32/softmax.py) --------------------------------------------------------
+
+def _float_softmax(shape, beta=1.0) -> bytes:
+    from tests.helpers.sweeps import float_unary_model
+    return float_unary_model("SOFTMAX", shape, dict(beta=beta))
+
+
+def _float_stability_sets(shape):
+    """Rows TFLM keeps finite by subtracting the maximum: huge, hugely negative, equal, one
+    dominant entry, signed zeros, -FLT_MAX and infinities."""
+    n = int(np.prod(shape))
+    big = 3.4e38
+    vals = [np.full(n, 1e30), np.full(n, -1e30), np.linspace(-big, big, n),
+            np.resize([1e4, -1e4, 0.0, -0.0], n), np.resize([88.0, -104.0, 0.5], n),
+            np.resize([-big, -big, 3.0], n), np.resize([np.inf, 1.0, -np.inf], n),
+            np.resize([-np.inf], n)]
+    return [[np.asarray(v, np.float32).reshape(shape)] for v in vals]
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 2), (1, 10), (1, 300), (4, 3, 7), (1, 5, 5, 12),
+                                   (37,)])
+def test_float32_shapes(tflm_check, shape):
+    from tests.helpers.sweeps import float_sets
+    cm = tflm_check(_float_softmax(shape), float_sets([shape]))
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+@pytest.mark.parametrize("beta", [1.0, 0.37, 3.0, 1e-3, 50.0, 0.0, -1.0])
+def test_float32_beta(tflm_check, beta):
+    from tests.helpers.sweeps import float_sets
+    tflm_check(_float_softmax((3, 17), beta), float_sets([(3, 17)], seed=1))
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 12)])
+def test_float32_large_and_negative_inputs(tflm_check, shape):
+    tflm_check(_float_softmax(shape), _float_stability_sets(shape))
+
+
+def test_float32_constant_folds():
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    mb = ModelBuilder()
+    c = mb.const(np.array([[1.0, 2.0, 3.0], [-5.0, 0.0, 5.0]], np.float32))
+    s = mb.tensor([2, 3], "float32")
+    x = mb.tensor([2, 3], "float32")
+    y = mb.tensor([2, 3], "float32")
+    mb.op("SOFTMAX", [c], [s], dict(beta=1.0))
+    mb.op("ADD", [x, s], [y], dict(fused_activation_function="NONE"))
+    cm = compile_model(mb.build([x], [y]))
+    assert [op.kind for op in cm.graph.operators] == ["ADD"]
+    want = np.exp([[1.0, 2.0, 3.0], [-5.0, 0.0, 5.0]])
+    want /= want.sum(axis=1, keepdims=True)
+    folded = cm.graph.t(cm.graph.operators[0].inputs[1])
+    assert folded.is_const
+    np.testing.assert_allclose(folded.data, want, rtol=1e-6)
+
+
+def test_float32_infinite_beta_is_malformed():
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import MalformedModelError
+    with pytest.raises(MalformedModelError, match="beta is inf"):
+        compile_model(_float_softmax((1, 4), np.inf))

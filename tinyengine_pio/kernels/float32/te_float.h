@@ -47,6 +47,28 @@ TE_INLINE float te_u2f(uint32_t x) {
 
 TE_INLINE float te_inff(void) { return te_u2f(0x7f800000u); }
 
+/* (int32_t)std::round(q) as TFLM's AffineQuantize computes it on the x86 build its reference
+ * runs: round half away from zero, then cvttss2si (NaN, +-inf and values outside
+ * [-2^31, 2^31) give INT32_MIN). */
+TE_INLINE int32_t te_round_i32f(float q) {
+    int32_t t;
+    float frac;
+    if (q > -8388608.0f && q < 8388608.0f) {   /* |q| < 2^23: may have a fraction */
+        t = (int32_t)q;                        /* truncation toward zero, exact */
+        frac = q - (float)t;                   /* exact: |frac| < 1, same sign as q */
+        if (frac >= 0.5f) {
+            ++t;
+        } else if (frac <= -0.5f) {
+            --t;
+        }
+        return t;
+    }
+    if (q >= -2147483648.0f && q < 2147483648.0f) {
+        return (int32_t)q;                     /* an integer already */
+    }
+    return INT32_MIN;                          /* NaN, inf, out of range */
+}
+
 /* x * 2^k for k in [-300, 300] (exact, incl. subnormal results, one rounding at most). */
 TE_INLINE float te_ldexpf(float x, int k) {
     while (k > 127) { x *= te_u2f(0x7f000000u); k -= 127; }          /* 2^127 */
