@@ -58,3 +58,61 @@ def int16_sets(model_bytes: bytes, seeds=(0, 1, 2), small: int = 300) -> list:
     sets.append(("alternate", [np.where(np.arange(int(np.prod(d["shape"]))) % 2, 32767, -32768)
                                .reshape(d["shape"]).astype(d["dtype"]) for d in descs]))
     return sets
+
+
+def conv16_model(in_shape=(1, 9, 9, 3), oc=5, k=(3, 3), stride=(1, 1), padding="SAME",
+                 act="NONE", dilation=(1, 1), per_channel=True, bias="int64", in_s=0.01,
+                 out_s=0.02, w_range=(0.002, 0.02), groups=1, seed=0, bias_mag=1 << 20,
+                 bias_type=None, out_zp=0) -> bytes:
+    """CONV_2D int16x8 ([oc, k_h, k_w, in_c / groups] filters)."""
+    rng = np.random.default_rng(seed)
+    f_c = in_shape[3] // groups
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int16", scale=in_s, zero_point=0)
+    wq, ws = random_conv_weights(rng, [oc, k[0], k[1], f_c], per_channel, scale_range=w_range)
+    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=0)
+    B = None
+    if bias:
+        bq, bs = bias64(rng, oc, in_s, ws, bias_mag, bias)
+        B = mb.const(bq, scale=bs, zero_point=0)
+    oh, ow = _out_hw(in_shape, k, stride, padding, dilation)
+    y = mb.tensor([in_shape[0], oh, ow, oc], "int16", scale=out_s, zero_point=out_zp)
+    opts = dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+                dilation_h_factor=dilation[0], dilation_w_factor=dilation[1],
+                fused_activation_function=act)
+    if bias_type:
+        opts["quantized_bias_type"] = bias_type
+    mb.op("CONV_2D", [x, W, B], [y], opts)
+    return mb.build([x], [y])
+
+
+def dw16_model(in_shape=(1, 9, 9, 3), mult=1, k=(3, 3), stride=(1, 1), padding="SAME",
+               act="NONE", dilation=(1, 1), per_channel=True, bias="int64", in_s=0.01,
+               out_s=0.02, w_range=(0.002, 0.02), seed=0, bias_mag=1 << 20) -> bytes:
+    """DEPTHWISE_CONV_2D int16x8 ([1, k_h, k_w, in_c * mult] filters)."""
+    rng = np.random.default_rng(seed)
+    oc = in_shape[3] * mult
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int16", scale=in_s, zero_point=0)
+    wq, ws = random_conv_weights(rng, [1, k[0], k[1], oc], per_channel, quant_dim=3,
+                                 scale_range=w_range)
+    W = mb.const(wq, scale=ws, zero_point=0, quant_dim=3)
+    B = None
+    if bias:
+        bq, bs = bias64(rng, oc, in_s, ws, bias_mag, bias)
+        B = mb.const(bq, scale=bs, zero_point=0)
+    oh, ow = _out_hw(in_shape, k, stride, padding, dilation)
+    y = mb.tensor([in_shape[0], oh, ow, oc], "int16", scale=out_s, zero_point=0)
+    # no bias: two inputs (TFLM's depthwise Prepare crashes on an omitted (-1) third one)
+    mb.op("DEPTHWISE_CONV_2D", [x, W] + ([B] if B is not None else []), [y],
+          dict(padding=padding, stride_h=stride[0], stride_w=stride[1], depth_multiplier=mult,
+               dilation_h_factor=dilation[0], dilation_w_factor=dilation[1],
+               fused_activation_function=act))
+    return mb.build([x], [y])
+
+
+def _out_hw(in_shape, k, stride, padding, dilation):
+    eff = [(k[i] - 1) * dilation[i] + 1 for i in range(2)]
+    if padding == "SAME":
+        return [-(-in_shape[1 + i] // stride[i]) for i in range(2)]
+    return [(in_shape[1 + i] - eff[i]) // stride[i] + 1 for i in range(2)]

@@ -67,7 +67,8 @@ def read_options(op_fb) -> dict:
     o = options_table(op_fb, tflite.Conv2DOptions)
     return dict(padding=padding_name(o.Padding()), stride_w=o.StrideW(), stride_h=o.StrideH(),
                 dilation_w=o.DilationWFactor(), dilation_h=o.DilationHFactor(),
-                activation=activation_name(o.FusedActivationFunction()))
+                activation=activation_name(o.FusedActivationFunction()),
+                quantized_bias_type=o.QuantizedBiasType())   # int16x8 without a bias
 
 
 def check(g: Graph, op: Operator) -> None:

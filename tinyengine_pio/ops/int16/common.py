@@ -27,11 +27,10 @@ S16_OUT = Operand("output", dtypes=S16)
 S16_UNARY = Signature((S16_IN,), (S16_OUT,))
 S16_BINARY = Signature((Operand("input 0", dtypes=S16), Operand("input 1", dtypes=S16)),
                        (S16_OUT,))
-# the bias of a 16x8 conv / FC: int64 (int32 also accepted by CONV_2D and FULLY_CONNECTED)
+# the bias of a 16x8 conv / FC: int64, or int32 (TFLM's int32 accumulator in CONV_2D and
+# FULLY_CONNECTED; refused by DEPTHWISE_CONV_2D's prepare)
 BIAS_64_32 = Operand("bias", dtypes=("int64", "int32"), ranks=(1,), const=True, quantized=False,
                      optional=True)
-BIAS_64 = Operand("bias", dtypes=("int64",), ranks=(1,), const=True, quantized=False,
-                  optional=True)
 
 MAX_SHIFT_64 = 7               # MultiplyByQuantizedMultiplier(int64_t): shift < 8
 ACC64_BOUND = 1 << 47          # ... and |x| < 2^47
@@ -62,7 +61,7 @@ def wide_accumulator(g: Graph, op: Operator, pos: int) -> bool:
     return op.options.get("quantized_bias_type", 0) != tflite.TensorType.INT32
 
 
-def channel_multipliers(op: Operator, inp: Tensor, w: Tensor, out: Tensor, channels: int,
+def channel_multipliers(inp: Tensor, w: Tensor, out: Tensor, channels: int,
                         wide: bool) -> tuple[np.ndarray, np.ndarray]:
     """PopulateConvolutionQuantizationParams: per channel (a per-tensor filter scale broadcast)
     QuantizeMultiplier(double(input scale) * double(filter scale) / double(output scale)).
@@ -91,3 +90,14 @@ def check_accumulator(op: Operator, products: int, max_abs_input: int, bias, wid
     require(worst <= bound, op, f"{products} products per output plus the bias may reach "
                                 f"{worst:,}, beyond the {'int64 requantization' if wide else 'int32 accumulator'}"
                                 f"'s bound {bound:,}")
+
+
+def require_symmetric(g: Graph, op: Operator) -> tuple[Tensor, Tensor, Tensor]:
+    """CONV_2D / DEPTHWISE_CONV_2D int16: TFLM's kernels apply no zero point, so the input,
+    filter and output must have zero point 0. Returns (input, filter, output)."""
+    inp, w, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    require(int(np.max(np.abs(w.zero_point))) == 0, op, "filter zero point must be 0")
+    for what, t in (("input", inp), ("output", out)):
+        require(t.zp == 0, op, f"{what} zero point is {t.zp}; int16 activations are symmetric "
+                               "(TFLM's int16 kernel ignores the zero point)")
+    return inp, w, out

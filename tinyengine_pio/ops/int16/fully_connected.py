@@ -58,7 +58,7 @@ def prepare(g: Graph, op: Operator) -> None:
     units, depth = w.shape
     wide = wide_accumulator(g, op, 2)
     if w.per_channel:
-        mult, shift = channel_multipliers(op, inp, w, out, units, wide)
+        mult, shift = channel_multipliers(inp, w, out, units, wide)
     else:                      # GetQuantizedConvolutionMultipler: float product, then double
         m, s = checked_multiplier(f32(np.float32(inp.s) * np.float32(w.s)) / out.s, wide)
         mult, shift = np.full(units, m, np.int32), np.full(units, s, np.int32)
