@@ -17,15 +17,22 @@ def _window_out(n, h, w, c, k, stride, padding, dil=(1, 1)):
             out_size(padding, w, k[1], stride[1], dil[1]), c]
 
 
+def _bias(mb, rng, bias, n):
+    """The bias inputs: True a random one; False none (two inputs); None the omitted-input
+    marker -1 (TFLM's depthwise Prepare crashes on that one: it frees the missing tensor)."""
+    if bias is None:
+        return [None]
+    return [mb.const(_weights(rng, [n]))] if bias else []
+
+
 def conv(mb, x, in_shape, oc, k=(3, 3), stride=(1, 1), padding="SAME", act="NONE", dil=(1, 1),
          groups=1, bias=True, rng=None):
     """Add a float CONV_2D to `mb` reading `x`; returns (output, its shape)."""
     n, h, w, c = in_shape
     W = mb.const(_weights(rng, [oc, *k, c // groups]))
-    B = mb.const(_weights(rng, [oc])) if bias else None
     shape = _window_out(n, h, w, oc, k, stride, padding, dil)
     y = mb.tensor(shape, "float32")
-    mb.op("CONV_2D", [x, W, B], [y], dict(
+    mb.op("CONV_2D", [x, W, *_bias(mb, rng, bias, oc)], [y], dict(
         padding=padding, stride_h=stride[0], stride_w=stride[1], dilation_h_factor=dil[0],
         dilation_w_factor=dil[1], fused_activation_function=act))
     return y, shape
@@ -35,10 +42,9 @@ def depthwise(mb, x, in_shape, mult=1, k=(3, 3), stride=(1, 1), padding="SAME", 
               dil=(1, 1), bias=True, rng=None, option_mult=None):
     n, h, w, c = in_shape
     W = mb.const(_weights(rng, [1, *k, c * mult]))
-    B = mb.const(_weights(rng, [c * mult])) if bias else None
     shape = _window_out(n, h, w, c * mult, k, stride, padding, dil)
     y = mb.tensor(shape, "float32")
-    mb.op("DEPTHWISE_CONV_2D", [x, W, B], [y], dict(
+    mb.op("DEPTHWISE_CONV_2D", [x, W, *_bias(mb, rng, bias, c * mult)], [y], dict(
         padding=padding, stride_h=stride[0], stride_w=stride[1],
         depth_multiplier=mult if option_mult is None else option_mult,
         dilation_h_factor=dil[0], dilation_w_factor=dil[1], fused_activation_function=act))
@@ -87,9 +93,7 @@ def transpose_conv_model(in_shape=(1, 4, 4, 3), oc=4, k=(3, 3), stride=(2, 2), p
     mb = ModelBuilder()
     x = mb.tensor(list(in_shape), "float32", name="x")
     inputs = [mb.int32([n, *out_hw, oc], name="output_shape"), mb.const(_weights(rng, [oc, *k, c])),
-              x]
-    if bias:
-        inputs.append(mb.const(_weights(rng, [oc])))
+              x, *_bias(mb, rng, bias, oc)]
     y = mb.tensor([n, *out_hw, oc], "float32", name="y")
     mb.op("TRANSPOSE_CONV", inputs, [y], dict(padding=padding, stride_h=stride[0],
                                               stride_w=stride[1], fused_activation_function=act))
@@ -131,3 +135,44 @@ def cnn_model(in_shape=(1, 12, 12, 3), seed=0) -> bytes:
                               mb.const(_weights(rng, [10]))], [y],
           dict(fused_activation_function="NONE"))
     return mb.build([x], [y])
+
+
+def extreme_sets(shapes, seed=1):
+    """Input sets of non-finite and extreme values: +-inf, NaN, +-FLT_MAX, subnormals, -0 mixed
+    into normal samples (overflow to inf, inf - inf = NaN, NaN skipped by max)."""
+    rng = np.random.default_rng(seed)
+    vals = np.array([np.inf, -np.inf, np.nan, 3.4e38, -3.4e38, 1e-45, -1e-45, -0.0, 1e-38],
+                    np.float32)
+    sets = []
+    for frac in (0.05, 0.5):
+        one = []
+        for s in shapes:
+            x = (rng.standard_normal(s) * 2).astype(np.float32)
+            mask = rng.random(s) < frac
+            x[mask] = rng.choice(vals, size=int(mask.sum()))
+            one.append(x)
+        sets.append(one)
+    return sets
+
+
+def check_exact(tflm_check, data: bytes, *shapes, extreme: bool = False):
+    """tflm_check bit for bit on float_sets (and extreme_sets) of the input `shapes`; every
+    operator must have run as float32."""
+    from tests.helpers.sweeps import float_sets
+    sets = float_sets(list(shapes)) + (extreme_sets(list(shapes)) if extreme else [])
+    cm = tflm_check(data, sets, float_exact=True)
+    assert {op.dtype for op in cm.graph.operators} == {"float32"}
+    return cm
+
+
+POOL_GEOMETRIES = [dict(in_shape=(1, 9, 8, 3), k=(k, k), stride=(s, s), padding=p)
+                   for k, s, p in [(1, 1, "VALID"), (2, 2, "VALID"), (2, 1, "SAME"),
+                                   (3, 2, "SAME"), (3, 3, "VALID"), (3, 1, "SAME"),
+                                   (5, 2, "SAME"), (4, 3, "SAME")]] + [
+    dict(in_shape=(1, 7, 9, 5), k=(5, 3), stride=(1, 2), padding="SAME"),
+    dict(in_shape=(1, 7, 9, 5), k=(7, 9), stride=(1, 1), padding="VALID"),     # global
+    dict(in_shape=(1, 4, 4, 2), k=(7, 7), stride=(1, 1), padding="SAME"),      # window > input
+    dict(in_shape=(2, 5, 5, 3), k=(2, 2), stride=(1, 1), padding="VALID"),     # batch 2
+    dict(in_shape=(3, 6, 4, 17), k=(3, 2), stride=(2, 2), padding="SAME")]     # batch 3
+POOL_IDS = ["1x1", "2x2s2", "2x2s1same", "3x3s2same", "3x3s3", "3x3s1same", "5x5s2same",
+            "4x4s3same", "5x3same", "global", "window_over_input", "batch2", "batch3"]

@@ -15,3 +15,50 @@ def test_pool(tflm_check, geo):
 @pytest.mark.parametrize("act", ["RELU", "RELU6"])
 def test_pool_activation(tflm_check, act):
     tflm_check(pool_activation_model("AVERAGE_POOL_2D", act))
+
+
+# --- float32 (ops/float32/average_pool_2d.py) -------------------------------------------------
+
+def _float_pool(tflm_check, extreme=False, **kw):
+    from tests.helpers.float_windows import check_exact, pool_model
+    return check_exact(tflm_check, pool_model("AVERAGE_POOL_2D", **kw), kw["in_shape"], extreme=extreme)
+
+
+def _float_geometries():
+    from tests.helpers.float_windows import POOL_GEOMETRIES, POOL_IDS
+    return [pytest.param(g, id=i) for g, i in zip(POOL_GEOMETRIES, POOL_IDS)]
+
+
+@pytest.mark.parametrize("geo", _float_geometries())
+def test_float32_geometry(tflm_check, geo):
+    _float_pool(tflm_check, **geo)
+
+
+@pytest.mark.parametrize("act", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_float32_activation(tflm_check, act):
+    _float_pool(tflm_check, extreme=True, in_shape=(1, 6, 7, 3), k=(3, 3), stride=(2, 2),
+                padding="SAME", act=act)
+
+
+def test_float32_overflow_and_count(tflm_check):
+    """Sums overflowing to +-inf (then divided), inf - inf = NaN, and the count of in-bounds taps
+    only (a SAME border divides by fewer)."""
+    import numpy as np
+    x = np.full((1, 3, 3, 2), 3.0e38, np.float32)
+    x[..., 1] = np.array([[np.inf, -np.inf, 1.0], [1.0, 2.0, 3.0], [-3.0e38, -3.0e38, 5.0]])
+    from tests.helpers.float_windows import pool_model
+    tflm_check(pool_model("AVERAGE_POOL_2D", (1, 3, 3, 2), k=(2, 2), stride=(1, 1),
+                          padding="SAME"), [[x]], float_exact=True)
+
+
+def test_float32_refuses_a_window_that_does_not_fit():
+    """A 5x5 VALID window over a 4x4 input (where TFLM would divide by a zero count)."""
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import MalformedModelError
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 4, 2], "float32")
+    y = mb.tensor([1, 1, 1, 2], "float32")
+    mb.op("AVERAGE_POOL_2D", [x], [y], dict(filter_height=5, filter_width=5, padding="VALID"))
+    with pytest.raises(MalformedModelError, match=r"operator #0 AVERAGE_POOL_2D: the 5x5 window"):
+        compile_model(mb.build([x], [y]))

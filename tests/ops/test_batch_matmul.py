@@ -67,3 +67,75 @@ def test_refuses_a_possible_accumulator_overflow():
     from tinyengine_pio.errors import UnsupportedError
     with pytest.raises(UnsupportedError, match=r"operator #0 BATCH_MATMUL: 40000 products"):
         compile_model(opmodels.batch_matmul((1, 40000), (40000, 1)))
+
+
+# --- float32 (ops/float32/batch_matmul.py) ----------------------------------------------------
+# reference_ops::BatchMatMul<float>: the depth summed in order from 0.0f, bit-equal
+
+F32_SHAPES = [((3, 4), (4, 5)), ((1, 3, 4), (1, 4, 5)), ((2, 3, 7), (2, 7, 1)),
+              ((2, 1, 3, 4), (3, 4, 2)), ((1, 2, 3, 4), (2, 1, 4, 5)),
+              ((2, 1, 2, 3, 4), (1, 3, 1, 4, 2)), ((4, 1, 33), (33, 6)), ((1, 1), (1, 1))]
+
+
+def _f32_shapes(lhs, rhs, adj_x, adj_y):
+    """The operand shapes for (rows, depth) x (depth, cols) stored as adj_x / adj_y say."""
+    lhs = (*lhs[:-2], lhs[-1], lhs[-2]) if adj_x else lhs
+    rhs = (*rhs[:-2], rhs[-1], rhs[-2]) if adj_y else rhs
+    return lhs, rhs
+
+
+@pytest.mark.parametrize("shapes", F32_SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("adj_x,adj_y,rhs_const", list(itertools.product((False, True),
+                                                                          (False, True),
+                                                                          (False, True))))
+def test_float32(tflm_check, shapes, adj_x, adj_y, rhs_const):
+    from tests.helpers.float_windows import batch_matmul_model, check_exact
+    lhs, rhs = _f32_shapes(*shapes, adj_x, adj_y)
+    data = batch_matmul_model(lhs, rhs, adj_x=adj_x, adj_y=adj_y, rhs_const=rhs_const)
+    check_exact(tflm_check, data, lhs, *(() if rhs_const else (rhs,)))
+
+
+def test_float32_extreme_values(tflm_check):
+    from tests.helpers.float_windows import batch_matmul_model, check_exact
+    check_exact(tflm_check, batch_matmul_model((2, 3, 9), (2, 9, 4)), (2, 3, 9), (2, 9, 4),
+                extreme=True)
+
+
+def test_float32_long_depth_has_no_accumulator_bound(tflm_check):
+    """The int8 refusal of 40000 products does not apply to float sums."""
+    from tests.helpers.float_windows import batch_matmul_model, check_exact
+    check_exact(tflm_check, batch_matmul_model((1, 40000), (40000, 2), rhs_const=True),
+                (1, 40000))
+
+
+def test_float32_constant_folding_is_bit_equal(tflm_check):
+    """Both operands constant: folded on the host in the kernel's order (numpy's matmul would
+    round differently); + 0 on the device shows the folded values bit for bit."""
+    import numpy as np
+
+    from tests.helpers.builder import ModelBuilder
+    rng = np.random.default_rng(3)
+    mb = ModelBuilder()
+    x = mb.tensor([2, 3, 4], "float32", name="x")
+    p = mb.tensor([2, 3, 4], "float32")
+    y = mb.tensor([2, 3, 4], "float32", name="y")
+    mb.op("BATCH_MATMUL", [mb.const((rng.standard_normal((2, 3, 50)) * 10).astype(np.float32)),
+                           mb.const((rng.standard_normal((50, 4)) * 10).astype(np.float32))],
+          [p])
+    mb.op("ADD", [p, x], [y])
+    cm = tflm_check(mb.build([x], [y]), [[np.zeros((2, 3, 4), np.float32)]], float_exact=True)
+    assert [op.kind for op in cm.graph.operators] == ["ADD"]
+
+
+def test_float32_refuses_a_hybrid_rhs():
+    """A float LHS with an int8 RHS: TFLM's Prepare fails (hybrid input is not supported)."""
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import MalformedModelError, UnsupportedError
+    mb = ModelBuilder()
+    x = mb.tensor([2, 3], "float32")
+    r = mb.tensor([3, 4], "int8", scale=0.1, zero_point=0)
+    y = mb.tensor([2, 4], "float32")
+    mb.op("BATCH_MATMUL", [x, r], [y])
+    with pytest.raises((UnsupportedError, MalformedModelError), match=r"operator #0 BATCH_MATMUL"):
+        compile_model(mb.build([x, r], [y]))

@@ -15,3 +15,54 @@ def test_pool(tflm_check, geo):
 @pytest.mark.parametrize("act", ["RELU", "RELU6"])
 def test_pool_activation(tflm_check, act):
     tflm_check(pool_activation_model("MAX_POOL_2D", act))
+
+
+# --- float32 (ops/float32/max_pool_2d.py) -----------------------------------------------------
+
+def _float_pool(tflm_check, extreme=False, **kw):
+    from tests.helpers.float_windows import check_exact, pool_model
+    return check_exact(tflm_check, pool_model("MAX_POOL_2D", **kw), kw["in_shape"], extreme=extreme)
+
+
+def _float_geometries():
+    from tests.helpers.float_windows import POOL_GEOMETRIES, POOL_IDS
+    return [pytest.param(g, id=i) for g, i in zip(POOL_GEOMETRIES, POOL_IDS)]
+
+
+@pytest.mark.parametrize("geo", _float_geometries())
+def test_float32_geometry(tflm_check, geo):
+    _float_pool(tflm_check, **geo)
+
+
+@pytest.mark.parametrize("act", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_float32_activation(tflm_check, act):
+    _float_pool(tflm_check, extreme=True, in_shape=(1, 6, 7, 3), k=(3, 3), stride=(2, 2),
+                padding="SAME", act=act)
+
+
+def test_float32_lowest_nan_and_signed_zeros(tflm_check):
+    """TFLM starts from numeric_limits<float>::lowest(): an all -inf window gives -FLT_MAX; NaN
+    taps are skipped by std::max; of +0 and -0 the first seen stays."""
+    import numpy as np
+    inf, nan = np.inf, np.nan
+    windows = np.array([[-inf, -inf, -inf, -inf], [nan, 1.0, nan, 2.0], [0.0, -0.0, -0.0, 0.0],
+                        [-0.0, 0.0, 0.0, -0.0], [nan, nan, nan, nan], [-inf, nan, -3.0, -inf]],
+                       np.float32)                   # [channel, tap]
+    x = windows.T.reshape(1, 2, 2, 6)
+    from tests.helpers.float_windows import pool_model
+    out = tflm_check(pool_model("MAX_POOL_2D", (1, 2, 2, 6), k=(2, 2), stride=(2, 2)), [[x]],
+                     float_exact=True)
+    assert [op.dtype for op in out.graph.operators] == ["float32"]
+
+
+def test_float32_refuses_a_mixed_dtype():
+    """A float32 input pooled into an int8 output matches no implementation."""
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import MalformedModelError, UnsupportedError
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 4, 2], "float32")
+    y = mb.tensor([1, 2, 2, 2], "int8", scale=0.1, zero_point=0)
+    mb.op("MAX_POOL_2D", [x], [y], dict(filter_height=2, filter_width=2, stride_h=2, stride_w=2))
+    with pytest.raises((UnsupportedError, MalformedModelError), match=r"operator #0 MAX_POOL_2D"):
+        compile_model(mb.build([x], [y]))

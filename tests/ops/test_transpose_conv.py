@@ -111,3 +111,77 @@ def test_refuses_a_possible_accumulator_overflow():
                                                r"output"):
         compile_model(opmodels.transpose_conv(in_shape=(1, 1, 1, 4113), out_channels=1,
                                               kernel=(4, 4), stride=(1, 1), per_channel=False))
+
+
+# --- float32 (ops/float32/transpose_conv.py) --------------------------------------------------
+# reference_ops::TransposeConv's scatter order, gathered per output: bit-equal
+
+F32_GEOMETRY = [dict(k=(k, k), stride=(s, s), padding=p)
+                for k, s, p in itertools.product((1, 2, 3, 4, 5), (1, 2, 3), ("SAME", "VALID"))]
+
+
+@pytest.mark.parametrize("geo", F32_GEOMETRY,
+                         ids=lambda g: f"k{g['k'][0]}s{g['stride'][0]}{g['padding']}")
+def test_float32_geometry(tflm_check, geo):
+    from tests.helpers.float_windows import check_exact, transpose_conv_model
+    check_exact(tflm_check, transpose_conv_model((1, 4, 3, 3), 4, **geo), (1, 4, 3, 3))
+
+
+@pytest.mark.parametrize("act", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+@pytest.mark.parametrize("bias", [True, False, None], ids=["bias", "nobias", "bias-1"])
+def test_float32_activation_and_bias(tflm_check, act, bias):
+    from tests.helpers.float_windows import check_exact, transpose_conv_model
+    check_exact(tflm_check, transpose_conv_model((1, 3, 3, 2), 3, act=act, bias=bias),
+                (1, 3, 3, 2))
+
+
+@pytest.mark.parametrize("case", [
+    dict(in_shape=(1, 5, 3, 1), oc=1, k=(3, 2), stride=(2, 1)),
+    dict(in_shape=(1, 3, 4, 7), oc=5, k=(4, 3), stride=(2, 3), padding="VALID"),
+    dict(in_shape=(2, 3, 3, 4), oc=6),                                     # batch 2
+    dict(in_shape=(3, 2, 3, 2), oc=3, k=(2, 2), stride=(2, 2), bias=False),  # batch 3
+    dict(in_shape=(1, 4, 4, 16), oc=8, k=(4, 4), stride=(2, 2)),
+    dict(in_shape=(1, 3, 3, 2), k=(3, 3), stride=(2, 2), out_hw=(5, 5)),   # SAME, odd
+    dict(in_shape=(1, 3, 3, 2), k=(3, 3), stride=(2, 2), padding="VALID",
+         out_hw=(8, 8)),                                                    # output_padding 1
+    dict(in_shape=(1, 2, 2, 3), k=(1, 1), stride=(3, 3), padding="VALID",
+         out_hw=(6, 6)),                                                    # gaps: bias only
+    dict(in_shape=(1, 2, 2, 3), k=(2, 2), stride=(3, 3), padding="SAME", bias=False),
+    dict(in_shape=(1, 1, 1, 5), oc=3, k=(3, 3), stride=(1, 1)),            # 1x1 input
+], ids=["nonsquare_1ch", "nonsquare_valid", "batch2", "batch3", "wide", "same_odd",
+        "valid_outpad", "gaps", "gaps_nobias", "1x1_in"])
+def test_float32_shapes(tflm_check, case):
+    from tests.helpers.float_windows import check_exact, transpose_conv_model
+    check_exact(tflm_check, transpose_conv_model(**case), case["in_shape"])
+
+
+def test_float32_extreme_values(tflm_check):
+    from tests.helpers.float_windows import check_exact, transpose_conv_model
+    check_exact(tflm_check, transpose_conv_model((1, 3, 3, 4), 2, k=(3, 3), stride=(1, 1)),
+                (1, 3, 3, 4), extreme=True)
+
+
+def test_float32_needs_no_scratch():
+    from tests.helpers.float_windows import transpose_conv_model
+    from tinyengine_pio import compile_model
+    (op,) = compile_model(transpose_conv_model((2, 3, 3, 4), 6)).graph.operators
+    assert op.dtype == "float32" and op.memory.scratch == 0
+
+
+def test_float32_refuses_a_hybrid_filter():
+    """A float input with int8 weights: TFLM's Prepare fails ("Hybrid models are not
+    supported on TFLite Micro")."""
+    import numpy as np
+
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import MalformedModelError, UnsupportedError
+    mb = ModelBuilder()
+    x = mb.tensor([1, 2, 2, 2], "float32")
+    w = mb.const(np.ones((3, 3, 3, 2), np.int8), scale=0.1, zero_point=0)
+    y = mb.tensor([1, 4, 4, 3], "float32")
+    mb.op("TRANSPOSE_CONV", [mb.int32([1, 4, 4, 3]), w, x], [y],
+          dict(padding="SAME", stride_h=2, stride_w=2))
+    with pytest.raises((UnsupportedError, MalformedModelError),
+                       match=r"operator #0 TRANSPOSE_CONV"):
+        compile_model(mb.build([x], [y]))
