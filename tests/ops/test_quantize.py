@@ -142,3 +142,70 @@ def test_quantize_float_to_int16_folds():
         got = evaluate(g, Operator(index=0, kind="QUANTIZE", inputs=[0], outputs=[1]))[0]
         want = run_tflm_many(quantize_s16_model(x.shape, scale, zp), [[x]])[0][0]
         assert got.tolist() == want.tolist()
+
+
+# --- int16 requantization (ops/int16/quantize.py) --------------------------------------------
+
+ALL_INT16 = np.arange(-32768, 32768, dtype=np.int16).reshape(1, 256, 256)
+
+
+def requant_model(shape, in_dtype, qi, out_dtype, qo) -> bytes:
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor(shape, in_dtype, scale=qi[0], zero_point=qi[1])
+    y = mb.tensor(shape, out_dtype, scale=qo[0], zero_point=qo[1])
+    mb.op("QUANTIZE", [x], [y])
+    return mb.build([x], [y])
+
+
+def _check_int16(tflm_check, data, sets):
+    cm = tflm_check(data, sets)
+    assert [op.dtype for op in cm.graph.operators] == ["int16"]
+
+
+@pytest.mark.parametrize("qi,qo", [((1e-4, 0), (0.02, 0)), ((3e-4, 0), (0.05, -7)),
+                                   ((1 / 32768, 0), (1 / 128, 0)), ((0.01, 100), (0.003, 127)),
+                                   ((1e-5, -32768), (0.5, -128)), ((0.05, 0), (0.01, 3))])
+def test_int16_to_int8(tflm_check, qi, qo):
+    """Every int16 value, down to int8 (the tail of an int16 graph)."""
+    _check_int16(tflm_check, requant_model((1, 256, 256), "int16", qi, "int8", qo), [[ALL_INT16]])
+
+
+@pytest.mark.parametrize("qi,qo", [((0.02, 0), (1e-4, 0)), ((0.05, -7), (3e-4, 0)),
+                                   ((1 / 128, 0), (1 / 32768, 0)), ((0.5, 127), (1e-5, -300)),
+                                   ((1e-3, -128), (0.01, 32767)), ((0.1, 3), (0.1, 3))])
+def test_int8_to_int16(tflm_check, qi, qo):
+    """Every int8 value, up to int16 (the head of an int16 graph)."""
+    _check_int16(tflm_check, requant_model((1, 256), "int8", qi, "int16", qo), [[ALL_INT8]])
+
+
+@pytest.mark.parametrize("qi,qo", [((1e-4, 0), (3e-4, 0)), ((3e-4, 0), (1e-4, 0)),
+                                   ((1e-4, 0), (1e-4, 0)), ((0.01, 5), (1e-6, -9)),
+                                   ((1e-6, 0), (1.0, 0))])
+def test_int16_to_int16(tflm_check, qi, qo):
+    _check_int16(tflm_check, requant_model((1, 256, 256), "int16", qi, "int16", qo), [[ALL_INT16]])
+
+
+@pytest.mark.parametrize("qi,qo", [((1e-4, 0), (1e-6, 0)), ((0.01, 7), (0.003, -1000)),
+                                   ((1e-3, 0), (1e-12, 0))])
+def test_int16_to_int32(tflm_check, qi, qo):
+    _check_int16(tflm_check, requant_model((1, 256, 256), "int16", qi, "int32", qo), [[ALL_INT16]])
+
+
+@pytest.mark.parametrize("qi,qo", [((1e-6, 0), (1e-4, 0)), ((1e-9, 0), (1e-4, 3)),
+                                   ((1e-3, 0), (1e-3, 0))])
+def test_int32_to_int16(tflm_check, qi, qo):
+    rng = np.random.default_rng(0)
+    big = rng.integers(-(1 << 31), 1 << 31, size=(1, 4096)).astype(np.int32)
+    small = rng.integers(-(1 << 20), 1 << 20, size=(1, 4096)).astype(np.int32)
+    ext = np.resize(np.array([-(1 << 31), (1 << 31) - 1, 0, -1, 1], np.int32), (1, 4096))
+    _check_int16(tflm_check, requant_model((1, 4096), "int32", qi, "int16", qo),
+                 [[big], [small], [ext]])
+
+
+def test_int16_requantize_refusals(compile_to):
+    from tinyengine_pio.errors import MalformedModelError
+    with pytest.raises(UnsupportedError, match="int8 -> int32 is not supported"):
+        compile_to(requant_model((1, 8), "int8", (0.1, 0), "int32", (0.01, 0)))
+    with pytest.raises(MalformedModelError, match="left shift"):
+        compile_to(requant_model((1, 8), "int16", (1.0, 0), "int16", (1e-10, 0)))

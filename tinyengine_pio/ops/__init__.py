@@ -11,6 +11,7 @@ from . import (
     depth_to_space,  # noqa: F401,E402
     depthwise_conv_2d,  # noqa: F401,E402
     dequantize,  # noqa: F401,E402
+    div,  # noqa: F401,E402
     expand_dims,  # noqa: F401,E402
     fully_connected,  # noqa: F401,E402
     gather,  # noqa: F401,E402

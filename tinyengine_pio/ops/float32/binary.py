@@ -1,5 +1,5 @@
 """The float32 broadcasting binary operators (ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM,
-MINIMUM): one OpDef factory, each operator's module gives its name, its options reader and its
+MINIMUM, PRELU): one OpDef factory, each operator's module gives its name, its options reader and its
 numpy twin (constant folding); its kernel `kernels/float32/<stem>.c` is one TE_BROADCAST_4D_T
 loop (TFLM's BroadcastBinaryFunction6DSlow / reference_ops element loops: the same single
 float operation per element, so the bits are equal)."""
@@ -54,11 +54,13 @@ def make_evaluate(fn: Callable, clamps: bool):
 
 
 def binary_opdef(name: str, stem: str, fn: Callable, read_options=None,
-                 clamps: bool = True) -> OpDef:
+                 clamps: bool = True, func: str | None = None, prepare=prepare) -> OpDef:
     """The float32 OpDef of a broadcasting binary operator: kernel `te_<stem>_f32(a, b, out,
-    d0..d3, a0..a3, b0..b3[, lo, hi])` in kernels/float32/<stem>.c."""
+    d0..d3, a0..a3, b0..b3[, lo, hi])` in kernels/float32/<stem>.c (`func` names another
+    function of that file, where a stem holds two operators: te_maximum_f32, te_minimum_f32;
+    `prepare` may add refusals before calling this module's)."""
     extra = {"read_options": read_options} if read_options else {}
     return OpDef(name=name, stem=stem, dtype="float32", prepare=prepare,
-                 emit=make_emit(f"te_{stem}_f32", clamps), kernels=(f"{stem}_f32",),
+                 emit=make_emit(func or f"te_{stem}_f32", clamps), kernels=(f"{stem}_f32",),
                  access=elementwise_access, signature=F32_BINARY, check=check_broadcast,
                  evaluate=make_evaluate(fn, clamps), **extra)
