@@ -36,11 +36,14 @@ class EmitContext:
         self._dedup: dict[tuple, str] = {}
         self.const_bytes = 0
         self.isas: set[str] = set()     # ISAs the current op's calls use (dispatch / call)
+        self.state, self.state_bytes = state_layout(graph)   # variable tensor -> state offset
 
     # --- tensors -------------------------------------------------------------------------
     def ptr(self, tensor_index: int, byte_offset: int = 0) -> str:
         """C expression of the (typed) data pointer of a tensor, optionally advanced by bytes."""
         t = self.g.t(tensor_index)
+        if t.is_variable:
+            return f"(({t.ctype} *)(TE_STATE + {self.state[tensor_index] + byte_offset}))"
         if t.is_const:
             name = self._tensor_const(tensor_index)
             if byte_offset == 0:
@@ -131,6 +134,38 @@ _NP = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": n
        "int64_t": np.int64, "float": np.float32}
 
 
+def state_layout(g: Graph) -> tuple[dict[int, int], int]:
+    """The model's state memory: {variable tensor: byte offset} (8-aligned, in tensor order) over
+    the variable tensors its operators read, and its size in bytes (0: the model has no state)."""
+    used = sorted({i for op in g.operators for i in op.inputs if i >= 0 and g.t(i).is_variable})
+    offsets, end = {}, 0
+    for i in used:
+        offsets[i] = end
+        end += (g.t(i).nbytes + 7) // 8 * 8
+    return offsets, end
+
+
+def _state_source(w: CWriter, g: Graph, ctx: EmitContext, prefix: str) -> None:
+    """The state memory and <prefix>_reset() (only for a model with variable tensors)."""
+    w.lines(["/* The model's state: its variable tensors (an LSTM's or SVDF's memory), kept across",
+             f" * invokes in their own static memory, outside the arena. {prefix}_reset() sets each to its",
+             " * initial value, the zero point of an int8 tensor and 0 otherwise, as TFLM's",
+             " * MicroInterpreter::Reset() does; the first invoke calls it. */",
+             f"static union {{ int8_t b[{ctx.state_bytes}]; int64_t align_; }} {prefix}_state;",
+             f"static int {prefix}_state_ready;",
+             f"#define TE_STATE ({prefix}_state.b)", ""])
+    with w.block(f"void {prefix}_reset(void)"):
+        w.line("int32_t i;")
+        for i, off in sorted(ctx.state.items(), key=lambda kv: kv[1]):
+            t = g.t(i)
+            value = t.zp if t.dtype == "int8" and t.zero_point is not None else 0
+            w.line(f"/* '{t.name}' {list(t.shape)} {t.dtype} */")
+            with w.block(f"for (i = {off}; i < {off + t.nbytes}; ++i)"):
+                w.line(f"TE_STATE[i] = {value};")
+        w.line(f"{prefix}_state_ready = 1;")
+    w.line("")
+
+
 def c_identifier(prefix: str) -> str:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", prefix):
         raise ValueError(f"prefix {prefix!r} is not a C identifier")
@@ -207,6 +242,12 @@ def _header(g: Graph, prefix: str, arena_bytes: int, sha: str, check_writes: boo
              f"const void *{prefix}_output(int i);", f"size_t {prefix}_input_bytes(int i);",
              f"size_t {prefix}_output_bytes(int i);", f"int {prefix}_num_inputs(void);",
              f"int {prefix}_num_outputs(void);", ""])
+    state_bytes = state_layout(g)[1]
+    if state_bytes:
+        w.lines(["/* The model keeps state across invokes (its variable tensors, e.g. an LSTM's):",
+                 f" * {up}_STATE_BYTES bytes of static memory besides the arena. {prefix}_reset() sets it to",
+                 " * its initial value (as TFLM's MicroInterpreter::Reset()); the first invoke does. */",
+                 f"#define {up}_STATE_BYTES {state_bytes}", f"void {prefix}_reset(void);", ""])
     if check_writes:
         w.lines([f"#ifdef {up}_CHECK_WRITES",
                  f"/* Debug write check: {prefix}_invoke() returns {up}_CHECK_WRITES_ERROR when",
@@ -253,6 +294,8 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
                  f"#ifdef {up}_ARENA_CANARY", "#define TE_GUARD 8", "#else", "#define TE_GUARD 0", "#endif",
                  f"static union {{ int8_t b[{max(1, arena_bytes)} + 2 * TE_GUARD]; int64_t align_; }} "
                  f"{prefix}_arena;", f"#define TE_ARENA ({prefix}_arena.b + TE_GUARD)", ""])
+    if ctx.state_bytes:
+        _state_source(w, g, ctx, prefix)
     if check_writes:
         _write_check(w, g, ctx, prefix, arena_bytes, shared_arena)
     w.lines(ctx.consts.text().splitlines())
@@ -263,6 +306,9 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
         w.line("    return -1;")
         w.line("}")
         w.line("#endif")
+        if ctx.state_bytes:
+            with w.block(f"if (!{prefix}_state_ready)"):
+                w.line(f"{prefix}_reset();")
         if check_writes:
             w.lines([f"#ifdef {up}_CHECK_WRITES", f"{prefix}_check_start();", "#endif"])
         w.lines(ctx.body.text().splitlines())

@@ -25,6 +25,10 @@ class Tensor:
     data: np.ndarray | None = None         # constant data (already shaped), None for activations
     alias_of: int | None = None            # a view into this tensor's storage (no copy)
     alias_offset: int = 0                  # ... starting this many bytes into it
+    # a TFLite variable tensor (an operator's state, e.g. LSTM / SVDF): read and updated in place
+    # by its operator, kept across invokes in the model's state memory (not the arena), reset to
+    # its zero point (int8) or zero (emitter.py: <prefix>_reset)
+    is_variable: bool = False
 
     @property
     def is_const(self) -> bool:

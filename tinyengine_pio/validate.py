@@ -88,8 +88,14 @@ def check_structure(g: Graph) -> None:
     for i in g.inputs:
         if g.t(i).is_const:
             raise MalformedModelError(f"{where}: model input {_tname(g, i)} is a constant")
+    for what, ids in (("input", g.inputs), ("output", g.outputs)):
+        for i in ids:
+            if g.t(i).is_variable:
+                raise UnsupportedError(f"{where}: model {what} {_tname(g, i)} is a variable "
+                                       "(state) tensor; only operators may read and update state")
     written: dict[int, Operator] = {}
-    available = set(g.inputs)
+    # variable tensors (operator state) hold their last value from the start of an invoke
+    available = set(g.inputs) | {t.index for t in g.tensors if t.is_variable}
     for op in g.operators:
         if not op.outputs:
             raise invalid(op, "it has no outputs")
@@ -108,6 +114,10 @@ def check_structure(g: Graph) -> None:
                 raise invalid(op, f"output {pos} {_tname(g, i)} is a constant tensor")
             if i in g.inputs:
                 raise invalid(op, f"output {pos} {_tname(g, i)} is a model input")
+            if t.is_variable:
+                raise UnsupportedError(f"operator #{op.index} {op.kind}: output {pos} "
+                                       f"{_tname(g, i)} is a variable (state) tensor; state is "
+                                       "only updated in place by the operator that reads it")
             if i in written:
                 raise invalid(op, f"output {pos} {_tname(g, i)} is also written by operator "
                                   f"#{written[i].index}")

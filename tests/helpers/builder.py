@@ -96,6 +96,9 @@ OP_OPTIONS = {
     "BATCH_MATMUL": ("BatchMatMulOptions", fb.BatchMatMulOptionsT),
     "DIV": ("DivOptions", fb.DivOptionsT),
     "LEAKY_RELU": ("LeakyReluOptions", fb.LeakyReluOptionsT),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": ("UnidirectionalSequenceLSTMOptions",
+                                     fb.UnidirectionalSequenceLSTMOptionsT),
+    "SVDF": ("SVDFOptions", fb.SVDFOptionsT),
 }
 
 # Defaults that differ from (invalid) flatbuffer defaults, per options class.
@@ -106,6 +109,8 @@ _DEFAULT_OPTIONS = {
     ),
     fb.Pool2DOptionsT: dict(stride_w=1, stride_h=1, padding="VALID"),
     fb.SoftmaxOptionsT: dict(beta=1.0),
+    fb.UnidirectionalSequenceLSTMOptionsT: dict(fused_activation_function="TANH"),
+    fb.SVDFOptionsT: dict(rank=1),
 }
 
 # snake_case option field -> enum class used to translate string values.
@@ -219,14 +224,18 @@ class ModelBuilder:
 
     def tensor(self, shape: Sequence[int], dtype: str = "int8", scale=None,
                zero_point=None, name: str | None = None, quant_dim: int = 0,
-               shape_signature: Sequence[int] | None = None) -> TensorRef:
+               shape_signature: Sequence[int] | None = None,
+               variable: bool = False) -> TensorRef:
         """Add a non-constant (activation) tensor.
 
         ``shape_signature`` (e.g. ``[-1, 8, 8, 3]``) marks a dynamic shape.
-        Without ``scale`` the tensor is unquantized.
+        Without ``scale`` the tensor is unquantized. ``variable=True`` marks it
+        ``is_variable`` (an operator's state, e.g. an LSTM's or SVDF's).
         """
-        return self._add_tensor(shape, dtype, scale, zero_point, quant_dim, name,
-                                0, shape_signature, None)
+        ref = self._add_tensor(shape, dtype, scale, zero_point, quant_dim, name,
+                               0, shape_signature, None)
+        self._tensors[ref.index].isVariable = bool(variable)
+        return ref
 
     def const(self, data, dtype: str | None = None, scale=None, zero_point=None,
               quant_dim: int = 0, name: str | None = None) -> TensorRef:

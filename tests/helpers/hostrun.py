@@ -17,6 +17,9 @@ compile mostly the model's own ``<prefix>.c``):
   stdin, calls ``<prefix>_invoke()`` and writes every output's bytes to stdout.
   Clean EOF before a set ends the loop with status 0; a truncated set exits
   with 2; a non-zero invoke status exits with 3.
+  A model with state (variable tensors: ``<PREFIX>_STATE_BYTES``) is reset before each set,
+  as :func:`tflm.run_tflm_many` resets TFLM's interpreter; ``-DHARNESS_KEEP_STATE`` (in
+  ``extra_cflags``) keeps the state from one set to the next instead.
 
 :func:`assert_matches_tflm` runs the same sets through TFLM and compares; with
 ``sanitize=True`` under ASan/UBSan and the generated code's per-layer write check
@@ -81,6 +84,9 @@ int main(int argc, char **argv) {
                 return 2;
             }
         }
+#if defined(@PREFIX@_STATE_BYTES) && !defined(HARNESS_KEEP_STATE)
+        @prefix@_reset();   /* a stateful model starts each set afresh, as run_tflm_many */
+#endif
         rc = @prefix@_invoke();
         if (rc != 0) {
             fprintf(stderr, "harness: @prefix@_invoke returned %d\n", rc);

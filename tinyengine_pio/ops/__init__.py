@@ -45,6 +45,7 @@ from . import (
     tanh,  # noqa: F401,E402
     transpose,  # noqa: F401,E402
     transpose_conv,  # noqa: F401,E402
+    unidirectional_sequence_lstm,  # noqa: F401,E402
 )
 from .base import REGISTRY, OpDef, lookup, register, supported_names  # noqa: F401
 from . import float32, int16  # noqa: F401,E402  (the other dtypes register after the primaries)

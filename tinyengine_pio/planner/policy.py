@@ -40,7 +40,7 @@ def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
 
     def touch(i: int, step: int) -> None:
         s = g.storage(i)
-        if g.t(s).is_const:
+        if g.t(s).is_const or g.t(s).is_variable:    # weights; state lives outside the arena
             return
         lo_hi = life.setdefault(s, [step, step + 1])
         lo_hi[0] = min(lo_hi[0], step)
