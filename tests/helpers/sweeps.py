@@ -246,3 +246,31 @@ def float_reduce_model(op, shape, axis, keep_dims=False) -> bytes:
     y = mb.tensor(out, "float32")
     mb.op(op, [x, mb.const(np.array(axis, np.int32))], [y], dict(keep_dims=keep_dims))
     return mb.build([x], [y])
+
+
+FLOAT_UNARY_SHAPES = [(1,), (7,), (2, 3, 5), (1, 4, 4, 8), (2, 1, 3, 1, 5)]
+"""Shapes for the float32 element-wise unary operators (any rank, odd sizes)."""
+
+FLOAT_SPECIAL = np.array(
+    [0.0, -0.0, 1.0, -1.0, 1e-45, -1e-45, 1e-38, -1e-38, 3.4028235e38, -3.4028235e38,
+     np.inf, -np.inf, np.nan, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997,
+     3.0, -3.0, -3.0000002, 6.0, 6.0000005, 5.9999995, 7.0, -7.0, 1e-7, -1e-7,
+     16.619047, 16.62, -9.0, -9.000001, 20.0, -20.0, 88.7, 89.0, -87.3, -103.0, -104.5,
+     8388607.5, -8388607.5, 8388608.0, -8388609.0, 1e10, -1e10, 0.1, -0.1, 0.9999999, 2.0],
+    np.float32)
+"""Values a float32 element-wise operator must get right: signed zeros, subnormals, FLT_MAX,
++-inf, NaN, halves and near-halves (ROUND), the clamps of RELU6 and HARD_SWISH, LOGISTIC's
+cutoffs, where exp overflows and underflows, the float integers' edge 2^23."""
+
+
+def float_unary_check(tflm_check, op, shapes=FLOAT_UNARY_SHAPES, options=None, exact=False,
+                      scale=3.0, special=FLOAT_SPECIAL, positive=False):
+    """One float32 unary operator against TFLM: every shape on normal samples (x scale,
+    |x| where `positive`), then `special` as one 1-D model. Returns the last CompiledModel."""
+    for shape in shapes:
+        sets = [[np.abs(s) if positive else s for s in st]
+                for st in float_sets([shape], scale=scale, special=not positive)]
+        cm = tflm_check(float_unary_model(op, shape, options), sets, float_exact=exact)
+        assert [o.dtype for o in cm.graph.operators] == ["float32"]
+    v = np.asarray(special, np.float32)
+    return tflm_check(float_unary_model(op, v.shape, options), [[v]], float_exact=exact)
