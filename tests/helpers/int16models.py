@@ -116,3 +116,39 @@ def _out_hw(in_shape, k, stride, padding, dilation):
     if padding == "SAME":
         return [-(-in_shape[1 + i] // stride[i]) for i in range(2)]
     return [(in_shape[1 + i] - eff[i]) // stride[i] + 1 for i in range(2)]
+
+
+def binary16_model(op: str, a_shape, b_shape, act="NONE", qa=(3e-4, 0), qb=(2e-4, 0),
+                   qo=(5e-4, 0), const_b=None) -> bytes:
+    """ADD / SUB / MUL int16 with broadcasting (`const_b`: input 1 a constant)."""
+    mb = ModelBuilder()
+    rank = max(len(a_shape), len(b_shape))
+    pa = [1] * (rank - len(a_shape)) + list(a_shape)
+    pb = [1] * (rank - len(b_shape)) + list(b_shape)
+    out_shape = [max(x, y) for x, y in zip(pa, pb)]
+    a = mb.tensor(a_shape, "int16", scale=qa[0], zero_point=qa[1])
+    b = (mb.const(np.asarray(const_b, np.int16).reshape(b_shape), scale=qb[0], zero_point=qb[1])
+         if const_b is not None else mb.tensor(b_shape, "int16", scale=qb[0], zero_point=qb[1]))
+    y = mb.tensor(out_shape, "int16", scale=qo[0], zero_point=qo[1])
+    mb.op(op, [a, b], [y], dict(fused_activation_function=act))
+    return mb.build([a] if const_b is not None else [a, b], [y])
+
+
+def check_int16_binary(tflm_check, op, shapes, **kw):
+    """A broadcasting int16 ADD / SUB / MUL against TFLM on int16_sets; runs as int16."""
+    data = binary16_model(op, *shapes, **kw)
+    cm = tflm_check(data, int16_sets(data))
+    assert [o.dtype for o in cm.graph.operators] == ["int16"]
+
+
+def check_int16_all_values(tflm_check, op, qa, qb, qo, act="NONE"):
+    """Every int16 value of one input against random, zero and extreme partners."""
+    shape = (1, 256, 256)
+    data = binary16_model(op, shape, shape, act=act, qa=qa, qb=qb, qo=qo)
+    rng = np.random.default_rng(7)
+    every = np.arange(-32768, 32768, dtype=np.int16).reshape(shape)
+    partners = [rng.integers(-32768, 32768, shape).astype(np.int16), np.zeros(shape, np.int16),
+                np.full(shape, -32768, np.int16), np.full(shape, 32767, np.int16)]
+    sets = [[every, p] for p in partners] + [[p, every] for p in partners[:1]]
+    cm = tflm_check(data, sets)
+    assert [o.dtype for o in cm.graph.operators] == ["int16"]
