@@ -80,3 +80,41 @@ def test_runtime_int32_is_refused():
         compile_model(mb.build([a, b], [y]))
 
 
+# --- float32 (ops/float32/maximum_minimum.py) ------------------------------------------------
+
+SPECIAL = np.array([0.0, -0.0, 1.0, -1.0, 1e-45, -1e-38, 3e38, -3e38, np.inf, -np.inf, np.nan,
+                    7.0], np.float32)
+"""+-0, +-1, a subnormal, tiny, huge, +-inf, NaN: every pair of them is one 12 x 12 model."""
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+def test_float32_bit_equal(tflm_check, op, shapes):
+    from tests.helpers.sweeps import float_binary_model, float_sets
+    cm = tflm_check(float_binary_model(op, *shapes, options={}), float_sets(shapes),
+                    float_exact=True)
+    assert [o.dtype for o in cm.graph.operators] == ["float32"]
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_float32_nan_and_signed_zeros(tflm_check, op):
+    """TFLM's `a > b ? a : b` (`a < b ? a : b`): NaN on either side and +-0 ties give b."""
+    from tests.helpers.sweeps import float_binary_model
+    tflm_check(float_binary_model(op, (12, 1), (1, 12), options={}),
+               [[SPECIAL.reshape(12, 1), SPECIAL.reshape(1, 12)]], float_exact=True)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_float32_constants_fold_as_tflm(op):
+    """The host twin keeps TFLM's NaN rule (not numpy's maximum, which propagates NaN)."""
+    mb = ModelBuilder()
+    x = mb.tensor([4], "float32")
+    d = mb.tensor([4], "float32")
+    y = mb.tensor([4], "float32")
+    mb.op(op, [mb.const(np.array([np.nan, 1.0, -0.0, 0.0], np.float32)),
+               mb.const(np.array([2.0, np.nan, 0.0, -0.0], np.float32))], [d])
+    mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
+    cm = compile_model(mb.build([x], [y]))
+    (add,) = cm.graph.operators
+    folded = cm.graph.t(add.inputs[1]).data
+    want = np.array([2.0, np.nan, 0.0, -0.0], np.float32)
+    assert folded.view(np.uint32).tolist() == want.view(np.uint32).tolist()

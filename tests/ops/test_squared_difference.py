@@ -77,3 +77,30 @@ def test_folded_constants_with_an_impossible_scale_are_named():
     mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
     with pytest.raises(MalformedModelError, match="#0 SQUARED_DIFFERENCE: its quantization"):
         compile_model(mb.build([x], [y]))
+
+
+# --- float32 (ops/float32/squared_difference.py) ---------------------------------------------
+
+SPECIAL = np.array([0.0, -0.0, 1.0, -1.0, 1e-45, -1e-38, 3e38, -3e38, np.inf, -np.inf, np.nan,
+                    7.0], np.float32)
+"""+-0, +-1, a subnormal, tiny, huge, +-inf, NaN: every pair of them is one 12 x 12 model."""
+
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+def test_float32_bit_equal(tflm_check, shapes):
+    from tests.helpers.sweeps import float_binary_model, float_sets
+    cm = tflm_check(float_binary_model("SQUARED_DIFFERENCE", *shapes, options={}),
+                    float_sets(shapes), float_exact=True)
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+def test_float32_special_values(tflm_check):
+    from tests.helpers.sweeps import float_binary_model
+    tflm_check(float_binary_model("SQUARED_DIFFERENCE", (12, 1), (1, 12), options={}),
+               [[SPECIAL.reshape(12, 1), SPECIAL.reshape(1, 12)]], float_exact=True)
+
+
+def test_float32_constant_operand(tflm_check):
+    from tests.helpers.sweeps import float_binary_model, float_sets
+    c = np.linspace(-2, 2, 8, dtype=np.float32)
+    tflm_check(float_binary_model("SQUARED_DIFFERENCE", (2, 3, 8), None, options={}, const_b=c),
+               float_sets([(2, 3, 8)]), float_exact=True)

@@ -99,3 +99,39 @@ def test_folded_constants_with_an_impossible_scale_are_named():
     mb.op("ADD", [x, d], [y], dict(fused_activation_function="NONE"))
     with pytest.raises(MalformedModelError, match="#0 SUB: its quantization cannot be run"):
         compile_model(mb.build([x], [y]))
+
+
+# --- float32 (ops/float32/sub.py) ------------------------------------------------------------
+
+SPECIAL = np.array([0.0, -0.0, 1.0, -1.0, 1e-45, -1e-38, 3e38, -3e38, np.inf, -np.inf, np.nan,
+                    7.0], np.float32)
+"""+-0, +-1, a subnormal, tiny, huge, +-inf, NaN: every pair of them is one 12 x 12 model."""
+
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+@pytest.mark.parametrize("act", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_float32_bit_equal(tflm_check, shapes, act):
+    from tests.helpers.sweeps import float_binary_model, float_sets
+    cm = tflm_check(float_binary_model("SUB", *shapes, act=act), float_sets(shapes),
+                    float_exact=True)
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+@pytest.mark.parametrize("act", ["NONE", "RELU6"])
+def test_float32_special_values(tflm_check, act):
+    from tests.helpers.sweeps import float_binary_model
+    tflm_check(float_binary_model("SUB", (12, 1), (1, 12), act=act),
+               [[SPECIAL.reshape(12, 1), SPECIAL.reshape(1, 12)]], float_exact=True)
+
+
+def test_float32_constants_fold():
+    """SUB of two float32 constants folds; the MUL consumes it."""
+    mb = ModelBuilder()
+    x = mb.tensor([2, 8], "float32")
+    d = mb.tensor([8], "float32")
+    y = mb.tensor([2, 8], "float32")
+    mb.op("SUB", [mb.const(np.linspace(-3, 3, 8, dtype=np.float32)),
+                  mb.const(np.full(8, 0.25, np.float32))], [d],
+          dict(fused_activation_function="RELU"))
+    mb.op("MUL", [x, d], [y], dict(fused_activation_function="NONE"))
+    cm = compile_model(mb.build([x], [y]))
+    assert [op.kind for op in cm.graph.operators] == ["MUL"]

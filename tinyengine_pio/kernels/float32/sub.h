@@ -1,0 +1,12 @@
+#ifndef TE_SUB_F32_H_
+#define TE_SUB_F32_H_
+#include <stdint.h>
+
+#include "te_float.h"   /* TE_FLT_MAX, the clamp literals of the calls */
+
+void te_sub_f32(const float *a, const float *b, float *out,
+                int32_t d0, int32_t d1, int32_t d2, int32_t d3,
+                int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                int32_t b0, int32_t b1, int32_t b2, int32_t b3, float lo, float hi);
+
+#endif
