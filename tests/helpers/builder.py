@@ -178,7 +178,7 @@ class ModelBuilder:
         self._tensors: list[fb.TensorT] = []
         self._refs: list[TensorRef] = []
         self._buffers: list[fb.BufferT] = [self._empty_buffer()]
-        self._opcodes: dict[int, int] = {}  # builtin code -> opcode index
+        self._opcodes: dict = {}  # builtin code (or ("CUSTOM", custom code)) -> opcode index
         self._opcode_list: list[fb.OperatorCodeT] = []
         self._operators: list[fb.OperatorT] = []
 
@@ -314,6 +314,31 @@ class ModelBuilder:
         o.outputs = [self._idx(t) for t in outputs]
         o.builtinOptionsType, o.builtinOptions = self._make_options(
             op_name.upper(), options)
+        self._operators.append(o)
+        return len(self._operators) - 1
+
+    def custom_op(self, custom_code: str, inputs: Iterable, outputs: Iterable,
+                  custom_options: bytes | dict | None = None) -> int:
+        """Append a custom operator (builtin code CUSTOM with ``custom_code``, e.g.
+        "TFLite_Detection_PostProcess"); ``custom_options`` are raw bytes, or a dict packed
+        as a flexbuffer map (``flexbuffers.Dumps``). Returns the op index."""
+        from flatbuffers import flexbuffers
+        key = ("CUSTOM", custom_code)
+        if key not in self._opcodes:
+            oc = fb.OperatorCodeT()
+            oc.builtinCode = oc.deprecatedBuiltinCode = fb.BuiltinOperator.CUSTOM
+            oc.customCode = custom_code
+            oc.version = 1
+            self._opcodes[key] = len(self._opcode_list)
+            self._opcode_list.append(oc)
+        o = fb.OperatorT()
+        o.opcodeIndex = self._opcodes[key]
+        o.inputs = [self._idx(t) for t in inputs]
+        o.outputs = [self._idx(t) for t in outputs]
+        if isinstance(custom_options, dict):
+            custom_options = flexbuffers.Dumps(custom_options)
+        if custom_options is not None:
+            o.customOptions = list(bytes(custom_options))
         self._operators.append(o)
         return len(self._operators) - 1
 
