@@ -21,3 +21,11 @@ def test_table_sweep():
 
 def test_same_scale_sweep():
     sweep("ABS", lambda rng, qi: (qi[0], int(rng.integers(-128, 128))), seed=29, n=30)
+
+
+# --- float32 (ops/float32/abs.py) ------------------------------------------------------------
+
+def test_float32(tflm_check):
+    """std::abs: the sign bit cleared, bit for bit."""
+    from tests.helpers.sweeps import float_unary_check
+    float_unary_check(tflm_check, "ABS", exact=True)

@@ -44,3 +44,17 @@ def test_output_scale_too_small_is_refused_like_tflm():
                                    ((0.03, 127), (0.04, -20))])
 def test_lookup_matches_tflm(tflm_check, qi, qo):
     tflm_check(unary_model("HARD_SWISH", qi, qo), [[ALL_INT8]])
+
+
+# --- float32 (ops/float32/hard_swish.py) -----------------------------------------------------
+
+def test_float32(tflm_check):
+    """TFLM's x * std::min(6, std::max(0, x + 3)) / 6, in that order: bit for bit."""
+    from tests.helpers.sweeps import float_unary_check
+    float_unary_check(tflm_check, "HARD_SWISH", exact=True)
+
+
+def test_float32_dense_around_the_knees(tflm_check):
+    from tests.helpers.sweeps import float_unary_model
+    v = np.linspace(-4, 4, 4001, dtype=np.float32)
+    tflm_check(float_unary_model("HARD_SWISH", v.shape), [[v]], float_exact=True)

@@ -36,3 +36,23 @@ def test_table_sweep():
         bad = np.nonzero(ref != got)[0]
         assert bad.size == 0, (f"alpha {alpha} in {qi} out {qo}: input {bad[0] - 128} TFLM "
                                f"{ref[bad[0]]} ours {got[bad[0]]}")
+
+
+# --- float32 (ops/float32/leaky_relu.py) -----------------------------------------------------
+
+@pytest.mark.parametrize("alpha", [0.0, 0.2, 0.01, -0.5, 1.0, 1.7, 3.4e38])
+def test_float32(tflm_check, alpha):
+    """TFLM's `x > 0 ? x : x * alpha`, for any alpha (negative, above one, huge)."""
+    from tests.helpers.sweeps import float_unary_check
+    float_unary_check(tflm_check, "LEAKY_RELU", options={"alpha": alpha}, exact=True)
+
+
+def test_float32_infinite_alpha_is_refused():
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    mb = ModelBuilder()
+    x, y = mb.tensor([4], "float32"), mb.tensor([4], "float32")
+    mb.op("LEAKY_RELU", [x], [y], {"alpha": float("inf")})
+    with pytest.raises(UnsupportedError, match="#0 LEAKY_RELU: alpha inf is not finite"):
+        compile_model(mb.build([x], [y]))

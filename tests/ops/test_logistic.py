@@ -30,3 +30,19 @@ def test_output_zero_point_must_be_minus_128():
 @pytest.mark.parametrize("qi", LUT_IN_Q)
 def test_lookup_matches_tflm(tflm_check, qi):
     tflm_check(unary_model("LOGISTIC", qi, (1 / 256, -128)), [[ALL_INT8]])
+
+
+# --- float32 (ops/float32/logistic.py) -------------------------------------------------------
+
+def test_float32(tflm_check):
+    """TFLM's reference_ops::Logistic with its cutoffs (1 above 16.619047, exp(x) below -9),
+    te_expf for std::exp: within the float tolerance."""
+    from tests.helpers.sweeps import float_unary_check
+    float_unary_check(tflm_check, "LOGISTIC")
+
+
+def test_float32_dense_around_the_cutoffs(tflm_check):
+    from tests.helpers.sweeps import float_unary_model
+    v = np.concatenate([np.linspace(-12, 20, 3001), np.linspace(-9.001, -8.999, 201),
+                        np.linspace(16.618, 16.620, 201)]).astype(np.float32)
+    tflm_check(float_unary_model("LOGISTIC", v.shape), [[v]])

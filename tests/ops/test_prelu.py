@@ -49,3 +49,44 @@ def test_every_input_and_alpha_value(tflm_check):
     v = np.arange(-128, 128, dtype=np.int8).reshape(256, 1)
     tflm_check(_model((256, 1), (1, 256), qx=(0.07, 3), qa=(0.01, -9), qo=(0.05, 2),
                       const=False), [[v, v.reshape(1, 256)]])
+
+
+# --- float32 (ops/float32/prelu.py) ----------------------------------------------------------
+
+def _float_model(x_shape, a_shape, const=True, seed=0):
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder()
+    x = mb.tensor(x_shape, "float32")
+    alpha = (rng.standard_normal(a_shape) * 0.5).astype(np.float32)
+    a = mb.const(alpha) if const else mb.tensor(a_shape, "float32")
+    y = mb.tensor(np.broadcast_shapes(tuple(x_shape), tuple(a_shape)), "float32")
+    mb.op("PRELU", [x, a], [y])
+    return mb.build([x] if const else [x, a], [y])
+
+
+@pytest.mark.parametrize("shapes", [((1, 4, 4, 8), (1, 1, 8)), ((1, 4, 4, 8), (8,)),
+                                    ((1, 4, 4, 8), (1, 4, 4, 8)), ((2, 3, 5), (3, 1)),
+                                    ((7,), (1,)), ((1, 1, 1, 6), (2, 3, 1, 6))],
+                         ids=lambda s: f"{s[0]}-{s[1]}")
+@pytest.mark.parametrize("const", [True, False], ids=["const-alpha", "input-alpha"])
+def test_float32(tflm_check, shapes, const):
+    """TFLM's `x >= 0 ? x : x * alpha` (BroadcastPrelu4DSlowFloat), bit for bit."""
+    from tests.helpers.sweeps import float_sets
+    sets = float_sets([shapes[0]] if const else list(shapes))
+    cm = tflm_check(_float_model(*shapes, const=const), sets, float_exact=True)
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+def test_float32_special_values(tflm_check):
+    from tests.helpers.sweeps import FLOAT_SPECIAL
+    n = FLOAT_SPECIAL.size
+    data = _float_model((n, 1), (1, 5), const=False)
+    alpha = np.array([[0.25, -1.0, 0.0, np.inf, np.nan]], np.float32)
+    tflm_check(data, [[FLOAT_SPECIAL.reshape(n, 1), alpha]], float_exact=True)
+
+
+def test_float32_5d_is_refused():
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="#0 PRELU: rank 5"):
+        compile_model(_float_model((1, 2, 2, 2, 3), (3,)))

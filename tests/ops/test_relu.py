@@ -58,3 +58,25 @@ def test_activation_is_not_folded_under_a_view(tflm_check):
     mb.op("RELU6", [h], [r])
     cm = tflm_check(mb.build([x], [v, r]))
     assert [op.kind for op in cm.graph.operators] == ["FULLY_CONNECTED", "RELU6"]
+
+
+# --- float32 (ops/float32/relu.py) -----------------------------------------------------------
+
+@pytest.mark.parametrize("op", ["RELU", "RELU6"])
+def test_float32(tflm_check, op):
+    """TFLM's `x < 0 ? 0 : x` / `x > 6 ? 6 : x < 0 ? 0 : x`: -0 and NaN pass through."""
+    from tests.helpers.sweeps import float_unary_check
+    float_unary_check(tflm_check, op, exact=True)
+
+
+def test_float32_is_not_folded_into_its_producer(tflm_check):
+    """A float RELU6 after a float ADD stays an operator (the folding pass is int8 only)."""
+    from tests.helpers.sweeps import FLOAT_SPECIAL
+    mb = ModelBuilder()
+    a, b, s = (mb.tensor([52], "float32") for _ in range(3))
+    y = mb.tensor([52], "float32")
+    mb.op("ADD", [a, b], [s], {"fused_activation_function": "NONE"})
+    mb.op("RELU6", [s], [y])
+    cm = tflm_check(mb.build([a, b], [y]), [[FLOAT_SPECIAL, FLOAT_SPECIAL[::-1].copy()]],
+                    float_exact=True)
+    assert [op.kind for op in cm.graph.operators] == ["ADD", "RELU6"]

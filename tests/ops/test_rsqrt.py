@@ -43,3 +43,18 @@ def test_table_sweep(seed):
 def test_below_zero_point_is_the_maximum():
     table = table_of(unary_model("RSQRT", (0.1, 0), (0.1, 0)))
     assert (table[:129] == 127).all()
+
+
+# --- float32 (ops/float32/rsqrt.py) ----------------------------------------------------------
+
+def test_float32(tflm_check):
+    """TFLM's 1.f / std::sqrt(x): te_sqrtf correctly rounded, so bit for bit (NaN below 0,
+    inf at +-0)."""
+    from tests.helpers.sweeps import float_unary_check
+    float_unary_check(tflm_check, "RSQRT", exact=True)
+
+
+def test_float32_positive(tflm_check):
+    from tests.helpers.sweeps import FLOAT_SPECIAL, float_unary_check
+    float_unary_check(tflm_check, "RSQRT", positive=True, exact=True,
+                      special=np.abs(FLOAT_SPECIAL))

@@ -6,8 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.helpers.sweeps import (
+    ALL_INT8,
+    LUT_IN_Q,
+    random_quant,
+    sweep,
+    table_of,
+    unary_model,
+)
 from tests.helpers.tflm import run_tflm
-from tests.helpers.sweeps import ALL_INT8, LUT_IN_Q, random_quant, sweep, table_of, unary_model
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -28,3 +35,18 @@ def test_table_extremes(qi):
 @pytest.mark.parametrize("qi", LUT_IN_Q)
 def test_lookup_matches_tflm(tflm_check, qi):
     tflm_check(unary_model("TANH", qi, (1 / 128, 0)), [[ALL_INT8]])
+
+
+# --- float32 (ops/float32/tanh.py) -----------------------------------------------------------
+
+def test_float32(tflm_check):
+    """std::tanh as te_tanhf: within the float tolerance."""
+    from tests.helpers.sweeps import float_unary_check
+    float_unary_check(tflm_check, "TANH")
+
+
+def test_float32_dense(tflm_check):
+    from tests.helpers.sweeps import float_unary_model
+    v = np.concatenate([np.linspace(-12, 12, 4001), np.linspace(-0.07, 0.07, 501)])
+    v = v.astype(np.float32)
+    tflm_check(float_unary_model("TANH", v.shape), [[v]])

@@ -156,7 +156,7 @@ TE_INLINE float te_sqrtf(float x) {
 #if defined(TE_HAVE_VSQRT_F32)
     return te_vsqrt_f32(x);
 #else
-    double d, y;
+    double d, y, scale = 1.0;
     int i;
     if (x != x || x < 0.0f) {
         return te_u2f(0x7fc00000u);
@@ -164,13 +164,44 @@ TE_INLINE float te_sqrtf(float x) {
     if (x == 0.0f || x == te_inff()) {
         return x;
     }
+    if (x < te_u2f(0x00800000u)) {      /* subnormal: sqrt(x 2^24) 2^-12, the estimate stays near */
+        x *= 16777216.0f;
+        scale = 1.0 / 4096.0;
+    }
     d = (double)x;
     y = (double)te_u2f((te_f2u(x) >> 1) + 0x1fc00000u);
     for (i = 0; i < 8; i++) {
         y = 0.5 * (y + d / y);
     }
-    return (float)y;
+    return (float)(y * scale);
 #endif
+}
+
+/* std::floor and std::ceil, exact: |x| >= 2^23, inf and NaN are integral already (returned
+ * as they are); else the truncation toward zero, moved one down (up) where it lies above
+ * (below) x; a zero result takes x's sign (floor(-0) = -0, ceil(-0.5) = -0). */
+TE_INLINE float te_floorf(float x) {
+    float t;
+    if (!(x > -8388608.0f && x < 8388608.0f)) {
+        return x;
+    }
+    t = (float)(int32_t)x;
+    if (t > x) {
+        t -= 1.0f;
+    }
+    return t == 0.0f ? te_u2f(te_f2u(x) & 0x80000000u) : t;
+}
+
+TE_INLINE float te_ceilf(float x) {
+    float t;
+    if (!(x > -8388608.0f && x < 8388608.0f)) {
+        return x;
+    }
+    t = (float)(int32_t)x;
+    if (t < x) {
+        t += 1.0f;
+    }
+    return t == 0.0f ? te_u2f(te_f2u(x) & 0x80000000u) : t;
 }
 
 #endif /* TE_FLOAT_H_ */

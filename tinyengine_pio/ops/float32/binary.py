@@ -1,6 +1,6 @@
 """The float32 broadcasting binary operators (ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM,
-MINIMUM, PRELU): one OpDef factory, each operator's module gives its name, its options reader and its
-numpy twin (constant folding); its kernel `kernels/float32/<stem>.c` is one TE_BROADCAST_4D_T
+MINIMUM, PRELU): one OpDef factory, each operator's module gives its name, its options reader
+and its numpy twin (constant folding); its kernel `kernels/float32/<stem>.c` is one TE_BROADCAST_4D_T
 loop (TFLM's BroadcastBinaryFunction6DSlow / reference_ops element loops: the same single
 float operation per element, so the bits are equal)."""
 from __future__ import annotations

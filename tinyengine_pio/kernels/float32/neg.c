@@ -1,0 +1,11 @@
+/* NEG float32: TFLM's reference_ops::Negate, `-x`. */
+#include "neg_f32.h"
+#include "te_float.h"
+
+void te_neg_f32(const float *in, float *out, int32_t n) {
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const float v = in[i];
+        out[i] = -v;
+    }
+}

@@ -1,0 +1,11 @@
+/* SQRT float32: TFLM's std::sqrt as te_sqrtf (correctly rounded). */
+#include "sqrt_f32.h"
+#include "te_float.h"
+
+void te_sqrt_f32(const float *in, float *out, int32_t n) {
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const float v = in[i];
+        out[i] = te_sqrtf(v);
+    }
+}
