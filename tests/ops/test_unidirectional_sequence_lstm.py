@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tests.helpers.builder import ModelBuilder
+from tests.helpers.hostrun import assert_sequence_matches_tflm
 from tinyengine_pio.errors import MalformedModelError, UnsupportedError
 
 OPTIONAL = None
@@ -81,23 +82,11 @@ def test_float32_cell_clip_and_saturation(tflm_check, cell_clip, w_scale):
 @pytest.mark.parametrize("time_major", [False, True])
 def test_float32_state_persists(compile_to, time_major):
     """Without a reset between invokes both sides continue from the last state."""
-    from tests.helpers.hostrun import HostModel
-    from tests.helpers.tflm import make_interpreter, run_tflm
     data = lstm_model(2, 3, 4, 5, time_major, cell_clip=2.0, seed=7)
     sets = float_sets(in_shape(2, 3, 4, time_major), special=False)
-    cm, out = compile_to(data)
-    with HostModel(out, extra_cflags=["-DHARNESS_KEEP_STATE"]) as host:
-        ours = host.run(sets)
-    it = make_interpreter(data)
-    first = None
-    for k, (inputs, got) in enumerate(zip(sets, ours)):
-        want = run_tflm(data, inputs, interpreter=it)[0]
-        got = np.frombuffer(got[0], np.float32).reshape(want.shape)
-        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
-        first = want if k == 0 else first
-    # the state did carry over: the same input again gives another output
-    again = run_tflm(data, sets[0], interpreter=it)[0]
-    assert not np.allclose(again, first)
+    _, out = compile_to(data)
+    refs = assert_sequence_matches_tflm(data, out, sets + sets[:1])
+    assert not np.allclose(refs[0][0], refs[-1][0])    # the same input, another state
 
 
 def test_float32_two_lstms_share_nothing(tflm_check):
@@ -140,3 +129,12 @@ def test_float32_refused(compile_to, kw, why):
 def test_float32_malformed(compile_to, kw, why):
     with pytest.raises(MalformedModelError, match=why):
         compile_to(lstm_model(**kw))
+
+
+def test_float32_sanitized(tmp_path):
+    """ASan/UBSan and the per-layer write check (the state lies outside the arena)."""
+    from tests.helpers.hostrun import assert_matches_tflm, write_checked
+    from tinyengine_pio import compile_model
+    data = lstm_model(2, 3, 4, 5, True, cell_clip=1.0)
+    out = write_checked(compile_model(data), tmp_path / "gen")
+    assert_matches_tflm(data, out, float_sets((3, 2, 4)), sanitize=True)

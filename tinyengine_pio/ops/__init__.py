@@ -42,6 +42,7 @@ from . import (
     strided_slice,  # noqa: F401,E402
     sub,  # noqa: F401,E402
     sum,  # noqa: F401,E402
+    svdf,  # noqa: F401,E402
     tanh,  # noqa: F401,E402
     transpose,  # noqa: F401,E402
     transpose_conv,  # noqa: F401,E402
