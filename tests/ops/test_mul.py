@@ -49,3 +49,36 @@ def test_float32_constant_operand(tflm_check):
     c = np.linspace(-2, 2, 8, dtype=np.float32)
     tflm_check(float_binary_model("MUL", (2, 3, 8), None, const_b=c), float_sets([(2, 3, 8)]),
                float_exact=True)
+
+
+# --- int16 (ops/int16/mul.py) ----------------------------------------------------------------
+
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+def test_int16_broadcast(tflm_check, shapes):
+    from tests.helpers.int16models import check_int16_binary
+    check_int16_binary(tflm_check, "MUL", shapes, qo=(2e-5, 0))
+
+
+@pytest.mark.parametrize("q", [((3e-4, 0), (2e-4, 0), (1e-5, 0)),
+                               ((1 / 32768, 0), (1 / 32768, 0), (1 / 32768, 0)),
+                               ((1e-3, 0), (1e-3, 0), (1e-9, 0)),     # saturates
+                               ((0.01, 0), (0.02, 0), (30.0, 0)),     # tiny multiplier
+                               ((1.0, 0), (1.0, 0), (1e-6, 0))],      # left shift 20
+                         ids=["typical", "q15", "saturating", "tiny", "left_shift"])
+def test_int16_all_values(tflm_check, q):
+    from tests.helpers.int16models import check_int16_all_values
+    check_int16_all_values(tflm_check, "MUL", *q)
+
+
+@pytest.mark.parametrize("act", ["RELU", "RELU6", "RELU_N1_TO_1"])
+def test_int16_activation(tflm_check, act):
+    from tests.helpers.int16models import check_int16_all_values
+    check_int16_all_values(tflm_check, "MUL", (3e-4, 0), (2e-4, 0), (1e-5, 0), act=act)
+
+
+def test_int16_refuses_zero_points():
+    from tests.helpers.int16models import binary16_model
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="zero points 0"):
+        compile_model(binary16_model("MUL", (1, 8), (1, 8), qa=(1e-3, 3)))

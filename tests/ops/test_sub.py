@@ -135,3 +135,33 @@ def test_float32_constants_fold():
     mb.op("MUL", [x, d], [y], dict(fused_activation_function="NONE"))
     cm = compile_model(mb.build([x], [y]))
     assert [op.kind for op in cm.graph.operators] == ["MUL"]
+
+
+# --- int16 (ops/int16/sub.py) ----------------------------------------------------------------
+
+INT16_SCALES = [((3e-4, 0), (2e-4, 0), (5e-4, 0)), ((1e-4, 0), (1e-4, 0), (2e-4, 0)),
+                ((1e-3, 0), (1e-6, 0), (1e-3, 0)),
+                ((1.8789852e-4, 0), (3.463964e-5, 0), (1.2076666e-4, 0)),
+                ((1.0790841e-5, 0), (4.2319496e-4, 0), (6.6913101e-3, 0)),
+                ((7.415575e-4, 0), (4.282596e-4, 0), (1.0126911e-4, 0)),
+                ((2e-4, 1000), (3e-4, -32768), (6e-4, 32767))]
+"""(qa, qb, qo): close, equal, far apart, three where float ratios (the mirror's
+sub_common.cc) and double ones (the wheel's) give different outputs, zero points."""
+
+
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+def test_int16_broadcast(tflm_check, shapes):
+    from tests.helpers.int16models import check_int16_binary
+    check_int16_binary(tflm_check, "SUB", shapes)
+
+
+@pytest.mark.parametrize("q", INT16_SCALES)
+def test_int16_all_values(tflm_check, q):
+    from tests.helpers.int16models import check_int16_all_values
+    check_int16_all_values(tflm_check, "SUB", *q)
+
+
+@pytest.mark.parametrize("act", ["RELU", "RELU6", "RELU_N1_TO_1"])
+def test_int16_activation(tflm_check, act):
+    from tests.helpers.int16models import check_int16_all_values
+    check_int16_all_values(tflm_check, "SUB", (3e-4, 0), (2e-4, 0), (1e-4, 0), act=act)
