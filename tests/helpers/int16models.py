@@ -152,3 +152,13 @@ def check_int16_all_values(tflm_check, op, qa, qb, qo, act="NONE"):
     sets = [[every, p] for p in partners] + [[p, every] for p in partners[:1]]
     cm = tflm_check(data, sets)
     assert [o.dtype for o in cm.graph.operators] == ["int16"]
+
+
+def unary16_model(op: str, shape, qi=(1e-3, 0), qo=(1 / 32768, 0), options=None,
+                  out_shape=None, out_dtype="int16") -> bytes:
+    """A one-input int16 operator (SOFTMAX, LOGISTIC, pools, MEAN's axis aside ...)."""
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int16", scale=qi[0], zero_point=qi[1])
+    y = mb.tensor(out_shape or shape, out_dtype, scale=qo[0], zero_point=qo[1])
+    mb.op(op, [x], [y], options)
+    return mb.build([x], [y])

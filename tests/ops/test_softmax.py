@@ -124,3 +124,50 @@ def test_float32_infinite_beta_is_malformed():
     from tinyengine_pio.errors import MalformedModelError
     with pytest.raises(MalformedModelError, match="beta is inf"):
         compile_model(_float_softmax((1, 4), np.inf))
+
+
+# --- int16 (ops/int16/softmax.py) ------------------------------------------------------------
+
+def _softmax16(shape, scale, beta=1.0, qo=(1 / 32768, 0)):
+    from tests.helpers.int16models import unary16_model
+    return unary16_model("SOFTMAX", shape, qi=(scale, 0), qo=qo, options=dict(beta=beta))
+
+
+def _check16(tflm_check, data, sets=None):
+    from tests.helpers.int16models import int16_sets
+    cm = tflm_check(data, sets or int16_sets(data))
+    assert [op.dtype for op in cm.graph.operators] == ["int16"]
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 2), (1, 10), (3, 37), (2, 3, 17), (1, 1000),
+                                   (2, 2, 2, 9)])
+def test_int16_shapes(tflm_check, shape):
+    _check16(tflm_check, _softmax16(shape, 1e-3))
+
+
+@pytest.mark.parametrize("scale,beta", [(1e-5, 1.0), (1e-4, 1.0), (3e-4, 0.7), (1 / 4096, 1.0),
+                                        (1e-3, 2.5), (0.01, 1.0), (0.5, 1.0), (1e-4, 40.0)])
+def test_int16_scales_and_beta(tflm_check, scale, beta):
+    _check16(tflm_check, _softmax16((2, 50), scale, beta))
+
+
+def test_int16_every_difference(tflm_check):
+    """Rows holding every int16 value once (with the row maximum 32767 or smaller), so every
+    requantized difference meets both LUTs."""
+    every = np.arange(-32768, 32768, dtype=np.int16).reshape(512, 128)
+    shuffled = np.random.default_rng(3).permutation(every.reshape(-1)).reshape(512, 128)
+    _check16(tflm_check, _softmax16((512, 128), 2e-4), [[every], [shuffled]])
+
+
+def test_int16_output_scale_tolerance(tflm_check):
+    """TFLM accepts an output scale within 0.1 % of 1/32768."""
+    _check16(tflm_check, _softmax16((2, 20), 1e-3, qo=(1 / 32768 * 1.0009, 0)))
+
+
+def test_int16_refusals():
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="scale 1/32768"):
+        compile_model(_softmax16((1, 8), 1e-3, qo=(1 / 16384, 0)))
+    with pytest.raises(UnsupportedError, match="zero points must be 0"):
+        compile_model(_softmax16((1, 8), 1e-3, qo=(1 / 32768, 5)))

@@ -18,4 +18,14 @@ TE_INLINE int32_t te_requant64(int64_t x, int32_t mult, int32_t shift) {
     return (int32_t)((x * reduced + ((int64_t)1 << (total - 1))) >> total);
 }
 
+/* LUTLookup(int16_t value, lut) (TFLite common.h) over a 513-entry LUTPopulate<int16_t>
+ * table: the top 9 bits of value + 256 index it, the low 7 interpolate towards the next
+ * entry (the slope truncated to int16, rounded, shifted right by 7). */
+TE_INLINE int16_t te_lut16(int16_t value, const int16_t *lut) {
+    const int32_t index = 256 + (value >> 7);
+    const int32_t offset = value & 0x7f;
+    const int16_t slope = (int16_t)(lut[index + 1] - lut[index]);
+    return (int16_t)(lut[index] + ((slope * offset + 64) >> 7));
+}
+
 #endif /* TE_INT16_H_ */
