@@ -419,3 +419,29 @@ def test_malformed_custom_options(custom, match):
     with pytest.raises(MalformedModelError, match=r"operator #0 CUSTOM\(TFLite_Detection_Post"
                                                   r"Process\): .*" + match):
         compile_model(model(8, 2, custom_options=custom))
+
+
+# -- on the emulated cores ------------------------------------------------------------------------
+
+@pytest.mark.qemu
+@pytest.mark.platformio
+@pytest.mark.parametrize("board", ["mps2-an386", "mps3-an547"])
+@pytest.mark.parametrize("regular", [False, True])
+def test_matches_tflm_on_the_cores(board, regular, tmp_path_factory):
+    """Cortex-M4F (single-precision FPU: the double decode runs on libgcc's IEEE soft double)
+    and Cortex-M55: bit for bit with TFLM. Every output slot is filled (fast) or zeroed by
+    both (regular), so whole outputs compare."""
+    import shutil
+    if not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")):
+        pytest.skip("needs arm-none-eabi-gcc and qemu-system-arm")
+    from tinyengine_pio.harness.dut import Dut
+    kw = dict(use_regular_nms=True, max_detections=10, detections_per_class=5) if regular else \
+        dict(max_detections=40, nms_score_threshold=-1.0, nms_iou_threshold=1.0)
+    data = model(40, 4, **kw)
+    cache = tmp_path_factory.getbasetemp() / "dp_fw_cache"
+    with Dut.qemu(data, board=board, name="dp.tflite", cache_dir=cache) as dut:
+        for k, inputs in enumerate(sets(40, 4, count=3)):
+            r = dut.infer(inputs)
+            ref = np.concatenate([np.asarray(o).reshape(-1) for o in r.reference_outputs])
+            got = np.concatenate([np.asarray(o).reshape(-1) for o in r.outputs])
+            assert got.tobytes() == ref.tobytes(), f"set {k}: not bit-equal"
