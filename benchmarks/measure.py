@@ -61,6 +61,8 @@ class Measurement:
     build_seconds: float
     run_seconds: float
     layer_instructions: list | None = None   # [(step, instructions)] when per_layer
+    matches_tflm: bool | None = None      # the harness's check against TFLM on the host
+    mismatch: str | None = None           # (float32 within rtol 1e-4 / atol 1e-5)
 
 
 def ticks_of(instructions: int, hz: int) -> int:
@@ -132,7 +134,8 @@ def measure(model: bytes, board: str, x: np.ndarray, work: Path, core_dir: str |
         stack_peak_bytes=res.stack_peak_bytes, invoke_stack_bytes=res.invoke_stack_bytes,
         arena_bytes=res.arena_bytes, sizes=elf_sizes(fw.elf),
         model_json_dir=Path(fw.elf).parent / "tinyengine" / "src",
-        build_seconds=t_build, run_seconds=t_run, layer_instructions=layers)
+        build_seconds=t_build, run_seconds=t_run, layer_instructions=layers,
+        matches_tflm=res.matches_reference, mismatch=res.mismatch)
 
 
 def zlib_crc(a) -> int:

@@ -11,6 +11,7 @@ import subprocess
 import numpy as np
 import pytest
 
+from tests.helpers import float_windows
 from tests.helpers.builder import ModelBuilder
 from tests.helpers.sweeps import float_binary_model, float_sets
 
@@ -42,6 +43,7 @@ CASES = {
                                                        act="RELU6"),
                             [(1, 4, 4, 8), (1, 1, 1, 8)]),
     "mlp": (_mlp, [(2, 40)]),
+    "cnn": (lambda: float_windows.cnn_model(), [(1, 12, 12, 3)]),    # conv, depthwise, pools, FC
 }
 
 SOFT_FLOAT = ("__aeabi_fadd", "__aeabi_fmul", "__aeabi_fdiv", "__aeabi_fsub", "__addsf3",
