@@ -162,3 +162,21 @@ def unary16_model(op: str, shape, qi=(1e-3, 0), qo=(1 / 32768, 0), options=None,
     y = mb.tensor(out_shape or shape, out_dtype, scale=qo[0], zero_point=qo[1])
     mb.op(op, [x], [y], options)
     return mb.build([x], [y])
+
+
+def pool16_model(op: str, in_shape=(1, 8, 8, 3), filt=(2, 2), stride=(2, 2), padding="VALID",
+                 act="NONE", q=(1e-3, 0), qo=None) -> bytes:
+    """AVERAGE_POOL_2D / MAX_POOL_2D int16."""
+    oh, ow = _out_hw(in_shape, filt, stride, padding, (1, 1))
+    return unary16_model(op, in_shape, qi=q, qo=qo or q, out_shape=[in_shape[0], oh, ow,
+                                                                     in_shape[3]],
+                         options=dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+                                      filter_height=filt[0], filter_width=filt[1],
+                                      fused_activation_function=act))
+
+
+def check_int16_pool(tflm_check, op: str, **kw):
+    """An int16 pool against TFLM on int16_sets; runs as int16."""
+    data = pool16_model(op, **kw)
+    cm = tflm_check(data, int16_sets(data))
+    assert [o.dtype for o in cm.graph.operators] == ["int16"]

@@ -62,3 +62,27 @@ def test_float32_refuses_a_window_that_does_not_fit():
     mb.op("AVERAGE_POOL_2D", [x], [y], dict(filter_height=5, filter_width=5, padding="VALID"))
     with pytest.raises(MalformedModelError, match=r"operator #0 AVERAGE_POOL_2D: the 5x5 window"):
         compile_model(mb.build([x], [y]))
+
+
+# --- int16 (ops/int16/average_pool_2d.py) ----------------------------------------------------
+
+@pytest.mark.parametrize("geo", POOL_GEOMETRIES, ids=POOL_GEOMETRY_IDS)
+@pytest.mark.parametrize("act", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_int16_pool(tflm_check, geo, act):
+    from tests.helpers.int16models import check_int16_pool
+    check_int16_pool(tflm_check, "AVERAGE_POOL_2D", act=act, q=(1e-4, 0), **geo)
+
+
+@pytest.mark.parametrize("q", [(1e-3, 0), (1e-3, 1000), (0.5, -32768), (1e-6, 32767)])
+def test_int16_quantization(tflm_check, q):
+    from tests.helpers.int16models import check_int16_pool
+    check_int16_pool(tflm_check, "AVERAGE_POOL_2D", in_shape=(1, 9, 9, 3), filt=(3, 3),
+                     stride=(2, 2), padding="SAME", act="RELU", q=q)
+
+
+def test_int16_refusals():
+    from tests.helpers.int16models import pool16_model
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="quantization must be equal"):
+        compile_model(pool16_model("AVERAGE_POOL_2D", q=(1e-3, 0), qo=(2e-3, 0)))
