@@ -79,9 +79,9 @@ def test_unsupported_operator_names_op_index_and_list(tmp_path, capsys):
     p.write_bytes(_relu_model(op="EXP"))
     rc, err = _cli(tmp_path, capsys, p)
     assert rc == 2
-    assert "operator #0 EXP: this operator is not supported" in err
+    assert "operator #0 EXP: input 0 (input) 't0' (tensor #0) is int8, expected float32" in err
     assert "Supported operators (int8 unless noted):" in err and "CONV_2D" in err
-    assert "ADD (int8/float32)" in err
+    assert "EXP (float32)" in err and "DIV (int8/float32)" in err
 
 
 def test_more_than_one_subgraph():

@@ -186,7 +186,8 @@ def test_every_unsupported_operator_is_named_at_once():
     msg = str(e.value)
     assert "2 operators cannot be compiled (ELU, SIN):" in msg
     assert "  #0 ELU (int8): this operator is not supported [TFLM runs it]" in msg
-    assert "  #2 SIN (int8): this operator is not supported [TFLM does not run it either]" in msg
+    assert "  #2 SIN (int8): input 0 (input) 't2' (tensor #2) is int8, expected float32 [TFLM " \
+           "does not run it either]" in msg
 
 
 def test_every_refusal_of_a_known_operator_is_listed_too():
