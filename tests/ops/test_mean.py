@@ -77,3 +77,39 @@ def test_float32_constant_folds():
     ref = run_tflm_many(float_reduce_model("MEAN", (3, 5, 4), (1,)), [[data]])[0][0]
     got = cm.graph.t(cm.graph.operators[0].inputs[1]).data
     assert got.view(np.uint32).tolist() == ref.view(np.uint32).tolist()
+
+
+# --- int16 (ops/int16/mean.py) ---------------------------------------------------------------
+
+INT16_CASES = [((1, 6, 6, 8), (1, 2), True), ((1, 6, 6, 8), (1, 2), False),
+               ((1, 6, 6, 8), (-3, -2), True), ((2, 5, 7, 3), (3,), False),
+               ((2, 5, 7, 3), (0, 2), True), ((2, 5, 7, 3), (0, 1, 2, 3), False),
+               ((4, 9), (1,), False), ((23,), (0,), True), ((2, 3, 4), (1, 1, -2), True),
+               ((1, 25, 25, 2), (1, 2), True), ((1, 160, 3, 3), (3,), False),
+               ((1, 2, 3, 4, 5), (1, 3), False)]
+
+
+@pytest.mark.parametrize("shape,axis,keep", INT16_CASES,
+                         ids=[f"{s}-{a}-{k}" for s, a, k in INT16_CASES])
+def test_int16_axes(tflm_check, shape, axis, keep):
+    from tests.helpers.int16models import int16_sets, mean16_model
+    data = mean16_model(shape, axis, keep)
+    cm = tflm_check(data, int16_sets(data))
+    assert [op.dtype for op in cm.graph.operators] == ["int16"]
+
+
+@pytest.mark.parametrize("qi,qo", [((1e-3, 0), (3e-4, 0)), ((3e-4, 0), (1e-3, 0)),
+                                   ((1e-3, 100), (2e-3, -50)), ((0.5, -32768), (0.5, 32767)),
+                                   ((1e-5, 0), (1.0, 0)), ((1.0, 0), (1e-3, 0))])
+def test_int16_quantization(tflm_check, qi, qo):
+    from tests.helpers.int16models import int16_sets, mean16_model
+    data = mean16_model((1, 5, 5, 4), (1, 2), True, qi, qo)
+    tflm_check(data, int16_sets(data))
+
+
+def test_int16_refuses_an_overflowing_sum():
+    from tests.helpers.int16models import mean16_model
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="may overflow"):
+        compile_model(mean16_model((1, 300, 300, 1), (1, 2), True))

@@ -46,6 +46,11 @@ def check(g: Graph, op: Operator) -> None:
 
 def prepare(g: Graph, op: Operator) -> None:
     require_int8(g, op, 0)
+    op.params = mean_params(g, op)
+
+
+def mean_params(g: Graph, op: Operator) -> MeanParams:
+    """The loops and requantization of QuantizedMeanOrSum (every integer dtype)."""
     inp, ax, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     require(ax.is_const, op, "axis must be a constant tensor")
     rank = len(inp.shape)
@@ -62,8 +67,8 @@ def prepare(g: Graph, op: Operator) -> None:
     require(len(kept) <= 4 and len(red) <= 4, op, "at most 4 kept and 4 reduced dimensions")
     kept = [(1, 0)] * (4 - len(kept)) + kept
     red = [(1, 0)] * (4 - len(red)) + red
-    op.params = MeanParams(kept=kept, red=red, count=n, in_zp=inp.zp, out_zp=out.zp, mult=mult,
-                           shift=shift)
+    return MeanParams(kept=kept, red=red, count=n, in_zp=inp.zp, out_zp=out.zp, mult=mult,
+                      shift=shift)
 
 
 def emit(ctx, op: Operator) -> None:
