@@ -1,12 +1,14 @@
 """DEPTH_TO_SPACE and SPACE_TO_DEPTH (ops/depth_to_space.py) against TFLM: block sizes 1 to 4,
 batches, odd sizes, one channel and many, a different output quantization (a pure copy either
-way); constant folding; and the malformed cases."""
+way); constant folding; float32, int16 and int32 as bytes (ops/movement.py; TFLM runs float32,
+numpy checks the integers) over the same shapes; and the malformed cases."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.helpers import opmodels
+from tests.helpers import movement, opmodels
+from tests.helpers.builder import ModelBuilder
 from tinyengine_pio import compile_model
 from tinyengine_pio.errors import MalformedModelError, UnsupportedError
 from tinyengine_pio.frontend import read_model
@@ -53,7 +55,6 @@ def test_evaluate_matches_tflm(kind, shape, block):
 
 
 def _model(kind, in_shape, out_shape, block, dtype="int8"):
-    from tests.helpers.builder import ModelBuilder
     mb = ModelBuilder()
     x = mb.tensor(in_shape, dtype, scale=0.1, zero_point=0, name="x")
     y = mb.tensor(out_shape, dtype, scale=0.1, zero_point=0, name="y")
@@ -94,6 +95,35 @@ def test_refuses_rank_3(kind, out):
 
 
 @pytest.mark.parametrize("kind", [D2S, S2D])
-def test_refuses_int16(kind):
-    with pytest.raises(UnsupportedError, match=rf"operator #0 {kind}: .*int16, expected int8"):
-        compile_model(_model(kind, [1, 2, 2, 4], OUT[kind][0], 2, "int16"))
+def test_refuses_int64(kind):
+    with pytest.raises(UnsupportedError, match=rf"operator #0 {kind}: .*int64, expected int8"):
+        compile_model(_model(kind, [1, 2, 2, 4], OUT[kind][0], 2, "int64"))
+
+
+# --- float32 / int16 / int32: the int8 implementation on bytes (ops/movement.py) -------------
+# TFLM runs both in float32 only: the integer types are checked against numpy
+
+def _reference(kind, block):
+    def ref(x):
+        n, h, w, c = x.shape
+        b = block
+        if kind == D2S:
+            y = x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5)
+            return [y.reshape(n, h * b, w * b, c // (b * b))]
+        y = x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5)
+        return [y.reshape(n, h // b, w // b, b * b * c)]
+    return ref
+
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+@pytest.mark.parametrize("kind,shape,block", [(k, s, b) for k in CASES for s, b in CASES[k]],
+                         ids=lambda v: _ids(v) if not isinstance(v, str) else v)
+def test_dtypes_shapes_and_blocks(compile_to, dtype, kind, shape, block):
+    n, h, w, c = shape
+    out = ([n, h * block, w * block, c // block ** 2] if kind == D2S else
+           [n, h // block, w // block, c * block ** 2])
+    mb = ModelBuilder()
+    x = movement.tensor(mb, shape, dtype)
+    y = movement.tensor(mb, out, dtype)
+    mb.op(kind, [x], [y], dict(block_size=block))
+    movement.check(compile_to, mb.build([x], [y]), kind, dtype, ref=_reference(kind, block))

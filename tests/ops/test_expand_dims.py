@@ -1,11 +1,12 @@
 """EXPAND_DIMS (ops/expand_dims.py) against TFLM: an alias (no code) at every axis, negative
-ones too, rank-0 and rank-1 axis tensors, as a model output; constant inputs folded."""
+ones too, rank-0 and rank-1 axis tensors, as a model output; constant inputs folded; float32,
+int16 and int32 (ops/movement.py; TFLM refuses int32, numpy there)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.helpers import opmodels
+from tests.helpers import movement, opmodels
 from tests.helpers.builder import ModelBuilder
 from tinyengine_pio import compile_model
 from tinyengine_pio.errors import MalformedModelError
@@ -60,3 +61,19 @@ def test_axis_out_of_range_is_malformed():
     mb.op("EXPAND_DIMS", [x, mb.int32([4])], [y])
     with pytest.raises(MalformedModelError, match="axis 4 is out of range"):
         compile_model(mb.build([x], [y]))
+
+
+# --- float32 / int16 / int32: the int8 implementation (an alias) in every dtype -------------
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+@pytest.mark.parametrize("in_shape,axis", [((1, 6, 4), 0), ((1, 6, 4), -1), ((5,), 1),
+                                           ((2, 3), -2)])
+def test_dtypes_expand_dims(compile_to, dtype, in_shape, axis):
+    mb = ModelBuilder()
+    x = movement.tensor(mb, in_shape, dtype)
+    a = axis % (len(in_shape) + 1)
+    e = movement.tensor(mb, list(in_shape[:a]) + [1] + list(in_shape[a:]), dtype)
+    mb.op("EXPAND_DIMS", [x, mb.int32([axis])], [e])
+    cm = movement.check(compile_to, mb.build([x], [e]), "EXPAND_DIMS", dtype,
+                        ref=lambda x: [np.expand_dims(x, a)])
+    assert cm.graph.operators == []

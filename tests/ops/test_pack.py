@@ -1,11 +1,12 @@
 """PACK and UNPACK (ops/pack.py) against TFLM over axes (negative too) and ranks; constant
-inputs folded; Keras' SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE chain folded end to end."""
+inputs folded; Keras' SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE chain folded end to end; float32,
+int16 and int32 (bytes, ops/movement.py) over the same axes, a round trip and constants."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.helpers import opmodels
+from tests.helpers import movement, opmodels
 from tests.helpers.builder import ModelBuilder
 from tinyengine_pio import compile_model
 from tinyengine_pio.errors import MalformedModelError, UnsupportedError
@@ -14,18 +15,22 @@ from tinyengine_pio.report import build_report, format_report
 Q = {"scale": 0.05, "zero_point": -3}
 
 
-@pytest.mark.parametrize("in_shape,count,axis", [
+PACKS = [
     ((1, 4, 3), 3, 1), ((1, 4, 3), 2, 0), ((1, 4, 3), 4, 3), ((1, 4, 3), 2, -1),
     ((2, 5), 3, -2), ((7,), 5, 0), ((2, 3, 4, 5), 2, 2), ((6,), 1, -1),
-])
+]
+UNPACKS = [
+    ((1, 3, 4, 5), 1), ((1, 3, 4, 5), 3), ((1, 3, 4, 5), -1), ((4, 6), 0), ((4, 6), -1),
+    ((5,), 0), ((2, 3, 4), -2), ((1, 3, 4, 5), 0),
+]
+
+
+@pytest.mark.parametrize("in_shape,count,axis", PACKS)
 def test_pack_matches_tflm(tflm_check, in_shape, count, axis):
     tflm_check(opmodels.pack(in_shape, count, axis))
 
 
-@pytest.mark.parametrize("in_shape,axis", [
-    ((1, 3, 4, 5), 1), ((1, 3, 4, 5), 3), ((1, 3, 4, 5), -1), ((4, 6), 0), ((4, 6), -1),
-    ((5,), 0), ((2, 3, 4), -2), ((1, 3, 4, 5), 0),
-])
+@pytest.mark.parametrize("in_shape,axis", UNPACKS)
 def test_unpack_matches_tflm(tflm_check, in_shape, axis):
     tflm_check(opmodels.unpack(in_shape, axis))
 
@@ -108,12 +113,12 @@ def test_unpack_output_count_is_checked():
         compile_model(mb.build([x], ys))
 
 
-def test_int16_pack_at_run_time_is_refused():
+def test_int64_pack_at_run_time_is_refused():
     mb = ModelBuilder()
-    a = mb.tensor([2, 3], "int16", **Q)
-    y = mb.tensor([1, 2, 3], "int16", **Q)
+    a = mb.tensor([2, 3], "int64")
+    y = mb.tensor([1, 2, 3], "int64")
     mb.op("PACK", [a], [y], dict(axis=0, values_count=1))
-    with pytest.raises(UnsupportedError, match="int16 at run time"):
+    with pytest.raises(UnsupportedError, match="int64 at run time"):
         compile_model(mb.build([a], [y]))
 
 
@@ -145,3 +150,42 @@ def test_keras_shape_chain_folds_in_int64(compile_to):
         (got,), = host.run([[xs]])
     want = np.maximum(xs, Q["zero_point"]).reshape(-1)
     assert np.frombuffer(got, np.int8).tolist() == want.tolist()
+
+
+# --- float32 / int16 / int32: the int8 implementation on bytes (ops/movement.py) -------------
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+@pytest.mark.parametrize("in_shape,count,axis", PACKS)
+def test_dtypes_pack(compile_to, dtype, in_shape, count, axis):
+    mb = ModelBuilder()
+    xs = [movement.tensor(mb, in_shape, dtype) for _ in range(count)]
+    out = list(in_shape)
+    out.insert(axis % (len(in_shape) + 1), count)
+    y = movement.tensor(mb, out, dtype)
+    mb.op("PACK", xs, [y], dict(axis=axis, values_count=count))
+    movement.check(compile_to, mb.build(xs, [y]), "PACK", dtype)
+
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+@pytest.mark.parametrize("in_shape,axis", UNPACKS)
+def test_dtypes_unpack(compile_to, dtype, in_shape, axis):
+    mb = ModelBuilder()
+    x = movement.tensor(mb, in_shape, dtype)
+    a = axis % len(in_shape)
+    ys = [movement.tensor(mb, [d for k, d in enumerate(in_shape) if k != a], dtype)
+          for _ in range(in_shape[a])]
+    mb.op("UNPACK", [x], ys, dict(axis=axis, num=in_shape[a]))
+    movement.check(compile_to, mb.build([x], ys), "UNPACK", dtype)
+
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+def test_dtypes_unpack_then_pack_with_a_constant(compile_to, dtype):
+    mb = ModelBuilder()
+    x = movement.tensor(mb, [2, 3, 4], dtype)
+    parts = [movement.tensor(mb, [2, 4], dtype) for _ in range(3)]
+    mb.op("UNPACK", [x], parts, dict(axis=1, num=3))
+    c = mb.const((np.arange(8) * -4321).astype(movement.NP[dtype]).reshape(2, 4), dtype,
+                 **movement.quant(dtype))
+    y = movement.tensor(mb, [4, 2, 4], dtype)
+    mb.op("PACK", [*parts[::-1], c], [y], dict(axis=0, values_count=4))
+    movement.check(compile_to, mb.build([x], [y]), "PACK", dtype)

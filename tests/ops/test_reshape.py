@@ -1,10 +1,12 @@
 """RESHAPE and SQUEEZE (ops/reshape.py): aliases, no copy and no operator in the generated code;
-the model still matches TFLM."""
+the model still matches TFLM. float32, int16 and int32 too (ops/movement.py): aliases at the
+model's edge and between kernels."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from tests.helpers import opmodels
+from tests.helpers import movement, opmodels
 from tests.helpers.builder import ModelBuilder
 
 
@@ -50,3 +52,38 @@ def test_chain_of_aliases_keeps_its_producer(tflm_check, order):
     mb.op("SQUEEZE", [v], [y], {"squeeze_dims": [1]})
     cm = tflm_check(mb.build([x], [y]))
     assert [op.kind for op in cm.graph.operators] == ["RELU"]
+
+
+# --- float32 / int16 / int32: the int8 implementation (an alias) in every dtype -------------
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+@pytest.mark.parametrize("kind", ["RESHAPE", "SQUEEZE"])
+def test_dtypes_alias_at_the_edge(compile_to, dtype, kind):
+    mb = ModelBuilder()
+    x = movement.tensor(mb, [1, 4, 1, 6], dtype)
+    y = movement.tensor(mb, [4, 6], dtype)
+    if kind == "RESHAPE":
+        mb.op("RESHAPE", [x, mb.int32([4, 6])], [y], {"new_shape": [4, 6]})
+    else:
+        mb.op("SQUEEZE", [x], [y], {"squeeze_dims": [0, 2]})
+    cm = movement.check(compile_to, mb.build([x], [y]), kind, dtype)
+    assert cm.graph.operators == []
+
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+def test_dtypes_aliases_between_kernels_cost_no_copy(compile_to, dtype):
+    """PAD -> RESHAPE -> SQUEEZE -> CONCATENATION: the views read the PAD's buffer."""
+    mb = ModelBuilder()
+    x = movement.tensor(mb, [2, 3, 4], dtype)
+    p = movement.tensor(mb, [2, 3, 6], dtype)
+    mb.op("PAD", [x, mb.int32([[0, 0], [0, 0], [1, 1]])], [p])
+    r = movement.tensor(mb, [1, 6, 1, 6], dtype)
+    mb.op("RESHAPE", [p, mb.int32([1, 6, 1, 6])], [r], {"new_shape": [1, 6, 1, 6]})
+    s = movement.tensor(mb, [6, 6], dtype)
+    mb.op("SQUEEZE", [r], [s], {"squeeze_dims": [0, 2]})
+    y = movement.tensor(mb, [6, 10], dtype)
+    mb.op("CONCATENATION", [s, mb.const(np.full((6, 4), 7, movement.NP[dtype]), dtype,
+                                        **movement.quant(dtype))], [y], {"axis": 1})
+    cm = movement.check(compile_to, mb.build([x], [y]), "RESHAPE", dtype)
+    assert [op.kind for op in cm.graph.operators] == ["PAD", "CONCATENATION"]
+    assert [op.dtype for op in cm.graph.operators] == [dtype, dtype]

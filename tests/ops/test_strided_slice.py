@@ -1,12 +1,13 @@
 """STRIDED_SLICE (ops/strided_slice.py) against TFLM: begin / end / shrink masks, negative
 indices and strides, clamping; ellipsis and new-axis masks (which TFLM does not implement)
-against numpy's indexing; constant inputs folded at compile time; the refusals."""
+against numpy's indexing; constant inputs folded at compile time; float32, int16 and int32
+(bytes, ops/movement.py) over the same cases and 5-D views; the refusals."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.helpers import opmodels
+from tests.helpers import movement, opmodels
 from tests.helpers.builder import ModelBuilder
 from tests.helpers.hostrun import HostModel
 from tinyengine_pio import compile_model
@@ -121,12 +122,48 @@ def test_non_constant_begin_is_refused():
         compile_model(mb.build([x, b], [y]))
 
 
-def test_int16_at_run_time_is_refused():
-    with pytest.raises(UnsupportedError, match="int16 at run time"):
-        compile_model(opmodels.strided_slice(dtype="int16"))
-
-
 def test_shrink_with_negative_stride_is_refused():
     with pytest.raises(UnsupportedError, match="negative stride"):
         compile_model(opmodels.strided_slice((4, 4), (1, 0), (2, 4), (-1, 1), out_shape=(4,),
                                              shrink_axis_mask=1))
+
+
+# --- float32 / int16 / int32: the int8 implementation on bytes (ops/movement.py) -------------
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+@pytest.mark.parametrize("in_shape,begin,end,strides,masks", CASES + [
+    ((4, 5, 6, 7), (0, 1, 0, 1), (4, 5, 6, 7), (2, 2, 3, 2), {}),   # 4 strided loops + run
+    ((3, 4, 5, 6), (1, 0, 0, 0), (2, 4, 5, 6), (1, 1, 1, 1), {}),   # one contiguous run
+])
+def test_dtypes_strided_slice(compile_to, dtype, in_shape, begin, end, strides, masks):
+    # (the builder quantizes every dtype; float32 and int32 ignore it, as TFLM does)
+    model = opmodels.strided_slice(in_shape, begin, end, strides, dtype=dtype, **masks)
+    movement.check(compile_to, model, "STRIDED_SLICE", dtype)
+
+
+@pytest.mark.parametrize("dtype", movement.DTYPES)
+def test_dtypes_constant_input_folds(compile_to, dtype):
+    """A constant sliced at compile time, then concatenated with the model input."""
+    mb = ModelBuilder()
+    data = (np.arange(-40, 40) * 777).astype(movement.NP[dtype]).reshape(1, 4, 4, 5)
+    c = mb.const(data, dtype, **movement.quant(dtype))
+    s = movement.tensor(mb, [1, 4, 2, 5], dtype)
+    mb.op("STRIDED_SLICE", [c, mb.int32([0, 0, 3, 0]), mb.int32([1, 4, 0, 5]),
+                            mb.int32([1, 1, -2, 1])], [s], dict(end_mask=4))
+    x = movement.tensor(mb, [1, 4, 2, 3], dtype)
+    y = movement.tensor(mb, [1, 4, 2, 8], dtype)
+    mb.op("CONCATENATION", [x, s], [y], dict(axis=3))
+    cm = movement.check(compile_to, mb.build([x], [y]), "CONCATENATION", dtype)
+    assert [op.kind for op in cm.graph.operators] == ["CONCATENATION"]
+
+
+def test_int64_at_run_time_is_refused():
+    with pytest.raises(UnsupportedError, match="int64 at run time"):
+        compile_model(opmodels.strided_slice(dtype="int64"))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_five_strided_dims_are_refused(dtype):
+    with pytest.raises(UnsupportedError, match="5 non-contiguous dimensions"):
+        compile_model(opmodels.strided_slice((2, 3, 4, 5, 6), (0,) * 5, (2, 3, 4, 5, 6),
+                                             (1, 2, 2, 2, 2), dtype=dtype))

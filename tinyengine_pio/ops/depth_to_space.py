@@ -3,7 +3,7 @@ space_to_depth.cc, reference_ops::DepthToSpace / SpaceToDepth):
 DEPTH_TO_SPACE [N, H, W, b*b*C] -> [N, H*b, W*b, C], out[n][h][w][c] = in[n][h/b][w/b][((h%b)*b + w%b)*C + c];
 SPACE_TO_DEPTH [N, H*b, W*b, C] -> [N, H, W, b*b*C], out[n][h][w][((i*b) + j)*C + c] = in[n][h*b + i][w*b + j][c].
 Pure data movement, run by TRANSPOSE's strided-gather kernel (4 loops once the contiguous dims
-merge)."""
+merge); int16, int32 and float32 as bytes (ops/movement.py; TFLM itself runs float32 and int8)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +12,8 @@ import numpy as np
 import tflite
 
 from ..ir import Graph, Operator
-from .base import OpDef, options_table, register, require_int8
+from .base import OpDef, options_table, register
+from .movement import byte_loops, elem_bytes, emit_strided_copy, register_dtypes
 from .signature import Operand, Signature, expect_shape
 from .signature import check as check_that
 
@@ -20,7 +21,8 @@ from .signature import check as check_that
 @dataclass
 class BlockParams:
     block: int
-    loops: list[tuple[int, int]]      # (size, input element stride) of the 4 output loops
+    loops: list[tuple[int, int]]      # (size, input byte stride) of the 4 output loops
+    run: int = 0                      # elements of several bytes: bytes copied at once
 
 
 SIGNATURE = Signature((Operand("input", ranks=(4,)),), (Operand("output", ranks=(4,)),))
@@ -55,16 +57,26 @@ def evaluate(g: Graph, op: Operator) -> list:
     return [y.reshape(n, h * b, w * b, c // (b * b))]
 
 
+def block_params(g: Graph, op: Operator, loops) -> BlockParams:
+    """The element loops as the int8 kernel's, or as bytes for wider elements."""
+    b, elem = op.options["block_size"], elem_bytes(g, op.inputs[0])
+    if elem > 1:
+        return BlockParams(b, *byte_loops(op, loops, elem))
+    return BlockParams(block=b, loops=loops)
+
+
 def prepare(g: Graph, op: Operator) -> None:
-    require_int8(g, op, 0)
     b = op.options["block_size"]
     n, h, w, c = g.t(op.inputs[0]).shape
     co = c // (b * b)
     # output order [n*h, b (row in block), w, b*co]; input strides of each
-    op.params = BlockParams(block=b, loops=[(n * h, w * c), (b, b * co), (w, c), (b * co, 1)])
+    op.params = block_params(g, op, [(n * h, w * c), (b, b * co), (w, c), (b * co, 1)])
 
 
 def emit(ctx, op: Operator) -> None:
+    if op.params.run:
+        emit_strided_copy(ctx, op.inputs[0], 0, op.outputs[0], op.params.loops, op.params.run)
+        return
     ctx.call("te_transpose_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]),
              *[v for d in op.params.loops for v in d])
 
@@ -86,19 +98,20 @@ def evaluate_s2d(g: Graph, op: Operator) -> list:
 
 
 def prepare_s2d(g: Graph, op: Operator) -> None:
-    require_int8(g, op, 0)
     b = op.options["block_size"]
     n, h, w, c = g.t(op.inputs[0]).shape
     # output order [n*(h/b), w/b, b (row in block), b*c]; input strides of each
-    op.params = BlockParams(block=b, loops=[(n * (h // b), b * w * c), (w // b, b * c),
-                                            (b, w * c), (b * c, 1)])
+    op.params = block_params(g, op, [(n * (h // b), b * w * c), (w // b, b * c), (b, w * c),
+                                     (b * c, 1)])
 
 
-register(OpDef(name="DEPTH_TO_SPACE", stem="depth_to_space",
-               read_options=block_size_option(tflite.DepthToSpaceOptions), prepare=prepare,
-               emit=emit, kernels=("transpose",), signature=SIGNATURE, check=check,
-               evaluate=evaluate))
-register(OpDef(name="SPACE_TO_DEPTH", stem="depth_to_space",
-               read_options=block_size_option(tflite.SpaceToDepthOptions), prepare=prepare_s2d,
-               emit=emit, kernels=("transpose",), signature=SIGNATURE, check=check_s2d,
-               evaluate=evaluate_s2d))
+register_dtypes(register(OpDef(
+    name="DEPTH_TO_SPACE", stem="depth_to_space",
+    read_options=block_size_option(tflite.DepthToSpaceOptions), prepare=prepare, emit=emit,
+    kernels=("transpose",), signature=SIGNATURE, check=check, evaluate=evaluate)),
+    kernels=("movement",))
+register_dtypes(register(OpDef(
+    name="SPACE_TO_DEPTH", stem="depth_to_space",
+    read_options=block_size_option(tflite.SpaceToDepthOptions), prepare=prepare_s2d, emit=emit,
+    kernels=("transpose",), signature=SIGNATURE, check=check_s2d, evaluate=evaluate_s2d)),
+    kernels=("movement",))

@@ -1,12 +1,14 @@
 """EXPAND_DIMS: a unit dimension inserted at a constant axis (negative counts from the end of
 the output, as TFLM's expand_dims.cc: axis += rank + 1). Like RESHAPE it is an alias
-(passes/alias_reshape.py: same bytes, no copy, no code); a constant input is folded."""
+(passes/alias_reshape.py: same bytes, no copy, no code) in int8, int16, int32 and float32
+(ops/movement.py); a constant input is folded."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..ir import Graph, Operator
 from .base import OpDef, register
+from .movement import register_dtypes
 from .signature import Operand, Signature, axis_in, const_int, expect_shape
 from .signature import check as check_that
 from .strided_slice import DATA
@@ -38,5 +40,6 @@ def _never(_g, op: Operator) -> None:
     raise AssertionError(f"{op.kind} #{op.index} should have been turned into an alias")
 
 
-register(OpDef(name="EXPAND_DIMS", stem="expand_dims", prepare=_never, emit=_never, alias=True,
-               signature=SIGNATURE, check=check, evaluate=evaluate))
+register_dtypes(register(OpDef(name="EXPAND_DIMS", stem="expand_dims", prepare=_never,
+                               emit=_never, alias=True, signature=SIGNATURE, check=check,
+                               evaluate=evaluate)))

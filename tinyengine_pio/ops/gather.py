@@ -1,8 +1,10 @@
 """GATHER: slices of the input along `axis` picked by int32 indices (constant or computed),
 with `batch_dims`, as TFLM's gather.cc (Prepare's output shape: input[:axis] + indices[batch_dims:]
-+ input[axis + 1:]; Gather<int8_t, int32_t>'s copy loops). int8 at run time; any integer dtype
-folded at compile time when the indices are constant too. Constant int64 indices are emitted as
-int32; a computed index out of range writes the zero point (TFLM: undefined)."""
++ input[axis + 1:]; Gather<int8_t, int32_t>'s copy loops). int8, int16, int32 and float32 at run
+time (wider elements as bytes, ops/movement.py; TFLM itself runs float32 and int8 only), int64
+folded at compile time too when the indices are constant. Constant int64 indices are emitted as
+int32; a computed index out of range writes the zero point, or 0 bytes for other than int8
+(TFLM: undefined)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import tflite
 
-from ..ir import Graph, Operator
+from ..ir import DTYPE_BYTES, Graph, Operator
 from .base import OpDef, options_table, register, require
+from .movement import bptr, register_dtypes
 from .signature import Operand, Signature, axis_in, expect_shape
 from .signature import check as check_that
 from .strided_slice import DATA
@@ -23,8 +26,8 @@ class GatherParams:
     outer: int
     axis_size: int
     coords: int
-    inner: int
-    fill: int                  # the input's zero point, for an index out of range
+    inner: int                 # bytes per slot
+    fill: int                  # the input's zero point (int8; else 0), for an index out of range
 
 
 def read_options(op_fb) -> dict:
@@ -79,8 +82,7 @@ def evaluate(g: Graph, op: Operator) -> list:
 
 def prepare(g: Graph, op: Operator) -> None:
     inp, idx = g.t(op.inputs[0]), g.t(op.inputs[1])
-    require(inp.dtype == "int8", op, f"{inp.dtype} at run time (only int8; integer constants "
-                                     "are folded)")
+    require(inp.dtype != "int64", op, "int64 at run time (int64 constants are folded)")
     require(idx.dtype == "int32" or idx.is_const, op, "computed int64 indices (TFLM runs int32)")
     axis, bd = _dims(g, op)
     shape = list(inp.shape)
@@ -88,18 +90,18 @@ def prepare(g: Graph, op: Operator) -> None:
         batch=int(np.prod(shape[:bd], dtype=np.int64)),
         outer=int(np.prod(shape[bd:axis], dtype=np.int64)), axis_size=shape[axis],
         coords=int(np.prod(idx.shape[bd:], dtype=np.int64)),
-        inner=int(np.prod(shape[axis + 1:], dtype=np.int64)),
-        fill=inp.zp if inp.zero_point is not None else 0)
+        inner=int(np.prod(shape[axis + 1:], dtype=np.int64)) * DTYPE_BYTES[inp.dtype],
+        fill=inp.zp if inp.zero_point is not None and inp.dtype == "int8" else 0)
 
 
 def emit(ctx, op: Operator) -> None:
     p, idx = op.params, ctx.g.t(op.inputs[1])
     indices = (ctx.const(idx.data.astype(np.int32), "int32_t", "gather_idx") if idx.is_const
                else ctx.ptr(op.inputs[1]))
-    ctx.call("te_gather_s8", ctx.ptr(op.inputs[0]), indices, ctx.ptr(op.outputs[0]), p.batch,
-             p.outer, p.axis_size, p.coords, p.inner, p.fill)
+    ctx.call("te_gather_s8", bptr(ctx, op.inputs[0]), indices, bptr(ctx, op.outputs[0]),
+             p.batch, p.outer, p.axis_size, p.coords, p.inner, p.fill)
 
 
-register(OpDef(name="GATHER", stem="gather", read_options=read_options, prepare=prepare,
-               emit=emit, kernels=("gather",), signature=SIGNATURE, check=check,
-               evaluate=evaluate))
+register_dtypes(register(OpDef(
+    name="GATHER", stem="gather", read_options=read_options, prepare=prepare, emit=emit,
+    kernels=("gather",), signature=SIGNATURE, check=check, evaluate=evaluate)))

@@ -1,5 +1,6 @@
-"""PACK and UNPACK (axis, negative axis): int8 at run time, any integer dtype folded at compile
-time (Keras' SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE chains).
+"""PACK and UNPACK (axis, negative axis): int8, int16, int32 and float32 at run time (wider
+elements as bytes, ops/movement.py), constants of these and int64 folded at compile time (Keras'
+SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE chains).
 
 PACK follows TFLM's PackImpl (`tensorflow/lite/micro/kernels/pack.cc`): input i fills the
 output's i-th slot along the new axis, one strided block copy per input (the CONCATENATION
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import tflite
 
-from ..ir import Graph, Operator
+from ..ir import DTYPE_BYTES, Graph, Operator
 from .base import OpDef, options_table, register, require
+from .movement import bptr, register_dtypes
 from .signature import Operand, Signature, axis_in, expect_shape
 from .signature import check as check_that
 from .strided_slice import DATA, GatherParams, emit_gather, gather_loops
@@ -22,7 +24,7 @@ from .strided_slice import DATA, GatherParams, emit_gather, gather_loops
 @dataclass
 class PackParams:
     outer: int              # blocks before the axis
-    copy: int               # elements per block of one input
+    copy: int               # bytes per block of one input
     count: int              # inputs
 
 
@@ -71,19 +73,19 @@ def evaluate_pack(g: Graph, op: Operator) -> list:
 
 def prepare_pack(g: Graph, op: Operator) -> None:
     out = g.t(op.outputs[0])
-    require(out.dtype == "int8", op, f"{out.dtype} at run time (only int8; integer constants "
-                                     "are folded)")
+    require(out.dtype != "int64", op, "int64 at run time (int64 constants are folded)")
     axis = op.options["axis"] % len(out.shape)
     op.params = PackParams(outer=int(np.prod(out.shape[:axis], dtype=np.int64)),
-                           copy=int(np.prod(out.shape[axis + 1:], dtype=np.int64)),
+                           copy=int(np.prod(out.shape[axis + 1:], dtype=np.int64))
+                           * DTYPE_BYTES[out.dtype],
                            count=len(op.inputs))
 
 
 def emit_pack(ctx, op: Operator) -> None:
     p = op.params
     for k, i in enumerate(op.inputs):
-        ctx.call("te_concat_s8", ctx.ptr(i), ctx.ptr(op.outputs[0], k * p.copy), p.outer, p.copy,
-                 p.count * p.copy)
+        ctx.call("te_concat_s8", bptr(ctx, i), bptr(ctx, op.outputs[0], k * p.copy), p.outer,
+                 p.copy, p.count * p.copy)
 
 
 def check_unpack(g: Graph, op: Operator) -> None:
@@ -109,14 +111,13 @@ def evaluate_unpack(g: Graph, op: Operator) -> list:
 
 def prepare_unpack(g: Graph, op: Operator) -> None:
     inp = g.t(op.inputs[0])
-    require(inp.dtype == "int8", op, f"{inp.dtype} at run time (only int8; integer constants "
-                                     "are folded)")
+    require(inp.dtype != "int64", op, "int64 at run time (int64 constants are folded)")
     shape = list(inp.shape)
     axis = op.options["axis"] % len(shape)
     counts = shape[:axis] + [1] + shape[axis + 1:]
     op.params = UnpackParams(views=[
         gather_loops(op, shape, [k if d == axis else 0 for d in range(len(shape))], counts,
-                     [1] * len(shape)) for k in range(shape[axis])])
+                     [1] * len(shape), DTYPE_BYTES[inp.dtype]) for k in range(shape[axis])])
 
 
 def emit_unpack(ctx, op: Operator) -> None:
@@ -124,9 +125,11 @@ def emit_unpack(ctx, op: Operator) -> None:
         emit_gather(ctx, op, view, op.inputs[0], o)
 
 
-register(OpDef(name="PACK", stem="pack", read_options=read_pack_options, prepare=prepare_pack,
-               emit=emit_pack, kernels=("concatenation",), signature=PACK_SIGNATURE,
-               check=check_pack, evaluate=evaluate_pack))
-register(OpDef(name="UNPACK", stem="pack", read_options=read_unpack_options,
-               prepare=prepare_unpack, emit=emit_unpack, kernels=("transpose",),
-               signature=UNPACK_SIGNATURE, check=check_unpack, evaluate=evaluate_unpack))
+register_dtypes(register(OpDef(
+    name="PACK", stem="pack", read_options=read_pack_options, prepare=prepare_pack,
+    emit=emit_pack, kernels=("concatenation",), signature=PACK_SIGNATURE, check=check_pack,
+    evaluate=evaluate_pack)))
+register_dtypes(register(OpDef(
+    name="UNPACK", stem="pack", read_options=read_unpack_options, prepare=prepare_unpack,
+    emit=emit_unpack, kernels=("transpose",), signature=UNPACK_SIGNATURE, check=check_unpack,
+    evaluate=evaluate_unpack)), kernels=("movement",))

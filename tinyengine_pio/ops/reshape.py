@@ -1,8 +1,10 @@
-"""RESHAPE / SQUEEZE: turned into aliases by passes/alias_reshape.py (no kernel, no copy)."""
+"""RESHAPE / SQUEEZE: turned into aliases by passes/alias_reshape.py (no kernel, no copy), in
+int8, int16, int32 and float32 (ops/movement.py)."""
 from __future__ import annotations
 
 from ..ir import Graph, Operator
 from .base import OpDef, register
+from .movement import register_dtypes
 from .signature import Operand, Signature, check, const_int
 
 # the bytes are reinterpreted, not read: no quantization needed; RESHAPE's shape may come as a
@@ -22,7 +24,8 @@ def _never(_g: Graph, op: Operator) -> None:
     raise AssertionError(f"{op.kind} #{op.index} should have been turned into an alias")
 
 
-register(OpDef(name="RESHAPE", stem="reshape", prepare=_never, emit=_never, alias=True,
-               signature=SIGNATURE, check=check_size))
-register(OpDef(name="SQUEEZE", stem="reshape", prepare=_never, emit=_never, alias=True,
-               signature=Signature(SIGNATURE.inputs[:1], SIGNATURE.outputs), check=check_size))
+register_dtypes(register(OpDef(name="RESHAPE", stem="reshape", prepare=_never, emit=_never,
+                               alias=True, signature=SIGNATURE, check=check_size)))
+register_dtypes(register(OpDef(name="SQUEEZE", stem="reshape", prepare=_never, emit=_never,
+                               alias=True, check=check_size,
+                               signature=Signature(SIGNATURE.inputs[:1], SIGNATURE.outputs))))

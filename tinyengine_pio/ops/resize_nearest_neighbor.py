@@ -1,5 +1,6 @@
-"""RESIZE_NEAREST_NEIGHBOR int8: source row/column index tables computed on the host with
-TFLite's float32 arithmetic, so the device only copies pixels."""
+"""RESIZE_NEAREST_NEIGHBOR: source row/column index tables computed on the host with TFLite's
+float32 arithmetic, so the device only copies pixels. int8, and int16, int32 and float32 as
+bytes (a pixel of c elements is c * E bytes; ops/movement.py)."""
 from __future__ import annotations
 
 import math
@@ -8,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import tflite
 
-from ..ir import Graph, Operator
+from ..ir import DTYPE_BYTES, Graph, Operator
 from ..quant import tflite_round
 from .base import OpDef, options_table, register, require
+from .movement import bptr, register_dtypes
 from .signature import Operand, Signature, const_int, expect_shape
 from .signature import check as check_that
 
@@ -25,6 +27,7 @@ class ResizeParams:
     out_w: int
     ys: list[int]         # source row of each output row
     xs: list[int]         # source column of each output column
+    elem: int = 1         # bytes per element
 
 
 def read_options(op_fb) -> dict:
@@ -55,14 +58,14 @@ def check(g: Graph, op: Operator) -> None:
 
 def prepare(g: Graph, op: Operator) -> None:
     inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
-    require(inp.dtype == "int8" and out.dtype == "int8", op, "int8 input and output expected")
     require(len(inp.shape) == 4, op, "expected a 4-D input")
     n, in_h, in_w, c = inp.shape
     _, out_h, out_w, _ = out.shape
     a, h = op.options["align_corners"], op.options["half_pixel_centers"]
     op.params = ResizeParams(batches=n, in_h=in_h, in_w=in_w, c=c, out_h=out_h, out_w=out_w,
                              ys=[nearest(y, in_h, out_h, a, h) for y in range(out_h)],
-                             xs=[nearest(x, in_w, out_w, a, h) for x in range(out_w)])
+                             xs=[nearest(x, in_w, out_w, a, h) for x in range(out_w)],
+                             elem=DTYPE_BYTES[inp.dtype])
 
 
 def emit(ctx, op: Operator) -> None:
@@ -71,11 +74,11 @@ def emit(ctx, op: Operator) -> None:
     ys = ctx.const(p.ys, ctype, f"rows{op.index}")
     xs = ctx.const(p.xs, ctype, f"cols{op.index}")
     func = "te_resize_nearest_neighbor_s8" if ctype == "int16_t" else "te_resize_nearest_neighbor32_s8"
-    ctx.call(func, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.batches, p.in_h, p.in_w,
-             p.c, p.out_h, p.out_w, ys, xs)
+    ctx.call(func, bptr(ctx, op.inputs[0]), bptr(ctx, op.outputs[0]), p.batches, p.in_h, p.in_w,
+             p.c * p.elem, p.out_h, p.out_w, ys, xs)
 
 
-register(OpDef(name="RESIZE_NEAREST_NEIGHBOR", stem="resize_nearest_neighbor",
-               read_options=read_options, prepare=prepare, emit=emit,
-               kernels=("resize_nearest_neighbor",),
-               signature=SIGNATURE, check=check))
+register_dtypes(register(OpDef(name="RESIZE_NEAREST_NEIGHBOR", stem="resize_nearest_neighbor",
+                               read_options=read_options, prepare=prepare, emit=emit,
+                               kernels=("resize_nearest_neighbor",),
+                               signature=SIGNATURE, check=check)))

@@ -1,12 +1,14 @@
 """SLICE: constant begin and size (size -1: to the end of the dimension), as TFLM's slice.cc
-and reference_ops::Slice; int8 at run time (a strided view through the TRANSPOSE kernel,
-`strided_slice.gather_loops`), any integer dtype folded at compile time."""
+and reference_ops::Slice; int8, int16, int32 and float32 at run time (a strided view through
+the TRANSPOSE kernel, `strided_slice.gather_loops`; wider elements as bytes, ops/movement.py),
+constants of any of these and int64 folded at compile time."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..ir import Graph, Operator
 from .base import OpDef, register, require
+from .movement import elem_bytes, register_dtypes
 from .signature import Operand, Signature, const_int, expect_shape
 from .signature import check as check_that
 from .strided_slice import DATA, emit_gather, gather_loops, values
@@ -46,15 +48,16 @@ def evaluate(g: Graph, op: Operator) -> list:
 
 def prepare(g: Graph, op: Operator) -> None:
     inp = g.t(op.inputs[0])
-    require(inp.dtype == "int8", op, f"{inp.dtype} at run time (only int8; integer constants "
-                                     "are folded)")
+    require(inp.dtype != "int64", op, "int64 at run time (int64 constants are folded)")
     begin, counts = _ranges(g, op)
-    op.params = gather_loops(op, list(inp.shape), begin, counts, [1] * len(counts))
+    op.params = gather_loops(op, list(inp.shape), begin, counts, [1] * len(counts),
+                             elem_bytes(g, op.inputs[0]))
 
 
 def emit(ctx, op: Operator) -> None:
     emit_gather(ctx, op, op.params, op.inputs[0], op.outputs[0])
 
 
-register(OpDef(name="SLICE", stem="slice", prepare=prepare, emit=emit, kernels=("transpose",),
-               signature=SIGNATURE, check=check, evaluate=evaluate))
+register_dtypes(register(OpDef(
+    name="SLICE", stem="slice", prepare=prepare, emit=emit, kernels=("transpose",),
+    signature=SIGNATURE, check=check, evaluate=evaluate)), kernels=("movement",))

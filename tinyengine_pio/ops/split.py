@@ -1,6 +1,7 @@
 """SPLIT and SPLIT_V: several outputs along one constant axis (SPLIT: `num_splits` equal parts;
 SPLIT_V: `size_splits`, one of them -1 for the rest), as TFLM's split.cc / split_v.cc (bytes
-copied, no requantization). Any integer dtype folded at compile time.
+copied, no requantization): int8, int16, int32 and float32 (wider elements as bytes,
+ops/movement.py); constants of these and int64 folded at compile time.
 
 Where every dimension before the axis is 1, each output is a contiguous run of the input's
 bytes: the outputs become views of the input at byte offsets (Tensor.alias_of + alias_offset,
@@ -17,6 +18,7 @@ import tflite
 
 from ..ir import DTYPE_BYTES, Graph, Operator
 from .base import OpDef, options_table, register, require
+from .movement import register_dtypes
 from .signature import Operand, Signature, axis_in, const_int, expect_shape
 from .signature import check as check_that
 from .strided_slice import DATA, GatherParams, emit_gather, gather_loops
@@ -116,12 +118,12 @@ def views(g: Graph, op: Operator):
 
 def prepare(g: Graph, op: Operator) -> None:
     inp, axis, sizes, starts, _outer, _inner = _layout(g, op)
-    require(inp.dtype == "int8", op, f"{inp.dtype} at run time (only int8; integer constants "
-                                     "are folded)")
+    require(inp.dtype != "int64", op, "int64 at run time (int64 constants are folded)")
     shape = list(inp.shape)
     op.params = SplitParams(views=[
         gather_loops(op, shape, [st if d == axis else 0 for d in range(len(shape))],
-                     [s if d == axis else n for d, n in enumerate(shape)], [1] * len(shape))
+                     [s if d == axis else n for d, n in enumerate(shape)], [1] * len(shape),
+                     DTYPE_BYTES[inp.dtype])
         for s, st in zip(sizes, starts)])
 
 
@@ -130,9 +132,11 @@ def emit(ctx, op: Operator) -> None:
         emit_gather(ctx, op, view, _input(op), o)
 
 
-register(OpDef(name="SPLIT", stem="split", read_options=read_split_options, prepare=prepare,
-               emit=emit, kernels=("transpose",), alias=views, signature=SPLIT_SIGNATURE,
-               check=check, evaluate=evaluate))
-register(OpDef(name="SPLIT_V", stem="split", read_options=read_split_v_options, prepare=prepare,
-               emit=emit, kernels=("transpose",), alias=views, signature=SPLIT_V_SIGNATURE,
-               check=check, evaluate=evaluate))
+register_dtypes(register(OpDef(
+    name="SPLIT", stem="split", read_options=read_split_options, prepare=prepare, emit=emit,
+    kernels=("transpose",), alias=views, signature=SPLIT_SIGNATURE, check=check,
+    evaluate=evaluate)), kernels=("movement",))
+register_dtypes(register(OpDef(
+    name="SPLIT_V", stem="split", read_options=read_split_v_options, prepare=prepare, emit=emit,
+    kernels=("transpose",), alias=views, signature=SPLIT_V_SIGNATURE, check=check,
+    evaluate=evaluate)), kernels=("movement",))

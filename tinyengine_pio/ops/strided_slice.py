@@ -22,24 +22,33 @@ import tflite
 
 from ..ir import Graph, Operator
 from .base import OpDef, options_table, register, require, unsupported
+from .movement import byte_loops, elem_bytes, emit_strided_copy, register_dtypes
 from .signature import Operand, Signature, const_int, expect_shape, invalid
 from .signature import check as check_that
 
-DATA = ("int8", "int16", "int32", "int64")       # int8 at run time, all folded at compile time
+# the primary's data types: int8 at run time, int64 folded at compile time; float32, int16 and
+# int32 are the same implementation registered under those dtypes (ops/movement.py), which
+# run and fold them
+DATA = ("int8", "int64")
 
 
 @dataclass
 class GatherParams:
-    offset: int                        # input element where the view starts
-    loops: list[tuple[int, int]]       # (count, input element stride) of 4 nested loops
+    offset: int                        # input byte where the view starts
+    loops: list[tuple[int, int]]       # (count, input byte stride) of 4 nested loops
+    run: int = 0                       # elements of several bytes: bytes copied at once
 
 
-def gather_loops(op: Operator, shape, starts, counts, steps) -> GatherParams:
+def gather_loops(op: Operator, shape, starts, counts, steps, elem: int = 1) -> GatherParams:
     """The view input[starts[d] + k * steps[d] for k < counts[d]] of a row-major `shape`, as
     the TRANSPOSE kernel's four (count, stride) loops (unit loops dropped, contiguous ones
-    merged)."""
+    merged); for elements of `elem` > 1 bytes, te_strided_copy's loops and run."""
     strides = [int(np.prod(shape[d + 1:], dtype=np.int64)) for d in range(len(shape))]
     offset = sum(int(s) * st for s, st in zip(starts, strides))
+    if elem > 1:
+        loops, run = byte_loops(op, [(n, int(steps[d]) * strides[d])
+                                     for d, n in enumerate(counts)], elem)
+        return GatherParams(offset=offset * elem, loops=loops, run=run)
     loops: list[tuple[int, int]] = []
     for d, n in enumerate(counts):
         if n == 1:
@@ -56,6 +65,9 @@ def gather_loops(op: Operator, shape, starts, counts, steps) -> GatherParams:
 
 
 def emit_gather(ctx, op: Operator, p: GatherParams, src: int, dst: int) -> None:
+    if p.run:
+        emit_strided_copy(ctx, src, p.offset, dst, p.loops, p.run)
+        return
     ctx.call("te_transpose_s8", ctx.ptr(src, p.offset), ctx.ptr(dst),
              *[v for loop in p.loops for v in loop])
 
@@ -162,20 +174,20 @@ def evaluate(g: Graph, op: Operator) -> list:
 
 
 def prepare(g: Graph, op: Operator) -> None:
-    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
-    require(inp.dtype == "int8" and out.dtype == "int8", op,
-            f"{inp.dtype} at run time (only int8; integer constants are folded)")
+    inp = g.t(op.inputs[0])
+    require(inp.dtype != "int64", op, "int64 at run time (int64 constants are folded)")
     shape, axes, _ = _dense(g, op)
     if any(a.count == 0 for a in axes):
         raise invalid(op, "the slice is empty")
     op.params = gather_loops(op, shape, [a.start for a in axes], [a.count for a in axes],
-                             [a.step for a in axes])
+                             [a.step for a in axes], elem_bytes(g, op.inputs[0]))
 
 
 def emit(ctx, op: Operator) -> None:
     emit_gather(ctx, op, op.params, op.inputs[0], op.outputs[0])
 
 
-register(OpDef(name="STRIDED_SLICE", stem="strided_slice", read_options=read_options,
-               prepare=prepare, emit=emit, kernels=("transpose",),
-               signature=SIGNATURE, check=check, evaluate=evaluate))
+register_dtypes(register(OpDef(
+    name="STRIDED_SLICE", stem="strided_slice", read_options=read_options, prepare=prepare,
+    emit=emit, kernels=("transpose",), signature=SIGNATURE, check=check, evaluate=evaluate)),
+    kernels=("movement",))
