@@ -48,11 +48,17 @@ def evaluate(g: Graph, op: Operator) -> list:
 
 
 def prepare(g: Graph, op: Operator) -> None:
-    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
+    inp = g.t(op.inputs[0])
     require(inp.dtype == "int8", op, f"input 0 '{inp.name}' is {inp.dtype}, expected int8")
+    op.params = params(g, op)
+
+
+def params(g: Graph, op: Operator) -> ArgMinMaxParams:
+    """The loop sizes around the axis (shared with the float32 implementation)."""
+    inp, out = g.t(op.inputs[0]), g.t(op.outputs[0])
     axis = _axis(g, op)
     shape = list(inp.shape)
-    op.params = ArgMinMaxParams(outer=int(np.prod(shape[:axis], dtype=np.int64)),
+    return ArgMinMaxParams(outer=int(np.prod(shape[:axis], dtype=np.int64)),
                                 axis_size=shape[axis],
                                 inner=int(np.prod(shape[axis + 1:], dtype=np.int64)),
                                 is_max=op.kind == "ARG_MAX", out_ctype=out.ctype)

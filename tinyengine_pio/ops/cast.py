@@ -1,6 +1,7 @@
 """CAST (TFLM cast.cc: static_cast of each raw value; the quantization is ignored). Constant
 inputs of any integer type fold at compile time (shape arithmetic: SHAPE -> CAST -> ...); at run
-time int8 -> int16 / int32 (a widening copy of the raw values)."""
+time int8 -> int16 / int32 (a widening copy of the raw values). Casts from or to float32 are
+ops/float32/cast.py's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,8 +13,10 @@ from .base import OpDef, register, require
 from .signature import Operand, Signature, same_shape
 
 TYPES = ("int8", "uint8", "int16", "int32", "int64", "float32", "bool")
-SIGNATURE = Signature((Operand("input", dtypes=TYPES, quantized=False),),
-                      (Operand("output", dtypes=TYPES, quantized=False),))
+# a cast from or to float32 is the float32 implementation's (ops/float32/cast.py)
+INTEGERS = tuple(t for t in TYPES if t != "float32")
+SIGNATURE = Signature((Operand("input", dtypes=INTEGERS, quantized=False),),
+                      (Operand("output", dtypes=INTEGERS, quantized=False),))
 RUNTIME = {"int16": "te_cast_s8_s16", "int32": "te_cast_s8_s32"}
 
 
