@@ -194,3 +194,13 @@ def mean16_model(in_shape=(1, 6, 6, 8), axis=(1, 2), keep_dims=True, qi=(1e-3, 0
     y = mb.tensor(shape, "int16", scale=qo[0], zero_point=qo[1])
     mb.op("MEAN", [x, mb.int32(list(axis))], [y], dict(keep_dims=keep_dims))
     return mb.build([x], [y])
+
+
+ALL_INT16 = np.arange(-32768, 32768, dtype=np.int16).reshape(1, 65536)
+
+
+def check_int16_unary_all(tflm_check, op: str, qi, qo, options=None):
+    """A one-input int16 operator against TFLM on every int16 value; runs as int16."""
+    data = unary16_model(op, (1, 65536), qi=qi, qo=qo, options=options)
+    cm = tflm_check(data, [[ALL_INT16]])
+    assert [o.dtype for o in cm.graph.operators] == ["int16"]

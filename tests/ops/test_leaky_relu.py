@@ -56,3 +56,17 @@ def test_float32_infinite_alpha_is_refused():
     mb.op("LEAKY_RELU", [x], [y], {"alpha": float("inf")})
     with pytest.raises(UnsupportedError, match="#0 LEAKY_RELU: alpha inf is not finite"):
         compile_model(mb.build([x], [y]))
+
+
+# --- int16 (ops/int16/leaky_relu.py) ---------------------------------------------------------
+
+INT16_CASES = [(0.2, (1e-4, 0), (1e-4, 0)), (0.01, (3e-4, 0), (1e-4, 0)),
+               (0.3, (1e-3, 0), (0.5, 0)), (1.5, (1e-4, 20), (2e-4, -10)),
+               (0.0, (1e-4, 0), (1e-4, 0)), (-0.5, (1e-4, 0), (1e-4, 0)),
+               (0.1, (1.0, -32768), (1e-2, 32767)), (0.1, (1e-4, 32767), (1e-4, 32767))]
+
+
+@pytest.mark.parametrize("alpha,qi,qo", INT16_CASES)
+def test_int16_all_values(tflm_check, alpha, qi, qo):
+    from tests.helpers.int16models import check_int16_unary_all
+    check_int16_unary_all(tflm_check, "LEAKY_RELU", qi, qo, dict(alpha=alpha))

@@ -80,3 +80,29 @@ def test_float32_is_not_folded_into_its_producer(tflm_check):
     cm = tflm_check(mb.build([a, b], [y]), [[FLOAT_SPECIAL, FLOAT_SPECIAL[::-1].copy()]],
                     float_exact=True)
     assert [op.kind for op in cm.graph.operators] == ["ADD", "RELU6"]
+
+
+# --- int16 (ops/int16/relu.py) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("qi,qo", [((1e-4, 0), (1e-4, 0)), ((1e-4, 0), (3e-4, 0)),
+                                   ((3e-4, 0), (1e-4, 0)), ((1e-3, 0), (1e-7, 0)),
+                                   ((1.0, 0), (1e-3, 0))])
+def test_int16_relu(tflm_check, qi, qo):
+    from tests.helpers.int16models import check_int16_unary_all
+    check_int16_unary_all(tflm_check, "RELU", qi, qo)
+
+
+@pytest.mark.parametrize("qi", [(1e-3, 0), (1e-4, 0), (3e-4, 100), (1e-3, -32768), (0.5, 50),
+                                (1e-5, 0)])
+def test_int16_relu6(tflm_check, qi):
+    """Clamped in the input's quantization (six saturates to 32767 where 6.0 is out of range)."""
+    from tests.helpers.int16models import check_int16_unary_all
+    check_int16_unary_all(tflm_check, "RELU6", qi, (2e-4, 0))
+
+
+def test_int16_relu_refuses_zero_points():
+    from tests.helpers.int16models import unary16_model
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    with pytest.raises(UnsupportedError, match="zero points 0"):
+        compile_model(unary16_model("RELU", (1, 8), qi=(1e-3, 4), qo=(1e-3, 4)))
