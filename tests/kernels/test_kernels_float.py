@@ -38,12 +38,43 @@ def _mlp() -> bytes:
     return mb.build([x], [y])
 
 
+def _elementwise() -> bytes:
+    """The bit-exact float32 element-wise operators side by side, one output each: unary ones
+    of x (SQRT / RSQRT of |x|), binary ones of x and y, DIV by a constant (no NaN anywhere:
+    x86's default NaN and the FPU's differ in sign, and this test compares bytes)."""
+    n = 24
+    mb = ModelBuilder()
+    x, y = mb.tensor([n], "float32"), mb.tensor([n], "float32")
+    outs = []
+
+    def op(kind, ins, opts=None):
+        t = mb.tensor([n], "float32")
+        mb.op(kind, ins, [t], opts or {})
+        outs.append(t)
+        return t
+
+    a = op("ABS", [x])
+    for kind in ("SQRT", "RSQRT"):
+        op(kind, [a])
+    for kind in ("NEG", "SQUARE", "FLOOR", "CEIL", "ROUND", "RELU", "RELU6", "HARD_SWISH"):
+        op(kind, [x])
+    op("LEAKY_RELU", [x], {"alpha": 0.3})
+    for kind in ("SUB", "MUL"):
+        op(kind, [x, y], {"fused_activation_function": "RELU6"})
+    c = np.linspace(-3, 3, n + 1, dtype=np.float32)
+    op("DIV", [x, mb.const(c[c != 0])], {"fused_activation_function": "NONE"})
+    for kind in ("MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU"):
+        op(kind, [x, y])
+    return mb.build([x, y], outs)
+
+
 CASES = {
     "add_broadcast_relu6": (lambda: float_binary_model("ADD", (1, 4, 4, 8), (1, 1, 1, 8),
                                                        act="RELU6"),
                             [(1, 4, 4, 8), (1, 1, 1, 8)]),
     "mlp": (_mlp, [(2, 40)]),
     "cnn": (lambda: float_windows.cnn_model(), [(1, 12, 12, 3)]),    # conv, depthwise, pools, FC
+    "elementwise": (_elementwise, [(24,), (24,)]),
 }
 
 SOFT_FLOAT = ("__aeabi_fadd", "__aeabi_fmul", "__aeabi_fdiv", "__aeabi_fsub", "__addsf3",
