@@ -22,18 +22,33 @@ and by MicroInterpreter::Reset(). The generated code does the same: the variable
 in the model's static state memory outside the arena (emitter.py: `<prefix>_state`), set by
 `<prefix>_reset()`, which the first invoke calls; an invoke continues from the last one's
 state, as TFLM's interpreter does. (The test harness resets before each input set, as
-tests/helpers/tflm.run_tflm_many resets TFLM's interpreter; tests also check two invokes in a
-row without a reset against one TFLM interpreter.)
+tests/helpers/tflm.run_tflm_many resets TFLM's interpreter; tests also run sequences of invokes
+without a reset against one TFLM interpreter.)
 
 This module is the int8 implementation (8-bit activations and weights, int16 cell state, int32
 biases: TFLM's EvalLstm<int8_t, int8_t, int16_t, int32_t>) and what every dtype shares (options,
-shapes, the refusals); float32 is ops/float32/unidirectional_sequence_lstm.py.
+shapes, the refusals); float32 is ops/float32/unidirectional_sequence_lstm.py. int8, as TFLM's
+PrepareGateParametersInteger: each gate's two FCs requantize to int16 Q3.12 (multiplier: the
+float product of input and weight scales, then double, over 2^-12; zero point 0; no bias scale
+check), their saturating sum goes through the int16 sigmoid (Q0.15 out) or, for the cell gate,
+the int16 tanh; forget x cell and input x cell gate are MulElementwise into the cell scale
+(double products of 2^-15 and the scales), the cell is clipped to cell_clip / cell scale
+(truncated to int16); the hidden state is MulElementwise(tanh(cell), output gate) into the
+hidden state's scale and zero point, the cell's tanh scaling its input by the rounded log2 of
+the cell scale (CheckedLog2: 15 + log2 - 3 as a left shift, or a multiplier 3 and right shift).
+TFLM copies the hidden state into the output: the output's own quantization is not used.
+Per-channel weights are refused (TFLM's LSTM reads a per-tensor multiplier it never sets then).
 """
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
 import tflite
 
 from ..ir import Graph, Operator
+from ..quant import f32, quantize_multiplier, tflite_round
 from .base import OpDef, activation_name, options_table, register, require
 from .signature import Operand, Signature, check
 
@@ -153,17 +168,101 @@ def macs(g: Graph, op: Operator) -> int:
 
 
 SIGNATURE = lstm_signature("int8", "int8", "int32", "int16", quantized=True)
+GATE_INPUT_SCALE = 2.0 ** -12       # PrepareGateParametersInteger: the FC outputs are Q3.12
+GATE_OUTPUT_SCALE = 2.0 ** -15      # ... the sigmoid / tanh outputs Q0.15
+
+
+@dataclass
+class LstmParams:
+    """The fields of kernels/unidirectional_sequence_lstm.h's te_lstm_s8_params (gates in
+    TFLM's order input, forget, cell, output), computed as TFLM's Prepare does."""
+    in_mult: list
+    in_shift: list
+    rec_mult: list
+    rec_shift: list
+    w_in_offset: list
+    w_rec_offset: list
+    input_offset: int
+    hidden_offset: int
+    hidden_zp: int
+    forget_mult: int
+    forget_shift: int
+    input_mult: int
+    input_shift: int
+    hidden_mult: int
+    hidden_shift: int
+    tanh_mult: int
+    tanh_shift: int
+    clip: int
+    cell_clip: int
+    batches: int
+    steps: int
+    n_input: int
+    n_state: int
+    time_major: int
+
+
+def checked_log2(x: float) -> int:
+    """TFLM's CheckedLog2 result (its bool ignored, as TFLM does): float log(x) / log(2),
+    rounded half away from zero."""
+    v = np.float32(np.log(np.float32(x))) * np.float32(1.0 / np.float32(np.log(np.float32(2.0))))
+    return int(tflite_round(float(np.float32(v))))
+
+
+def fc_multiplier(inp, w) -> tuple[int, int]:
+    """GetQuantizedConvolutionMultipler: the float product of the scales, then double, over the
+    Q3.12 gate scale."""
+    return quantize_multiplier(f32(np.float32(inp.s) * np.float32(w.s)) / f32(GATE_INPUT_SCALE))
+
+
+def mul_multiplier(s1: float, s2: float, s_out: float) -> tuple[int, int]:
+    """CreateInterGateMulParams: double products of the float scales."""
+    return quantize_multiplier(f32(s1) * f32(s2) / f32(s_out))
 
 
 def prepare(g: Graph, op: Operator) -> None:
     require_standard(g, op)
-    require(False, op, "the int8 LSTM (int16 cell state) is not implemented yet")
+    x, h, c = (g.t(op.inputs[i]) for i in (INPUT, HIDDEN_STATE, CELL_STATE))
+    fc_in = [fc_multiplier(x, g.t(op.inputs[i])) for i in IN_WEIGHTS]
+    fc_rec = [fc_multiplier(h, g.t(op.inputs[i])) for i in REC_WEIGHTS]
+    forget = mul_multiplier(GATE_OUTPUT_SCALE, c.s, c.s)
+    inmul = mul_multiplier(GATE_OUTPUT_SCALE, GATE_OUTPUT_SCALE, c.s)
+    hidden = mul_multiplier(GATE_OUTPUT_SCALE, GATE_OUTPUT_SCALE, h.s)
+    # Tanh(cell_state_scale_power): left shift 15 + power - 3, a negative one as multiplier 3
+    # and a right shift; reference_integer_ops::Tanh then takes multiplier 0 as 3 << shift
+    left = 15 + checked_log2(c.s) - 3
+    require(left <= 14, op, f"the cell state scale {c.s!r} is too large for TFLM's int16 tanh "
+            "(its input scaling would overflow int32)")
+    tanh_mult, tanh_shift = (3 << left, 0) if left >= 0 else (3, -left)
+    clip = op.options["cell_clip"]
+    qclip = int(min(max(f32(clip) / c.s, -32768.0), 32767.0)) if clip > 0 else 0
+    batches, steps, n_input, n_state = sizes(g, op)
+    op.params = LstmParams(
+        [m for m, _ in fc_in], [s for _, s in fc_in], [m for m, _ in fc_rec],
+        [s for _, s in fc_rec], [-g.t(op.inputs[i]).zp for i in IN_WEIGHTS],
+        [-g.t(op.inputs[i]).zp for i in REC_WEIGHTS], -x.zp, -h.zp, h.zp, *forget, *inmul,
+        *hidden, tanh_mult, tanh_shift, int(clip > 0), qclip, batches, steps, n_input, n_state,
+        int(op.options["time_major"]))
 
 
 def emit(ctx, op: Operator) -> None:
-    raise NotImplementedError
+    p = op.params
+    ptrs = {"w_in": IN_WEIGHTS, "w_rec": REC_WEIGHTS, "bias": BIASES}
+    fields = [f".{k} = {{{', '.join(ctx.ptr(op.inputs[i]) for i in v)}}}" for k, v in ptrs.items()]
+    for f in dataclasses.fields(p):
+        v = getattr(p, f.name)
+        fields.append(f".{f.name} = " + (f"{{{', '.join(map(str, v))}}}" if isinstance(v, list)
+                                          else str(v)))
+    name = f"{ctx.prefix}_lstm{op.index}"
+    ctx.consts.line(f"/* operator #{op.index} UNIDIRECTIONAL_SEQUENCE_LSTM */")
+    with ctx.consts.block(f"static const te_lstm_s8_params {name} TE_WEIGHT =", "};"):
+        ctx.consts.lines(f + "," for f in fields)
+    ctx.call("te_unidirectional_sequence_lstm_s8", f"&{name}", ctx.ptr(op.inputs[INPUT]),
+             ctx.ptr(op.inputs[HIDDEN_STATE]), ctx.ptr(op.inputs[CELL_STATE]),
+             ctx.ptr(op.outputs[0]))
 
 
 register(OpDef(name="UNIDIRECTIONAL_SEQUENCE_LSTM", stem="unidirectional_sequence_lstm",
                read_options=read_options, prepare=prepare, emit=emit, macs=macs,
+               kernels=("unidirectional_sequence_lstm",),
                signature=SIGNATURE, check=check_shapes))
