@@ -344,6 +344,10 @@ __attribute__((noinline)) static void do_invoke(uint32_t n) {
         te_h_layers.count = 0u;
         te_h_layers.dropped = 0u;
 #endif
+#ifdef MODEL_STATE_BYTES
+        model_reset();   /* a stateful model (LSTM, SVDF) runs each time from its initial
+                            state, as the reference's fresh TFLM interpreter does */
+#endif
         te_harness_port_timer_start();
         int rc = model_invoke();
         uint64_t t = te_harness_port_timer_elapsed();
