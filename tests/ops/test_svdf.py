@@ -182,3 +182,19 @@ def test_sanitized(tmp_path, state):
     for k, data in enumerate([svdf_int8(2, 6, 4, 5, 2, state=state, state_zp=3), svdf_f32()]):
         out = write_checked(compile_model(data), tmp_path / f"gen{k}")
         assert_matches_tflm(data, out, sanitize=True)
+
+
+@pytest.mark.qemu
+@pytest.mark.platformio
+@pytest.mark.parametrize("state", ["int16", "int8"])
+def test_on_cortex_m4(tmp_path, state):
+    """On the emulated Cortex-M4F through the HIL harness (state reset before each run)."""
+    import shutil
+    if not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")):
+        pytest.skip("needs arm-none-eabi-gcc and qemu-system-arm")
+    from tinyengine_pio.harness.dut import Dut
+    data = svdf_int8(2, 6, 4, 5, 2, state=state, state_zp=3, headroom=0.3)
+    with Dut.qemu(data, board="mps2-an386", name="svdf.tflite", cache_dir=tmp_path) as dut:
+        for k, inputs in enumerate(int8_sets((2, 6), n=4)):
+            r = dut.infer(inputs)
+            assert r.matches_reference, f"set {k}: {r.mismatch}"

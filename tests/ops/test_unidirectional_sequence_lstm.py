@@ -277,3 +277,26 @@ def test_int8_sanitized(tmp_path):
 def test_int8_refused(compile_to, kw, why):
     with pytest.raises(UnsupportedError, match=why):
         compile_to(lstm_int8_model(**kw))
+
+
+@pytest.mark.qemu
+@pytest.mark.platformio
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_on_cortex_m4(tmp_path, dtype):
+    """On the emulated Cortex-M4F through the HIL harness, which resets the state before each
+    run (as its reference, a fresh TFLM interpreter, starts from it)."""
+    import shutil
+    if not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")):
+        pytest.skip("needs arm-none-eabi-gcc and qemu-system-arm")
+    from tinyengine_pio.harness.dut import Dut
+    if dtype == "int8":
+        data = lstm_int8_model(2, 10, 5, 6, True, cell_scale=2.0 ** -15, w_scale=1.0,
+                               h_scale=2.0 ** -16, h_zp=-100, gate_bias=(0.0, 1.0, 0.0, -8.0),
+                               seed=11)
+        sets = int8_sets((10, 2, 5), n=3)
+    else:
+        data, sets = lstm_model(2, 4, 3, 5), float_sets((2, 4, 3))
+    with Dut.qemu(data, board="mps2-an386", name="lstm.tflite", cache_dir=tmp_path) as dut:
+        for k, inputs in enumerate(sets + sets[:1]):
+            r = dut.infer(inputs)
+            assert r.matches_reference, f"set {k}: {r.mismatch}"
