@@ -48,6 +48,18 @@ def test_broadcast(tflm_check, shapes):
     tflm_check(binary_model("DIV", *shapes, qa=(0.05, -3), qb=(0.03, 7), qo=(0.1, 1)))
 
 
+@pytest.mark.parametrize("act", ["RELU", "RELU6"])
+def test_a_following_activation_folds_into_the_clamp(tflm_check, act):
+    mb = ModelBuilder()
+    a = mb.tensor([256, 1], "int8", scale=0.05, zero_point=3)
+    b = mb.tensor([1, 256], "int8", scale=0.05, zero_point=-9)
+    d = mb.tensor([256, 256], "int8", scale=0.04, zero_point=-30)
+    y = mb.tensor([256, 256], "int8", scale=0.04, zero_point=-30)
+    mb.op("DIV", [a, b], [d], {"fused_activation_function": "NONE"})
+    mb.op(act, [d], [y])
+    cm = tflm_check(mb.build([a, b], [y]), EVERY_PAIR)
+    assert [op.kind for op in cm.graph.operators] == ["DIV"]
+
 def test_random_quantizations(tflm_check):
     """A few random (scale, zero point) triples, every pair of values each."""
     rng = np.random.default_rng(11)
