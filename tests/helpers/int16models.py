@@ -12,7 +12,7 @@ def bias64(rng, n: int, in_scale: float, w_scales, magnitude: int = 1 << 20, dty
     b = rng.integers(-magnitude, magnitude + 1, size=n).astype(np.int64)
     ws = np.asarray(w_scales, dtype=np.float64)
     scales = (in_scale * ws).astype(np.float32)
-    return b.astype(dtype), (scales if scales.size > 1 else float(scales))
+    return b.astype(dtype), (scales if scales.size > 1 else float(scales.reshape(-1)[0]))
 
 
 def fc16_model(in_shape=(1, 37), units=11, per_channel=False, bias="int64", act="NONE",
@@ -204,3 +204,32 @@ def check_int16_unary_all(tflm_check, op: str, qi, qo, options=None):
     data = unary16_model(op, (1, 65536), qi=qi, qo=qo, options=options)
     cm = tflm_check(data, [[ALL_INT16]])
     assert [o.dtype for o in cm.graph.operators] == ["int16"]
+
+
+def tconv16_model(in_shape=(1, 4, 4, 3), out_channels=4, kernel=(3, 3), stride=(2, 2),
+                  padding="SAME", bias="int64", per_channel=True, act="NONE", out_hw=None,
+                  in_s=1e-3, out_s=2e-3, w_range=(0.002, 0.02), seed=0,
+                  bias_mag=1 << 20) -> bytes:
+    """TRANSPOSE_CONV int16x8: output_shape (0), [O, H, W, I] filters (1), input (2), bias
+    (3: "int64", "int16", "int32" or None). Output size: SAME in * s, VALID (in - 1) * s + k,
+    or `out_hw`."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    if out_hw is None:
+        out_hw = tuple(i * s if padding == "SAME" else (i - 1) * s + k
+                       for i, s, k in zip((h, w), stride, kernel))
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int16", scale=in_s, zero_point=0)
+    shape = mb.int32([n, *out_hw, out_channels])
+    wq, ws = random_conv_weights(rng, [out_channels, *kernel, c], per_channel,
+                                 scale_range=w_range)
+    inputs = [shape, mb.const(wq, scale=ws, zero_point=0, quant_dim=0), x]
+    if bias:
+        mag = min(bias_mag, 32767) if bias == "int16" else bias_mag
+        bq, bs = bias64(rng, out_channels, in_s, ws, mag, bias)
+        inputs.append(mb.const(bq, scale=bs, zero_point=0))
+    y = mb.tensor([n, *out_hw, out_channels], "int16", scale=out_s, zero_point=0)
+    mb.op("TRANSPOSE_CONV", inputs, [y], dict(padding=padding, stride_h=stride[0],
+                                              stride_w=stride[1],
+                                              fused_activation_function=act))
+    return mb.build([x], [y])

@@ -185,3 +185,47 @@ def test_float32_refuses_a_hybrid_filter():
     with pytest.raises((UnsupportedError, MalformedModelError),
                        match=r"operator #0 TRANSPOSE_CONV"):
         compile_model(mb.build([x], [y]))
+
+
+# --- int16x8 (ops/int16/transpose_conv.py) ---------------------------------------------------
+
+def _check16(tflm_check, **kw):
+    from tests.helpers.int16models import int16_sets, tconv16_model
+    data = tconv16_model(**kw)
+    cm = tflm_check(data, int16_sets(data))
+    assert [op.dtype for op in cm.graph.operators] == ["int16"]
+
+
+@pytest.mark.parametrize("geo", GEOMETRY,
+                         ids=lambda g: f"k{g['kernel'][0]}s{g['stride'][0]}{g['padding']}")
+def test_int16_geometry(tflm_check, geo):
+    _check16(tflm_check, **geo)
+
+
+@pytest.mark.parametrize("case", [
+    dict(bias=None), dict(bias="int16"), dict(per_channel=False),
+    dict(bias=None, per_channel=False, padding="VALID"),
+    dict(in_shape=(1, 5, 3, 1), out_channels=1, kernel=(3, 2), stride=(2, 1)),
+    dict(in_shape=(1, 3, 4, 7), out_channels=5, kernel=(4, 3), stride=(2, 3), padding="VALID"),
+    dict(in_shape=(2, 3, 3, 4), out_channels=6),
+    dict(in_shape=(1, 3, 3, 2), kernel=(3, 3), stride=(2, 2), out_hw=(5, 5)),
+    dict(in_shape=(1, 3, 3, 2), kernel=(3, 3), stride=(2, 2), padding="VALID", out_hw=(8, 8)),
+    dict(in_shape=(1, 2, 2, 3), kernel=(1, 1), stride=(3, 3), padding="VALID", out_hw=(6, 6)),
+    dict(in_s=1e-5, out_s=1.0, w_range=(1e-4, 2e-4), bias_mag=1 << 40),
+    dict(in_s=1.0, out_s=1e-3, w_range=(0.1, 0.12)),                     # left shift 7
+    dict(act="RELU6", out_s=3e-4), dict(act="RELU_N1_TO_1", out_s=3e-4),
+], ids=["nobias", "int16_bias", "per_tensor", "nobias_pt_valid", "nonsquare_1ch",
+        "nonsquare_valid", "batch2", "same_odd", "valid_outpad", "gaps", "tiny_scales",
+        "shift7", "relu6", "relu_n1_to_1"])
+def test_int16_shapes_and_quantization(tflm_check, case):
+    _check16(tflm_check, **case)
+
+
+def test_int16_refusals():
+    from tests.helpers.int16models import tconv16_model
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import MalformedModelError, UnsupportedError
+    with pytest.raises(UnsupportedError, match="bias is int32"):
+        compile_model(tconv16_model(bias="int32"))
+    with pytest.raises(MalformedModelError, match="left shift of 11 bits.*at most 7"):
+        compile_model(tconv16_model(in_s=1.0, out_s=1e-3, w_range=(1.0, 1.2)))

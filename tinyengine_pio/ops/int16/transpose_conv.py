@@ -1,0 +1,95 @@
+"""TRANSPOSE_CONV int16x8: int16 input (2) and output (zero points 0), int8 filters [O, H, W, I]
+(per-channel or per-tensor, zero point 0), optional int64 or int16 bias (3; TFLM widens an
+int16 one and reads any other type as int64, so int32 is refused), constant output_shape (0),
+as TFLM's transpose_conv.cc runs reference_integer_ops::TransposeConv for int16:
+PopulateConvolutionQuantizationParams' multipliers, products summed in int64,
+MultiplyByQuantizedMultiplier(int64_t), the int16 activation clamp. Padding and checks are the
+int8 implementation's (ops/transpose_conv.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ...ir import Graph, Operator
+from ..base import OpDef, register, require
+from ..signature import Operand, Signature, const_int
+from ..transpose_conv import check_shapes, macs, pads, read_options
+from .common import (
+    S16,
+    S16_OUT,
+    bias_of,
+    channel_multipliers,
+    check_accumulator,
+    has_input,
+    int16_clamp,
+    require_symmetric,
+)
+
+SIGNATURE = Signature((const_int("output_shape"),
+                       Operand("filter", ranks=(4,), const=True, per_channel=0),
+                       Operand("input", dtypes=S16, ranks=(4,)),
+                       Operand("bias", dtypes=("int64", "int16", "int32"), ranks=(1,),
+                               const=True, quantized=False, optional=True)),
+                      (S16_OUT,))
+
+
+@dataclass
+class Int16TransposeConvParams:
+    batches: int
+    in_h: int
+    in_w: int
+    in_c: int
+    k_h: int
+    k_w: int
+    stride_h: int
+    stride_w: int
+    pad_t: int
+    pad_l: int
+    out_h: int
+    out_w: int
+    out_c: int
+    act_min: int
+    act_max: int
+    mult: np.ndarray
+    shift: np.ndarray
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    inp, w, out = require_symmetric(g, replace(op, inputs=[op.inputs[2], op.inputs[1]]))
+    require(not has_input(op, 3) or g.t(op.inputs[3]).dtype != "int32", op,
+            "the bias is int32; TFLM's int16 transpose convolution reads it as int64 "
+            "(expected int64 or int16)")
+    oc, k_h, k_w, _ = w.shape
+    n, in_h, in_w, in_c = inp.shape
+    _, out_h, out_w, _ = out.shape
+    o = op.options
+    mult, shift = channel_multipliers(inp, w, out, oc, True)
+    taps = -(-k_h // o["stride_h"]) * -(-k_w // o["stride_w"]) * in_c
+    check_accumulator(op, taps, 32768, bias_of(g, op, 3), True)
+    lo, hi = int16_clamp(g, op)
+    op.params = Int16TransposeConvParams(
+        batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, stride_h=o["stride_h"],
+        stride_w=o["stride_w"], **pads(g, op), out_h=out_h, out_w=out_w, out_c=oc, act_min=lo,
+        act_max=hi, mult=mult, shift=shift)
+
+
+def emit(ctx, op: Operator) -> None:
+    p: Int16TransposeConvParams = op.params
+    bias64 = bias16 = "NULL"
+    if has_input(op, 3):
+        if ctx.g.t(op.inputs[3]).dtype == "int64":
+            bias64 = ctx.ptr(op.inputs[3])
+        else:
+            bias16 = ctx.ptr(op.inputs[3])
+    ctx.call("te_transpose_conv_s16", ctx.ptr(op.inputs[2]), p.batches, p.in_h, p.in_w, p.in_c,
+             ctx.ptr(op.inputs[1]), bias64, bias16, p.k_h, p.k_w, p.stride_h, p.stride_w,
+             p.pad_t, p.pad_l, ctx.ptr(op.outputs[0]), p.out_h, p.out_w, p.out_c,
+             ctx.const(p.mult, "int32_t", f"mult{op.index}"),
+             ctx.const(p.shift, "int32_t", f"shift{op.index}"), p.act_min, p.act_max)
+
+
+register(OpDef(name="TRANSPOSE_CONV", stem="transpose_conv", dtype="int16",
+               read_options=read_options, prepare=prepare, emit=emit,
+               kernels=("transpose_conv_s16",), macs=macs, signature=SIGNATURE,
+               check=check_shapes))
