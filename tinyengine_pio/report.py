@@ -9,6 +9,7 @@ def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
     """`cpu` picks the cost model's keys: a Cortex-M4 with DSP, or a core with Helium."""
     g = cm.graph
     from .costmodel import MVE_CPUS, predict
+    from .emitter import state_layout
     est = predict(g, cpu in MVE_CPUS)
     layers = []
     for step, op in enumerate(g.operators):
@@ -27,6 +28,7 @@ def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
         est_instructions=sum(est), est_cpu=cpu,
         weight_bytes=cm.weight_bytes,
         arena_bytes=cm.arena_bytes, lower_bound_bytes=cm.plan.lower_bound,
+        state_bytes=state_layout(g)[1],
         arena_over_lower_bound=round(cm.plan.ratio, 4), planner=cm.plan.algorithm,
         planner_candidates=cm.plan.candidates, overlaps=len(cm.plan.pins),
         pins=[dict(base=p.base, member=p.member, delta=p.delta) for p in cm.plan.pins],
@@ -75,6 +77,9 @@ def format_report(r: dict) -> str:
         "overlaps go below it)",
         f"overlaps         {r['overlaps']} outputs placed over their dying inputs",
     ]
+    if r.get("state_bytes"):
+        lines.append(f"state (SRAM)     {r['state_bytes']:,} B   variable tensors kept across "
+                     "invokes, outside the arena")
     if "tflm" in r:
         t = r["tflm"]
         lines.append(f"TFLM arena       {t['total']:,} B (tensors {t['head']:,} B + runtime "
