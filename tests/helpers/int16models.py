@@ -120,7 +120,8 @@ def _out_hw(in_shape, k, stride, padding, dilation):
 
 def binary16_model(op: str, a_shape, b_shape, act="NONE", qa=(3e-4, 0), qb=(2e-4, 0),
                    qo=(5e-4, 0), const_b=None) -> bytes:
-    """ADD / SUB / MUL int16 with broadcasting (`const_b`: input 1 a constant)."""
+    """ADD / SUB / MUL (fused `act`), MAXIMUM / MINIMUM int16 with broadcasting (`const_b`:
+    input 1 a constant)."""
     mb = ModelBuilder()
     rank = max(len(a_shape), len(b_shape))
     pa = [1] * (rank - len(a_shape)) + list(a_shape)
@@ -130,7 +131,8 @@ def binary16_model(op: str, a_shape, b_shape, act="NONE", qa=(3e-4, 0), qb=(2e-4
     b = (mb.const(np.asarray(const_b, np.int16).reshape(b_shape), scale=qb[0], zero_point=qb[1])
          if const_b is not None else mb.tensor(b_shape, "int16", scale=qb[0], zero_point=qb[1]))
     y = mb.tensor(out_shape, "int16", scale=qo[0], zero_point=qo[1])
-    mb.op(op, [a, b], [y], dict(fused_activation_function=act))
+    fused = op in ("ADD", "SUB", "MUL")
+    mb.op(op, [a, b], [y], dict(fused_activation_function=act) if fused else None)
     return mb.build([a] if const_b is not None else [a, b], [y])
 
 

@@ -118,3 +118,35 @@ def test_float32_constants_fold_as_tflm(op):
     folded = cm.graph.t(add.inputs[1]).data
     want = np.array([2.0, np.nan, 0.0, -0.0], np.float32)
     assert folded.view(np.uint32).tolist() == want.view(np.uint32).tolist()
+
+
+# --- int16 (ops/int16/maximum_minimum.py) ----------------------------------------------------
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+def test_int16_broadcast(tflm_check, op, shapes):
+    from tests.helpers.int16models import check_int16_binary
+    check_int16_binary(tflm_check, op, shapes)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_int16_all_values_differing_quantizations(tflm_check, op):
+    """Every int16 value against random and extreme partners; TFLM compares the raw values."""
+    from tests.helpers.int16models import check_int16_all_values
+    check_int16_all_values(tflm_check, op, (1e-4, 0), (3e-4, 5), (2e-4, -7))
+
+
+def test_int16_constants_fold(tflm_check):
+    mb = ModelBuilder()
+    q = dict(scale=1e-4, zero_point=0)
+    c1 = mb.const(np.array([-30000, 5, 7, 32767], np.int16), **q)
+    c2 = mb.const(np.array([-32768, 6, -7, 0], np.int16), **q)
+    m = mb.tensor([4], "int16", **q)
+    mb.op("MAXIMUM", [c1, c2], [m])
+    x = mb.tensor([2, 4], "int16", **q)
+    y = mb.tensor([2, 4], "int16", scale=2e-4, zero_point=0)
+    mb.op("ADD", [x, m], [y], dict(fused_activation_function="NONE"))
+    data = mb.build([x], [y])
+    from tests.helpers.int16models import int16_sets
+    cm = tflm_check(data, int16_sets(data))
+    assert [op.kind for op in cm.graph.operators] == ["ADD"]

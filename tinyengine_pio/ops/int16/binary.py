@@ -45,7 +45,7 @@ class Int16MulParams:
     act_max: int
 
 
-def _loops(g: Graph, op: Operator) -> Broadcast:
+def broadcast_loops(g: Graph, op: Operator) -> Broadcast:
     a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     return broadcast_4d(op, a.shape, b.shape, out.shape)
 
@@ -56,15 +56,15 @@ def prepare_add(g: Graph, op: Operator) -> None:
     twice_max = 2 * max(a.s, b.s)
     (am, ash), (bm, bsh), (om, osh) = (quantize_multiplier_smaller_than_one_exp(r) for r in (
         a.s / twice_max, b.s / twice_max, twice_max / ((1 << LEFT_SHIFT) * out.s)))
-    op.params = Int16AddParams(_loops(g, op), -a.zp, am, ash, -b.zp, bm, bsh, om, osh, out.zp,
-                               *int16_clamp(g, op))
+    op.params = Int16AddParams(broadcast_loops(g, op), -a.zp, am, ash, -b.zp, bm, bsh, om, osh,
+                               out.zp, *int16_clamp(g, op))
 
 
 def prepare_mul(g: Graph, op: Operator) -> None:
     a, b, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
     require(a.zp == b.zp == out.zp == 0, op, "int16 MUL needs zero points 0 (TFLM requires them)")
     m, s = quantize_multiplier(a.s * b.s / out.s)
-    op.params = Int16MulParams(_loops(g, op), m, s, *int16_clamp(g, op))
+    op.params = Int16MulParams(broadcast_loops(g, op), m, s, *int16_clamp(g, op))
 
 
 def make_emit(func: str):
