@@ -147,10 +147,10 @@ class _Draw:
 
     def mean(self, x, s):
         axes = [1, 2] if len(s) == 4 and self.chance(0.7) else [len(s) - 1]
-        keep = self.chance(0.5)
+        keep = self.chance(0.5) or len(axes) == len(s)      # no rank-0 tensors
         out = tuple(1 if i in axes else d for i, d in enumerate(s)) if keep else \
             tuple(d for i, d in enumerate(s) if i not in axes)
-        self.emit("MEAN", [x, self.mb.const(np.array(axes, np.int32))], out or (1,),
+        self.emit("MEAN", [x, self.mb.const(np.array(axes, np.int32))], out,
                   {"keep_dims": keep})
 
     def concat(self, x, s):
