@@ -92,3 +92,63 @@ def test_int16_refusals():
         y = mb.tensor((1, 2), "int8", scale=0.1, zero_point=0)
         mb.op("FULLY_CONNECTED", [x, w], [y])
         compile_model(mb.build([x], [y]))
+
+
+# --- float32 (ops/float32/fully_connected.py) ------------------------------------------------
+
+def _fc_f32(in_shape, units, bias=True, act="NONE", keep_num_dims=False, seed=0,
+            const_weights=True, scale=1.0):
+    from tests.helpers.builder import ModelBuilder
+    rng = np.random.default_rng(seed)
+    depth = in_shape[-1]
+    batches = int(np.prod(in_shape)) // depth
+    mb = ModelBuilder()
+    x = mb.tensor(list(in_shape), "float32")
+    w_arr = (rng.standard_normal((units, depth)) * scale / np.sqrt(depth)).astype(np.float32)
+    w = mb.const(w_arr) if const_weights else mb.tensor([units, depth], "float32")
+    b = mb.const(rng.standard_normal(units).astype(np.float32)) if bias else None
+    out_shape = list(in_shape[:-1]) + [units] if keep_num_dims else [batches, units]
+    y = mb.tensor(out_shape, "float32")
+    mb.op("FULLY_CONNECTED", [x, w, b], [y], {"fused_activation_function": act,
+                                               "keep_num_dims": keep_num_dims})
+    return mb.build([x] if const_weights else [x, w], [y])
+
+
+@pytest.mark.parametrize("in_shape,units", [((1, 1), 1), ((1, 16), 7), ((3, 40), 11),
+                                            ((2, 3, 24), 5), ((1, 257), 3), ((4, 1), 9)])
+@pytest.mark.parametrize("act", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_float32_bit_equal(tflm_check, in_shape, units, act):
+    """TFLM's reference order (products from 0.0f in depth order, + bias, clamp): bit for bit."""
+    from tests.helpers.sweeps import float_sets
+    cm = tflm_check(_fc_f32(in_shape, units, act=act), float_sets([in_shape]), float_exact=True)
+    assert [op.dtype for op in cm.graph.operators] == ["float32"]
+
+
+@pytest.mark.parametrize("case", [dict(bias=False), dict(keep_num_dims=True, in_shape=(2, 3, 8)),
+                                  dict(scale=1e30), dict(scale=1e-30)],
+                         ids=["no_bias", "keep_num_dims", "overflow_to_inf", "underflow"])
+def test_float32_options_and_extremes(tflm_check, case):
+    from tests.helpers.sweeps import float_sets
+    in_shape = case.pop("in_shape", (2, 16))
+    tflm_check(_fc_f32(in_shape, 6, **case), float_sets([in_shape]), float_exact=True)
+
+
+def test_float32_computed_weights(tflm_check):
+    """Weights from another input (TFLM reads them as they come): still TFLM's order."""
+    from tests.helpers.sweeps import float_sets
+    tflm_check(_fc_f32((2, 12), 5, const_weights=False), float_sets([(2, 12), (5, 12)]),
+               float_exact=True)
+
+
+def test_float32_int8_weights_are_refused():
+    """Hybrid models (float activations, int8 weights): TFLM Micro does not run them either."""
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4], "float32")
+    w = mb.const(np.ones((2, 4), np.int8), scale=0.01, zero_point=0)
+    y = mb.tensor([1, 2], "float32")
+    mb.op("FULLY_CONNECTED", [x, w], [y])
+    with pytest.raises(UnsupportedError, match="TFLM"):
+        compile_model(mb.build([x], [y]))
