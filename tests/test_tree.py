@@ -39,3 +39,11 @@ def test_every_operator_declares_what_validation_checks():
     missing = sorted(f"{d.name} ({d.dtype})" for d in list(REGISTRY.values()) +
                      list(DTYPE_REGISTRY.values()) if d.check is None)
     assert not missing, "operators without OpDef.check (output shape semantics): " + ", ".join(missing)
+
+
+def test_readme_table_lists_every_implementation():
+    """README's "Supported operators" table is benchmarks/op_table.py's, for what is registered."""
+    from benchmarks.op_table import implementations, markdown
+    readme = (ROOT / "README.md").read_text()
+    assert markdown(implementations()) in readme, \
+        "README's operator table is stale: paste `python -m benchmarks.op_table`'s output"
