@@ -161,17 +161,69 @@ def test_float_io_shared_model_on_an386_minimal_libc(tmp_path, west_ready):
     """mps2/an386 (Cortex-M4F; Zephyr runs it only in the ARM FVP, so QEMU's mps2-an386
     machine is started here): mcunet_vww (float input) byte-exact against TFLM -- the model
     that gave `4f 67 16 bf ...` with roundf undeclared and libm linked by hand."""
-    from tinyengine_pio.harness.dut import Dut
-    from tinyengine_pio.harness.targets import free_port
     model = shared_model("tinyengine_mcunet_vww_80_floatio.tflite")
     _west_build_here(tmp_path, "mps2/an386", "build-vww", model,
                      "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay")
+    r, r2 = _run_on_an386(tmp_path / "build-vww" / "zephyr" / "zephyr.elf", model)
+    assert r.matches_reference is True and r2.matches_reference is True, (r.mismatch,
+                                                                         r2.mismatch)
+
+
+def _float32_model(path: Path) -> Path:
+    """A fully float32 CNN ending in SOFTMAX and TANH: te_float.h's exp and tanh, no libm."""
+    import numpy as np
+
+    from tests.helpers.builder import ModelBuilder
+    from tests.helpers.float_windows import conv, depthwise, pool
+    rng = np.random.default_rng(5)
+    mb = ModelBuilder(description="tinyengine float32 zephyr test")
+    x = mb.tensor([1, 10, 10, 3], "float32", name="x")
+    h, s = conv(mb, x, (1, 10, 10, 3), 6, stride=(2, 2), act="RELU6", rng=rng)
+    h, s = depthwise(mb, h, s, act="RELU", rng=rng)
+    h, s = pool(mb, h, s, "AVERAGE_POOL_2D")
+    depth = int(np.prod(s[1:]))
+    logits = mb.tensor([1, 5], "float32", name="logits")
+    mb.op("FULLY_CONNECTED", [h, mb.const((rng.standard_normal((5, depth)) * 0.3)
+                                          .astype(np.float32)), None], [logits])
+    probs = mb.tensor([1, 5], "float32", name="probs")
+    mb.op("SOFTMAX", [logits], [probs], {"beta": 1.0})
+    y = mb.tensor([1, 5], "float32", name="y")
+    mb.op("TANH", [probs], [y])
+    path.write_bytes(mb.build(inputs=[x], outputs=[y]))
+    return path
+
+
+def test_float32_model_on_minimal_libc(tmp_path, west_ready, monkeypatch, capsys):
+    """A float32 model (CONV, DEPTHWISE, pool, FC, SOFTMAX, TANH) on mps2/an385 (Cortex-M3,
+    soft float) with Zephyr's minimal libc: it links without libm and matches TFLM within the
+    float tolerance."""
+    from tinyengine_pio.harness import cli
+    model = _float32_model(tmp_path / "float32.tflite")
+    here = tmp_path / "app"
+    here.mkdir()
+    _west_build_here(here, "mps2/an385", "build-f32", model,
+                     "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    out = tmp_path / "r.json"
+    rc = cli.main(["--zephyr-build", "build-f32", "--zephyr-run", "--runs", "2", "-q",
+                   "--output", str(out)])
+    cap = capsys.readouterr()
+    assert rc == 0, cap.err
+    res = json.loads(out.read_text())
+    assert res["matches_reference"] is True, res
+
+
+def _run_on_an386(elf: Path, model: Path):
+    """Run a Zephyr mps2/an386 harness ELF in QEMU's mps2-an386 (Zephyr's own runner for it is
+    the ARM FVP) and infer twice through the harness; returns both results."""
+    from tinyengine_pio.harness.dut import Dut
+    from tinyengine_pio.harness.targets import free_port
     port = free_port()
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-machine", "mps2-an386", "-cpu", "cortex-m4", "-nographic",
          "-monitor", "none", "-serial", "null",
-         "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on",
-         "-kernel", str(tmp_path / "build-vww" / "zephyr" / "zephyr.elf")],
+         "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on", "-kernel", str(elf)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         dut = Dut.connect(f"socket://127.0.0.1:{port}", model.read_bytes(),
@@ -179,12 +231,25 @@ def test_float_io_shared_model_on_an386_minimal_libc(tmp_path, west_ready):
         try:
             assert dut.identity.board == "mps2/an386"
             assert dut.identity.latency_unit == "ticks"          # k_cycle_get_32(), no DWT
-            r = dut.infer(runs=2)
-            r2 = dut.infer(runs=1, seed=1)
+            return dut.infer(runs=2), dut.infer(runs=1, seed=1)
         finally:
             dut.close()
     finally:
         qemu.kill()
         qemu.wait()
+
+
+def test_float32_model_on_the_m4f_fpu(tmp_path, west_ready):
+    """The same float32 model on mps2/an386 (Cortex-M4F): the float kernels run on the FPU, with
+    no fused multiply-add (the module builds *_f32.c with -ffp-contract=off), within TFLM's
+    tolerance."""
+    model = _float32_model(tmp_path / "float32.tflite")
+    _west_build_here(tmp_path, "mps2/an386", "build-f32", model,
+                     "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay")
+    elf = tmp_path / "build-f32" / "zephyr" / "zephyr.elf"
+    code = subprocess.run(["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True,
+                          text=True, check=True).stdout
+    assert "vmul.f32" in code and "vfma" not in code
+    r, r2 = _run_on_an386(elf, model)
     assert r.matches_reference is True and r2.matches_reference is True, (r.mismatch,
                                                                          r2.mismatch)
