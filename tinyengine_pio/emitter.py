@@ -130,7 +130,7 @@ class EmitContext:
         self.body.call(func, *args)
 
 
-_NP = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32, "uint32_t": np.uint32,
+_NP = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "uint16_t": np.uint16, "int32_t": np.int32, "uint32_t": np.uint32,
        "int64_t": np.int64, "float": np.float32}
 
 
