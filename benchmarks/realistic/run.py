@@ -6,7 +6,7 @@ the arena against TFLM's (tflm_arena_bytes), and with ``--qemu`` the instruction
 inference on the Cortex-M4 (mps2-an386) through the benchmarks' harness measurement
 (benchmarks/measure.py: QEMU ``-icount shift=0``).
 
-    python -m benchmarks.realistic [--only NAME[,NAME]] [--qemu] [--out DIR]
+    python -m benchmarks.realistic [--only NAME[,NAME]] [--qemu] [--sanitize] [--out DIR]
 
 Writes ``results.json`` and ``results.md`` beside this file (``--only`` replaces just those
 rows). Models come from the cache of build.py; building a missing or outdated one needs
@@ -96,7 +96,8 @@ def short_error(exc: BaseException, lines: int = 12) -> str:
     return "\n".join(kept[:lines] + (["..."] if len(kept) > lines else []))
 
 
-def check_model(name: str, work: Path, qemu: bool, core_dir: str | None) -> dict:
+def check_model(name: str, work: Path, qemu: bool, core_dir: str | None,
+                sanitize: bool = False) -> dict:
     """One row of the report (see the module docstring)."""
     from tests.helpers.hostrun import HostModel, HostRunError
     from tinyengine_pio.compiler import compile_model
@@ -150,6 +151,10 @@ def check_model(name: str, work: Path, qemu: bool, core_dir: str | None) -> dict
                 row.update(equal=None, mismatch=f"{type(exc).__name__}: {short_error(exc)}")
         log(" " + {"exact": "equal (exact)", "tolerance": "equal (within tolerance)"}.get(
             row.get("equal"), "MISMATCH"), end="")
+        if sanitize:
+            log("; ASan/UBSan + write check ...", end="")
+            row.update(sanitized(data, cm, work / f"{name}_checked"))
+            log(" clean" if row["sanitize"] == "clean" else " FAILED", end="")
         if qemu:
             log("; qemu ...", end="")
             row.update(measure_m4(name, data, cm, work, core_dir))
@@ -183,6 +188,19 @@ def tflm_probe(path: Path) -> dict:
     why = (f"killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0
            else f"exit {proc.returncode}")
     return dict(tflm_error="TFLM %s: %s" % (why, "\n".join(lines[-6:]) or "(no message)"))
+
+
+def sanitized(data: bytes, cm, out: Path) -> dict:
+    """The first input set through the generated C built with ASan/UBSan and the per-layer
+    write check (hostrun.write_checked), compared with TFLM: ``sanitize`` is "clean" or
+    "failed", ``sanitize_error`` the report."""
+    from tests.helpers.hostrun import assert_matches_tflm, write_checked
+    write_checked(cm, out)
+    try:
+        assert_matches_tflm(data, out, input_sets(data)[:1], sanitize=True)
+    except Exception as exc:  # pylint: disable=broad-except
+        return {"sanitize": "failed", "sanitize_error": short_error(exc, 20)}
+    return {"sanitize": "clean"}
 
 
 def measure_m4(name: str, data: bytes, cm, work: Path, core_dir: str | None) -> dict:
@@ -226,6 +244,9 @@ def _n(v) -> str:
 
 def table(rows: list[dict], markdown: bool = True) -> str:
     head = ["model", "dtype", "ops", "compiles?", "= TFLM?", "arena ours / TFLM", "M4 instructions"]
+    san = any("sanitize" in r for r in rows)
+    if san:
+        head.append("ASan/UBSan")
     body = []
     for r in rows:
         comp, eq = _status(r)
@@ -236,9 +257,12 @@ def table(rows: list[dict], markdown: bool = True) -> str:
         ops = str(r.get("ops", "-"))
         if markdown:
             ops += " (" + ", ".join(r.get("op_types", [])) + ")"
-        body.append([r["model"], r["dtype"], ops, comp, eq, arena, insns])
+        body.append([r["model"], r["dtype"], ops, comp, eq, arena, insns]
+                    + ([{"clean": "clean", "failed": "**FAILED**"}.get(r.get("sanitize"), "-")]
+                       if san else []))
     if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|---|---:|---:|"]
+        lines = ["| " + " | ".join(head) + " |",
+                 "|---|---|---|---|---|---:|---:|" + ("---|" if san else "")]
         lines += ["| " + " | ".join(b) + " |" for b in body]
         return "\n".join(lines)
     widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
@@ -251,6 +275,7 @@ def failures(rows: list[dict]) -> list[str]:
     for r in rows:
         for key, what in (("build_error", "build"), ("refusal", "refusal"),
                           ("mismatch", "mismatch"), ("tflm_error", "TFLM"),
+                          ("sanitize_error", "ASan/UBSan/write check"),
                           ("qemu_error", "QEMU"), ("m4_mismatch", "M4 output vs TFLM")):
             if r.get(key):
                 out.append(f"### {r['model']}: {what}\n\n```\n{r[key]}\n```")
@@ -302,6 +327,8 @@ def main(argv=None) -> int:
     ap.add_argument("--only", help="comma-separated model names (or substrings)")
     ap.add_argument("--qemu", action="store_true",
                     help=f"also measure instructions on {BOARD} (Cortex-M4) in QEMU")
+    ap.add_argument("--sanitize", action="store_true",
+                    help="also run one input set under ASan/UBSan with the write check")
     ap.add_argument("--out", default=str(HERE), help="where results.json/.md go")
     ap.add_argument("--keep", action="store_true", help="keep the generated code")
     ap.add_argument("--head", action="store_true",
@@ -339,7 +366,8 @@ def main(argv=None) -> int:
     try:
         for k, name in enumerate(names, 1):
             log(f"[{k}/{len(names)}] {name} ({MODELS[name].dtype})")
-            rows.append(check_model(name, work, args.qemu, str(work / "pio-core")))
+            rows.append(check_model(name, work, args.qemu, str(work / "pio-core"),
+                                    args.sanitize))
     finally:
         if args.keep:
             log(f"generated code kept in {work}")
