@@ -171,3 +171,74 @@ def test_int16_refusals():
         compile_model(_softmax16((1, 8), 1e-3, qo=(1 / 16384, 0)))
     with pytest.raises(UnsupportedError, match="zero points must be 0"):
         compile_model(_softmax16((1, 8), 1e-3, qo=(1 / 32768, 5)))
+
+
+
+# --- int8 input, int16 output (ops/int16/softmax.py: reference_ops::Softmax<int8_t, int16_t>) -
+
+def _softmax8to16(shape, qi=(0.1, -3), beta=1.0, qo=(1 / 65536, -32768)):
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.tensor(shape, "int8", scale=qi[0], zero_point=qi[1])
+    y = mb.tensor(shape, "int16", scale=qo[0], zero_point=qo[1])
+    mb.op("SOFTMAX", [x], [y], {"beta": beta})
+    return mb.build([x], [y])
+
+
+def _check8to16(tflm_check, data, sets=None):
+    cm = tflm_check(data, sets)
+    assert [op.dtype for op in cm.graph.operators] == ["int16"]
+    assert "te_softmax_s8_s16(" in cm.files["model.c"]
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 2), (1, 10), (3, 37), (2, 3, 17), (1, 1000),
+                                   (2, 2, 2, 9), (7,)])
+def test_int8_to_int16_shapes(tflm_check, shape):
+    _check8to16(tflm_check, _softmax8to16(shape))
+
+
+@pytest.mark.parametrize("in_q,beta", [((0.1, -3), 1.0), ((1e-3, 0), 1.0), ((0.02, 127), 0.7),
+                                       ((0.5, -128), 1.0), ((1 / 16, 5), 2.5), ((0.1, 0), 40.0),
+                                       ((3.0, 0), 1.0), ((1e-5, 0), 1.0)])
+def test_int8_to_int16_scales_and_beta(tflm_check, in_q, beta):
+    _check8to16(tflm_check, _softmax8to16((4, 50), in_q, beta))
+
+
+def test_int8_to_int16_every_difference(tflm_check):
+    """Rows holding every int8 value (each difference 0..-255 against the row maximum 127), and
+    rows of one value (the all-equal sum), at a scale whose diff_min cuts the table."""
+    every = np.arange(-128, 128, dtype=np.int8)
+    rng = np.random.default_rng(5)
+    rows = np.stack([every, every[::-1], rng.permutation(every), np.full(256, 7, np.int8)])
+    for in_q in ((0.1, 0), (0.25, -20)):
+        _check8to16(tflm_check, _softmax8to16((4, 256), in_q), [[rows]])
+
+
+def test_int8_to_int16_longest_row(tflm_check):
+    """4095 equal maxima: the Q12.19 sum of exps at its int32 limit."""
+    data = _softmax8to16((1, 4095), (0.05, 0))
+    _check8to16(tflm_check, data, [[np.full((1, 4095), 100, np.int8)],
+                                   [np.random.default_rng(1).integers(-128, 128, (1, 4095))
+                                    .astype(np.int8)]])
+
+
+def test_int8_to_int16_output_scale_tolerance(tflm_check):
+    """TFLM accepts an output scale within 0.1 % of 1/65536."""
+    _check8to16(tflm_check, _softmax8to16((2, 20), qo=(1 / 65536 * 0.9991, -32768)))
+
+
+@pytest.mark.parametrize("shape,qo,match", [
+    ((1, 8), (1 / 65536, 0), "zero point -32768"),
+    ((1, 8), (1 / 32768, -32768), "scale 1/65536"),
+    ((1, 4096), (1 / 65536, -32768), "overflows int32"),
+])
+def test_int8_to_int16_refusals(shape, qo, match):
+    from tests.helpers.tflm import run_tflm
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    data = _softmax8to16(shape, qo=qo)
+    with pytest.raises(UnsupportedError, match=match):
+        compile_model(data)
+    if shape[-1] < 4096:          # TFLM's own refusals (the long row it runs, overflowing)
+        with pytest.raises(RuntimeError):
+            run_tflm(data, np.zeros(shape, np.int8))

@@ -45,14 +45,21 @@ def prepare(g: Graph, op: Operator) -> None:
     require(out.zp == -128 and out.s == float(np.float32(1 / 256)), op,
             f"int8 output must have scale 1/256 and zero point -128 (TFLite's requirement), "
             f"got scale {out.s} zero point {out.zp}")
-    real = min(op.options["beta"] * inp.s * (1 << (31 - SCALED_DIFF_INTEGER_BITS)), (1 << 31) - 1.0)
+    depth = inp.shape[-1]
+    op.params = SoftmaxParams(outer=inp.size // depth, depth=depth, table=exp_table(op, inp.s))
+
+
+def exp_table(op: Operator, input_scale: float) -> list[int]:
+    """PreprocessSoftmaxScaling's multiplier and shift (Q5.26 differences) and diff_min, as the
+    256-entry exp table of the int8 input differences (shared by the int8 -> int16 SOFTMAX in
+    ops/int16/softmax.py)."""
+    real = min(op.options["beta"] * input_scale * (1 << (31 - SCALED_DIFF_INTEGER_BITS)),
+               (1 << 31) - 1.0)
     mult, shift = quantize_multiplier(real, max_shift=31)    # capped at 2^31 - 1 above
     require(shift >= 0, op, "input scale * beta too small for TFLite's softmax scaling")
     radius = math.floor(((1 << SCALED_DIFF_INTEGER_BITS) - 1) *
                         (1 << (31 - SCALED_DIFF_INTEGER_BITS)) / (1 << shift))
-    depth = inp.shape[-1]
-    op.params = SoftmaxParams(outer=inp.size // depth, depth=depth,
-                              table=softmax_exp_table(mult, shift, -radius))
+    return softmax_exp_table(mult, shift, -radius)
 
 
 def emit(ctx, op: Operator) -> None:
