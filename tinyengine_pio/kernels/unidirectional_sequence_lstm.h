@@ -9,6 +9,7 @@ typedef struct {
     const int8_t *w_in[4];     /* input-to-gate weights [n_state][n_input] */
     const int8_t *w_rec[4];    /* recurrent weights [n_state][n_state] */
     const int32_t *bias[4];    /* [n_state] */
+    const uint16_t *sigmoid_table;  /* the int16 LOGISTIC / TANH table (ops/int16/sigmoid_table) */
     int32_t in_mult[4];        /* input FC -> Q3.12 gate input */
     int32_t in_shift[4];
     int32_t rec_mult[4];       /* recurrent FC -> Q3.12 */

@@ -50,6 +50,7 @@ import tflite
 from ..ir import Graph, Operator
 from ..quant import f32, quantize_multiplier, tflite_round
 from .base import OpDef, activation_name, options_table, register, require
+from .int16.sigmoid_table import sigmoid_table
 from .signature import Operand, Signature, check
 
 # input positions (TFLM lstm_shared.h)
@@ -249,6 +250,9 @@ def emit(ctx, op: Operator) -> None:
     p = op.params
     ptrs = {"w_in": IN_WEIGHTS, "w_rec": REC_WEIGHTS, "bias": BIASES}
     fields = [f".{k} = {{{', '.join(ctx.ptr(op.inputs[i]) for i in v)}}}" for k, v in ptrs.items()]
+    fields.append(".sigmoid_table = " + ctx.const(
+        sigmoid_table(), "uint16_t", "sigmoid_table",
+        comment="sigmoid(i / 24) in 0.16 (TFLite's int16 LOGISTIC / TANH table)"))
     for f in dataclasses.fields(p):
         v = getattr(p, f.name)
         fields.append(f".{f.name} = " + (f"{{{', '.join(map(str, v))}}}" if isinstance(v, list)
