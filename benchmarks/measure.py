@@ -86,11 +86,11 @@ def layer_instructions(latencies: list[int], hz: int) -> list[int]:
     return out
 
 
-def measure(model: bytes, board: str, x: np.ndarray, work: Path, core_dir: str | None,
+def measure(model: bytes, board: str, x, work: Path, core_dir: str | None,
             per_layer: bool = False, optimize: str = "speed",
             invoke_timeout: float = 1800.0) -> Measurement:
-    """Build, run, read: see the module docstring.  DoesNotLink when the image does not fit
-    the board's memory regions."""
+    """Build, run, read: see the module docstring.  ``x``: the input array, or a list of one
+    array per input.  DoesNotLink when the image does not fit the board's memory regions."""
     from tinyengine_pio.errors import TinyEngineError
     from tinyengine_pio.harness.dut import Dut
     from tinyengine_pio.harness.firmware import build_firmware
@@ -111,7 +111,8 @@ def measure(model: bytes, board: str, x: np.ndarray, work: Path, core_dir: str |
     target.optimize = optimize          # the host compile Dut checks the identity against
     dut = Dut.attach(target, model, "model.tflite", invoke_timeout=invoke_timeout)
     try:
-        res = dut.infer([x], runs=RUNS, per_layer=per_layer)
+        res = dut.infer(list(x) if isinstance(x, (list, tuple)) else [x], runs=RUNS,
+                        per_layer=per_layer)
         hz = dut.identity.clock_hz
     finally:
         dut.close()

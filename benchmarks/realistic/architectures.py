@@ -236,3 +236,43 @@ def tiny_transformer(keras):
     x = L.add([x, y])
     x = L.GlobalAveragePooling1D()(x)
     return keras.Model(inp, L.Dense(4, activation="softmax")(x))
+
+
+def multi_input(keras):
+    """Sensor fusion with two inputs and two outputs: a 16x16x1 image branch (conv, pool) and
+    an 8-feature vector branch (Dense), concatenated, a softmax class head and a linear
+    regression head (the order of inputs and outputs matters)."""
+    L = keras.layers
+    img = keras.Input((16, 16, 1), batch_size=1, name="image")
+    vec = keras.Input((8,), batch_size=1, name="features")
+    x = L.Conv2D(8, 3, strides=2, padding="same", activation="relu")(img)
+    x = L.GlobalAveragePooling2D()(x)
+    y = L.Dense(8, activation="relu")(vec)
+    z = L.Concatenate()([x, y])
+    z = L.Dense(16, activation="relu")(z)
+    return keras.Model([img, vec], [L.Dense(3, activation="softmax", name="cls")(z),
+                                    L.Dense(2, name="reg")(z)])
+
+
+def gru_unrolled(keras):
+    """Keras GRU(16) over 20 steps of 8 features with unroll=True (what users convert for
+    microcontrollers: plain FULLY_CONNECTED, LOGISTIC, TANH, MUL, ADD, SUB, SPLIT per step
+    instead of a WHILE loop)."""
+    L = keras.layers
+    inp = keras.Input((20, 8), batch_size=1)
+    x = L.GRU(16, unroll=True)(inp)
+    return keras.Model(inp, L.Dense(4, activation="softmax")(x))
+
+
+def tcn(keras):
+    """A temporal convolutional network over 128 steps of 8 features: causal Conv1D with
+    dilation rates 1, 2, 4 and residual additions (causal padding: PAD; dilation: CONV_2D's
+    dilation factors, or SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND around it)."""
+    L = keras.layers
+    inp = keras.Input((128, 8), batch_size=1)
+    x = L.Conv1D(16, 1)(inp)
+    for rate in (1, 2, 4):
+        y = L.Conv1D(16, 3, padding="causal", dilation_rate=rate, activation="relu")(x)
+        x = L.add([x, y])
+    x = L.GlobalAveragePooling1D()(x)
+    return keras.Model(inp, L.Dense(5, activation="softmax")(x))

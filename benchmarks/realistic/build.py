@@ -73,15 +73,18 @@ def _seed(seed: int = 0):
     return tf, keras
 
 
-def _rep(shapes, seed: int = 1234, dist: str = "normal"):
-    """A representative dataset: REP_SAMPLES sets of seeded random float32 inputs."""
+def _rep(shapes, seed: int = 1234, dist: str = "normal", names=None):
+    """A representative dataset: REP_SAMPLES sets of seeded random float32 inputs; a dict by
+    input name when ``names`` are given (the converter's calibration feeds the inputs in
+    its signature's order, not Keras')."""
     def gen():
         rng = np.random.default_rng(seed)
         for _ in range(REP_SAMPLES):
             if dist == "uniform":
-                yield [rng.uniform(-1, 1, s).astype(np.float32) for s in shapes]
+                xs = [rng.uniform(-1, 1, s).astype(np.float32) for s in shapes]
             else:
-                yield [rng.standard_normal(s).astype(np.float32) for s in shapes]
+                xs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+            yield dict(zip(names, xs)) if names else xs
     return gen
 
 
@@ -127,7 +130,8 @@ def convert(km=None, mode: str = "int8", concrete=None, trackable=None, shapes=N
     if mode == "float32":
         return conv.convert()
     conv.optimizations = [tf.lite.Optimize.DEFAULT]
-    conv.representative_dataset = _rep(shapes, dist=dist)
+    names = list(km.input_names) if km is not None and len(km.inputs) > 1 else None
+    conv.representative_dataset = _rep(shapes, dist=dist, names=names)
     if mode == "int16x8":
         conv.target_spec.supported_ops = [
             tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
@@ -354,6 +358,31 @@ def tiny_transformer_int8() -> bytes:
 def tiny_transformer_float32() -> bytes:
     _, keras = _seed(15)
     return convert(arch.tiny_transformer(keras), "float32")
+
+
+@model("multi_input_int8", "int8", "two inputs (image, features), two outputs (softmax, "
+       "regression)")
+def multi_input_int8() -> bytes:
+    _, keras = _seed(16)
+    return convert(arch.multi_input(keras), "int8")
+
+
+@model("gru_unrolled_int8", "int8", "Keras GRU(16, unroll=True) over 20x8")
+def gru_unrolled_int8() -> bytes:
+    _, keras = _seed(17)
+    return convert(arch.gru_unrolled(keras), "int8")
+
+
+@model("gru_unrolled_float32", "float32", "Keras GRU(16, unroll=True) over 20x8, float")
+def gru_unrolled_float32() -> bytes:
+    _, keras = _seed(17)
+    return convert(arch.gru_unrolled(keras), "float32")
+
+
+@model("tcn_dilated_int8", "int8", "temporal conv net: causal dilated Conv1D 1/2/4, residuals")
+def tcn_dilated_int8() -> bytes:
+    _, keras = _seed(18)
+    return convert(arch.tcn(keras), "int8")
 
 
 # -- the cache -------------------------------------------------------------------------------

@@ -212,7 +212,7 @@ def measure_m4(name: str, data: bytes, cm, work: Path, core_dir: str | None) -> 
         boards, skipped = fitting_boards(name, cm, [BOARD])
         if not boards:
             return dict(qemu_error=skipped[0]["skipped"])
-        x = input_sets(data)[0][1][0]
+        x = input_sets(data)[0][1]      # seed 0, every input
         with quiet_fd2():
             m = measure(data, BOARD, x, work / "fw" / name, core_dir)
         got = dict(instructions=m.instructions, m4_crc32=m.crc32,
