@@ -47,6 +47,7 @@ NOT_YET_DRAWN = frozenset({
     "RSQRT", "LOG_SOFTMAX", "L2_NORMALIZATION",
     "TRANSPOSE_CONV",
     "BATCH_MATMUL",
+    "DIV", "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM",
 })
 MAX_ELEMS = 768          # no activation tensor larger than this
 FUSED = ["NONE", "NONE", "RELU", "RELU6", "RELU_N1_TO_1"]

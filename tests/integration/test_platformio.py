@@ -421,7 +421,7 @@ def test_unsupported_operator_fails_with_the_op_named(tmp_path, pio_env):
     mb.op("EXP", [x], [y])
     project = make_project(tmp_path / "p", mb.build([x], [y]))
     _, out = pio(pio_env, project, check=False)
-    assert "operator #0 EXP is not supported" in out and "Supported operators:" in out
+    assert "operator #0 EXP" in out and "Supported operators" in out
     assert "Compiling" not in out
 
 

@@ -316,7 +316,13 @@ def test_max_bytes_reaches_the_compiler(tmp_path):
 @needs_host_cmake
 def test_rejected_model_shows_the_compilers_message(tmp_path):
     _kconfiglib()
-    bad = shared_model("float32_reject.tflite")
+    from tests.helpers.builder import ModelBuilder
+    mb = ModelBuilder()                     # int8 ELU: no implementation here
+    x = mb.tensor([1, 8], "int8", scale=0.1, zero_point=0)
+    y = mb.tensor([1, 8], "int8", scale=0.1, zero_point=0)
+    mb.op("ELU", [x], [y])
+    bad = tmp_path / "elu.tflite"
+    bad.write_bytes(mb.build([x], [y]))
     cli = subprocess.run([sys.executable, "-m", "tinyengine_pio", "compile", str(bad), "--out",
                           str(tmp_path / "cli")], capture_output=True, text=True, cwd=ROOT)
     assert cli.returncode == 2

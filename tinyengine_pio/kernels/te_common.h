@@ -67,8 +67,8 @@ TE_INLINE int32_t te_clz32(uint32_t x) {
  * the loop bounds d0..d3 and the element strides a0..a3 / b0..b3 (0 = broadcast). */
 #define TE_BROADCAST_4D(...) TE_BROADCAST_4D_T(int8_t, int32_t, __VA_ARGS__)
 
-/* The same loop nest over inputs of type `in_t`, x and y read as `val_t` (the kernels of
- * other data types, kernels/float32/). */
+/* The same loop nest over inputs of type `in_t`, x and y read as `val_t` (the
+ * kernels of the wider data types). */
 #define TE_BROADCAST_4D_T(in_t, val_t, ...)                                    \
     do {                                                                       \
         int32_t i0_, i1_, i2_, i3_;                                            \

@@ -25,17 +25,6 @@
 
 #include "te_common.h"
 
-/* sqrt of the single-precision FPU (correctly rounded, as std::sqrt; a libm-free sqrtf for the
- * float32 kernels' te_sqrtf in float32/te_float.h). */
-#if defined(__ARM_FP) && (__ARM_FP & 4) && !defined(TE_NO_FPU_ASM)
-#define TE_HAVE_VSQRT_F32 1
-TE_INLINE float te_vsqrt_f32(float x) {
-    float r;
-    __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(x));
-    return r;
-}
-#endif
-
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extended */
     uint32_t r;

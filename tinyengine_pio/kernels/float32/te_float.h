@@ -19,7 +19,6 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 
-#include "te_asm.h"      /* te_vsqrt_f32 where the core has a single-precision FPU */
 #include "te_common.h"
 
 #define TE_FLT_MAX 3.40282347e+38f
@@ -153,8 +152,10 @@ TE_INLINE float te_tanhf(float x) {
 /* sqrt: the FPU's vsqrt.f32 (correctly rounded) on cores with a single-precision FPU; else
  * Newton's iteration in double from a bit-level estimate, rounded once to float. */
 TE_INLINE float te_sqrtf(float x) {
-#if defined(TE_HAVE_VSQRT_F32)
-    return te_vsqrt_f32(x);
+#if defined(__ARM_FP) && (__ARM_FP & 4) && !defined(TE_NO_FPU_ASM)
+    float r;                 /* the FPU's instruction (GCC's builtin would keep a libm call */
+    __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(x));     /* for errno on negative inputs) */
+    return r;
 #else
     double d, y, scale = 1.0;
     int i;
