@@ -92,6 +92,26 @@ def check_accumulator(op: Operator, products: int, max_abs_input: int, bias, wid
                                 f"'s bound {bound:,}")
 
 
+def refuse_int32_bias(g: Graph, op: Operator, pos: int, kernel: str, expected: str) -> None:
+    """TFLM's int16 `kernel` reads any bias but an int16 one as int64: an int32 bias (allowed
+    by BIAS_64_32 for CONV_2D / FULLY_CONNECTED's sake) is refused."""
+    require(not has_input(op, pos) or g.t(op.inputs[pos]).dtype != "int32", op,
+            f"the bias is int32; TFLM's int16 {kernel} reads it as int64 (expected {expected})")
+
+
+def requantization(g: Graph, op: Operator, inp: Tensor, w: Tensor, out: Tensor, channels: int,
+                   products: int, bias_pos: int, wide: bool) -> tuple[np.ndarray, np.ndarray,
+                                                                       int, int]:
+    """What the 16x8 convolutions (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV) prepare alike:
+    the per-channel multipliers, the accumulator bound over `products` int16 x int8 products
+    plus the bias at input `bias_pos`, and the activation's int16 clamp. Returns
+    (mult, shift, act_min, act_max)."""
+    mult, shift = channel_multipliers(inp, w, out, channels, wide)
+    check_accumulator(op, products, 32768, bias_of(g, op, bias_pos), wide)
+    lo, hi = int16_clamp(g, op)
+    return mult, shift, lo, hi
+
+
 def require_symmetric(g: Graph, op: Operator) -> tuple[Tensor, Tensor, Tensor]:
     """CONV_2D / DEPTHWISE_CONV_2D int16: TFLM's kernels apply no zero point, so the input,
     filter and output must have zero point 0. Returns (input, filter, output)."""

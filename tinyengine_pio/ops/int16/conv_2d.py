@@ -22,11 +22,8 @@ from .common import (
     BIAS_64_32,
     S16,
     S16_OUT,
-    bias_of,
-    channel_multipliers,
-    check_accumulator,
     has_input,
-    int16_clamp,
+    requantization,
     require_symmetric,
     wide_accumulator,
 )
@@ -51,9 +48,7 @@ def prepare(g: Graph, op: Operator) -> None:
     inp, w, out = require_symmetric(g, op)
     oc, k_h, k_w, f_c = w.shape
     wide = wide_accumulator(g, op, 2)
-    mult, shift = channel_multipliers(inp, w, out, oc, wide)
-    check_accumulator(op, k_h * k_w * f_c, 32768, bias_of(g, op, 2), wide)
-    lo, hi = int16_clamp(g, op)
+    mult, shift, lo, hi = requantization(g, op, inp, w, out, oc, k_h * k_w * f_c, 2, wide)
     op.params = Int16ConvParams(**window_fields(g, op, k_h, k_w), f_c=f_c, out_c=oc, act_min=lo,
                                 act_max=hi, mult=mult, shift=shift, wide=wide)
 

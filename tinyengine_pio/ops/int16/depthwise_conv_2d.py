@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...ir import Graph, Operator
-from ..base import OpDef, register, require
+from ..base import OpDef, register
 from ..depthwise_conv_2d import check_shapes, macs, read_options
 from ..signature import Operand, Signature
 from ..window import WindowParams, window_fields
@@ -18,11 +18,9 @@ from .common import (
     BIAS_64_32,
     S16,
     S16_OUT,
-    bias_of,
-    channel_multipliers,
-    check_accumulator,
     has_input,
-    int16_clamp,
+    refuse_int32_bias,
+    requantization,
     require_symmetric,
 )
 
@@ -42,12 +40,9 @@ class Int16DepthwiseParams(WindowParams):
 
 def prepare(g: Graph, op: Operator) -> None:
     inp, w, out = require_symmetric(g, op)
-    require(not has_input(op, 2) or g.t(op.inputs[2]).dtype == "int64", op,
-            "the bias is int32; TFLM's int16 depthwise kernel reads it as int64 (expected int64)")
+    refuse_int32_bias(g, op, 2, "depthwise kernel", "int64")
     _, k_h, k_w, oc = w.shape
-    mult, shift = channel_multipliers(inp, w, out, oc, True)
-    check_accumulator(op, k_h * k_w, 32768, bias_of(g, op, 2), True)
-    lo, hi = int16_clamp(g, op)
+    mult, shift, lo, hi = requantization(g, op, inp, w, out, oc, k_h * k_w, 2, True)
     op.params = Int16DepthwiseParams(**window_fields(g, op, k_h, k_w),
                                      depth_mult=oc // inp.shape[3], act_min=lo, act_max=hi,
                                      mult=mult, shift=shift)

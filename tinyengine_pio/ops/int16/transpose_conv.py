@@ -12,17 +12,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ...ir import Graph, Operator
-from ..base import OpDef, register, require
+from ..base import OpDef, register
 from ..signature import Operand, Signature, const_int
 from ..transpose_conv import check_shapes, macs, pads, read_options
 from .common import (
     S16,
     S16_OUT,
-    bias_of,
-    channel_multipliers,
-    check_accumulator,
     has_input,
-    int16_clamp,
+    refuse_int32_bias,
+    requantization,
     require_symmetric,
 )
 
@@ -57,17 +55,13 @@ class Int16TransposeConvParams:
 
 def prepare(g: Graph, op: Operator) -> None:
     inp, w, out = require_symmetric(g, replace(op, inputs=[op.inputs[2], op.inputs[1]]))
-    require(not has_input(op, 3) or g.t(op.inputs[3]).dtype != "int32", op,
-            "the bias is int32; TFLM's int16 transpose convolution reads it as int64 "
-            "(expected int64 or int16)")
+    refuse_int32_bias(g, op, 3, "transpose convolution", "int64 or int16")
     oc, k_h, k_w, _ = w.shape
     n, in_h, in_w, in_c = inp.shape
     _, out_h, out_w, _ = out.shape
     o = op.options
-    mult, shift = channel_multipliers(inp, w, out, oc, True)
     taps = -(-k_h // o["stride_h"]) * -(-k_w // o["stride_w"]) * in_c
-    check_accumulator(op, taps, 32768, bias_of(g, op, 3), True)
-    lo, hi = int16_clamp(g, op)
+    mult, shift, lo, hi = requantization(g, op, inp, w, out, oc, taps, 3, True)
     op.params = Int16TransposeConvParams(
         batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, stride_h=o["stride_h"],
         stride_w=o["stride_w"], **pads(g, op), out_h=out_h, out_w=out_w, out_c=oc, act_min=lo,
