@@ -31,7 +31,7 @@ from .signature import (
     expect_shape,
 )
 from .signature import check as check_that
-from .window import WINDOW_MAX, out_size, pad_before
+from .window import WINDOW_MAX, WindowShape, out_size, pad_before
 
 SIGNATURE = Signature((const_int("output_shape"),
                        Operand("filter", ranks=(4,), const=True, per_channel=0),
@@ -39,20 +39,18 @@ SIGNATURE = Signature((const_int("output_shape"),
 
 
 @dataclass
-class TransposeConvParams(RequantFields):
-    batches: int
-    in_h: int
-    in_w: int
-    in_c: int
-    k_h: int
-    k_w: int
-    stride_h: int
-    stride_w: int
+class TransposeGeometry(WindowShape):
+    """What every dtype's TRANSPOSE_CONV kernel takes besides its operands and arithmetic."""
     pad_t: int
     pad_l: int
     out_h: int
     out_w: int
     out_c: int
+
+
+@dataclass
+class TransposeConvParams(TransposeGeometry, RequantFields):
+    """RequantFields' fields first, then the geometry's."""
 
 
 def read_options(op_fb) -> dict:
@@ -109,17 +107,23 @@ def _check_filter(g: Graph, op: Operator):
 
 def prepare(g: Graph, op: Operator) -> None:
     inp, w, out = _check_filter(g, op)
-    oc, k_h, k_w, _ = w.shape
-    n, in_h, in_w, in_c = inp.shape
-    _, out_h, out_w, _ = out.shape
-    o = op.options
+    oc = w.shape[0]
     mult, shift = conv_multipliers(inp, w, out, oc)
     lo, hi = clamp_range(g, op)
     op.params = TransposeConvParams(
         in_off=-inp.zp, out_off=out.zp, act_min=lo, act_max=hi, mult=mult, shift=shift,
-        bias=bias_or_zeros(g, op, 3, oc), batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h,
-        k_w=k_w, stride_h=o["stride_h"], stride_w=o["stride_w"], **pads(g, op),
-        out_h=out_h, out_w=out_w, out_c=oc)
+        bias=bias_or_zeros(g, op, 3, oc), **geometry_fields(g, op))
+
+
+def geometry_fields(g: Graph, op: Operator) -> dict:
+    """The TransposeGeometry fields of the op (every dtype): input 2's shape, filter 1's,
+    the strides, the padding (pads()) and the output's shape."""
+    n, in_h, in_w, in_c = g.t(op.inputs[2]).shape
+    oc, k_h, k_w, _ = g.t(op.inputs[1]).shape
+    _, out_h, out_w, _ = g.t(op.outputs[0]).shape
+    return dict(batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w,
+                stride_h=op.options["stride_h"], stride_w=op.options["stride_w"], **pads(g, op),
+                out_h=out_h, out_w=out_w, out_c=oc)
 
 
 def pads(g: Graph, op: Operator) -> dict:

@@ -13,8 +13,9 @@ WINDOW_MAX = 1 << 16     # filter, stride and dilation values; far above any rea
 
 
 @dataclass
-class WindowParams:
-    """A sliding window over an NHWC input: the fields every window op's kernel takes."""
+class WindowShape:
+    """An NHWC input, a k_h x k_w filter and its strides: what every window op's kernel takes
+    first (TRANSPOSE_CONV's too, ops/transpose_conv.py's TransposeGeometry)."""
     batches: int
     in_h: int
     in_w: int
@@ -23,6 +24,11 @@ class WindowParams:
     k_w: int
     stride_h: int
     stride_w: int
+
+
+@dataclass
+class WindowParams(WindowShape):
+    """A sliding window over an NHWC input: the fields every window op's kernel takes."""
     dil_h: int
     dil_w: int
     pad_t: int

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from ...ir import Graph, Operator
 from ..base import OpDef, register
 from ..signature import Operand, Signature, const_int
-from ..transpose_conv import check_shapes, macs, pads, read_options
+from ..transpose_conv import (
+    TransposeGeometry,
+    check_shapes,
+    geometry_fields,
+    macs,
+    read_options,
+)
 from .common import F32, F32_BIAS, flit, float_clamp
 from .conv_2d import bias_ptr
 
@@ -23,33 +29,14 @@ SIGNATURE = Signature((const_int("output_shape"),
 
 
 @dataclass
-class FloatTransposeConvParams:
-    batches: int
-    in_h: int
-    in_w: int
-    in_c: int
-    k_h: int
-    k_w: int
-    stride_h: int
-    stride_w: int
-    pad_t: int
-    pad_l: int
-    out_h: int
-    out_w: int
-    out_c: int
+class FloatTransposeConvParams(TransposeGeometry):
     lo: float                      # the fused activation's clamp
     hi: float
 
 
 def prepare(g: Graph, op: Operator) -> None:
-    n, in_h, in_w, in_c = g.t(op.inputs[2]).shape
-    oc, k_h, k_w, _ = g.t(op.inputs[1]).shape
-    _, out_h, out_w, _ = g.t(op.outputs[0]).shape
     lo, hi = float_clamp(g, op)
-    op.params = FloatTransposeConvParams(
-        batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w,
-        stride_h=op.options["stride_h"], stride_w=op.options["stride_w"], **pads(g, op),
-        out_h=out_h, out_w=out_w, out_c=oc, lo=lo, hi=hi)
+    op.params = FloatTransposeConvParams(**geometry_fields(g, op), lo=lo, hi=hi)
 
 
 def emit(ctx, op: Operator) -> None:

@@ -14,7 +14,13 @@ import numpy as np
 from ...ir import Graph, Operator
 from ..base import OpDef, register
 from ..signature import Operand, Signature, const_int
-from ..transpose_conv import check_shapes, macs, pads, read_options
+from ..transpose_conv import (
+    TransposeGeometry,
+    check_shapes,
+    geometry_fields,
+    macs,
+    read_options,
+)
 from .common import (
     S16,
     S16_OUT,
@@ -33,20 +39,7 @@ SIGNATURE = Signature((const_int("output_shape"),
 
 
 @dataclass
-class Int16TransposeConvParams:
-    batches: int
-    in_h: int
-    in_w: int
-    in_c: int
-    k_h: int
-    k_w: int
-    stride_h: int
-    stride_w: int
-    pad_t: int
-    pad_l: int
-    out_h: int
-    out_w: int
-    out_c: int
+class Int16TransposeConvParams(TransposeGeometry):
     act_min: int
     act_max: int
     mult: np.ndarray
@@ -57,15 +50,11 @@ def prepare(g: Graph, op: Operator) -> None:
     inp, w, out = require_symmetric(g, replace(op, inputs=[op.inputs[2], op.inputs[1]]))
     refuse_int32_bias(g, op, 3, "transpose convolution", "int64 or int16")
     oc, k_h, k_w, _ = w.shape
-    n, in_h, in_w, in_c = inp.shape
-    _, out_h, out_w, _ = out.shape
     o = op.options
-    taps = -(-k_h // o["stride_h"]) * -(-k_w // o["stride_w"]) * in_c
+    taps = -(-k_h // o["stride_h"]) * -(-k_w // o["stride_w"]) * inp.shape[3]
     mult, shift, lo, hi = requantization(g, op, inp, w, out, oc, taps, 3, True)
-    op.params = Int16TransposeConvParams(
-        batches=n, in_h=in_h, in_w=in_w, in_c=in_c, k_h=k_h, k_w=k_w, stride_h=o["stride_h"],
-        stride_w=o["stride_w"], **pads(g, op), out_h=out_h, out_w=out_w, out_c=oc, act_min=lo,
-        act_max=hi, mult=mult, shift=shift)
+    op.params = Int16TransposeConvParams(**geometry_fields(g, op), act_min=lo, act_max=hi,
+                                         mult=mult, shift=shift)
 
 
 def emit(ctx, op: Operator) -> None:
