@@ -3,6 +3,8 @@ activation as a float clamp (TFLM's CalculateActivationRange<float>), and the C 
 float parameter."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ...ir import Graph, Operator
@@ -36,3 +38,27 @@ def flit(v: float) -> str:
     if np.isnan(v) or np.isinf(v):
         raise ValueError(f"no literal for {v}")
     return repr(v) + "f"
+
+
+@dataclass
+class AffineParams:
+    """QUANTIZE / DEQUANTIZE between float32 and int16: the element count and the int16
+    tensor's per-tensor scale and zero point."""
+    n: int
+    scale: float
+    zp: int
+
+
+def affine_codec(kernel: str, int16_side: str):
+    """(prepare, emit) of QUANTIZE / DEQUANTIZE between float32 and int16: the int16 tensor is
+    input 0 or output 0 (`int16_side` "inputs" or "outputs"); the kernel takes (input, output,
+    n, scale, zero point)."""
+    def prepare(g: Graph, op: Operator) -> None:
+        t = g.t(getattr(op, int16_side)[0])
+        op.params = AffineParams(n=t.size, scale=t.s, zp=t.zp)
+
+    def emit(ctx, op: Operator) -> None:
+        p: AffineParams = op.params
+        ctx.call(kernel, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.n, flit(p.scale), p.zp)
+
+    return prepare, emit

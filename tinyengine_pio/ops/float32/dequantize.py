@@ -4,34 +4,16 @@ reference_ops::Dequantize, (float)(double scale * (q - zero point)); q - zero po
 (ops/dequantize.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ...ir import Graph, Operator
 from ..base import OpDef, register
 from ..signature import Operand, Signature, same_shape
-from .common import F32_OUT, flit
+from .common import F32_OUT, affine_codec
 
 SIGNATURE = Signature((Operand("input", dtypes=("int16",)),), (F32_OUT,))
 
-
-@dataclass
-class FloatDequantizeParams:
-    n: int
-    scale: float
-    zp: int
-
-
-def prepare(g: Graph, op: Operator) -> None:
-    inp = g.t(op.inputs[0])
-    op.params = FloatDequantizeParams(n=inp.size, scale=inp.s, zp=inp.zp)
-
-
-def emit(ctx, op: Operator) -> None:
-    p = op.params
-    ctx.call("te_dequantize_s16_f32", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.n,
-             flit(p.scale), p.zp)
+prepare, emit = affine_codec("te_dequantize_s16_f32", "inputs")
 
 
 def evaluate(g: Graph, op: Operator) -> list:

@@ -4,35 +4,17 @@ to int16, with the output's per-tensor scale and any zero point. float32 -> int8
 with the primary (ops/quantize.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ...ir import Graph, Operator
 from ..base import OpDef, register
 from ..elementwise import elementwise_access
 from ..signature import Operand, Signature, same_shape
-from .common import F32_IN, flit
+from .common import F32_IN, affine_codec
 
 SIGNATURE = Signature((F32_IN,), (Operand("output", dtypes=("int16",)),))
 
-
-@dataclass
-class FloatQuantizeParams:
-    n: int
-    scale: float
-    zp: int
-
-
-def prepare(g: Graph, op: Operator) -> None:
-    out = g.t(op.outputs[0])
-    op.params = FloatQuantizeParams(n=out.size, scale=out.s, zp=out.zp)
-
-
-def emit(ctx, op: Operator) -> None:
-    p = op.params
-    ctx.call("te_quantize_f32_s16", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), p.n,
-             flit(p.scale), p.zp)
+prepare, emit = affine_codec("te_quantize_f32_s16", "outputs")
 
 
 def evaluate(g: Graph, op: Operator) -> list:
