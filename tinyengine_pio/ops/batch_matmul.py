@@ -24,7 +24,8 @@ SIGNATURE = Signature((Operand("lhs", ranks=RANKS), Operand("rhs", ranks=RANKS))
 
 
 @dataclass
-class BatchMatMulParams:
+class MatMulLayout:
+    """How every dtype's kernel walks the operands: sizes, strides and per-matrix offsets."""
     rows: int
     cols: int
     depth: int
@@ -34,6 +35,10 @@ class BatchMatMulParams:
     rhs_cs: int
     lhs_off: np.ndarray        # per output matrix: element offset of its LHS and RHS matrices
     rhs_off: np.ndarray
+
+
+@dataclass
+class BatchMatMulParams(MatMulLayout):
     lhs_zp: int
     rhs_zp: int
     out_zp: int
@@ -84,32 +89,44 @@ def _offsets(batch: list[int], dims: list[int], size: int) -> np.ndarray:
     return (np.asarray(strides, np.int64)[:, None] * idx).sum(axis=0).astype(np.int32)
 
 
+def layout_fields(g: Graph, op: Operator) -> dict:
+    """The MatMulLayout fields (every dtype): adj_x / adj_y as strides, broadcasting as
+    offsets."""
+    shape, rows, cols, depth, ls, rs = _geometry(g, op)
+    adj_x, adj_y = op.options["adj_x"], op.options["adj_y"]
+    return dict(rows=rows, cols=cols, depth=depth,
+                lhs_rs=1 if adj_x else depth, lhs_ks=rows if adj_x else 1,
+                rhs_ks=1 if adj_y else cols, rhs_cs=depth if adj_y else 1,
+                lhs_off=_offsets(shape[:-2], ls[:-2], ls[-1] * ls[-2]),
+                rhs_off=_offsets(shape[:-2], rs[:-2], rs[-1] * rs[-2]))
+
+
+def layout_args(ctx, op: Operator) -> tuple:
+    """The kernels' leading arguments (every dtype): LHS, RHS, output, the number of output
+    matrices, the offset tables, rows, cols, depth and the four strides."""
+    p: MatMulLayout = op.params
+    return (ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), ctx.ptr(op.outputs[0]), len(p.lhs_off),
+            ctx.const(p.lhs_off, "int32_t", f"bmm_lhs{op.index}"),
+            ctx.const(p.rhs_off, "int32_t", f"bmm_rhs{op.index}"), p.rows, p.cols, p.depth,
+            p.lhs_rs, p.lhs_ks, p.rhs_ks, p.rhs_cs)
+
+
 def prepare(g: Graph, op: Operator) -> None:
     lhs, rhs, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
-    shape, rows, cols, depth, ls, rs = _geometry(g, op)
+    depth = _geometry(g, op)[3]
     worst = depth * 255 * 255
     if worst > ACC_MAX:
         raise UnsupportedError(f"operator #{op.index} {op.kind}: {depth} products per output may "
                                f"overflow the int32 accumulator (worst case {worst:,}); TFLite's "
                                "result would be undefined")
     m, s = quantize_multiplier(f32(np.float32(lhs.s) * np.float32(rhs.s)) / out.s)
-    adj_x, adj_y = op.options["adj_x"], op.options["adj_y"]
-    op.params = BatchMatMulParams(
-        rows=rows, cols=cols, depth=depth,
-        lhs_rs=1 if adj_x else depth, lhs_ks=rows if adj_x else 1,
-        rhs_ks=1 if adj_y else cols, rhs_cs=depth if adj_y else 1,
-        lhs_off=_offsets(shape[:-2], ls[:-2], ls[-1] * ls[-2]),
-        rhs_off=_offsets(shape[:-2], rs[:-2], rs[-1] * rs[-2]),
-        lhs_zp=lhs.zp, rhs_zp=rhs.zp, out_zp=out.zp, mult=m, shift=s)
+    op.params = BatchMatMulParams(**layout_fields(g, op), lhs_zp=lhs.zp, rhs_zp=rhs.zp,
+                                  out_zp=out.zp, mult=m, shift=s)
 
 
 def emit(ctx, op: Operator) -> None:
     p: BatchMatMulParams = op.params
-    ctx.call("te_batch_matmul_s8", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
-             ctx.ptr(op.outputs[0]), len(p.lhs_off),
-             ctx.const(p.lhs_off, "int32_t", f"bmm_lhs{op.index}"),
-             ctx.const(p.rhs_off, "int32_t", f"bmm_rhs{op.index}"), p.rows, p.cols, p.depth,
-             p.lhs_rs, p.lhs_ks, p.rhs_ks, p.rhs_cs, -p.lhs_zp, -p.rhs_zp, p.out_zp, p.mult,
+    ctx.call("te_batch_matmul_s8", *layout_args(ctx, op), -p.lhs_zp, -p.rhs_zp, p.out_zp, p.mult,
              p.shift)
 
 

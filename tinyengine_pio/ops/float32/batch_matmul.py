@@ -5,13 +5,20 @@ implementation (ops/batch_matmul.py): TFLM's transposed copies only move values,
 kernel reads both operands through strides and per-matrix offsets."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ...ir import Graph, Operator
 from ..base import OpDef, register
-from ..batch_matmul import RANKS, _geometry, _offsets, check, macs, read_options
+from ..batch_matmul import (
+    RANKS,
+    MatMulLayout,
+    _geometry,
+    check,
+    layout_args,
+    layout_fields,
+    macs,
+    read_options,
+)
 from ..signature import Operand, Signature
 from .common import F32
 
@@ -20,37 +27,12 @@ SIGNATURE = Signature((Operand("lhs", dtypes=F32, ranks=RANKS, quantized=False),
                       (Operand("output", dtypes=F32, ranks=RANKS, quantized=False),))
 
 
-@dataclass
-class FloatBatchMatMulParams:
-    rows: int
-    cols: int
-    depth: int
-    lhs_rs: int                # element strides: LHS row, LHS depth, RHS depth, RHS column
-    lhs_ks: int
-    rhs_ks: int
-    rhs_cs: int
-    lhs_off: np.ndarray        # per output matrix: element offset of its LHS and RHS matrices
-    rhs_off: np.ndarray
-
-
 def prepare(g: Graph, op: Operator) -> None:
-    shape, rows, cols, depth, ls, rs = _geometry(g, op)
-    adj_x, adj_y = op.options["adj_x"], op.options["adj_y"]
-    op.params = FloatBatchMatMulParams(
-        rows=rows, cols=cols, depth=depth,
-        lhs_rs=1 if adj_x else depth, lhs_ks=rows if adj_x else 1,
-        rhs_ks=1 if adj_y else cols, rhs_cs=depth if adj_y else 1,
-        lhs_off=_offsets(shape[:-2], ls[:-2], ls[-1] * ls[-2]),
-        rhs_off=_offsets(shape[:-2], rs[:-2], rs[-1] * rs[-2]))
+    op.params = MatMulLayout(**layout_fields(g, op))
 
 
 def emit(ctx, op: Operator) -> None:
-    p: FloatBatchMatMulParams = op.params
-    ctx.call("te_batch_matmul_f32", ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
-             ctx.ptr(op.outputs[0]), len(p.lhs_off),
-             ctx.const(p.lhs_off, "int32_t", f"bmm_lhs{op.index}"),
-             ctx.const(p.rhs_off, "int32_t", f"bmm_rhs{op.index}"), p.rows, p.cols, p.depth,
-             p.lhs_rs, p.lhs_ks, p.rhs_ks, p.rhs_cs)
+    ctx.call("te_batch_matmul_f32", *layout_args(ctx, op))
 
 
 def evaluate(g: Graph, op: Operator) -> list:
