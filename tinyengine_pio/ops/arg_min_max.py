@@ -64,11 +64,18 @@ def params(g: Graph, op: Operator) -> ArgMinMaxParams:
                                 is_max=op.kind == "ARG_MAX", out_ctype=out.ctype)
 
 
-def emit(ctx, op: Operator) -> None:
-    p = op.params
-    suffix = "i64" if p.out_ctype == "int64_t" else "i32"
-    ctx.call(f"te_arg_min_max_s8_{suffix}", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]),
-             p.outer, p.axis_size, p.inner, int(p.is_max))
+def emitter(dtype: str):
+    """The emit of the implementation whose kernels are te_arg_min_max_<dtype>_{i32,i64}
+    (shared with the float32 implementation)."""
+    def emit(ctx, op: Operator) -> None:
+        p: ArgMinMaxParams = op.params
+        suffix = "i64" if p.out_ctype == "int64_t" else "i32"
+        ctx.call(f"te_arg_min_max_{dtype}_{suffix}", ctx.ptr(op.inputs[0]),
+                 ctx.ptr(op.outputs[0]), p.outer, p.axis_size, p.inner, int(p.is_max))
+    return emit
+
+
+emit = emitter("s8")
 
 
 for _name in ("ARG_MAX", "ARG_MIN"):

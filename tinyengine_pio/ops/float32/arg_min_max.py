@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from ...ir import Graph, Operator
-from ..arg_min_max import SIGNATURE, _axis, check, params
+from ..arg_min_max import SIGNATURE, _axis, check, emitter, params
 from ..base import OpDef, register
 from ..signature import Operand
 
@@ -32,11 +32,7 @@ def prepare(g: Graph, op: Operator) -> None:
     op.params = params(g, op)
 
 
-def emit(ctx, op: Operator) -> None:
-    p = op.params
-    suffix = "i64" if p.out_ctype == "int64_t" else "i32"
-    ctx.call(f"te_arg_min_max_f32_{suffix}", ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]),
-             p.outer, p.axis_size, p.inner, int(p.is_max))
+emit = emitter("f32")
 
 
 for _name in ("ARG_MAX", "ARG_MIN"):
