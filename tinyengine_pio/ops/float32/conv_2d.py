@@ -14,6 +14,7 @@ from ..signature import Operand, Signature
 from ..window import WindowParams, window_access, window_fields
 from .common import F32, F32_BIAS, flit, float_clamp
 
+# a 4-D float input, a constant 4-D filter, an optional bias (DEPTHWISE_CONV_2D's too)
 SIGNATURE = Signature((Operand("input", dtypes=F32, ranks=(4,), quantized=False),
                        Operand("filter", dtypes=F32, ranks=(4,), const=True, quantized=False),
                        F32_BIAS),

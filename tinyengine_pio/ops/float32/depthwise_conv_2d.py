@@ -11,15 +11,9 @@ from dataclasses import dataclass
 from ...ir import Graph, Operator
 from ..base import OpDef, register, require
 from ..depthwise_conv_2d import check_shapes, macs, read_options
-from ..signature import Operand, Signature
 from ..window import WindowParams, window_access, window_fields
-from .common import F32, F32_BIAS, flit, float_clamp
-from .conv_2d import bias_ptr
-
-SIGNATURE = Signature((Operand("input", dtypes=F32, ranks=(4,), quantized=False),
-                       Operand("filter", dtypes=F32, ranks=(4,), const=True, quantized=False),
-                       F32_BIAS),
-                      (Operand("output", dtypes=F32, ranks=(4,), quantized=False),))
+from .common import flit, float_clamp
+from .conv_2d import SIGNATURE, bias_ptr
 
 
 @dataclass
