@@ -8,25 +8,6 @@ void te_max_pool_2d_s16(const int16_t *in, int32_t in_h, int32_t in_w, int32_t c
                         int32_t k_h, int32_t k_w, int32_t stride_h, int32_t stride_w,
                         int32_t pad_t, int32_t pad_l, int16_t *out, int32_t out_h,
                         int32_t out_w, int32_t act_min, int32_t act_max) {
-    int32_t oy, ox, c, ky, kx;
-    for (oy = 0; oy < out_h; ++oy) {
-        const int32_t y0 = oy * stride_h - pad_t;
-        const int32_t ky0 = y0 < 0 ? -y0 : 0;
-        const int32_t ky1 = k_h < in_h - y0 ? k_h : in_h - y0;
-        for (ox = 0; ox < out_w; ++ox) {
-            const int32_t x0 = ox * stride_w - pad_l;
-            const int32_t kx0 = x0 < 0 ? -x0 : 0;
-            const int32_t kx1 = k_w < in_w - x0 ? k_w : in_w - x0;
-            for (c = 0; c < c_n; ++c) {
-                int32_t acc = TE_INT16_MIN;
-                for (ky = ky0; ky < ky1; ++ky) {
-                    for (kx = kx0; kx < kx1; ++kx) {
-                        const int32_t v = in[((y0 + ky) * in_w + (x0 + kx)) * c_n + c];
-                        acc = v > acc ? v : acc;
-                    }
-                }
-                *out++ = (int16_t)te_clamp(acc, act_min, act_max);
-            }
-        }
-    }
+    int32_t acc;
+    TE_POOL_S16_LOOPS(acc = TE_INT16_MIN, acc = v > acc ? v : acc, acc);
 }

@@ -28,4 +28,34 @@ TE_INLINE int16_t te_lut16(int16_t value, const int16_t *lut) {
     return (int16_t)(lut[index] + ((slope * offset + 64) >> 7));
 }
 
+/* The window loops of the int16 pools (one batch; the parameters named as in
+ * te_average_pool_2d_s16): per output pixel and channel, INIT, then TAP for each in-bounds
+ * tap `v` (int32) in filter_y, filter_x order (padding never visited), then RESULT (an int32
+ * expression) clamped to [act_min, act_max] is the output. */
+#define TE_POOL_S16_LOOPS(INIT, TAP, RESULT)                                   \
+    do {                                                                       \
+        int32_t oy, ox, c, ky, kx;                                             \
+        for (oy = 0; oy < out_h; ++oy) {                                       \
+            const int32_t y0 = oy * stride_h - pad_t;                          \
+            const int32_t ky0 = y0 < 0 ? -y0 : 0;                              \
+            const int32_t ky1 = k_h < in_h - y0 ? k_h : in_h - y0;             \
+            for (ox = 0; ox < out_w; ++ox) {                                   \
+                const int32_t x0 = ox * stride_w - pad_l;                      \
+                const int32_t kx0 = x0 < 0 ? -x0 : 0;                          \
+                const int32_t kx1 = k_w < in_w - x0 ? k_w : in_w - x0;         \
+                for (c = 0; c < c_n; ++c) {                                    \
+                    INIT;                                                      \
+                    for (ky = ky0; ky < ky1; ++ky) {                           \
+                        for (kx = kx0; kx < kx1; ++kx) {                       \
+                            const int32_t v =                                  \
+                                in[((y0 + ky) * in_w + (x0 + kx)) * c_n + c];  \
+                            TAP;                                               \
+                        }                                                      \
+                    }                                                          \
+                    *out++ = (int16_t)te_clamp(RESULT, act_min, act_max);      \
+                }                                                              \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
 #endif /* TE_INT16_H_ */
