@@ -8,29 +8,7 @@ void te_average_pool_2d_f32(const float *in, int32_t batches, int32_t in_h, int3
                             int32_t c, int32_t k_h, int32_t k_w, int32_t stride_h,
                             int32_t stride_w, int32_t pad_t, int32_t pad_l, float *out,
                             int32_t out_h, int32_t out_w, float lo, float hi) {
-    int32_t b, oy, ox, ch, y, x;
-    for (b = 0; b < batches; ++b) {
-        const float *img = in + b * in_h * in_w * c;
-        for (oy = 0; oy < out_h; ++oy) {
-            const int32_t iy0 = oy * stride_h - pad_t;
-            const int32_t y0 = iy0 < 0 ? 0 : iy0;                      /* clipped rows */
-            const int32_t y1 = iy0 + k_h < in_h ? iy0 + k_h : in_h;
-            for (ox = 0; ox < out_w; ++ox) {
-                const int32_t ix0 = ox * stride_w - pad_l;
-                const int32_t x0 = ix0 < 0 ? 0 : ix0;
-                const int32_t x1 = ix0 + k_w < in_w ? ix0 + k_w : in_w;
-                const float count = (float)((y1 - y0) * (x1 - x0));
-                for (ch = 0; ch < c; ++ch) {
-                    float total = 0.0f;
-                    for (y = y0; y < y1; ++y) {
-                        const float *row = img + y * in_w * c + ch;
-                        for (x = x0; x < x1; ++x) {
-                            total += row[x * c];
-                        }
-                    }
-                    *out++ = te_clampf(total / count, lo, hi);
-                }
-            }
-        }
-    }
+    float count, total;
+    TE_POOL_F32_LOOPS(count = (float)((y1 - y0) * (x1 - x0)), total = 0.0f, total += v,
+                      total / count);
 }

@@ -205,4 +205,38 @@ TE_INLINE float te_ceilf(float x) {
     return t == 0.0f ? te_u2f(te_f2u(x) & 0x80000000u) : t;
 }
 
+/* The window loops of the float32 pools (the parameters named as in te_average_pool_2d_f32):
+ * per batch and output pixel the window clipped to the input, rows [y0, y1) and columns
+ * [x0, x1), then PIXEL; per channel INIT, TAP for each tap `v` in filter_y, filter_x order,
+ * then RESULT (a float expression) clamped to [lo, hi] is the output. */
+#define TE_POOL_F32_LOOPS(PIXEL, INIT, TAP, RESULT)                            \
+    do {                                                                       \
+        int32_t b, oy, ox, ch, y, x;                                           \
+        for (b = 0; b < batches; ++b) {                                        \
+            const float *img = in + b * in_h * in_w * c;                       \
+            for (oy = 0; oy < out_h; ++oy) {                                   \
+                const int32_t iy0 = oy * stride_h - pad_t;                     \
+                const int32_t y0 = iy0 < 0 ? 0 : iy0;                          \
+                const int32_t y1 = iy0 + k_h < in_h ? iy0 + k_h : in_h;        \
+                for (ox = 0; ox < out_w; ++ox) {                               \
+                    const int32_t ix0 = ox * stride_w - pad_l;                 \
+                    const int32_t x0 = ix0 < 0 ? 0 : ix0;                      \
+                    const int32_t x1 = ix0 + k_w < in_w ? ix0 + k_w : in_w;    \
+                    PIXEL;                                                     \
+                    for (ch = 0; ch < c; ++ch) {                               \
+                        INIT;                                                  \
+                        for (y = y0; y < y1; ++y) {                            \
+                            const float *row = img + y * in_w * c + ch;        \
+                            for (x = x0; x < x1; ++x) {                        \
+                                const float v = row[x * c];                    \
+                                TAP;                                           \
+                            }                                                  \
+                        }                                                      \
+                        *out++ = te_clampf(RESULT, lo, hi);                    \
+                    }                                                          \
+                }                                                              \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
 #endif /* TE_FLOAT_H_ */
