@@ -13,16 +13,7 @@ void te_logistic_s16(const int16_t *in, int16_t *out, int32_t n, int32_t mult, i
     int32_t i;
     for (i = 0; i < n; ++i) {
         const int32_t x = ((int32_t)in[i] * mult + round) >> shift;
-        const uint32_t ax = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
-        const uint32_t uh = ax >> 9;
-        uint32_t r;
-        if (uh >= 255u) {
-            r = 0x7FFFu << 10;
-        } else {
-            const uint32_t ua = table[uh];
-            const uint32_t ub = table[uh + 1u];
-            r = (ua << 9) + (ax & 0x1FFu) * (ub - ua);
-        }
+        uint32_t r = te_sigmoid_lerp(x, 9, 0x7FFFu << 10, table);
         r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
         out[i] = (int16_t)(r >> 10);
     }

@@ -11,16 +11,7 @@ void te_tanh_s16(const int16_t *in, int16_t *out, int32_t n, int32_t mult, int32
     int32_t i;
     for (i = 0; i < n; ++i) {
         const int32_t x = ((int32_t)in[i] * mult + round) >> shift;
-        const uint32_t ax = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
-        const uint32_t uh = ax >> 8;
-        int32_t r;
-        if (uh >= 255u) {
-            r = 0xFFFF << 8;
-        } else {
-            const uint32_t ua = table[uh];
-            const uint32_t ub = table[uh + 1u];
-            r = (int32_t)((ua << 8) + (ax & 0xFFu) * (ub - ua));
-        }
+        int32_t r = (int32_t)te_sigmoid_lerp(x, 8, 0xFFFFu << 8, table);
         r = x >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
         out[i] = (int16_t)(r >> 8);
     }

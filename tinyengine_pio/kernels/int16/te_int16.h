@@ -28,6 +28,24 @@ TE_INLINE int16_t te_lut16(int16_t value, const int16_t *lut) {
     return (int16_t)(lut[index] + ((slope * offset + 64) >> 7));
 }
 
+/* LOGISTIC / TANH int16's table step (TFLite's reference_integer_ops Logistic / Tanh): |x|
+ * (INT32_MIN taken as 2^31 in uint32) >> bits indexes the 256-entry sigmoid table, the low
+ * `bits` bits interpolate towards the next entry in uint32; from entry 255 on, `top`. */
+TE_INLINE uint32_t te_sigmoid_lerp(int32_t x, int32_t bits, uint32_t top,
+                                   const uint16_t *table) {
+    const uint32_t ax = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
+    const uint32_t uh = ax >> bits;
+    uint32_t r;
+    if (uh >= 255u) {
+        r = top;
+    } else {
+        const uint32_t ua = table[uh];
+        const uint32_t ub = table[uh + 1u];
+        r = (ua << bits) + (ax & ((1u << bits) - 1u)) * (ub - ua);
+    }
+    return r;
+}
+
 /* The window loops of the int16 pools (one batch; the parameters named as in
  * te_average_pool_2d_s16): per output pixel and channel, INIT, then TAP for each in-bounds
  * tap `v` (int32) in filter_y, filter_x order (padding never visited), then RESULT (an int32
