@@ -185,8 +185,9 @@ def check_int16_pool(tflm_check, op: str, **kw):
 
 
 def mean16_model(in_shape=(1, 6, 6, 8), axis=(1, 2), keep_dims=True, qi=(1e-3, 0),
-                 qo=(1e-3, 0)) -> bytes:
-    """MEAN int16 over `axis` (negative and repeated axes allowed, as TFLite)."""
+                 qo=(1e-3, 0), op="MEAN") -> bytes:
+    """MEAN (or `op`: SUM, REDUCE_MAX) int16 over `axis` (negative and repeated axes allowed,
+    as TFLite)."""
     mb = ModelBuilder()
     rank = len(in_shape)
     axes = {a % rank for a in axis}
@@ -194,7 +195,7 @@ def mean16_model(in_shape=(1, 6, 6, 8), axis=(1, 2), keep_dims=True, qi=(1e-3, 0
              [d for k, d in enumerate(in_shape) if k not in axes])
     x = mb.tensor(in_shape, "int16", scale=qi[0], zero_point=qi[1])
     y = mb.tensor(shape, "int16", scale=qo[0], zero_point=qo[1])
-    mb.op("MEAN", [x, mb.int32(list(axis))], [y], dict(keep_dims=keep_dims))
+    mb.op(op, [x, mb.int32(list(axis))], [y], dict(keep_dims=keep_dims))
     return mb.build([x], [y])
 
 

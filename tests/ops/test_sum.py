@@ -1,6 +1,7 @@
 """SUM (ops/sum.py) against TFLM: one to four axes (negative and repeated ones too), keep_dims or
 not, 1-D to 4-D inputs, output scales below, equal to and above the input's (saturation both
-ways, left shifts), every int8 value; constant folding; and the refusals."""
+ways, left shifts), every int8 value; constant folding; and the refusals. int16 (ops/int16/sum.py): axes, zero
+points and scales over every int16 value, constant folding, the int32-overflow refusal."""
 from __future__ import annotations
 
 import numpy as np
@@ -77,13 +78,13 @@ def test_refuses_an_axis_out_of_range():
         compile_model(opmodels.reduce("SUM", axis=(-5,), out_q=OUT_Q))
 
 
-def test_refuses_int16():
+def test_refuses_int32():
     from tests.helpers.builder import ModelBuilder
     mb = ModelBuilder()
-    x = mb.tensor([1, 4, 5], "int16", scale=0.1, zero_point=0, name="x")
-    y = mb.tensor([1, 4], "int16", scale=0.1, zero_point=0, name="y")
+    x = mb.tensor([1, 4, 5], "int32", name="x")
+    y = mb.tensor([1, 4], "int32", name="y")
     mb.op("SUM", [x, mb.int32([2])], [y], dict(keep_dims=False))
-    with pytest.raises(UnsupportedError, match=r"operator #0 SUM: .*int16, expected int8"):
+    with pytest.raises(UnsupportedError, match=r"operator #0 SUM: .*int32"):
         compile_model(mb.build([x], [y]))
 
 
@@ -145,3 +146,58 @@ def test_float32_constant_folds():
     ref = run_tflm_many(float_reduce_model("SUM", (3, 5, 4), (1,)), [[data]])[0][0]
     got = cm.graph.t(cm.graph.operators[0].inputs[1]).data
     assert got.view(np.uint32).tolist() == ref.view(np.uint32).tolist()
+
+
+# --- int16 (ops/int16/sum.py) ----------------------------------------------------------------
+
+INT16_CASES = [((1, 6, 6, 8), (1, 2), True), ((1, 6, 6, 8), (1, 2), False),
+               ((1, 6, 6, 8), (-3, -2), True), ((2, 5, 7, 3), (3,), False),
+               ((2, 5, 7, 3), (0, 2), True), ((2, 5, 7, 3), (0, 1, 2, 3), False),
+               ((4, 9), (1,), False), ((23,), (0,), True), ((2, 3, 4), (1, 1, -2), True),
+               ((3, 1, 4, 5), (1,), False), ((1, 25, 25, 2), (1, 2), True),
+               ((1, 2, 3, 4, 5), (1, 3), False)]
+
+
+@pytest.mark.parametrize("shape,axis,keep", INT16_CASES,
+                         ids=[f"{s}-{a}-{k}" for s, a, k in INT16_CASES])
+def test_int16_axes(tflm_check, shape, axis, keep):
+    from tests.helpers.int16models import int16_sets, mean16_model
+    data = mean16_model(shape, axis, keep, qi=(1e-3, 0), qo=(8e-3, 0), op="SUM")
+    cm = tflm_check(data, int16_sets(data))
+    assert [op.dtype for op in cm.graph.operators] == ["int16"]
+
+
+@pytest.mark.parametrize("qi,qo", [((1e-3, 0), (1e-3, 0)), ((1e-3, 0), (3e-2, 0)),
+                                   ((3e-4, 0), (1e-4, 0)), ((1e-3, 100), (2e-3, -50)),
+                                   ((0.5, -32768), (0.5, 32767)), ((1e-5, 0), (1.0, 0)),
+                                   ((0.02, 0), (0.0213, 7)), ((1.0, 0), (16.0, 0))],
+                         ids=["same", "wide_out", "left_shift", "zero_points", "zp_extremes",
+                              "tiny_ratio", "odd_ratio", "pow2"])
+def test_int16_every_value(tflm_check, qi, qo):
+    """Every int16 value once, summed in groups of 4 and 256."""
+    from tests.helpers.int16models import ALL_INT16, mean16_model
+    for axis, shape in [((2,), (1, 16384, 4)), ((0,), (256, 256))]:
+        data = mean16_model(shape, axis, False, qi, qo, op="SUM")
+        cm = tflm_check(data, [[ALL_INT16.reshape(shape)], [ALL_INT16[:, ::-1].reshape(shape)]])
+        assert [op.dtype for op in cm.graph.operators] == ["int16"]
+
+
+def test_int16_evaluate_matches_tflm():
+    from tests.helpers.int16models import mean16_model
+    from tests.helpers.tflm import run_tflm
+    model = mean16_model((2, 5, 7, 3), (0, 2), False, (1e-3, 3), (4e-3, -2), op="SUM")
+    for seed in range(3):
+        x = np.random.default_rng(seed).integers(-32768, 32768, (2, 5, 7, 3)).astype(np.int16)
+        g = read_model(model)
+        op = g.operators[0]
+        g.t(op.inputs[0]).data = x
+        op.dtype = "int16"
+        (got,) = lookup(op).evaluate(g, op)
+        np.testing.assert_array_equal(got, run_tflm(model, [x])[0])
+
+
+def test_int16_refuses_an_overflowing_sum():
+    from tests.helpers.int16models import mean16_model
+    with pytest.raises(UnsupportedError, match="SUM: the int32 sum of 90000 int16 values may "
+                                               "overflow"):
+        compile_model(mean16_model((1, 300, 300, 1), (1, 2), True, op="SUM"))
