@@ -568,9 +568,9 @@ def transpose_conv(in_shape=(1, 4, 4, 3), out_channels=4, kernel=(3, 3), stride=
 
 def batch_matmul(lhs_shape=(1, 3, 4), rhs_shape=(1, 4, 5), adj_x=False, adj_y=False,
                  rhs_const=False, lhs_q=(0.05, -3), rhs_q=(0.04, 6), out_q=(0.3, 2),
-                 seed=0) -> bytes:
-    """BATCH_MATMUL of two int8 tensors (the RHS constant with `rhs_const`); the output shape as
-    TFLM's Prepare computes it."""
+                 seed=0, dtype="int8") -> bytes:
+    """BATCH_MATMUL of two int8 (or `dtype`) tensors (the RHS constant with `rhs_const`); the
+    output shape as TFLM's Prepare computes it."""
     rng = np.random.default_rng(seed)
     rank = max(len(lhs_shape), len(rhs_shape))
     ls = [1] * (rank - len(lhs_shape)) + list(lhs_shape)
@@ -579,12 +579,13 @@ def batch_matmul(lhs_shape=(1, 3, 4), rhs_shape=(1, 4, 5), adj_x=False, adj_y=Fa
     rows = ls[-1] if adj_x else ls[-2]
     cols = rs[-2] if adj_y else rs[-1]
     mb = ModelBuilder()
-    x = mb.tensor(lhs_shape, "int8", scale=lhs_q[0], zero_point=lhs_q[1], name="lhs")
+    x = mb.tensor(lhs_shape, dtype, scale=lhs_q[0], zero_point=lhs_q[1], name="lhs")
     if rhs_const:
-        r = mb.const(rng.integers(-128, 128, size=tuple(rhs_shape)).astype(np.int8),
+        info = np.iinfo(dtype)
+        r = mb.const(rng.integers(info.min, info.max + 1, size=tuple(rhs_shape)).astype(dtype),
                      scale=rhs_q[0], zero_point=rhs_q[1], name="rhs")
     else:
-        r = mb.tensor(rhs_shape, "int8", scale=rhs_q[0], zero_point=rhs_q[1], name="rhs")
-    y = mb.tensor([*batch, rows, cols], "int8", scale=out_q[0], zero_point=out_q[1], name="y")
+        r = mb.tensor(rhs_shape, dtype, scale=rhs_q[0], zero_point=rhs_q[1], name="rhs")
+    y = mb.tensor([*batch, rows, cols], dtype, scale=out_q[0], zero_point=out_q[1], name="y")
     mb.op("BATCH_MATMUL", [x, r], [y], dict(adj_x=adj_x, adj_y=adj_y))
     return mb.build([x] if rhs_const else [x, r], [y])

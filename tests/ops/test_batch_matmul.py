@@ -1,6 +1,8 @@
 """BATCH_MATMUL (ops/batch_matmul.py) against TFLM: adj_x / adj_y, ranks 2 to 5, broadcasting of
 the batch dimensions both ways, a constant or computed RHS, extreme zero points and scales; and
-the malformed cases."""
+the malformed cases. int16 (ops/int16/batch_matmul.py): adjoints, shapes and broadcasting, a
+constant RHS, scales (left shift 7, tiny, rounded multipliers) on full-range and extreme inputs,
+and the refusals (zero points, the int64 bound, the left shift)."""
 from __future__ import annotations
 
 import itertools
@@ -139,3 +141,62 @@ def test_float32_refuses_a_hybrid_rhs():
     mb.op("BATCH_MATMUL", [x, r], [y])
     with pytest.raises((UnsupportedError, MalformedModelError), match=r"operator #0 BATCH_MATMUL"):
         compile_model(mb.build([x, r], [y]))
+
+
+# --- int16 (ops/int16/batch_matmul.py) --------------------------------------------------------
+
+Q16 = dict(lhs_q=(1e-3, 0), rhs_q=(2e-3, 0), out_q=(0.05, 0), dtype="int16")
+
+
+def _check16(tflm_check, *args, **kw):
+    from tests.helpers.int16models import int16_sets
+    data = opmodels.batch_matmul(*args, **{**Q16, **kw})
+    cm = tflm_check(data, int16_sets(data))
+    assert [op.dtype for op in cm.graph.operators] == ["int16"]
+
+
+@pytest.mark.parametrize("adj_x,adj_y,rhs_const",
+                         list(itertools.product((False, True), (False, True), (False, True))))
+def test_int16_adjoints(tflm_check, adj_x, adj_y, rhs_const):
+    lhs = (2, 5, 3) if adj_x else (2, 3, 5)
+    rhs = (2, 4, 5) if adj_y else (2, 5, 4)
+    _check16(tflm_check, lhs, rhs, adj_x, adj_y, rhs_const)
+
+
+@pytest.mark.parametrize("lhs,rhs", [
+    ((3, 4), (4, 5)), ((1, 1, 7), (1, 7, 1)), ((3, 2, 4), (4, 6)), ((2, 4), (3, 4, 2)),
+    ((2, 1, 3, 4), (1, 3, 4, 2)), ((2, 3, 1, 2, 8), (1, 3, 2, 8, 3)), ((1, 2, 3, 2, 5), (5, 4)),
+    ((1, 4, 16, 24), (1, 4, 24, 16)), ((1, 2, 300), (1, 300, 3))],
+    ids=["rank2", "vectors", "bcast_rhs", "bcast_lhs", "bcast_both", "rank5", "rank5_2",
+         "attention", "deep"])
+def test_int16_shapes(tflm_check, lhs, rhs):
+    _check16(tflm_check, lhs, rhs)
+    _check16(tflm_check, lhs, rhs, rhs_const=True)
+
+
+@pytest.mark.parametrize("q", [
+    dict(lhs_q=(1.0, 0), rhs_q=(1.0, 0), out_q=(1 / 120, 0)),      # left shift 7, saturating
+    dict(lhs_q=(1e-3, 0), rhs_q=(1e-3, 0), out_q=(1.0, 0)),        # tiny multiplier
+    dict(lhs_q=(1e-4, 0), rhs_q=(3e-4, 0), out_q=(1e-4, 0)),       # odd ratio
+    dict(lhs_q=(2 ** -10, 0), rhs_q=(2 ** -12, 0), out_q=(2 ** -15, 0)),   # powers of two
+    dict(lhs_q=(1e-5, 0), rhs_q=(1e-5, 0), out_q=(1e-7, 0)),       # the multiplier rounded up
+], ids=["left_shift", "tiny", "odd", "pow2", "rounded"])
+def test_int16_quantization(tflm_check, q):
+    _check16(tflm_check, (2, 3, 6), (2, 6, 4), **q)
+    _check16(tflm_check, (1, 4, 64), (1, 64, 2), **q)
+
+
+def _refused16(match, *args, error=None, **kw):
+    from tinyengine_pio import compile_model
+    from tinyengine_pio.errors import UnsupportedError
+    with pytest.raises(error or UnsupportedError, match=match):
+        compile_model(opmodels.batch_matmul(*args, **{**Q16, **kw}))
+
+
+def test_int16_refusals():
+    _refused16(r"BATCH_MATMUL: lhs zero point is 3", (1, 2, 3), (1, 3, 2), lhs_q=(1e-3, 3))
+    _refused16(r"BATCH_MATMUL: output zero point is -1", (1, 2, 3), (1, 3, 2), out_q=(1, -1))
+    _refused16(r"BATCH_MATMUL: 131072 products per output", (1, 131072), (131072, 1))
+    from tinyengine_pio.errors import MalformedModelError
+    _refused16(r"BATCH_MATMUL: .*left shift of 10 bits; .* at most 7", (1, 2, 3), (1, 3, 2),
+               lhs_q=(1.0, 0), rhs_q=(1.0, 0), out_q=(1e-3, 0), error=MalformedModelError)
