@@ -58,3 +58,13 @@ def test_float32_dense_around_the_knees(tflm_check):
     from tests.helpers.sweeps import float_unary_model
     v = np.linspace(-4, 4, 4001, dtype=np.float32)
     tflm_check(float_unary_model("HARD_SWISH", v.shape), [[v]], float_exact=True)
+
+
+# --- int16 -----------------------------------------------------------------------------------
+
+def test_int16_refused_as_tflm():
+    """The tflite_micro wheel's HARD_SWISH has no int16 path ("Unsupported type INT16")."""
+    from tests.helpers.int16models import unary16_model
+    with pytest.raises(UnsupportedError, match=r"operator #0 HARD_SWISH: .*int16, expected int8 "
+                                               r"\[int16 activations; TFLM does not run it"):
+        compile_model(unary16_model("HARD_SWISH", (1, 4, 4, 3), qo=(2e-3, 0)))

@@ -107,3 +107,20 @@ def test_float32_both_flags_refused(compile_to):
     with pytest.raises(MalformedModelError, match="align_corners and half_pixel_centers"):
         compile_to(float_resize_model((1, 2, 2, 1), (4, 4), align_corners=True,
                                       half_pixel_centers=True))
+
+
+# --- int16 -----------------------------------------------------------------------------------
+
+def test_int16_refused_as_tflm():
+    """The tflite_micro wheel's RESIZE_BILINEAR has no int16 path ("Output type is 7, requires
+    float or int8.")."""
+    from tests.helpers.builder import ModelBuilder
+    from tinyengine_pio import compile_model
+    mb = ModelBuilder()
+    x = mb.tensor([1, 4, 4, 3], "int16", scale=1e-3, zero_point=0)
+    y = mb.tensor([1, 8, 8, 3], "int16", scale=1e-3, zero_point=0)
+    mb.op("RESIZE_BILINEAR", [x, mb.int32([8, 8])], [y],
+          dict(align_corners=False, half_pixel_centers=False))
+    with pytest.raises(UnsupportedError, match=r"operator #0 RESIZE_BILINEAR: .*int16, expected "
+                                               r"int8 \[int16 activations; TFLM does not run it"):
+        compile_model(mb.build([x], [y]))
