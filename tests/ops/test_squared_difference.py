@@ -1,6 +1,8 @@
 """SQUARED_DIFFERENCE (ops/squared_difference.py) against TFLM: broadcasting, all 256 x 256
 value pairs, extreme scales and zero points, output multipliers above and below one, int8
-constants folded; broadcasting over 5 dimensions (TFLM's 4-D kernel cannot) is refused."""
+constants folded; broadcasting over 5 dimensions (TFLM's 4-D kernel cannot) is refused. int16
+(ops/int16/squared_difference.py): broadcasting, every int16 value over 6 scale sets, constant
+folding, the zero-point and 5-D broadcast refusals."""
 from __future__ import annotations
 
 import numpy as np
@@ -104,3 +106,51 @@ def test_float32_constant_operand(tflm_check):
     c = np.linspace(-2, 2, 8, dtype=np.float32)
     tflm_check(float_binary_model("SQUARED_DIFFERENCE", (2, 3, 8), None, options={}, const_b=c),
                float_sets([(2, 3, 8)]), float_exact=True)
+
+
+# --- int16 (ops/int16/squared_difference.py) ---------------------------------------------------
+
+@pytest.mark.parametrize("shapes", [s for s in BINARY_SHAPES if len(s[0]) <= 4] +
+                         [((2, 1, 3, 2, 5), (2, 1, 3, 2, 5))], ids=lambda s: f"{s[0]}-{s[1]}")
+def test_int16_broadcast(tflm_check, shapes):
+    from tests.helpers.int16models import check_int16_binary
+    check_int16_binary(tflm_check, "SQUARED_DIFFERENCE", shapes, qa=(1e-3, 0), qb=(7e-4, 0),
+                       qo=(1e-2, 0))
+
+
+INT16_SCALES = [((1e-3, 0), (1e-3, 0), (1e-2, 0)), ((1e-3, 0), (3e-4, 0), (1e-3, 0)),
+                ((1.0, 0), (1e-4, 0), (2e-3, 0)), ((1e-4, 0), (0.5, 0), (1e3, 0)),
+                ((2e-4, 0), (2e-4, 0), (1e-6, 0)), ((0.02, 0), (0.0213, 0), (0.7, 0))]
+
+
+@pytest.mark.parametrize("q", INT16_SCALES, ids=[f"{a[0]:g}-{b[0]:g}-{o[0]:g}"
+                                                 for a, b, o in INT16_SCALES])
+def test_int16_every_value(tflm_check, q):
+    from tests.helpers.int16models import check_int16_all_values
+    check_int16_all_values(tflm_check, "SQUARED_DIFFERENCE", *q)
+
+
+def test_int16_constants_fold_and_match_tflm():
+    from tests.helpers.int16models import binary16_model
+    from tests.helpers.tflm import run_tflm
+    from tinyengine_pio.frontend import read_model
+    from tinyengine_pio.ops import lookup
+    rng = np.random.default_rng(2)
+    a = rng.integers(-32768, 32768, (2, 3, 8)).astype(np.int16)
+    b = rng.integers(-32768, 32768, (1, 8)).astype(np.int16)
+    model = binary16_model("SQUARED_DIFFERENCE", (2, 3, 8), (1, 8), qa=(1e-3, 0),
+                           qb=(4e-4, 0), qo=(2e-2, 0))
+    g = read_model(model)
+    op = g.operators[0]
+    g.t(op.inputs[0]).data, g.t(op.inputs[1]).data = a, b
+    op.dtype = "int16"
+    (got,) = lookup(op).evaluate(g, op)
+    np.testing.assert_array_equal(got, run_tflm(model, [a, b])[0])
+
+
+def test_int16_refusals():
+    from tests.helpers.int16models import binary16_model
+    with pytest.raises(UnsupportedError, match="SQUARED_DIFFERENCE needs zero points 0"):
+        compile_model(binary16_model("SQUARED_DIFFERENCE", (1, 4), (1, 4), qa=(1e-3, 5)))
+    with pytest.raises(UnsupportedError, match="TFLM broadcasts at most 4"):
+        compile_model(binary16_model("SQUARED_DIFFERENCE", (2, 1, 3, 1, 5), (1, 4, 1, 2, 1)))
