@@ -6,7 +6,8 @@ the arena against TFLM's (tflm_arena_bytes), and with ``--qemu`` the instruction
 inference on the Cortex-M4 (mps2-an386) through the benchmarks' harness measurement
 (benchmarks/measure.py: QEMU ``-icount shift=0``).
 
-    python -m benchmarks.realistic [--only NAME[,NAME]] [--qemu] [--sanitize] [--out DIR]
+    python -m benchmarks.realistic [--only NAME[,NAME]] [--qemu] [--sanitize]
+                                   [--optimize speed|size] [--out DIR]
 
 Writes ``results.json`` and ``results.md`` beside this file (``--only`` replaces just those
 rows). Models come from the cache of build.py; building a missing or outdated one needs
@@ -97,7 +98,7 @@ def short_error(exc: BaseException, lines: int = 12) -> str:
 
 
 def check_model(name: str, work: Path, qemu: bool, core_dir: str | None,
-                sanitize: bool = False) -> dict:
+                sanitize: bool = False, optimize: str = "speed") -> dict:
     """One row of the report (see the module docstring)."""
     from tests.helpers.hostrun import HostModel, HostRunError
     from tinyengine_pio.compiler import compile_model
@@ -123,7 +124,7 @@ def check_model(name: str, work: Path, qemu: bool, core_dir: str | None,
     row.update(tflite_bytes=len(data), ops=len(ops), op_types=sorted(set(ops)))
     log(f" {len(data):,} B, {len(ops)} ops; compile ...", end="")
     try:
-        cm = compile_model(data, name=f"{name}.tflite")
+        cm = compile_model(data, name=f"{name}.tflite", optimize=optimize)
         row.update(compiles=True, arena_ours=cm.arena_bytes, weight_bytes=cm.weight_bytes)
     except TinyEngineError as exc:
         row.update(compiles=False, refusal=f"{type(exc).__name__}: {short_error(exc)}")
@@ -157,7 +158,7 @@ def check_model(name: str, work: Path, qemu: bool, core_dir: str | None,
             log(" clean" if row["sanitize"] == "clean" else " FAILED", end="")
         if qemu:
             log("; qemu ...", end="")
-            row.update(measure_m4(name, data, cm, work, core_dir))
+            row.update(measure_m4(name, data, cm, work, core_dir, optimize))
             log(" " + (f"{row['instructions']:,} instructions" if row.get("instructions")
                        else "failed"), end="")
     row["seconds"] = round(time.time() - t0, 1)
@@ -203,7 +204,8 @@ def sanitized(data: bytes, cm, out: Path) -> dict:
     return {"sanitize": "clean"}
 
 
-def measure_m4(name: str, data: bytes, cm, work: Path, core_dir: str | None) -> dict:
+def measure_m4(name: str, data: bytes, cm, work: Path, core_dir: str | None,
+               optimize: str = "speed") -> dict:
     """Instructions of one inference on the Cortex-M4 in QEMU, through benchmarks/measure.py
     (the harness firmware, seed-0 input of the model's own dtype)."""
     from benchmarks.measure import DoesNotLink, measure
@@ -214,7 +216,7 @@ def measure_m4(name: str, data: bytes, cm, work: Path, core_dir: str | None) -> 
             return dict(qemu_error=skipped[0]["skipped"])
         x = input_sets(data)[0][1]      # seed 0, every input
         with quiet_fd2():
-            m = measure(data, BOARD, x, work / "fw" / name, core_dir)
+            m = measure(data, BOARD, x, work / "fw" / name, core_dir, optimize=optimize)
         got = dict(instructions=m.instructions, m4_crc32=m.crc32,
                    m4_matches_tflm=m.matches_tflm, m4_arena=m.arena_bytes,
                    flash=m.sizes["flash"])
@@ -329,6 +331,8 @@ def main(argv=None) -> int:
                     help=f"also measure instructions on {BOARD} (Cortex-M4) in QEMU")
     ap.add_argument("--sanitize", action="store_true",
                     help="also run one input set under ASan/UBSan with the write check")
+    ap.add_argument("--optimize", choices=("speed", "size"), default="speed",
+                    help="the compiler's kernel selection (default speed)")
     ap.add_argument("--out", default=str(HERE), help="where results.json/.md go")
     ap.add_argument("--keep", action="store_true", help="keep the generated code")
     ap.add_argument("--head", action="store_true",
@@ -361,13 +365,13 @@ def main(argv=None) -> int:
         tf_version = tf.__version__
     meta = dict(argv=sys.argv[1:] if argv is None else list(argv), date=time.strftime(
         "%Y-%m-%d %H:%M:%S"), tensorflow=tf_version, board=BOARD if args.qemu else None,
-        **state)
+        optimize=args.optimize, **state)
     rows = []
     try:
         for k, name in enumerate(names, 1):
             log(f"[{k}/{len(names)}] {name} ({MODELS[name].dtype})")
             rows.append(check_model(name, work, args.qemu, str(work / "pio-core"),
-                                    args.sanitize))
+                                    args.sanitize, args.optimize))
     finally:
         if args.keep:
             log(f"generated code kept in {work}")
