@@ -7,7 +7,7 @@ A column is ticked where the builtin has an implementation of that family (ops/<
 int8, ops/float32/ and ops/int16/ the others; int32 data movement is noted). ``--counts``
 collects tests/ops with pytest and counts, per operator stem, the test cases whose node id names
 float32 ("float") or int16 ("int16"), the rest counting as int8 (a stem's test file holds one
-section per dtype)."""
+section per dtype; a builtin with one family counts every test of its stem)."""
 from __future__ import annotations
 
 import argparse
@@ -55,6 +55,8 @@ def markdown(impls: dict, counts: dict | None = None) -> str:
         for key, _ in COLUMNS:
             have = key in e["dtypes"]
             n = counts.get(e["stem"], {}).get(key) if counts else None
+            if counts and len(e["dtypes"]) == 1:         # one family: every test of the stem
+                n = sum(counts.get(e["stem"], {}).values())
             cells.append(("yes" if have else "") + (f" ({n})" if have and n is not None else ""))
         extra = " +int32" if "int32" in e["dtypes"] else ""
         rows.append(f"| {name}{extra} | " + " | ".join(cells) + " |")
