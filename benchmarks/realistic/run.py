@@ -124,8 +124,10 @@ def check_model(name: str, work: Path, qemu: bool, core_dir: str | None,
     row.update(tflite_bytes=len(data), ops=len(ops), op_types=sorted(set(ops)))
     log(f" {len(data):,} B, {len(ops)} ops; compile ...", end="")
     try:
+        t1 = time.time()
         cm = compile_model(data, name=f"{name}.tflite", optimize=optimize)
-        row.update(compiles=True, arena_ours=cm.arena_bytes, weight_bytes=cm.weight_bytes)
+        row.update(compiles=True, arena_ours=cm.arena_bytes, weight_bytes=cm.weight_bytes,
+                   compile_seconds=round(time.time() - t1, 1))
     except TinyEngineError as exc:
         row.update(compiles=False, refusal=f"{type(exc).__name__}: {short_error(exc)}")
     except Exception as exc:  # pylint: disable=broad-except
@@ -245,7 +247,8 @@ def _n(v) -> str:
 
 
 def table(rows: list[dict], markdown: bool = True) -> str:
-    head = ["model", "dtype", "ops", "compiles?", "= TFLM?", "arena ours / TFLM", "M4 instructions"]
+    head = ["model", "dtype", "ops", "compiles? (s)", "= TFLM?", "arena ours / TFLM",
+            "M4 instructions"]
     san = any("sanitize" in r for r in rows)
     if san:
         head.append("ASan/UBSan")
@@ -259,6 +262,8 @@ def table(rows: list[dict], markdown: bool = True) -> str:
         ops = str(r.get("ops", "-"))
         if markdown:
             ops += " (" + ", ".join(r.get("op_types", [])) + ")"
+        if r.get("compile_seconds") is not None:
+            comp += f" ({r['compile_seconds']})"
         body.append([r["model"], r["dtype"], ops, comp, eq, arena, insns]
                     + ([{"clean": "clean", "failed": "**FAILED**"}.get(r.get("sanitize"), "-")]
                        if san else []))
@@ -295,7 +300,11 @@ def write_report(rows: list[dict], meta: dict, out_dir: Path) -> None:
             "interpreter on %d input sets (integers byte for byte; float32 bit for bit = exact, "
             "or within rtol 1e-4 / atol 1e-5 = tol.). Arena in bytes (TFLM: its recording "
             "allocator's total). M4 instructions: one inference on %s in QEMU (-icount "
-            "shift=0) with `--qemu`, its output checked against TFLM by the harness." % (" ".join(meta["argv"]), meta["date"], meta["git_head"],
+            "shift=0) with `--qemu`, its output checked against TFLM by the harness. "
+            "(s): seconds compile_model took (this machine, shared). To rebuild the models: "
+            "`python -m venv --system-site-packages ~/.venvs/tf && ~/.venvs/tf/bin/pip install "
+            "'tensorflow-cpu==2.19.*' && ~/.venvs/tf/bin/pip install --no-deps "
+            "'tf_keras==2.19.*'`, then run with that Python." % (" ".join(meta["argv"]), meta["date"], meta["git_head"],
                                           " + uncommitted " + ", ".join(meta["uncommitted"])
                                           if meta["uncommitted"] else "",
                                           meta.get("tensorflow") or "-", N_SETS, BOARD), "",
