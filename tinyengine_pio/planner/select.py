@@ -5,10 +5,26 @@ Pinned buffers form rigid groups, so pinning everything is not best: a chain of 
 that lowers the arena most; drop each pin that does not pay) are each refined by a hill-climb
 that toggles single pins; the caller keeps the best. Pins for the same member are alternatives
 (different kernel variants) and never used together. Exploration skips verification.
+
+The search is bounded: each trial plans every buffer (quadratic in their number), so a model
+with hundreds of tensors (an unrolled RNN) gets fewer trials, WORK / buffers^2 per strategy,
+and keeps the best pin set found by then. Deterministic; no model of a few dozen tensors comes
+near the bound (the largest shared models use a fifth of it).
 """
 from __future__ import annotations
 
 from .buffers import Buffer, Pin
+
+WORK = 8_000_000          # trials x buffers^2 per strategy
+
+
+class _Budget:
+    def __init__(self, trials: int):
+        self.left = trials
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
 
 
 def _key(p: Pin):
@@ -41,17 +57,27 @@ def choose_pins(buffers: list[Buffer], alignment: int, names: list[str], overlap
     """Candidate pin sets, best first-effort; empty when there are no overlaps."""
     if not overlaps:
         return []
-    return [toggle(buffers, alignment, names, overlaps, strategy(buffers, alignment, names, overlaps))
-            for strategy in (add_greedy, drop_greedy)]
+    trials = max(20, WORK // max(1, len(buffers)) ** 2)
+    out = []
+    for strategy in (add_greedy, drop_greedy):
+        budget = _Budget(trials)
+        out.append(toggle(buffers, alignment, names, overlaps,
+                          strategy(buffers, alignment, names, overlaps, budget), budget=budget))
+    return out
 
 
 def toggle(buffers, alignment, names, overlaps: list[Pin], current: list[Pin],
-           passes: int = 3) -> list[Pin]:
+           passes: int = 3, budget: _Budget | None = None) -> list[Pin]:
     """Hill-climb over the pin set: flip one pin in or out, keep strict improvements."""
+    budget = budget or _Budget(1 << 30)
+    if not budget.take():
+        return current
     cur = _size(buffers, alignment, names, current)
     for _ in range(passes):
         improved = False
         for pin in sorted(overlaps, key=_key):
+            if not budget.take():
+                return current
             trial = [p for p in current if p is not pin] if pin in current else _with(current, pin)
             s = _size(buffers, alignment, names, trial)
             if s < cur:
@@ -61,14 +87,19 @@ def toggle(buffers, alignment, names, overlaps: list[Pin], current: list[Pin],
     return current
 
 
-def drop_greedy(buffers, alignment, names, overlaps: list[Pin]) -> list[Pin]:
+def drop_greedy(buffers, alignment, names, overlaps: list[Pin],
+                budget: _Budget | None = None) -> list[Pin]:
     """Start from every overlap (first alternative per member); drop those that do not pay."""
+    budget = budget or _Budget(1 << 30)
     current: list[Pin] = []
     for pin in sorted(overlaps, key=_key):
         if all(q.member != pin.member for q in current):
             current.append(pin)
+    budget.take()
     cur = _size(buffers, alignment, names, current)
     for pin in sorted(current, key=_key):
+        if not budget.take():
+            break
         trial = [p for p in current if p is not pin]
         s = _size(buffers, alignment, names, trial)
         if s <= cur:
@@ -76,14 +107,19 @@ def drop_greedy(buffers, alignment, names, overlaps: list[Pin]) -> list[Pin]:
     return current
 
 
-def add_greedy(buffers, alignment, names, overlaps: list[Pin]) -> list[Pin]:
+def add_greedy(buffers, alignment, names, overlaps: list[Pin],
+               budget: _Budget | None = None) -> list[Pin]:
     """Best improvement: add the pin that lowers the arena most, until none does."""
+    budget = budget or _Budget(1 << 30)
     current: list[Pin] = []
+    budget.take()
     cur = _size(buffers, alignment, names, current)
     remaining = sorted(overlaps, key=_key)
     while remaining:
         best = None
         for pin in remaining:
+            if not budget.take():
+                break
             s = _size(buffers, alignment, names, _with(current, pin))
             if s < cur and (best is None or s < best[0]):
                 best = (s, pin)
