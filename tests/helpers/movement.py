@@ -21,6 +21,8 @@ TFLM_REFUSES = {
     ("GATHER", "int16"), ("GATHER", "int32"),
     ("DEPTH_TO_SPACE", "int16"), ("DEPTH_TO_SPACE", "int32"),
     ("SPACE_TO_DEPTH", "int16"), ("SPACE_TO_DEPTH", "int32"),
+    ("SPACE_TO_BATCH_ND", "int16"), ("SPACE_TO_BATCH_ND", "int32"),
+    ("BATCH_TO_SPACE_ND", "int16"), ("BATCH_TO_SPACE_ND", "int32"),
 }
 
 _F32 = np.finfo(np.float32)

@@ -37,6 +37,7 @@ from . import (
     shape,  # noqa: F401,E402
     slice,  # noqa: F401,E402
     softmax,  # noqa: F401,E402
+    space_to_batch_nd,  # noqa: F401,E402
     split,  # noqa: F401,E402
     squared_difference,  # noqa: F401,E402
     strided_slice,  # noqa: F401,E402
