@@ -52,6 +52,7 @@ DTYPES = {
     "float32": (fb.TensorType.FLOAT32, np.float32),
     "uint8": (fb.TensorType.UINT8, np.uint8),
     "int64": (fb.TensorType.INT64, np.int64),
+    "bool": (fb.TensorType.BOOL, np.bool_),
 }
 _NP_TO_NAME = {np.dtype(np_t): name for name, (_, np_t) in DTYPES.items()}
 

@@ -6,6 +6,7 @@ from . import (
     batch_matmul,  # noqa: F401,E402
     average_pool_2d,  # noqa: F401,E402
     cast,  # noqa: F401,E402
+    comparisons,  # noqa: F401,E402
     concatenation,  # noqa: F401,E402
     conv_2d,  # noqa: F401,E402
     depth_to_space,  # noqa: F401,E402
