@@ -35,6 +35,7 @@ from . import (
     resize_bilinear,  # noqa: F401,E402
     resize_nearest_neighbor,  # noqa: F401,E402
     rsqrt,  # noqa: F401,E402
+    select_v2,  # noqa: F401,E402
     shape,  # noqa: F401,E402
     slice,  # noqa: F401,E402
     softmax,  # noqa: F401,E402
