@@ -48,6 +48,8 @@ NOT_YET_DRAWN = frozenset({
     "TRANSPOSE_CONV",
     "BATCH_MATMUL",
     "DIV", "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM",
+    "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "SELECT_V2",
+    "EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL",
 })
 MAX_ELEMS = 768          # no activation tensor larger than this
 FUSED = ["NONE", "NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
