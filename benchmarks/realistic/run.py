@@ -381,6 +381,7 @@ def main(argv=None) -> int:
             log(f"[{k}/{len(names)}] {name} ({MODELS[name].dtype})")
             rows.append(check_model(name, work, args.qemu, str(work / "pio-core"),
                                     args.sanitize, args.optimize))
+            rows[-1]["measured_at"] = state["git_head"] + ("+" if state["uncommitted"] else "")
     finally:
         if args.keep:
             log(f"generated code kept in {work}")
