@@ -18,24 +18,36 @@ def _compile(args) -> int:
     from .compiler import compile_file, compile_models
     models = _model_specs(args.model, args.prefix)
     options = {"alignment": args.align, "optimize": args.optimize, "limits": _limits(args),
-               "check_writes": args.check_writes}
+               "check_writes": args.check_writes, "io": args.io}
     if models is None and not args.shared_arena:      # one plain path: the --prefix form
         cm = compile_file(args.model[0], args.out, prefix=args.prefix or "model", **options)
         files = ", ".join(sorted(cm.files))
         print(f"{args.model[0]}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
         print(f"arena {cm.arena_bytes:,} B (classical bound {cm.plan.lower_bound:,} B), "
               f"weights {cm.weight_bytes:,} B")
+        _print_io(args.io, cm)
         return 0
     models = models or [(args.prefix or "model", args.model[0])]
     cs = compile_models(models, args.out, shared_arena=args.shared_arena, **options)
     for (prefix, path), cm in zip(models, cs.models.values()):
         print(f"{prefix}: {path}: {len(cm.graph.operators)} operators, arena {cm.arena_bytes:,} B "
               f"(classical bound {cm.plan.lower_bound:,} B), weights {cm.weight_bytes:,} B")
+        _print_io(args.io, cm, f"{prefix}: ")
     print(f"-> {args.out}/ ({', '.join(sorted(cs.files))})")
     how = ("shared (te_shared_arena in te_arena.c, the largest; run the models one after another)"
            if cs.shared_arena else "in total (each model its own)")
     print(f"arena {cs.arena_bytes:,} B {how}, weights {cs.weight_bytes:,} B")
     return 0
+
+
+def _print_io(io: str, cm, lead: str = "") -> None:
+    """What --io int8 dropped (or that it dropped nothing); nothing for --io model."""
+    if io == "model":
+        return
+    from .passes.int8_io import describe
+    from .report import NOTHING_DROPPED
+    for text in [describe(d) for d in cm.graph.config.get("io_dropped", [])] or [NOTHING_DROPPED]:
+        print(f"{lead}--io {io}: {text}")
 
 
 def _model_specs(given: list[str], prefix: str | None) -> list[tuple[str, str]] | None:
@@ -87,7 +99,7 @@ def _report(args) -> int:
     from .report import build_report, format_report
     data = load_bytes(args.model)
     cm = compile_model(data, name=os.path.basename(args.model), alignment=args.align,
-                       optimize=args.optimize, limits=_limits(args))
+                       optimize=args.optimize, limits=_limits(args), io=args.io)
     r = build_report(cm, args.cpu)
     if args.compare_tflm:
         from .tflm import arena_bytes
@@ -109,7 +121,7 @@ def _run(args) -> int:
     from .host import run_on_host, seed_inputs
     from .report import build_report, format_report
     data = load_bytes(args.model)
-    cm = compile_model(data, name=os.path.basename(args.model), limits=_limits(args))
+    cm = compile_model(data, name=os.path.basename(args.model), limits=_limits(args), io=args.io)
     sys.stdout.write(format_report(build_report(cm)))
     outs = run_on_host(cm, seed_inputs(cm, args.seed))
     for n, o in enumerate(outs):
@@ -142,6 +154,14 @@ def _zephyr_module_path(_args) -> int:
     return 0
 
 
+def _add_io(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--io", choices=("model", "int8"), default="model",
+                   help="model: the model's own input/output types (default); int8: drop the "
+                        "float32 QUANTIZE after an input and DEQUANTIZE before an output, the "
+                        "caller passes and receives the quantized tensors (int16 for an int16x8 "
+                        "model)")
+
+
 def _add_limits(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-bytes", type=_max_bytes, default=64 << 20, metavar="SIZE",
                    help="refuse a model with a tensor or an arena above SIZE (default 64M)")
@@ -168,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--check-writes", action="store_true",
                    help="add the debug write check: built with -D<PREFIX>_CHECK_WRITES, every "
                         "layer's writes outside its outputs and scratch are reported")
+    _add_io(c)
     _add_limits(c)
     c.set_defaults(func=_compile)
     r = sub.add_parser("report", help="per-layer table: shapes, MACs, weights, live memory, arena")
@@ -184,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="core of the latency estimate (default cortex-m4): %s (DSP kernels) or "
                         "%s (Helium kernels)" % (", ".join(c for c in cpus_with("dsp")
                                                            if c not in mve), " / ".join(mve)))
+    _add_io(r)
     _add_limits(r)
     r.set_defaults(func=_report)
     s = sub.add_parser("setup", help="prepare PlatformIO for offline builds with the emulated "
@@ -204,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("run", help="compile, build with the host gcc and run on a seeded input")
     h.add_argument("model")
     h.add_argument("--seed", type=int, default=0, help="input seed (default 0)")
+    _add_io(h)
     _add_limits(h)
     h.set_defaults(func=_run)
     return p

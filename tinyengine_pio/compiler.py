@@ -21,6 +21,7 @@ from .kernel_sources import generated_names
 from .metadata import SharedArena, metadata_file
 from .ops import lookup
 from .passes import run_pipeline
+from .passes.int8_io import check_io
 from .planner import Plan
 from .planner.policy import choose as choose_memory
 from .schedule import choose_order
@@ -54,18 +55,22 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                   alignment: int = 4, algorithms: list[str] | None = None,
                   overlap: bool = True, emit: bool = True, optimize: str = "speed",
                   limits: Limits | None = None, check_writes: bool = False,
-                  shared_arena: bool = False) -> CompiledModel:
+                  shared_arena: bool = False, io: str = "model") -> CompiledModel:
     """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
     `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits).
     `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES).
     `shared_arena`: the code uses the arena `te_shared_arena` (te_arena.h) instead of its own;
-    compile_models() writes the te_arena.c that defines it for a set of models."""
+    compile_models() writes the te_arena.c that defines it for a set of models.
+    `io="int8"`: the caller passes and receives the quantized tensors of a float-I/O model (the
+    boundary QUANTIZE / DEQUANTIZE ops are dropped, passes/int8_io.py); "model" keeps its I/O."""
     _check_prefix(prefix)
     if optimize not in ("speed", "size"):
         raise OptionError(f"optimize must be 'speed' or 'size', not {optimize!r}")
+    check_io(io)
     limits = limits or Limits()
     source = read_model(data, name, limits)
     source.config["optimize"] = optimize
+    source.config["io"] = io
     g = choose_order(run_pipeline(source))
     gp = choose_memory(g, lambda op: lookup(op).memory_options(g, op),
                        lambda op: lookup(op).access(g, op), alignment, algorithms, overlap)

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from .compiler import CompiledModel
 from .ops import lookup
+from .passes.int8_io import describe as describe_io
+
+NOTHING_DROPPED = ("nothing dropped: no float32 input read only by a QUANTIZE, no float32 output "
+                   "written by a DEQUANTIZE; the model's I/O is unchanged")
 
 
 def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
@@ -33,6 +37,8 @@ def build_report(cm: CompiledModel, cpu: str = "cortex-m4") -> dict:
         planner_candidates=cm.plan.candidates, overlaps=len(cm.plan.pins),
         pins=[dict(base=p.base, member=p.member, delta=p.delta) for p in cm.plan.pins],
         code_files=sorted(cm.files), layers=layers, folded=list(g.config.get("folded", [])),
+        io=g.config.get("io", "model"),
+        io_dropped=[dict(d, text=describe_io(d)) for d in g.config.get("io_dropped", [])],
         buffers=[dict(tensor=g.t(t).name, offset=cm.offsets[t], bytes=g.t(t).nbytes,
                       lifetime=[s, e]) for t, (s, e) in sorted(cm.lifetimes.items())],
     )
@@ -77,6 +83,9 @@ def format_report(r: dict) -> str:
         "overlaps go below it)",
         f"overlaps         {r['overlaps']} outputs placed over their dying inputs",
     ]
+    if r.get("io", "model") != "model":
+        label = f"--io {r['io']}".ljust(17)
+        lines += [label + d["text"] for d in r.get("io_dropped", [])] or [label + NOTHING_DROPPED]
     if r.get("state_bytes"):
         lines.append(f"state (SRAM)     {r['state_bytes']:,} B   variable tensors kept across "
                      "invokes, outside the arena")

@@ -11,10 +11,11 @@ from .finalize import finalize
 from .fold_activation import fold_activation
 from .fold_pad import fold_pad
 from .fold_zero_point import fold_zero_point
+from .int8_io import int8_io
 from .requantize import requantize
 
-PIPELINE = [fold_pad, depthwise_as_conv, alias_reshape, drop_dead, fold_activation, requantize,
-            fold_zero_point, finalize]
+PIPELINE = [int8_io, fold_pad, depthwise_as_conv, alias_reshape, drop_dead, fold_activation,
+            requantize, fold_zero_point, finalize]
 
 
 def run_pipeline(g: Graph) -> Graph:
