@@ -232,12 +232,16 @@ def _header(g: Graph, prefix: str, arena_bytes: int, sha: str, check_writes: boo
              "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
              f"#define {up}_ARENA_BYTES {arena_bytes}", f"#define {up}_NUM_INPUTS {len(g.inputs)}",
              f"#define {up}_NUM_OUTPUTS {len(g.outputs)}", f'#define {up}_SHA256 "{sha}"', ""])
+    caller_quantizes = {(d["side"], d["position"]) for d in g.config.get("io_dropped", [])}
     for kind, idxs in (("INPUT", g.inputs), ("OUTPUT", g.outputs)):
         for n, i in enumerate(idxs):
             t = g.t(i)
             w.line(f"/* {kind.lower()} {n}: '{t.name}' {list(t.shape)} {t.dtype}"
                    + (f" scale {t.s!r} zero_point {t.zp}" if t.scale is not None else "") + " */")
             w.line(f"#define {up}_{kind}{n}_BYTES {t.nbytes}")
+            if (kind.lower(), n) in caller_quantizes:    # --io int8 dropped its (DE)QUANTIZE
+                w.line(f"#define {up}_{kind}{n}_SCALE {float(t.s)!r}f")
+                w.line(f"#define {up}_{kind}{n}_ZERO_POINT {t.zp}")
     w.lines(["", f"int {prefix}_invoke(void);", f"void *{prefix}_input(int i);",
              f"const void *{prefix}_output(int i);", f"size_t {prefix}_input_bytes(int i);",
              f"size_t {prefix}_output_bytes(int i);", f"int {prefix}_num_inputs(void);",

@@ -79,6 +79,9 @@ class ModelMetadata:
     inputs: list[TensorInfo]
     outputs: list[TensorInfo]
     layers: list[Layer]
+    # compile_model's io option: "int8" when the float I/O's QUANTIZE / DEQUANTIZE were dropped
+    # (passes/int8_io.py; inputs/outputs then describe the int8 tensors); absent: "model"
+    io: str = "model"
 
     @property
     def input_copy_bytes(self) -> int:
@@ -91,6 +94,8 @@ class ModelMetadata:
         d = asdict(self)
         if d["arena"]["shared"] is None:       # absent for a model with its own arena
             del d["arena"]["shared"]
+        if d["io"] == "model":                 # absent for the model's own I/O
+            del d["io"]
         return _format(d, "") + "\n"
 
     @classmethod
@@ -180,7 +185,7 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
         est_instructions=r["est_instructions"],
         inputs=[_tensor_info(cm, n, i) for n, i in enumerate(g.inputs)],
         outputs=[_tensor_info(cm, n, i) for n, i in enumerate(g.outputs)],
-        layers=layers)
+        layers=layers, io=g.config.get("io", "model"))
 
 
 def metadata_file(cm, prefix: str, source_name: str, optimize: str,

@@ -39,14 +39,15 @@ def build_models(build_dir: str) -> dict:
 
 
 def build_options(m: dict) -> list[str]:
-    """`report` options for one model of a build: the optimize mode and alignment it was
-    compiled with (CONFIG_TINYENGINE_OPTIMIZE_SIZE, ALIGNMENT), from its <prefix>.json."""
+    """`report` options for one model of a build: the optimize mode, alignment and I/O it was
+    compiled with (CONFIG_TINYENGINE_OPTIMIZE_SIZE, ALIGNMENT, IO_INT8), from its <prefix>.json."""
     from .metadata import ModelMetadata
     path = Path(m["out_dir"]) / f"{m['prefix']}.json"
     if not path.is_file():
         raise TinyEngineError(f"{path} not found: re-run the build's configuration (`west build`)")
     md = ModelMetadata.load(path)
-    return ["--optimize", md.optimize, "--align", str(md.arena.alignment)]
+    return ["--optimize", md.optimize, "--align", str(md.arena.alignment)] + (
+        ["--io", md.io] if md.io != "model" else [])
 
 
 def report(build_dir: str, json_out: bool = False, compare_tflm: bool = False) -> int:

@@ -26,8 +26,10 @@ model as x = (q - zp) * scale comes back as q exactly; our int8 outputs are TFLM
 mapped back: q = round(x / scale) + zp (tests/test_int8_io.py checks both)."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import OptionError
-from ..ir import Graph, Operator
+from ..ir import NP_TYPES, Graph, Operator
 
 IO_MODES = ("model", "int8")
 QUANTIZED = ("int8", "int16")
@@ -99,3 +101,28 @@ def int8_io(g: Graph) -> Graph:
     g.operators = [op for op in g.operators if id(op) not in drop]
     g.config["io_dropped"] = dropped
     return g
+
+
+def model_inputs(dropped: list[dict], inputs: list) -> list:
+    """The source model's inputs for the caller's `inputs` of an --io int8 compile: each
+    quantized q at a dropped QUANTIZE's position as the float32 x = (q - zero point) * scale,
+    which TFLM's QUANTIZE maps back to q (|q - zp| <= 65535: x / scale is within an ulp of it)."""
+    out = list(inputs)
+    for d in dropped:
+        if d["side"] == "input":
+            q = np.asarray(out[d["position"]], dtype=np.float64)
+            out[d["position"]] = ((q - d["zero_point"]) * d["scale"]).astype(np.float32)
+    return out
+
+
+def caller_outputs(dropped: list[dict], outputs: list) -> list:
+    """The --io int8 outputs for the source model's `outputs`: each float32 f at a dropped
+    DEQUANTIZE's position as q = round(f / scale) + zero point in its quantized type (TFLM's
+    DEQUANTIZE wrote f = scale * (q - zp), so this is q again)."""
+    out = list(outputs)
+    for d in dropped:
+        if d["side"] == "output":
+            f = np.asarray(out[d["position"]], dtype=np.float64)
+            out[d["position"]] = (np.round(f / d["scale"]) + d["zero_point"]).astype(
+                NP_TYPES[d["dtype"]])
+    return out

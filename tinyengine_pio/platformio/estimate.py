@@ -1,7 +1,7 @@
 """Cheap memory figures of a model before any C is emitted, for the PlatformIO fit check.
 
-``python -m tinyengine_pio.platformio.estimate [--optimize speed|size] MODEL...`` prints one JSON
-list, one object per model::
+``python -m tinyengine_pio.platformio.estimate [--optimize speed|size] [--io model|int8] MODEL...``
+prints one JSON list, one object per model::
 
     [{"model": "model/kws.tflite", "weight_bytes": 24368, "arena_at_least": 8192}]
 
@@ -26,17 +26,22 @@ import os
 import sys
 
 
-def estimate(data: bytes, name: str = "model.tflite", optimize: str = "speed") -> dict:
-    """``{"weight_bytes": exact, "arena_at_least": lower bound}`` for one model's bytes."""
+def estimate(data: bytes, name: str = "model.tflite", optimize: str = "speed",
+             io: str = "model") -> dict:
+    """``{"weight_bytes": exact, "arena_at_least": lower bound}`` for one model's bytes
+    (``io``: compile_model's, "int8" without the float I/O buffers)."""
     # pylint: disable=import-outside-toplevel
     from ..frontend import read_model
     from ..passes import run_pipeline
+    from ..passes.int8_io import check_io
     from ..planner.policy import lifetimes
     from ..schedule import choose_order
     from ..validate import Limits
 
+    check_io(io)
     source = read_model(data, name, Limits())
     source.config["optimize"] = optimize
+    source.config["io"] = io
     g = choose_order(run_pipeline(source))
     weights = sum(g.t(i).nbytes for i in {i for op in g.operators for i in op.inputs
                                           if i >= 0 and g.t(i).is_const})
@@ -60,6 +65,7 @@ def main(argv=None) -> int:
                                              "without planning or emitting C")
     ap.add_argument("models", nargs="+", metavar="MODEL")
     ap.add_argument("--optimize", choices=("speed", "size"), default="speed")
+    ap.add_argument("--io", choices=("model", "int8"), default="model")
     args = ap.parse_args(argv)
     # pylint: disable=import-outside-toplevel
     from ..errors import TinyEngineError, internal_error
@@ -67,7 +73,7 @@ def main(argv=None) -> int:
     result = []
     try:
         for path in args.models:
-            fig = estimate(load_bytes(path), os.path.basename(path), args.optimize)
+            fig = estimate(load_bytes(path), os.path.basename(path), args.optimize, args.io)
             result.append(dict(model=path, **fig))
     except TinyEngineError as exc:
         print("tinyengine-pio: error: %s" % exc, file=sys.stderr)

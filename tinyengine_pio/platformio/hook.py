@@ -9,6 +9,11 @@ hook at build time; no absolute path in ``platformio.ini``), or with the bundled
     custom_tinyengine_model = model/kws.tflite   ; relative to the project dir
     custom_tinyengine_prefix = model             ; optional C prefix, default "model"
     custom_tinyengine_optimize = speed           ; optional: speed (default) or size
+    custom_tinyengine_io = model                 ; optional: model (default) or int8: the
+                                                 ; caller passes/receives the quantized I/O
+                                                 ; of a float-I/O model (its boundary
+                                                 ; QUANTIZE/DEQUANTIZE dropped; int16 I/O
+                                                 ; for an int16x8 model), `--io int8`
     custom_tinyengine_harness = no               ; optional: yes adds the measurement harness
                                                  ; runtime (main() calls te_harness_serve())
     custom_tinyengine_ram_reserve = 8K           ; optional: RAM kept for stack and .bss
@@ -76,6 +81,7 @@ OPTIONS = {
                                 "(kws:model/kws.tflite, person:model/person.tflite)",
     "custom_tinyengine_prefix": "a C identifier (letters, digits, _; not starting with a digit)",
     "custom_tinyengine_optimize": "speed or size",
+    "custom_tinyengine_io": "model or int8",
     "custom_tinyengine_harness": "yes or no",
     "custom_tinyengine_shared_arena": "yes or no",
     "custom_tinyengine_check_writes": "yes or no",
@@ -131,7 +137,7 @@ def parse_options(raw, env_name="env"):
     """Validate the ``custom_tinyengine_*`` options (``raw``: option -> value as written).
 
     Returns a dict: ``models`` [(prefix, path as written)], ``several`` (given as
-    custom_tinyengine_models), ``optimize``, ``harness``,
+    custom_tinyengine_models), ``optimize``, ``io``, ``harness``,
     ``shared_arena``, ``check_writes``, ``ram_reserve`` (None = default), ``python``.
     Raises HookError naming the option and its allowed values."""
     unknown = sorted(k for k in raw if k.startswith("custom_tinyengine_") and k not in OPTIONS)
@@ -141,6 +147,7 @@ def parse_options(raw, env_name="env"):
     get = {k: unquote(raw.get(k, "")) for k in OPTIONS}
     opts = {
         "optimize": get["custom_tinyengine_optimize"] or "speed",
+        "io": get["custom_tinyengine_io"] or "model",
         "harness": _yes_no("custom_tinyengine_harness", get["custom_tinyengine_harness"], False),
         "shared_arena": _yes_no("custom_tinyengine_shared_arena",
                                 get["custom_tinyengine_shared_arena"], False),
@@ -153,6 +160,8 @@ def parse_options(raw, env_name="env"):
     _yes_no("custom_tinyengine_autohook", get["custom_tinyengine_autohook"], True)
     if opts["optimize"] not in ("speed", "size"):
         raise _invalid("custom_tinyengine_optimize", opts["optimize"])
+    if opts["io"] not in ("model", "int8"):
+        raise _invalid("custom_tinyengine_io", opts["io"])
     if get["custom_tinyengine_ram_reserve"]:
         try:
             opts["ram_reserve"] = parse_size(get["custom_tinyengine_ram_reserve"])
@@ -395,6 +404,7 @@ def stamp_key(models, opts, package_dir):
         "stamp": STAMP_VERSION,
         "models": [[p, hashlib.sha256(b).hexdigest()] for p, b in models],
         "optimize": opts["optimize"],
+        "io": opts.get("io", "model"),
         "shared_arena": opts["shared_arena"],
         "check_writes": opts["check_writes"],
         "max_bytes": opts.get("max_bytes"),
@@ -440,6 +450,8 @@ def compile_command(python, models, opts, out_dir):
         if opts["shared_arena"]:
             cmd.append("--shared-arena")
     cmd += ["--out", out_dir, "--optimize", opts["optimize"]]
+    if opts.get("io", "model") != "model":
+        cmd += ["--io", opts["io"]]
     if opts["check_writes"]:
         cmd.append("--check-writes")
     if opts.get("max_bytes"):
@@ -447,11 +459,12 @@ def compile_command(python, models, opts, out_dir):
     return cmd
 
 
-def estimate(python, paths, optimize, cwd):
+def estimate(python, paths, optimize, cwd, io="model"):
     """Cheap figures before compiling: [{"weight_bytes", "arena_at_least"}] per model, or None
     when the estimate itself failed unexpectedly (the compile then reports).  HookError for a
-    model the compiler rejects."""
-    cmd = [python, "-m", "tinyengine_pio.platformio.estimate", "--optimize", optimize] + paths
+    model the compiler rejects.  ``io``: custom_tinyengine_io (int8: no float I/O buffers)."""
+    cmd = [python, "-m", "tinyengine_pio.platformio.estimate", "--optimize", optimize] + (
+        ["--io", io] if io != "model" else []) + paths
     try:
         proc = _run(cmd, cwd=cwd, timeout=600)
     except (OSError, subprocess.SubprocessError):
@@ -708,7 +721,7 @@ def build(env):
     regenerated = not (stamp and stamp.get("key") == key)
     if regenerated:
         try:
-            figures = estimate(python, paths, opts["optimize"], gen_dir)
+            figures = estimate(python, paths, opts["optimize"], gen_dir, opts.get("io", "model"))
         except HookError as exc:
             raise HookError("cannot compile %s: %s" % (shown, exc)) from None
         if figures and board is not None:
