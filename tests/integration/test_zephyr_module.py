@@ -314,6 +314,18 @@ def test_max_bytes_reaches_the_compiler(tmp_path):
 
 @pytest.mark.zephyr
 @needs_host_cmake
+def test_io_int8_reaches_the_compiler(tmp_path):
+    """CONFIG_TINYENGINE_IO_INT8 is the compiler's --io int8 (model.json records it; the kws
+    sample has int8 I/O already, so nothing is dropped)."""
+    import json
+    _kconfiglib()
+    _configure(SAMPLE, tmp_path / "build", "-DCONFIG_TINYENGINE_IO_INT8=y")
+    found = sorted((tmp_path / "build").rglob("model.json"))
+    assert found and all(json.loads(p.read_text()).get("io") == "int8" for p in found), found
+
+
+@pytest.mark.zephyr
+@needs_host_cmake
 def test_rejected_model_shows_the_compilers_message(tmp_path):
     _kconfiglib()
     from tests.helpers.builder import ModelBuilder

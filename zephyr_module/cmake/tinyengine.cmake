@@ -136,6 +136,9 @@ function(tinyengine_add_model target model)
   set(py "${TINYENGINE_PYTHON}")
   set(cmd "${py}" -m tinyengine_pio compile "${model_abs}" --out "${out}"
       --prefix "${TE_PREFIX}" --align "${TE_ALIGNMENT}" --optimize "${TE_OPTIMIZE}")
+  if(CONFIG_TINYENGINE_IO_INT8)     # the application passes/receives the quantized I/O
+    list(APPEND cmd --io int8)
+  endif()
   if(CONFIG_TINYENGINE_MAX_BYTES)   # refuse a tensor or arena above it (the compiler's limit)
     list(APPEND cmd --max-bytes "${CONFIG_TINYENGINE_MAX_BYTES}")
   endif()
