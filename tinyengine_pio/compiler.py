@@ -23,9 +23,14 @@ from .ops import lookup
 from .passes import run_pipeline
 from .passes.int8_io import check_io
 from .planner import Plan
+from .planner.policy import GraphPlan
 from .planner.policy import choose as choose_memory
 from .schedule import choose_order
+from .stages import make_stage
+from .stages.search import Candidate, instructions, pick, rows_of, search
 from .validate import Limits
+
+OPTIMIZE = ("speed", "size", "memory")
 
 
 @dataclass
@@ -37,6 +42,7 @@ class CompiledModel:
     lifetimes: dict[int, tuple[int, int]]
     files: dict[str, str] = field(default_factory=dict)
     sha256: str = ""
+    schedules: list = field(default_factory=list)   # stages.search.Candidate, the chosen marked
 
     @property
     def arena_bytes(self) -> int:
@@ -55,33 +61,73 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                   alignment: int = 4, algorithms: list[str] | None = None,
                   overlap: bool = True, emit: bool = True, optimize: str = "speed",
                   limits: Limits | None = None, check_writes: bool = False,
-                  shared_arena: bool = False, io: str = "model") -> CompiledModel:
+                  shared_arena: bool = False, io: str = "model", ram_budget: int | None = None,
+                  fuse: list[tuple[int, int]] | None = None, progress=None) -> CompiledModel:
     """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
     `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits).
     `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES).
     `shared_arena`: the code uses the arena `te_shared_arena` (te_arena.h) instead of its own;
     compile_models() writes the te_arena.c that defines it for a set of models.
     `io="int8"`: the caller passes and receives the quantized tensors of a float-I/O model (the
-    boundary QUANTIZE / DEQUANTIZE ops are dropped, passes/int8_io.py); "model" keeps its I/O."""
+    boundary QUANTIZE / DEQUANTIZE ops are dropped, passes/int8_io.py); "model" keeps its I/O.
+    optimize="memory": the schedule with the smallest arena, fusing runs of layers into
+    line-buffered stages (stages/search.py); `ram_budget`: the fastest schedule whose arena fits
+    that many bytes (RamBudgetError, with the smallest arena, when none does); `fuse`: explicit
+    stages as (first step, last step) ranges (OptionError where they cannot stream)."""
     _check_prefix(prefix)
-    if optimize not in ("speed", "size"):
-        raise OptionError(f"optimize must be 'speed' or 'size', not {optimize!r}")
+    if optimize not in OPTIMIZE:
+        raise OptionError(f"optimize must be one of {', '.join(OPTIMIZE)}, not {optimize!r}")
+    if ram_budget is not None and (not isinstance(ram_budget, int) or ram_budget <= 0):
+        raise OptionError(f"ram_budget must be a positive number of bytes, not {ram_budget!r}")
     check_io(io)
     limits = limits or Limits()
     source = read_model(data, name, limits)
     source.config["optimize"] = optimize
     source.config["io"] = io
     g = choose_order(run_pipeline(source))
-    gp = choose_memory(g, lambda op: lookup(op).memory_options(g, op),
-                       lambda op: lookup(op).access(g, op), alignment, algorithms, overlap)
+
+    def plan_with(stages) -> GraphPlan:
+        g.stages = list(stages)
+        return choose_memory(g, lambda op: lookup(op).memory_options(g, op),
+                             lambda op: lookup(op).access(g, op), alignment, algorithms, overlap)
+
+    gp, schedules = _schedule(g, plan_with, optimize, ram_budget, fuse, progress)
     p, offsets, life = gp.plan, gp.offsets, gp.lifetimes
     limits.check_arena(p.arena_bytes)
     sha = digest(data)
-    cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha)
+    cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha,
+                       schedules=schedules)
     if emit:
         shared = SharedArena(SHARED_ARENA_SYMBOL, p.arena_bytes, [prefix]) if shared_arena else None
         _emit(cm, prefix, os.path.basename(name), optimize, alignment, check_writes, shared)
     return cm
+
+
+def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, progress):
+    """The plan of the chosen schedule, and the candidate schedules considered (one, unless
+    the memory goal or a budget made the search run)."""
+    if fuse is not None:
+        of = rows_of(g)
+        stages = []
+        for rng in fuse:
+            st = make_stage(g, rng[0], rng[1], of) if len(rng) == 2 else None
+            if st is None:
+                raise OptionError(f"steps {rng[0]}-{rng[-1]} cannot run as one fused stage "
+                                  "(every layer must stream: CONV_2D, DEPTHWISE_CONV_2D, pools, "
+                                  "ADD of equal shapes; only the last one's output read outside)")
+            stages.append(st)
+        gp = plan_with(sorted(stages, key=lambda s: s.first))
+        cand = Candidate(tuple(tuple(r) for r in fuse), gp.plan.arena_bytes,
+                         instructions(g, g.stages), chosen=True, stages=g.stages)
+        return gp, [cand]
+    gp = plan_with([])
+    layerwise = Candidate((), gp.plan.arena_bytes, instructions(g, []), stages=[])
+    if optimize != "memory" and (ram_budget is None or layerwise.arena <= ram_budget):
+        layerwise.chosen = True
+        return gp, [layerwise]
+    path = search(g, lambda stages: plan_with(stages).plan.arena_bytes, progress)
+    chosen = pick(path, optimize, ram_budget)
+    return plan_with(chosen.stages), path
 
 
 def _emit(cm: CompiledModel, prefix: str, source_name: str, optimize: str, alignment: int,

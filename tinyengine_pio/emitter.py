@@ -11,6 +11,8 @@ from .cwriter import CWriter, c_array_body
 from .ir import Graph
 from .kernel_sources import ISAS, available_isas, kernel_files
 from .ops import lookup
+from .planner.policy import buffer_bytes
+from .stages.emit import emit_stage
 from .variants import ISA_GUARDS, KernelCall
 from .version import __version__
 
@@ -36,11 +38,17 @@ class EmitContext:
         self._dedup: dict[tuple, str] = {}
         self.const_bytes = 0
         self.isas: set[str] = set()     # ISAs the current op's calls use (dispatch / call)
+        self.funcs = CWriter()          # functions before the invoke (fused stages' rows)
+        self.row_ptrs: dict[int, str] = {}   # inside a stage: tensor -> its current row's pointer
         self.state, self.state_bytes = state_layout(graph)   # variable tensor -> state offset
 
     # --- tensors -------------------------------------------------------------------------
     def ptr(self, tensor_index: int, byte_offset: int = 0) -> str:
         """C expression of the (typed) data pointer of a tensor, optionally advanced by bytes."""
+        if tensor_index in self.row_ptrs:          # a fused stage's row (stages/emit.py)
+            if byte_offset:
+                raise ValueError(f"tensor #{tensor_index}: a byte offset into a stage's row")
+            return f"((int8_t *){self.row_ptrs[tensor_index]})"
         t = self.g.t(tensor_index)
         if t.is_variable:
             return f"(({t.ctype} *)(TE_STATE + {self.state[tensor_index] + byte_offset}))"
@@ -186,13 +194,22 @@ def generate(graph: Graph, offsets: dict[int, int], arena_bytes: int, prefix: st
     kernels: list[str] = []
     uses: dict[tuple[str, str], None] = {}      # (kernel stem, ISA) in first-use order
     up = prefix.upper()
+    stage_at = {st.first: (k, st) for k, st in enumerate(graph.stages)}
+    in_stage = {step: k for k, st in enumerate(graph.stages) for step in st.steps}
     for step, op in enumerate(graph.operators):
         opdef = lookup(op)
         ins = ", ".join(_shape(graph, i) for i in op.inputs if i >= 0 and not graph.t(i).is_const)
         outs = ", ".join(_shape(graph, o) for o in op.outputs)
         ctx.body.line(f"/* step {step}: #{op.index} {op.kind} {ins} -> {outs} */")
         ctx.isas = set()
-        opdef.emit(ctx, op)
+        if step in stage_at:                  # the whole stage runs here, row by row
+            stage_kernels, stage_uses = emit_stage(ctx, stage_at[step][1], stage_at[step][0])
+            kernels.extend(k for k in stage_kernels if k not in kernels)
+            uses.update((use, None) for use in sorted(stage_uses))
+        elif step in in_stage:
+            ctx.body.line(f"/* (runs inside stage {in_stage[step]}) */")
+        else:
+            opdef.emit(ctx, op)
         if check_writes:
             ctx.body.line(f"#ifdef {up}_CHECK_WRITES")
             with ctx.body.block(f"if ({prefix}_check_step({step}) != 0)"):
@@ -304,6 +321,8 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
         _write_check(w, g, ctx, prefix, arena_bytes, shared_arena)
     w.lines(ctx.consts.text().splitlines())
     w.line("")
+    if g.stages:
+        w.lines(ctx.funcs.text().splitlines())
     with w.block(f"int {prefix}_invoke(void)"):
         w.line(f"#ifdef {canary}")
         w.line(f"if (te_canary_check({base}, TE_GUARD, {size}) != 0) {{")
@@ -346,10 +365,16 @@ def writable_ranges(g: Graph, ctx: EmitContext, arena_bytes: int) -> list[list[t
     planner may place an output over a dying input: such input bytes are writable only where
     they lie inside the output."""
     out = []
-    for op in g.operators:
-        spans = [(ctx.offset(o), ctx.offset(o) + g.t(o).nbytes) for o in op.outputs]
-        if op.memory.scratch and op.scratch_offset is not None:
-            spans.append((op.scratch_offset, op.scratch_offset + op.memory.scratch))
+    stage_of = {st.first: st for st in g.stages}
+    inside = {step for st in g.stages for step in st.steps}
+    sizes = buffer_bytes(g)
+    for step, op in enumerate(g.operators):
+        ops = ([g.operators[s] for s in stage_of[step].steps] if step in stage_of
+               else [] if step in inside else [op])      # a stage writes all at its first step
+        spans = [(ctx.offset(o), ctx.offset(o) + sizes.get(g.storage(o), g.t(o).nbytes))
+                 for x in ops for o in x.outputs]
+        spans += [(x.scratch_offset, x.scratch_offset + x.memory.scratch) for x in ops
+                  if x.memory.scratch and x.scratch_offset is not None]
         merged: list[tuple[int, int]] = []
         for b, e in sorted((max(0, b), min(arena_bytes, e)) for b, e in spans):
             if e <= b:

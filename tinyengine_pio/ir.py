@@ -102,6 +102,8 @@ class Graph:
     outputs: list[int]
     description: str = ""
     config: dict[str, Any] = field(default_factory=dict)    # compile options (e.g. optimize)
+    # fused, line-buffered stages (stages.Stage) chosen by the schedule search (stages/search.py)
+    stages: list = field(default_factory=list)
 
     def t(self, index: int) -> Tensor:
         return self.tensors[index]

@@ -11,6 +11,7 @@ from ..quant import (
     multiply_by_quantized_multiplier,
     quantize_multiplier_smaller_than_one_exp,
 )
+from ..stages.rows import elementwise_binary_rows
 from ..variants import variant
 from .base import OpDef, activation_name, options_table, register, require_int8
 from .elementwise import Broadcast, broadcast_4d, check_broadcast, elementwise_access
@@ -108,4 +109,5 @@ def emit(ctx, op: Operator) -> None:
 register(OpDef(name="ADD", stem="add", read_options=read_options, prepare=prepare, emit=emit,
                kernels=("add",), access=elementwise_access, fuses_activation=True,
                finalize=finalize,
-               signature=BINARY, check=check_broadcast))
+               signature=BINARY, check=check_broadcast,
+               rows=elementwise_binary_rows))

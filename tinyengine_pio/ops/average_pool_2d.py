@@ -1,6 +1,7 @@
 """AVERAGE_POOL_2D int8: mean of the in-bounds window (padding not counted), rounded half away from zero."""
 from __future__ import annotations
 
+from ..stages.rows import window_rows
 from .base import OpDef, register
 from .pooling import (
     POOL_SIGNATURE,
@@ -16,4 +17,4 @@ register(OpDef(name="AVERAGE_POOL_2D", stem="average_pool_2d", read_options=read
                prepare=prepare_pool, emit=emit_pool("te_average_pool_2d_s8"),
                kernels=("average_pool_2d",), macs=pool_macs,
                access=window_access, fuses_activation=True,
-               signature=POOL_SIGNATURE, check=check_pool))
+               signature=POOL_SIGNATURE, check=check_pool, rows=window_rows))

@@ -82,6 +82,9 @@ class OpDef:
     # always: the op needs only its inputs' static shapes, like SHAPE)
     evaluate: Callable[[Graph, Operator], list] | None = None
     reads_data: bool = True
+    # (graph, op) -> stages.rows.RowSpec or None: how it computes one output row from rows of
+    # its inputs, so it can run inside a fused, line-buffered stage (stages/__init__.py)
+    rows: Callable[[Graph, Operator], Any] | None = None
     # the data-type family this implementation runs ("int8": the primary one, which also folds
     # integer constants; "float32", "int16"): the registry's second key
     dtype: str = "int8"

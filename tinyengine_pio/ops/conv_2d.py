@@ -8,6 +8,7 @@ import tflite
 
 from ..ir import Graph, MemoryOption, Operator
 from ..planner.overlap import Access
+from ..stages.rows import window_rows
 from ..variants import variant
 from .base import (
     OpDef,
@@ -252,4 +253,4 @@ register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepar
                memory_options=memory_options, fold_input_offset=fold_input_offset,
                finalize=finalize,
                fuses_activation=True, accepts_folded_pad=True,
-               signature=SIGNATURE, check=check))
+               signature=SIGNATURE, check=check, rows=window_rows))

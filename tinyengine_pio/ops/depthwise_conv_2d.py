@@ -11,6 +11,7 @@ from ..layouts.depthwise import GROUP as DW_GROUP
 from ..layouts.depthwise import LANES as DW_LANES
 from ..layouts.depthwise import dw_rq, dw_taps
 from ..planner.overlap import Access, channel_inplace
+from ..stages.rows import window_rows
 from ..variants import KernelCall
 from .base import (
     OpDef,
@@ -183,4 +184,4 @@ register(OpDef(name="DEPTHWISE_CONV_2D", stem="depthwise_conv_2d", read_options=
                access=access, memory_options=memory_options,
                fold_input_offset=fold_input_offset, finalize=finalize, fuses_activation=True,
                accepts_folded_pad=True,
-               signature=SIGNATURE, check=check))
+               signature=SIGNATURE, check=check, rows=window_rows))

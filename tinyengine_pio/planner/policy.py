@@ -34,17 +34,21 @@ class GraphPlan:
 def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
     """Half-open [first write, last read + 1) per storage tensor. Graph inputs live from step 0;
     graph outputs to n + 1, past the last operator (n steps), so that no operator's write, not
-    even the last one's (an output it reads may die there), is placed over an output."""
+    even the last one's (an output it reads may die there), is placed over an output. A fused
+    stage (g.stages) runs its steps interleaved, row by row: every tensor it touches lives
+    across all of its steps."""
     n = len(g.operators)
     life: dict[int, list[int]] = {}
+    span = {step: (st.first, st.last) for st in g.stages for step in st.steps}
 
     def touch(i: int, step: int) -> None:
         s = g.storage(i)
         if g.t(s).is_const or g.t(s).is_variable:    # weights; state lives outside the arena
             return
-        lo_hi = life.setdefault(s, [step, step + 1])
-        lo_hi[0] = min(lo_hi[0], step)
-        lo_hi[1] = max(lo_hi[1], step + 1)
+        lo, hi = span.get(step, (step, step))
+        lo_hi = life.setdefault(s, [lo, hi + 1])
+        lo_hi[0] = min(lo_hi[0], lo)
+        lo_hi[1] = max(lo_hi[1], hi + 1)
 
     for i in g.inputs:
         touch(i, 0)
@@ -57,6 +61,34 @@ def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in life.items()}
 
 
+def buffer_bytes(g: Graph) -> dict[int, int]:
+    """Arena bytes per storage tensor: its size, or its line buffer's inside a stage."""
+    sizes = {}
+    for st in g.stages:
+        for t, ring in st.rings.items():
+            sizes[t] = ring.nbytes
+    return sizes
+
+
+def stage_pins(g: Graph, life: dict[int, tuple[int, int]], alignment: int) -> list[Pin]:
+    """A stage writes its sink row by row while it reads its sources row by row: where a source
+    dies with the stage, offer to place the sink over it at the offset the replayed reads
+    (stages.simulate) prove safe."""
+    from ..stages import sink_pattern
+    pins = []
+    for st in g.stages:
+        sink = g.storage(st.sink)
+        for src in st.sources:
+            s = g.storage(src)
+            if s != src or s not in life or life[s][1] != st.last + 1 or s == sink:
+                continue
+            pattern = sink_pattern(g, st, src)
+            delta = best_delta(pattern, alignment)
+            if delta is not None:
+                pins.append(Pin(f"t{s}", f"t{sink}", delta, pattern))
+    return pins
+
+
 def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], access_of: AccessOf,
                        alignment: int = 4) -> list[Pin]:
     """Where an operator's input dies at that operator, offer the planner to place the output
@@ -66,9 +98,10 @@ def overlap_candidates(g: Graph, life: dict[int, tuple[int, int]], access_of: Ac
             for step in range(len(g.operators))]
     # overlaps only pay where memory is tight: on big graphs, skip steps under half the peak
     busy = max(live, default=0) // 2 if len(g.operators) > 40 else 0
+    staged = {step for st in g.stages for step in st.steps}
     for step, op in enumerate(g.operators):
         out = g.storage(op.outputs[0])
-        if life.get(out, (None,))[0] != step or live[step] < busy:
+        if life.get(out, (None,))[0] != step or live[step] < busy or step in staged:
             continue
         for acc in access_of(op):
             src, pattern = g.storage(op.inputs[acc.input_pos]), acc.pattern
@@ -97,19 +130,29 @@ class _Planner:
 
     def plan(self) -> Plan:
         g, life = self.g, self.life
-        buffers = [Buffer(f"t{i}", g.t(i).nbytes, s, e) for i, (s, e) in sorted(life.items())]
+        sizes = buffer_bytes(g)
+        buffers = [Buffer(f"t{i}", sizes.get(i, g.t(i).nbytes), s, e)
+                   for i, (s, e) in sorted(life.items())]
+        staged = {step: st for st in g.stages for step in st.steps}
         for step, op in enumerate(g.operators):       # kernel scratch, alive during its op only
+            if step in staged:
+                continue
             if op.memory.scratch:
                 buffers.append(Buffer(f"scratch{step}", op.memory.scratch, step, step + 1))
+        for st in g.stages:        # a stage's kernels run one at a time: one scratch for all
+            scratch = max(g.operators[step].memory.scratch for step in st.steps)
+            if scratch:
+                buffers.append(Buffer(f"scratch{st.first}", scratch, st.first, st.last + 1))
         pins = (overlap_candidates(g, life, self.access_of, self.alignment)
-                if self.overlap else [])
+                + stage_pins(g, life, self.alignment) if self.overlap else [])
         return plan(buffers, self.alignment, self.algorithms, pins)
 
     def on_peak(self, p: Plan, step: int) -> bool:
         """Does the planned memory at `step` reach the arena's top?"""
         g = self.g
-        top = max((p.offsets[f"t{t}"] + g.t(t).nbytes for t, (s, e) in self.life.items()
-                   if s <= step < e), default=0)
+        sizes = buffer_bytes(g)
+        top = max((p.offsets[f"t{t}"] + sizes.get(t, g.t(t).nbytes)
+                   for t, (s, e) in self.life.items() if s <= step < e), default=0)
         scratch = p.offsets.get(f"scratch{step}")
         if scratch is not None:
             top = max(top, scratch + g.operators[step].memory.scratch)
@@ -172,9 +215,10 @@ def _widen(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
 
 def _place_scratch(g: Graph, p: Plan) -> None:
     """Scratch offsets, and the variants the chosen pins stand for (in-place kernels)."""
+    first = {step: st.first for st in g.stages for step in st.steps}
     for step, op in enumerate(g.operators):
         if op.memory.scratch:
-            op.scratch_offset = p.offsets[f"scratch{step}"]
+            op.scratch_offset = p.offsets[f"scratch{first.get(step, step)}"]
     producer = {f"t{g.storage(o)}": op for op in g.operators for o in op.outputs}
     for pin in p.pins:
         if pin.scratch:

@@ -1,0 +1,129 @@
+"""The C of a fused stage (stages/__init__.py): one pull function per tensor it produces.
+
+    static void <prefix>_s<k>_t<T>(te_rows_t *r, int32_t hi)   makes rows 0..hi of tensor T
+
+Each loops over T's next rows: it first pulls the input rows the row's window reads, makes room
+in T's line buffer (te_rows_push: the lowest row T's consumers still read is kept), then calls the
+layer's own kernel emitter on a one-row slice of its parameters (RowSpec.params) with the row
+pointers in place of the tensors. The rows of a layer fall into a few classes of window (top
+padding rows, the interior, the bottom): one kernel call per class, chosen by the row number. The
+invoke calls the sink's pull function once, for all its rows. stages.simulate replays exactly this
+order, so the line buffers are sized for it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ops import lookup
+from . import Stage
+
+
+@dataclass
+class _Class:
+    end: int          # rows y < end (and >= the previous class's end)
+    pad_t: int
+    in_h: int
+
+
+def row_classes(rm, rows: int) -> list[_Class]:
+    """Consecutive output rows with the same window slice (pad_t, in_h)."""
+    out: list[_Class] = []
+    for y in range(rows):
+        pad_t, in_h = rm.slice(y)
+        if out and (out[-1].pad_t, out[-1].in_h) == (pad_t, in_h):
+            out[-1].end = y + 1
+        else:
+            out.append(_Class(y + 1, pad_t, in_h))
+    return out
+
+
+def emit_stage(ctx, st: Stage, k: int) -> tuple[list[str], set[tuple[str, str]]]:
+    """Write stage `k`'s functions into ctx.funcs and its run into ctx.body; returns the kernel
+    stems and (stem, ISA) uses of its layers."""
+    g, prefix = ctx.g, ctx.prefix
+    local = {t: n for n, t in enumerate(list(st.sources) + sorted(st.producer, key=st.producer.get))}
+    name = {t: f"{prefix}_s{k}_t{t}" for t in st.producer}
+    kernels: list[str] = []
+    uses: set[tuple[str, str]] = set()
+    body, saved_params = ctx.body, {}
+    for step in st.steps:
+        op = g.operators[step]
+        t = op.outputs[0]
+        spec = st.specs[step]
+        w = ctx.funcs
+        w.line(f"/* stage {k}, step {step}: #{op.index} {op.kind}, rows of tensor #{t} */")
+        with w.block(f"static void {name[t]}(te_rows_t *r, int32_t hi)"):
+            with w.block(f"while (r[{local[t]}].n <= hi)"):
+                w.line(f"const int32_t y = r[{local[t]}].n;")
+                for pos, rm in spec.inputs:
+                    i = op.inputs[pos]
+                    if i in st.producer:
+                        w.call(name[i], "r", f"te_rows_min(y * {rm.stride} + "
+                                             f"{rm.span - 1 - rm.pad}, {rm.in_rows - 1})")
+                if t in st.rings:
+                    keep = [f"te_rows_low(r[{local[g.operators[c].outputs[0]]}].n, "
+                            f"{rm.stride}, {rm.pad})" for c, rm in st.consumers[t]]
+                    expr = keep[0]
+                    for more in keep[1:]:
+                        expr = f"te_rows_min({expr}, {more})"
+                    w.call("te_rows_push", f"&r[{local[t]}]", expr)
+                ctx.body = w
+                ctx.isas = set()
+                saved_params[step] = op.params
+                try:
+                    _calls(ctx, st, op, spec, local)
+                finally:
+                    op.params = saved_params[step]
+                    ctx.body = body
+                    ctx.row_ptrs = {}
+                w.line(f"r[{local[t]}].n = y + 1;")
+        w.line("")
+        for kern in lookup(op).kernels:
+            if kern not in kernels:
+                kernels.append(kern)
+            uses.update((kern, isa) for isa in ctx.isas)
+    # the run: every tensor's line buffer (sources and the sink whole), then pull the sink
+    body.line(f"/* stage {k}: {st.describe(g)} */")
+    with body.block("do", "} while (0);"):
+        body.line(f"te_rows_t r[{len(local)}];")
+        for t, n in local.items():
+            shape = g.t(t).shape
+            row_bytes = int(shape[2]) * int(shape[3]) * g.t(t).nbytes // max(1, g.t(t).size)
+            ring = st.rings.get(t)
+            cap = ring.cap if ring else shape[1]
+            done = shape[1] if t in st.sources else 0
+            buf = f"(int8_t *){ctx.ptr(t)}"
+            body.call("te_rows_init", f"&r[{n}]", buf, row_bytes, cap, done)
+        body.call(name[st.sink], "r", g.t(st.sink).shape[1] - 1)
+    kernels.append("stage")
+    uses.add(("stage", "portable"))
+    return kernels, uses
+
+
+def _calls(ctx, st: Stage, op, spec, local) -> None:
+    """The layer's kernel call(s) for output row y: one per class of window."""
+    w = ctx.body
+    t = op.outputs[0]
+    out_ptr = f"te_rows_at(&r[{local[t]}], y)"
+    if not any(rm.span > 1 or rm.pad for _, rm in spec.inputs):     # element-wise: one class
+        ctx.row_ptrs = {op.inputs[pos]: f"te_rows_at(&r[{local[op.inputs[pos]]}], y)"
+                        for pos, _ in spec.inputs}
+        ctx.row_ptrs[t] = out_ptr
+        op.params = spec.params(0, 1)
+        lookup(op).emit(ctx, op)
+        return
+    (pos, rm), = spec.inputs
+    src = op.inputs[pos]
+    classes = row_classes(rm, rm.out_rows)
+    for n, c in enumerate(classes):
+        lo = "0" if c.pad_t else f"y * {rm.stride} - {rm.pad}"
+        if len(classes) > 1:
+            head = ("if" if n == 0 else "} else if") + f" (y < {c.end}) {{"
+            w.line(head if n < len(classes) - 1 else "} else {")
+            w._level += 1
+        ctx.row_ptrs = {src: f"te_rows_at(&r[{local[src]}], {lo})", t: out_ptr}
+        op.params = spec.params(c.pad_t, c.in_h)
+        lookup(op).emit(ctx, op)
+        if len(classes) > 1:
+            w._level -= 1
+    if len(classes) > 1:
+        w.line("}")

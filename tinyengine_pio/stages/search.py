@@ -1,0 +1,187 @@
+"""The schedule search: which runs of layers to fuse into line-buffered stages.
+
+A schedule is a set of disjoint step ranges, each run as one stage (stages/__init__.py). The
+search is greedy on the arena: starting from layer-by-layer execution it repeatedly fuses the
+range around the step where memory peaks that lowers the estimated peak most (a range may swallow
+stages chosen before), plans the best few for real and keeps the best, until fusing no longer
+shrinks the arena. Each step of that path is a candidate schedule with its arena (planned) and
+its predicted instructions (the cost model per layer, plus the stage's bookkeeping: a call per
+row and the rows its full line buffers move). The goal then picks one:
+
+    speed    the layer-by-layer schedule (no stage)
+    memory   the smallest arena; fewer instructions break ties
+    budget   the fewest instructions whose arena fits `budget` bytes (RamBudgetError when none)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..costmodel import coefficients, kernel_key, predict_layer
+from ..errors import TinyEngineError
+from ..ir import Graph
+from ..ops import lookup
+from ..planner.overlap import best_delta, extent
+from . import Stage, make_stage, sink_pattern
+
+MAX_LEN = 24            # layers in one stage
+REAL_PLANS = 3          # candidates planned for real per greedy step
+MOVE_COST = 0.5         # instructions per byte a full line buffer moves (word copy)
+ROW_COST = 24           # instructions of a pull iteration besides the kernel call
+
+
+class RamBudgetError(TinyEngineError):
+    """No schedule fits the RAM budget; `smallest` is the smallest arena found."""
+
+    def __init__(self, message: str, smallest: int, budget: int):
+        super().__init__(message)
+        self.smallest, self.budget = smallest, budget
+
+
+@dataclass
+class Candidate:
+    ranges: tuple[tuple[int, int], ...]
+    arena: int
+    instructions: int
+    chosen: bool = False
+    stages: list = field(default_factory=list, repr=False)
+
+    def label(self) -> str:
+        return ", ".join(f"{a}-{b}" for a, b in self.ranges) or "layer by layer"
+
+
+def rows_of(g: Graph) -> Callable:
+    def of(op):
+        d = lookup(op)
+        return d.rows(g, op) if d.rows is not None and op.dtype == "int8" else None
+    return of
+
+
+def stage_overhead(g: Graph, st: Stage) -> int:
+    """Instructions a stage adds to its layers' own: each call beyond a layer's first pays the
+    kernel's per-call cost again, each row its pull loop, and the full buffers' moves."""
+    coef = coefficients()
+    extra = MOVE_COST * st.moved_bytes
+    for step in st.steps:
+        op = g.operators[step]
+        c = coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
+        per_call = float(c[3]) if c is not None and len(c) > 3 else 100.0
+        rows = g.t(op.outputs[0]).shape[1]
+        extra += (rows - 1) * max(0.0, per_call) + rows * ROW_COST
+    return int(round(extra))
+
+
+def instructions(g: Graph, stages: list[Stage]) -> int:
+    return sum(predict_layer(g, op) for op in g.operators) + sum(stage_overhead(g, st)
+                                                                for st in stages)
+
+
+def estimate_peak(g: Graph, stages: list[Stage]) -> int:
+    """The classical bound of the schedule's lifetimes, less what a sink placed over its dying
+    source saves (cheap: no planning)."""
+    from ..planner.policy import buffer_bytes, lifetimes
+    saved_stages, g.stages = g.stages, stages
+    try:
+        life = lifetimes(g)
+        sizes = buffer_bytes(g)
+    finally:
+        g.stages = saved_stages
+    n = len(g.operators) + 1
+    live = [0] * (n + 1)
+    for t, (s, e) in life.items():
+        size = sizes.get(t, g.t(t).nbytes)
+        for step in range(s, min(e, n + 1)):
+            live[step] += size
+    for st in stages:
+        for src in st.sources:
+            if src in life and life[src][1] == st.last + 1 and src != st.sink:
+                pat = sink_pattern(g, st, src)
+                d = best_delta(pat, 4)
+                if d is not None:
+                    save = pat.in_bytes + pat.out_bytes - extent(pat.in_bytes, pat.out_bytes, d)
+                    for step in st.steps:
+                        live[step] -= save
+                    break
+    return max(live)
+
+
+def _peak_steps(g: Graph, stages: list[Stage]) -> list[int]:
+    from ..planner.policy import buffer_bytes, lifetimes
+    saved_stages, g.stages = g.stages, stages
+    try:
+        life, sizes = lifetimes(g), buffer_bytes(g)
+    finally:
+        g.stages = saved_stages
+    live = [sum(sizes.get(t, g.t(t).nbytes) for t, (s, e) in life.items() if s <= step < e)
+            for step in range(len(g.operators))]
+    top = max(live, default=0)
+    return [step for step, v in enumerate(live) if v * 100 >= top * 95]
+
+
+def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> list[Candidate]:
+    """The greedy path of candidate schedules, layer by layer first. `plan_fn(stages)` plans the
+    graph with those stages and returns the arena bytes."""
+    of = rows_of(g)
+    current: list[Stage] = []
+    path = [Candidate((), plan_fn([]), instructions(g, []), stages=[])]
+    cache: dict[tuple[int, int], Stage | None] = {}
+
+    def stage(a: int, b: int) -> Stage | None:
+        if (a, b) not in cache:
+            cache[(a, b)] = make_stage(g, a, b, of)
+        return cache[(a, b)]
+
+    for _ in range(16):
+        trials = []
+        for p in _peak_steps(g, current):
+            for a in range(max(0, p - MAX_LEN + 1), p + 1):
+                for b in range(p, min(len(g.operators), a + MAX_LEN)):
+                    kept = [st for st in current if st.last < a or st.first > b]
+                    if any(not (st.last < a or st.first > b) and not (a <= st.first and st.last <= b)
+                           for st in current):
+                        continue              # cuts a chosen stage
+                    st = stage(a, b)
+                    if st is None:
+                        continue
+                    trial = sorted(kept + [st], key=lambda s: s.first)
+                    trials.append((estimate_peak(g, trial), instructions(g, trial), trial))
+        if not trials:
+            break
+        trials.sort(key=lambda x: (x[0], x[1], [s.first for s in x[2]]))
+        best = None
+        seen = set()
+        for est, instr, trial in trials:
+            key = tuple((s.first, s.last) for s in trial)
+            if key in seen:
+                continue
+            seen.add(key)
+            arena = plan_fn(trial)
+            if best is None or (arena, instr) < (best.arena, best.instructions):
+                best = Candidate(key, arena, instr, stages=trial)
+            if len(seen) >= REAL_PLANS:
+                break
+        if best is None or best.arena >= path[-1].arena:
+            break
+        path.append(best)
+        current = best.stages
+        if progress:
+            progress(f"schedule search: {best.label()}: arena {best.arena} B")
+    return path
+
+
+def pick(path: list[Candidate], goal: str, budget: int | None = None) -> Candidate:
+    """The candidate the goal chooses (marked chosen)."""
+    if budget is not None:
+        fits = [c for c in path if c.arena <= budget]
+        if not fits:
+            smallest = min(path, key=lambda c: (c.arena, c.instructions))
+            raise RamBudgetError(
+                f"no schedule fits the RAM budget of {budget} B: the smallest arena is "
+                f"{smallest.arena} B (fused stages {smallest.label()})", smallest.arena, budget)
+        best = min(fits, key=lambda c: (c.instructions, c.arena))
+    elif goal == "memory":
+        best = min(path, key=lambda c: (c.arena, c.instructions))
+    else:
+        best = path[0]
+    best.chosen = True
+    return best
