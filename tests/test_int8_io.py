@@ -428,3 +428,51 @@ def test_platformio_estimate_with_io_int8():
     assert e_int8["weight_bytes"] == cm.weight_bytes
     with pytest.raises(SystemExit):
         main(["--io", "float", "m.tflite"])
+
+
+# --- the harness: the Dut compiles with the build's io and checks against TFLM through it ----
+
+def test_harness_dut_with_io_int8(tmp_path):
+    """A (fake) device running the --io int8 build of a float-I/O model: the Dut's identity
+    check needs io="int8" (the host compile must match the firmware's code), and its TFLM
+    reference runs the float model on the dequantized input, quantizing the outputs back."""
+    from tinyengine_pio.harness.client import Client
+    from tinyengine_pio.harness.dut import Dut
+    from tinyengine_pio.harness.errors import HarnessError
+    from tinyengine_pio.harness.fake_device import DeviceSpec, FakeDevice, Round
+    from tinyengine_pio.harness.transport import open_transport
+    from tinyengine_pio.host import run_on_host, seed_inputs
+    data = floatio_conv()
+    cm = compile_model(data, io="int8")
+    good = run_on_host(cm, seed_inputs(cm, 0))[0].tobytes()
+    made = []
+
+    def dut(out: bytes, **kw):
+        dev = FakeDevice(DeviceSpec.for_model(data, cm, [Round([out], [1000])]))
+        t = open_transport(dev.start_socket())
+        made.extend([dev, t])
+        return Dut(Client(t, 2.0, 2.0), data, **kw)
+    try:
+        with pytest.raises(HarnessError, match="generated-code sha256"):
+            dut(good)                                   # host compiled with io="model"
+        res = dut(good, io="int8").infer(seed=0)
+        assert res.matches_reference, res.mismatch
+        assert res.outputs[0].dtype == np.int8
+        bad = bytes([good[0] ^ 1]) + good[1:]
+        res = dut(bad, io="int8").infer(seed=0)
+        assert res.matches_reference is False and "element 0" in res.mismatch
+    finally:
+        for m in reversed(made):
+            m.close()
+
+
+def test_zephyr_target_reads_the_builds_io(tmp_path):
+    """A Zephyr build's io: its model.json, else CONFIG_TINYENGINE_IO_INT8."""
+    from tinyengine_pio.harness.targets.zephyr_build import _compile_io
+    write_files(str(tmp_path / "a"), compile_model(floatio_conv(), io="int8").files)
+    write_files(str(tmp_path / "b"), compile_model(floatio_conv()).files)
+    assert _compile_io({"out_dir": str(tmp_path / "a"), "config": {}}) == "int8"
+    assert _compile_io({"out_dir": str(tmp_path / "b"), "config": {}}) == "model"
+    assert _compile_io({"out_dir": str(tmp_path / "none"),
+                        "config": {"CONFIG_TINYENGINE_IO_INT8": "y"}}) == "int8"
+    assert _compile_io({"out_dir": str(tmp_path / "none"), "config": {}}) == "model"

@@ -82,7 +82,7 @@ class Dut:
     def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
                  firmware=None, target=None, board: str | None = None, check_identity=True,
                  source_name: str = "model.tflite", optimize: str = "speed",
-                 alignment: int = 4, compiled=None):
+                 alignment: int = 4, compiled=None, io: str = "model"):
         from ..compiler import compile_model
         self.client = client
         self.model = bytes(model)
@@ -92,10 +92,11 @@ class Dut:
         # the generated C names the file it was compiled from; the bench firmware
         # always compiles model/model.tflite, hence the default source_name
         # (and the hook's custom_tinyengine_optimize, default "speed");
-        # ``compiled``: that CompiledModel when the caller already has it
+        # ``compiled``: that CompiledModel when the caller already has it; ``io``: the
+        # build's --io (custom_tinyengine_io, CONFIG_TINYENGINE_IO_INT8)
         self.cm = compiled if compiled is not None else compile_model(
             self.model, prefix="model", name=source_name, optimize=optimize,
-            alignment=alignment)
+            alignment=alignment, io=io)
         self.identity: Identity = client.hello()
         self.board = board or self.identity.board
         self.label: str | None = None
@@ -136,7 +137,7 @@ class Dut:
                        name or attr("source_name"), firmware=attr("firmware"), target=target,
                        board=attr("result_board"), check_identity=check_identity,
                        source_name=attr("source_name"), optimize=attr("optimize"),
-                       alignment=attr("alignment"))
+                       alignment=attr("alignment"), io=attr("io"))
         except BaseException as exc:
             _close_after(target, exc)
             raise
@@ -235,6 +236,7 @@ class Dut:
         ``result.layers`` stays None (``layers_error`` says why) when the firmware
         has no per-layer mode -- numbers are never invented."""
         from ..ir import NP_TYPES
+        from ..passes.int8_io import caller_outputs, model_inputs
         from .protocol import crc32
         g = self.cm.graph
         arrays = self._send_inputs(inputs, seed)
@@ -266,7 +268,11 @@ class Dut:
             label=self.label, layers=layers, layers_error=layers_error)
         if reference:
             try:
-                ref = tflm_outputs(self.model, arrays, len(g.outputs))
+                # --io int8: TFLM runs the float-I/O model on the dequantized inputs, its
+                # float outputs quantized back (passes/int8_io.py)
+                dropped = g.config.get("io_dropped", [])
+                ref = caller_outputs(dropped, tflm_outputs(
+                    self.model, model_inputs(dropped, arrays), len(g.outputs)))
             except HarnessError as exc:
                 res.reference_error = str(exc)
             else:

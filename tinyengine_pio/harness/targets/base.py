@@ -26,7 +26,7 @@ class Target(Protocol):
     Attributes the :class:`~..dut.Dut` reads (:class:`TargetBase` has the defaults):
     ``model`` (the .tflite bytes the target was built from, when it knows them),
     ``source_name`` (the file name the generated C was compiled from), ``optimize`` and
-    ``alignment`` (the compiler's settings for it), ``firmware`` (a :class:`~..firmware.Firmware`
+    ``alignment`` and ``io`` (the compiler's settings for it), ``firmware`` (a :class:`~..firmware.Firmware`
     or None), ``result_board`` (the board results name; None: what the target
     reports) and ``log_label`` (errors quote ``log_text()`` as "LABEL output: ...";
     None: they do not).
@@ -48,6 +48,7 @@ class TargetBase:
     source_name = "model.tflite"
     optimize = "speed"
     alignment = 4
+    io = "model"                       # compile_model's io (--io int8: quantized float I/O)
     firmware = None
     result_board: str | None = None
     log_label: str | None = None

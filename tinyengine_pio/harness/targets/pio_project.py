@@ -162,6 +162,7 @@ class PioTarget(TargetBase):
         self.source_name = os.path.basename(self.model_path)
         self.prefix = str(opts.get("custom_tinyengine_prefix", "model") or "model").strip()
         self.optimize = str(opts.get("custom_tinyengine_optimize", "speed") or "speed").strip()
+        self.io = str(opts.get("custom_tinyengine_io", "model") or "model").strip().strip("'\"")
         harness = str(opts.get("custom_tinyengine_harness", "no")).strip().lower()
         extra = " ".join(_as_list(opts.get("extra_scripts")))
         if harness not in ("yes", "true", "1", "on") and "pio_extra.py" not in extra:

@@ -384,6 +384,7 @@ def zephyr_target(build_dir, model: bytes | None = None, port: str | None = None
     target.source_name = os.path.basename(info["model"] or name or "model.tflite")
     target.firmware = _built_firmware(info, model)
     target.optimize, target.alignment = _compile_options(info)
+    target.io = _compile_io(info)
     return target
 
 
@@ -397,6 +398,14 @@ def _compile_options(info: dict) -> tuple[str, int]:
         conf = info["config"]
         return ("size" if conf.get("CONFIG_TINYENGINE_OPTIMIZE_SIZE") == "y" else "speed",
                 int(conf.get("CONFIG_TINYENGINE_ALIGNMENT") or 4))
+
+
+def _compile_io(info: dict) -> str:
+    """The build's --io: model.json's io, else CONFIG_TINYENGINE_IO_INT8."""
+    try:
+        return ModelMetadata.load(info["out_dir"], "model").io
+    except (OSError, TypeError, ValueError, KeyError):
+        return "int8" if info["config"].get("CONFIG_TINYENGINE_IO_INT8") == "y" else "model"
 
 
 __all__ = ["FlashError", "ZephyrTarget", "ZephyrRunTarget", "WestProcess", "build_info",
