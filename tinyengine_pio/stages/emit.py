@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..ops import lookup
 from . import Stage
+from .rows import ELEMENTWISE
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _calls(ctx, st: Stage, op, spec, local) -> None:
     w = ctx.body
     t = op.outputs[0]
     out_ptr = f"te_rows_at(&r[{local[t]}], y)"
-    if not any(rm.span > 1 or rm.pad for _, rm in spec.inputs):     # element-wise: one class
+    if all((rm.span, rm.stride, rm.pad) == ELEMENTWISE for _, rm in spec.inputs):   # one class
         ctx.row_ptrs = {op.inputs[pos]: f"te_rows_at(&r[{local[op.inputs[pos]]}], y)"
                         for pos, _ in spec.inputs}
         ctx.row_ptrs[t] = out_ptr
