@@ -187,10 +187,11 @@ def _caller_sets(cm, seeds=(0, 1, 2)) -> list[list[np.ndarray]]:
     return sets
 
 
-def check_int8_io(data: bytes, tmp_path, sets=None, prefix: str = "model"):
-    """Compile `data` with io="int8", run it on the host and compare with the float-I/O model
-    in TFLM through model_inputs / caller_outputs; returns the CompiledModel."""
-    cm = compile_model(data, prefix=prefix, name="floatio.tflite", io="int8")
+def check_int8_io(data: bytes, tmp_path, sets=None, prefix: str = "model", **options):
+    """Compile `data` with io="int8" (and compile_model `options`), run it on the host and
+    compare with the float-I/O model in TFLM through model_inputs / caller_outputs; returns the
+    CompiledModel."""
+    cm = compile_model(data, prefix=prefix, name="floatio.tflite", io="int8", **options)
     dropped = cm.graph.config["io_dropped"]
     out = tmp_path / f"gen_{prefix}"
     write_files(str(out), cm.files)

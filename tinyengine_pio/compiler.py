@@ -62,7 +62,8 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                   overlap: bool = True, emit: bool = True, optimize: str = "speed",
                   limits: Limits | None = None, check_writes: bool = False,
                   shared_arena: bool = False, io: str = "model", ram_budget: int | None = None,
-                  fuse: list[tuple[int, int]] | None = None, progress=None) -> CompiledModel:
+                  fuse: list[tuple[int, int]] | None = None, input_stream: bool = False,
+                  progress=None) -> CompiledModel:
     """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
     `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits).
     `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES).
@@ -73,7 +74,10 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     optimize="memory": the schedule with the smallest arena, fusing runs of layers into
     line-buffered stages (stages/search.py); `ram_budget`: the fastest schedule whose arena fits
     that many bytes (RamBudgetError, with the smallest arena, when none does); `fuse`: explicit
-    stages as (first step, last step) ranges (OptionError where they cannot stream)."""
+    stages as (first step, last step) ranges (OptionError where they cannot stream).
+    `input_stream`: the graph inputs are never whole in RAM: the first fused stage pulls their
+    rows from the application's `<prefix>_read_input_rows()` (implies the memory search unless
+    `fuse` or `ram_budget` say otherwise; OptionError when an input cannot stream)."""
     _check_prefix(prefix)
     if optimize not in OPTIMIZE:
         raise OptionError(f"optimize must be one of {', '.join(OPTIMIZE)}, not {optimize!r}")
@@ -84,6 +88,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source = read_model(data, name, limits)
     source.config["optimize"] = optimize
     source.config["io"] = io
+    source.config["input_stream"] = bool(input_stream)
     g = choose_order(run_pipeline(source))
 
     def plan_with(stages) -> GraphPlan:
@@ -91,7 +96,10 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
         return choose_memory(g, lambda op: lookup(op).memory_options(g, op),
                              lambda op: lookup(op).access(g, op), alignment, algorithms, overlap)
 
-    gp, schedules = _schedule(g, plan_with, optimize, ram_budget, fuse, progress)
+    goal = "memory" if input_stream and optimize != "size" and ram_budget is None else optimize
+    gp, schedules = _schedule(g, plan_with, goal, ram_budget, fuse, progress)
+    if input_stream:
+        _check_streamed(g)
     p, offsets, life = gp.plan, gp.offsets, gp.lifetimes
     limits.check_arena(p.arena_bytes)
     sha = digest(data)
@@ -110,7 +118,9 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
         of = rows_of(g)
         stages = []
         for rng in fuse:
-            st = make_stage(g, rng[0], rng[1], of) if len(rng) == 2 else None
+            st = (make_stage(g, rng[0], rng[1], of,
+                             stream_inputs=g.config.get("input_stream", False))
+                  if len(rng) == 2 else None)
             if st is None:
                 raise OptionError(f"steps {rng[0]}-{rng[-1]} cannot run as one fused stage "
                                   "(every layer must stream: CONV_2D, DEPTHWISE_CONV_2D, pools, "
@@ -128,6 +138,20 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
     path = search(g, lambda stages: plan_with(stages).plan.arena_bytes, progress)
     chosen = pick(path, optimize, ram_budget)
     return plan_with(chosen.stages), path
+
+
+def _check_streamed(g: Graph) -> None:
+    """--input-stream: every graph input must be streamed by the chosen schedule."""
+    streamed = {t for st in g.stages for t in st.streamed}
+    consumers = g.consumers()
+    for n, i in enumerate(g.inputs):
+        if i not in streamed:
+            first = consumers.get(i, [None])[0]
+            what = (f"its reader #{first.index} {first.kind} " if first is not None else "it ")
+            raise OptionError(f"--input-stream: input {n} '{g.t(i).name}' {list(g.t(i).shape)} "
+                              f"{g.t(i).dtype} cannot be streamed: {what}needs it whole (only "
+                              "NHWC int8 inputs read by CONV_2D, DEPTHWISE_CONV_2D, pools or "
+                              "ADD can stream)")
 
 
 def _emit(cm: CompiledModel, prefix: str, source_name: str, optimize: str, alignment: int,

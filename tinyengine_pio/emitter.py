@@ -263,6 +263,7 @@ def _header(g: Graph, prefix: str, arena_bytes: int, sha: str, check_writes: boo
              f"const void *{prefix}_output(int i);", f"size_t {prefix}_input_bytes(int i);",
              f"size_t {prefix}_output_bytes(int i);", f"int {prefix}_num_inputs(void);",
              f"int {prefix}_num_outputs(void);", ""])
+    _stream_header(w, g, prefix)
     state_bytes = state_layout(g)[1]
     if state_bytes:
         w.lines(["/* The model keeps state across invokes (its variable tensors, e.g. an LSTM's):",
@@ -321,6 +322,9 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
         _write_check(w, g, ctx, prefix, arena_bytes, shared_arena)
     w.lines(ctx.consts.text().splitlines())
     w.line("")
+    streamed = streamed_inputs(g)
+    if streamed:
+        w.lines([f"static int {prefix}_stream_error;   /* a {prefix}_read_input_rows() failed */", ""])
     if g.stages:
         w.lines(ctx.funcs.text().splitlines())
     with w.block(f"int {prefix}_invoke(void)"):
@@ -334,7 +338,12 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
                 w.line(f"{prefix}_reset();")
         if check_writes:
             w.lines([f"#ifdef {up}_CHECK_WRITES", f"{prefix}_check_start();", "#endif"])
+        if streamed:
+            w.line(f"{prefix}_stream_error = 0;")
         w.lines(ctx.body.text().splitlines())
+        if streamed:
+            with w.block(f"if ({prefix}_stream_error != 0)"):
+                w.line(f"return {up}_INPUT_STREAM_ERROR;")
         w.line(f"#ifdef {canary}")
         w.line(f"return te_canary_check({base}, TE_GUARD, {size});")
         w.line("#else")
@@ -347,7 +356,10 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
         with w.block(f"{const}void *{prefix}_{kind}(int i)"):
             with w.block("switch (i)"):
                 for n, off in enumerate(offs):
-                    w.line(f"case {n}: return TE_ARENA + {off};")
+                    if idxs[n] in streamed:
+                        w.line(f"case {n}: return NULL;   /* streamed: {prefix}_read_input_rows */")
+                    else:
+                        w.line(f"case {n}: return TE_ARENA + {off};")
                 w.line("default: return NULL;")
         with w.block(f"size_t {prefix}_{kind}_bytes(int i)"):
             with w.block("switch (i)"):
@@ -356,7 +368,45 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
                 w.line("default: return 0u;")
         w.line(f"int {prefix}_num_{kind}s(void) {{ return {len(idxs)}; }}")
         w.line("")
+    if streamed:
+        with w.block(f"size_t {prefix}_input_row_bytes(int i)"):
+            with w.block("switch (i)"):
+                for n, i in enumerate(g.inputs):
+                    shape = g.t(i).shape
+                    if i in streamed:
+                        w.line(f"case {n}: return {int(np.prod(shape[2:])) * g.t(i).nbytes // g.t(i).size}u;")
+                w.line("default: return 0u;")
+        w.line("")
     return w.text()
+
+
+def streamed_inputs(g: Graph) -> set[int]:
+    """Graph inputs the fused stages read row by row from the application (--input-stream)."""
+    return {t for st in g.stages for t in st.streamed}
+
+
+def _stream_header(w: CWriter, g: Graph, prefix: str) -> None:
+    """--input-stream: the callback the application defines and the macros describing it."""
+    streamed = streamed_inputs(g)
+    if not streamed:
+        return
+    up = prefix.upper()
+    w.lines(["/* Streamed input (--input-stream): the model never holds these inputs whole. While",
+             f" * {prefix}_invoke() runs, it asks the application for their rows in order, each once,",
+             " * through this function, which the application defines: copy rows [row, row + rows)",
+             f" * of input `input` ({up}_INPUT<n>_ROW_BYTES bytes each, NHWC) to dst and return 0.",
+             f" * A non-zero return makes {prefix}_invoke() return {up}_INPUT_STREAM_ERROR (after",
+             f" * finishing with whatever dst held). {prefix}_input() is NULL for a streamed input. */",
+             f"#define {up}_INPUT_STREAM 1", f"#define {up}_INPUT_STREAM_ERROR (-3)"])
+    for n, i in enumerate(g.inputs):
+        if i in streamed:
+            shape = g.t(i).shape
+            w.line(f"#define {up}_INPUT{n}_STREAMED 1")
+            w.line(f"#define {up}_INPUT{n}_ROWS {shape[1]}")
+            w.line(f"#define {up}_INPUT{n}_ROW_BYTES "
+                   f"{int(np.prod(shape[2:])) * g.t(i).nbytes // g.t(i).size}")
+    w.lines([f"int {prefix}_read_input_rows(int input, int row, int rows, void *dst);",
+             f"size_t {prefix}_input_row_bytes(int i);", ""])
 
 
 def writable_ranges(g: Graph, ctx: EmitContext, arena_bytes: int) -> list[list[tuple[int, int]]]:
@@ -371,8 +421,11 @@ def writable_ranges(g: Graph, ctx: EmitContext, arena_bytes: int) -> list[list[t
     for step, op in enumerate(g.operators):
         ops = ([g.operators[s] for s in stage_of[step].steps] if step in stage_of
                else [] if step in inside else [op])      # a stage writes all at its first step
+        written = [o for x in ops for o in x.outputs]
+        if step in stage_of:                       # the rows a streamed input brings in
+            written += list(stage_of[step].streamed)
         spans = [(ctx.offset(o), ctx.offset(o) + sizes.get(g.storage(o), g.t(o).nbytes))
-                 for x in ops for o in x.outputs]
+                 for o in written]
         spans += [(x.scratch_offset, x.scratch_offset + x.memory.scratch) for x in ops
                   if x.memory.scratch and x.scratch_offset is not None]
         merged: list[tuple[int, int]] = []

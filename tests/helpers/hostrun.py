@@ -60,6 +60,25 @@ static int read_exact(unsigned char *dst, size_t n, size_t *got) {
     return 1;
 }
 
+#ifdef @PREFIX@_INPUT_STREAM
+/* --input-stream: the model pulls its input rows; they come from the set read from stdin,
+ * and must be asked for in order, each once (checked) */
+static unsigned char *stream_in[64];
+static int stream_next[64];
+int @prefix@_read_input_rows(int input, int row, int rows, void *dst) {
+    size_t rb = @prefix@_input_row_bytes(input);
+    if (input < 0 || input >= @prefix@_num_inputs() || input >= 64 || stream_in[input] == NULL
+        || rb == 0 || rows < 1 || row != stream_next[input]) {
+        fprintf(stderr, "harness: read_input_rows(%d, %d, %d) out of order (next %d)\n",
+                input, row, rows, input >= 0 && input < 64 ? stream_next[input] : -1);
+        exit(5);
+    }
+    memcpy(dst, stream_in[input] + (size_t)row * rb, (size_t)rows * rb);
+    stream_next[input] = row + rows;
+    return 0;
+}
+#endif
+
 int main(int argc, char **argv) {
     int i;
     int n_in = @prefix@_num_inputs();
@@ -77,7 +96,15 @@ int main(int argc, char **argv) {
         int rc;
         for (i = 0; i < n_in; ++i) {
             size_t want = @prefix@_input_bytes(i), got = 0;
-            if (!read_exact((unsigned char *)@prefix@_input(i), want, &got)) {
+            unsigned char *dst = (unsigned char *)@prefix@_input(i);
+#ifdef @PREFIX@_INPUT_STREAM
+            if (dst == NULL && i < 64) {
+                if (stream_in[i] == NULL) stream_in[i] = (unsigned char *)malloc(want);
+                dst = stream_in[i];
+                stream_next[i] = 0;
+            }
+#endif
+            if (!read_exact(dst, want, &got)) {
                 if (i == 0 && got == 0) return 0; /* clean EOF */
                 fprintf(stderr, "harness: truncated input %d (%lu of %lu bytes)\n",
                         i, (unsigned long)got, (unsigned long)want);
@@ -88,6 +115,15 @@ int main(int argc, char **argv) {
         @prefix@_reset();   /* a stateful model starts each set afresh, as run_tflm_many */
 #endif
         rc = @prefix@_invoke();
+#ifdef @PREFIX@_INPUT_STREAM
+        for (i = 0; i < n_in && i < 64; ++i) {
+            if (stream_in[i] != NULL
+                && (size_t)stream_next[i] * @prefix@_input_row_bytes(i) != @prefix@_input_bytes(i)) {
+                fprintf(stderr, "harness: input %d: %d rows read\n", i, stream_next[i]);
+                return 5;
+            }
+        }
+#endif
         if (rc != 0) {
             fprintf(stderr, "harness: @prefix@_invoke returned %d\n", rc);
 #ifdef @PREFIX@_CHECK_WRITES

@@ -52,6 +52,8 @@ class Stage:
     steps: tuple[int, ...]                   # consecutive positions in g.operators
     sink: int                                # tensor written whole (the last op's output)
     sources: tuple[int, ...]                 # tensors read whole from outside
+    streamed: tuple[int, ...] = ()           # graph inputs read row by row through the
+    #                                          application's <prefix>_read_input_rows (a ring)
     rings: dict[int, Ring] = field(default_factory=dict)        # internal tensor -> ring
     specs: dict[int, RowSpec] = field(default_factory=dict)     # step -> its RowSpec
     producer: dict[int, int] = field(default_factory=dict)      # tensor -> step producing it
@@ -84,10 +86,25 @@ def _row_bytes(g: Graph, t: int) -> int:
     return int(shape[2]) * int(shape[3]) * DTYPE_BYTES[g.t(t).dtype]
 
 
-def make_stage(g: Graph, a: int, b: int, rows_of: RowsOf, slack: int = 0) -> Stage | None:
+def streamable_input(g: Graph, t: int, a: int, b: int) -> bool:
+    """A graph input only steps a..b read, as NHWC int8 of its own storage: the stage may pull
+    its rows from the application instead of holding it whole (--input-stream)."""
+    tensor = g.t(t)
+    if t not in g.inputs or t in g.outputs or tensor.alias_of is not None:
+        return False
+    if len(tensor.shape) != 4 or tensor.shape[0] != 1 or tensor.dtype not in ("int8", "uint8"):
+        return False
+    if any(tensor.alias_of == t for tensor in g.tensors):
+        return False
+    return all(a <= step <= b for step, op in enumerate(g.operators) if t in op.inputs)
+
+
+def make_stage(g: Graph, a: int, b: int, rows_of: RowsOf, slack: int = 0,
+               stream_inputs: bool = False) -> Stage | None:
     """The stage running steps a..b, or None where they cannot stream together; sized and
     checked by simulate(). `slack`: rows each line buffer holds beyond the fewest it needs (fewer
-    moves, more memory)."""
+    moves, more memory). `stream_inputs`: graph inputs only the stage reads come row by row
+    from the application (<prefix>_read_input_rows) into a line buffer."""
     if b <= a:
         return None
     ops = g.operators[a:b + 1]
@@ -134,11 +151,13 @@ def make_stage(g: Graph, a: int, b: int, rows_of: RowsOf, slack: int = 0) -> Sta
         for later, op in enumerate(g.operators):
             if (later < a or later > b) and t in op.inputs:
                 return None                       # read outside the stage: it must exist whole
-    if not sources:
+    streamed = [t for t in sources if stream_inputs and streamable_input(g, t, a, b)]
+    sources = [t for t in sources if t not in streamed]
+    if not sources and not streamed:
         return None
     st = Stage(steps=tuple(range(a, b + 1)), sink=sink, sources=tuple(sources),
-               specs=specs, producer=producer, consumers=consumers)
-    for t in producer:
+               streamed=tuple(streamed), specs=specs, producer=producer, consumers=consumers)
+    for t in list(producer) + streamed:
         if t != sink:
             st.rings[t] = Ring(t, g.t(t).shape[1], _row_bytes(g, t), cap=0)
     need = simulate(g, st)                       # the rows each buffer must hold
@@ -153,8 +172,8 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
     the most rows alive at once; with sized buffers (cap > 0) also counts the moved bytes and
     the calls, records the sources' last reads and raises StageError on any read outside a
     buffer's rows."""
-    n = {t: 0 for t in st.producer}
-    base = {t: 0 for t in st.producer}
+    n = {t: 0 for t in list(st.producer) + list(st.streamed)}
+    base = {t: 0 for t in list(st.producer) + list(st.streamed)}
     n.update({s: g.t(s).shape[1] for s in st.sources})
     base.update({s: 0 for s in st.sources})
     need = {t: 1 for t in st.rings}
@@ -168,8 +187,26 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
     def keep(t: int) -> int:
         return min(max(0, n[out_of(step)] * rm.stride - rm.pad) for step, rm in st.consumers[t])
 
+    def make_room(t: int, y: int) -> None:
+        nonlocal moved
+        k = keep(t)
+        need[t] = max(need[t], y - k + 1)
+        ring = st.rings[t]
+        if sized and y - base[t] >= ring.cap:
+            moved += (y - k) * ring.row_bytes
+            base[t] = k
+            if y - base[t] >= ring.cap:
+                raise StageError(f"stage {st.first}-{st.last}: the line buffer of tensor "
+                                 f"#{t} ({ring.cap} rows) cannot hold row {y}")
+
     def pull(t: int, hi: int) -> None:
         nonlocal calls, moved
+        if t in st.streamed:                     # the application's rows, one per call
+            while n[t] <= hi:
+                make_room(t, n[t])
+                calls += 1
+                n[t] += 1
+            return
         if t not in st.producer:
             return
         step = st.producer[t]
@@ -183,15 +220,7 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
                     pull(op.inputs[pos], hi_in)
                 windows.append((op.inputs[pos], lo_in, hi_in))
             if t in st.rings:
-                k = keep(t)
-                need[t] = max(need[t], y - k + 1)
-                ring = st.rings[t]
-                if sized and y - base[t] >= ring.cap:
-                    moved += (y - k) * ring.row_bytes
-                    base[t] = k
-                    if y - base[t] >= ring.cap:
-                        raise StageError(f"stage {st.first}-{st.last}: the line buffer of tensor "
-                                         f"#{t} ({ring.cap} rows) cannot hold row {y}")
+                make_room(t, y)
             for i, lo_in, hi_in in windows:
                 if hi_in < lo_in:
                     continue

@@ -41,11 +41,14 @@ def emit_stage(ctx, st: Stage, k: int) -> tuple[list[str], set[tuple[str, str]]]
     """Write stage `k`'s functions into ctx.funcs and its run into ctx.body; returns the kernel
     stems and (stem, ISA) uses of its layers."""
     g, prefix = ctx.g, ctx.prefix
-    local = {t: n for n, t in enumerate(list(st.sources) + sorted(st.producer, key=st.producer.get))}
-    name = {t: f"{prefix}_s{k}_t{t}" for t in st.producer}
+    local = {t: n for n, t in enumerate(list(st.sources) + list(st.streamed)
+                                        + sorted(st.producer, key=st.producer.get))}
+    name = {t: f"{prefix}_s{k}_t{t}" for t in list(st.producer) + list(st.streamed)}
     kernels: list[str] = []
     uses: set[tuple[str, str]] = set()
     body, saved_params = ctx.body, {}
+    for t in st.streamed:
+        _stream_input(ctx, st, t, name[t], local)
     for step in st.steps:
         op = g.operators[step]
         t = op.outputs[0]
@@ -57,16 +60,11 @@ def emit_stage(ctx, st: Stage, k: int) -> tuple[list[str], set[tuple[str, str]]]
                 w.line(f"const int32_t y = r[{local[t]}].n;")
                 for pos, rm in spec.inputs:
                     i = op.inputs[pos]
-                    if i in st.producer:
+                    if i in name:
                         w.call(name[i], "r", f"te_rows_min(y * {rm.stride} + "
                                              f"{rm.span - 1 - rm.pad}, {rm.in_rows - 1})")
                 if t in st.rings:
-                    keep = [f"te_rows_low(r[{local[g.operators[c].outputs[0]]}].n, "
-                            f"{rm.stride}, {rm.pad})" for c, rm in st.consumers[t]]
-                    expr = keep[0]
-                    for more in keep[1:]:
-                        expr = f"te_rows_min({expr}, {more})"
-                    w.call("te_rows_push", f"&r[{local[t]}]", expr)
+                    w.call("te_rows_push", f"&r[{local[t]}]", _keep(g, st, t, local))
                 ctx.body = w
                 ctx.isas = set()
                 saved_params[step] = op.params
@@ -92,12 +90,39 @@ def emit_stage(ctx, st: Stage, k: int) -> tuple[list[str], set[tuple[str, str]]]
             ring = st.rings.get(t)
             cap = ring.cap if ring else shape[1]
             done = shape[1] if t in st.sources else 0
-            buf = f"(int8_t *){ctx.ptr(t)}"
+            buf = (f"(int8_t *){ctx.arena_ptr(ctx.offset(t))}" if t in st.streamed
+                   else f"(int8_t *){ctx.ptr(t)}")
             body.call("te_rows_init", f"&r[{n}]", buf, row_bytes, cap, done)
         body.call(name[st.sink], "r", g.t(st.sink).shape[1] - 1)
     kernels.append("stage")
     uses.add(("stage", "portable"))
     return kernels, uses
+
+
+def _keep(g, st: Stage, t: int, local) -> str:
+    """C expression: the lowest row of t any of its consumers still reads."""
+    keep = [f"te_rows_low(r[{local[g.operators[c].outputs[0]]}].n, {rm.stride}, {rm.pad})"
+            for c, rm in st.consumers[t]]
+    expr = keep[0]
+    for more in keep[1:]:
+        expr = f"te_rows_min({expr}, {more})"
+    return expr
+
+
+def _stream_input(ctx, st: Stage, t: int, fname: str, local) -> None:
+    """The pull function of a streamed graph input: each row from the application's
+    <prefix>_read_input_rows into the line buffer; a failure is kept for the invoke."""
+    g, w, prefix = ctx.g, ctx.funcs, ctx.prefix
+    n = g.inputs.index(t)
+    w.line(f"/* input {n} (tensor #{t}), row by row from {prefix}_read_input_rows() */")
+    with w.block(f"static void {fname}(te_rows_t *r, int32_t hi)"):
+        with w.block(f"while (r[{local[t]}].n <= hi)"):
+            w.call("te_rows_push", f"&r[{local[t]}]", _keep(g, st, t, local))
+            with w.block(f"if ({prefix}_read_input_rows({n}, (int)r[{local[t]}].n, 1, "
+                         f"te_rows_at(&r[{local[t]}], r[{local[t]}].n)) != 0)"):
+                w.line(f"{prefix}_stream_error = 1;")
+            w.line(f"++r[{local[t]}].n;")
+    w.line("")
 
 
 def _calls(ctx, st: Stage, op, spec, local) -> None:

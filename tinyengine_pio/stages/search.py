@@ -128,7 +128,8 @@ def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> li
 
     def stage(a: int, b: int) -> Stage | None:
         if (a, b) not in cache:
-            cache[(a, b)] = make_stage(g, a, b, of)
+            cache[(a, b)] = make_stage(g, a, b, of,
+                                       stream_inputs=g.config.get("input_stream", False))
         return cache[(a, b)]
 
     for _ in range(16):
