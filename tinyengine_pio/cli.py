@@ -17,14 +17,17 @@ from .version import __version__
 def _compile(args) -> int:
     from .compiler import compile_file, compile_models
     models = _model_specs(args.model, args.prefix)
+    if models is not None and args.fuse is not None:
+        raise OptionError("--fuse names the steps of one model: give a single model with it")
     options = {"alignment": args.align, "optimize": args.optimize, "limits": _limits(args),
-               "check_writes": args.check_writes, "io": args.io}
+               "check_writes": args.check_writes, "io": args.io, **_schedule_options(args)}
     if models is None and not args.shared_arena:      # one plain path: the --prefix form
         cm = compile_file(args.model[0], args.out, prefix=args.prefix or "model", **options)
         files = ", ".join(sorted(cm.files))
         print(f"{args.model[0]}: {len(cm.graph.operators)} operators -> {args.out}/ ({files})")
         print(f"arena {cm.arena_bytes:,} B (classical bound {cm.plan.lower_bound:,} B), "
               f"weights {cm.weight_bytes:,} B")
+        _print_schedule(args, cm)
         _print_io(args.io, cm)
         return 0
     models = models or [(args.prefix or "model", args.model[0])]
@@ -32,12 +35,43 @@ def _compile(args) -> int:
     for (prefix, path), cm in zip(models, cs.models.values()):
         print(f"{prefix}: {path}: {len(cm.graph.operators)} operators, arena {cm.arena_bytes:,} B "
               f"(classical bound {cm.plan.lower_bound:,} B), weights {cm.weight_bytes:,} B")
+        _print_schedule(args, cm, f"{prefix}: ")
         _print_io(args.io, cm, f"{prefix}: ")
     print(f"-> {args.out}/ ({', '.join(sorted(cs.files))})")
     how = ("shared (te_shared_arena in te_arena.c, the largest; run the models one after another)"
            if cs.shared_arena else "in total (each model its own)")
     print(f"arena {cs.arena_bytes:,} B {how}, weights {cs.weight_bytes:,} B")
     return 0
+
+
+def _schedule_options(args) -> dict:
+    """compile_model's schedule options from --optimize memory / --ram-budget / --fuse; a
+    progress line on stderr for each step of a (long) schedule search."""
+    if args.fuse is not None and args.ram_budget is not None:
+        raise OptionError("--fuse fixes the stages, --ram-budget lets the search choose them: "
+                          "give one of the two")
+    opts = {}
+    if args.ram_budget is not None:
+        opts["ram_budget"] = args.ram_budget
+    if args.fuse is not None:
+        opts["fuse"] = args.fuse
+    if args.optimize == "memory" or args.ram_budget is not None:
+        opts["progress"] = lambda text: print(f"tinyengine-pio: {text}", file=sys.stderr,
+                                              flush=True)
+    return opts
+
+
+def _considered(args) -> bool:
+    """Whether the options made the compiler consider fused stages."""
+    return args.optimize == "memory" or args.ram_budget is not None or args.fuse is not None
+
+
+def _print_schedule(args, cm, lead: str = "") -> None:
+    """One line with the chosen schedule when fused stages were considered."""
+    from .report import schedule_line
+    line = schedule_line(cm, args.ram_budget) if _considered(args) else None
+    if line:
+        print(lead + line)
 
 
 def _print_io(io: str, cm, lead: str = "") -> None:
@@ -79,18 +113,56 @@ def _limits(args):
     return Limits(max_bytes=args.max_bytes)
 
 
-def _max_bytes(text: str) -> int:
-    """--max-bytes: an integer, optionally with K, M or G (binary)."""
-    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-    t = text.strip().lower().removesuffix("ib").removesuffix("b")
-    mult = units.get(t[-1:], 1)
-    try:
-        value = int(t[:-1] if t[-1:] in units else t) * mult
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 65536, 512K, 64M)") from None
+def parse_size(text: str) -> int:
+    """A size in bytes: 40960, 40K, 40KiB, 40 kB, 64M, 1G (K, M, G binary) or 0xA000; a
+    positive integer. ValueError with the reason otherwise."""
+    t = text.strip().lower().replace(" ", "").replace("_", "")
+    if re.fullmatch(r"0x[0-9a-f]+", t):
+        value = int(t, 16)
+    else:
+        m = re.fullmatch(r"(\d+)([kmg]?)(?:i?b)?", t)
+        if not m:
+            raise ValueError(f"not a size: {text!r} (e.g. 40960, 40K, 40KiB, 0xA000, 64M)")
+        value = int(m[1]) << {"": 0, "k": 10, "m": 20, "g": 30}[m[2]]
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+        raise ValueError(f"must be positive: {text!r}")
     return value
+
+
+def _max_bytes(text: str) -> int:
+    """--max-bytes / --ram-budget: parse_size for argparse."""
+    try:
+        return parse_size(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def parse_fuse(text: str) -> list[tuple[int, int]]:
+    """--fuse: step ranges A-B (A < B) separated by commas, disjoint: [(A, B), ...] in order."""
+    ranges = []
+    for part in text.split(","):
+        m = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", part)
+        if not m:
+            raise ValueError(f"not a step range: {part.strip()!r} (expected A-B, e.g. 0-3 or "
+                             "0-3,6-7)")
+        a, b = int(m[1]), int(m[2])
+        if a >= b:
+            raise ValueError(f"{a}-{b}: a fused stage runs at least two steps, the first "
+                             "before the last")
+        ranges.append((a, b))
+    ranges.sort()
+    for (a0, b0), (a1, b1) in zip(ranges, ranges[1:]):
+        if a1 <= b0:
+            raise ValueError(f"ranges {a0}-{b0} and {a1}-{b1} overlap: a step runs in one "
+                             "stage only")
+    return ranges
+
+
+def _fuse(text: str) -> list[tuple[int, int]]:
+    try:
+        return parse_fuse(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _report(args) -> int:
@@ -99,14 +171,17 @@ def _report(args) -> int:
     from .report import build_report, format_report
     data = load_bytes(args.model)
     cm = compile_model(data, name=os.path.basename(args.model), alignment=args.align,
-                       optimize=args.optimize, limits=_limits(args), io=args.io)
-    r = build_report(cm, args.cpu)
+                       optimize=args.optimize, limits=_limits(args), io=args.io,
+                       **_schedule_options(args))
+    r = build_report(cm, args.cpu, ram_budget=args.ram_budget, considered=_considered(args))
     if args.compare_tflm:
         from .tflm import arena_bytes
         r["tflm"] = arena_bytes(data)
     if args.plot:
-        from .plot import plot_memory
+        from .plot import plot_memory, plot_tradeoff, tradeoff_path
         plot_memory(cm, args.plot)
+        if _considered(args):
+            plot_tradeoff(cm, tradeoff_path(args.plot), args.ram_budget)
     if args.json:
         json.dump(r, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -162,6 +237,21 @@ def _add_io(p: argparse.ArgumentParser) -> None:
                         "model)")
 
 
+def _add_schedule(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--optimize", choices=("speed", "size", "memory"), default="speed",
+                   help="speed: GEMM/im2col/unrolled SIMD kernels, layer by layer (default); "
+                        "size: direct loops; memory: the smallest arena, running runs of layers "
+                        "row by row as fused stages through line buffers (a few %% slower; "
+                        "docs/MEMORY.md)")
+    p.add_argument("--ram-budget", type=_max_bytes, metavar="BYTES",
+                   help="the fastest schedule whose arena fits BYTES (40960, 40K, 40KiB, "
+                        "0xA000): layer by layer when it fits, else fused stages; exit 2 naming "
+                        "the smallest arena when none fits")
+    p.add_argument("--fuse", type=_fuse, metavar="A-B[,C-D]",
+                   help="expert: run steps A..B as one fused stage (steps as numbered by "
+                        "`report`; several ranges separated by commas)")
+
+
 def _add_limits(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-bytes", type=_max_bytes, default=64 << 20, metavar="SIZE",
                    help="refuse a model with a tensor or an arena above SIZE (default 64M)")
@@ -183,8 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one arena for all models, as large as the largest (te_arena.c): only "
                         "when the application runs them one after another, never concurrently")
     c.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
-    c.add_argument("--optimize", choices=("speed", "size"), default="speed",
-                   help="speed: GEMM/im2col/unrolled SIMD kernels (default); size: direct loops")
+    _add_schedule(c)
     c.add_argument("--check-writes", action="store_true",
                    help="add the debug write check: built with -D<PREFIX>_CHECK_WRITES, every "
                         "layer's writes outside its outputs and scratch are reported")
@@ -194,12 +283,14 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="per-layer table: shapes, MACs, weights, live memory, arena")
     r.add_argument("model")
     r.add_argument("--json", action="store_true", help="machine-readable JSON")
-    r.add_argument("--plot", metavar="PNG", help="draw the memory timeline (needs matplotlib)")
+    r.add_argument("--plot", metavar="PNG",
+                   help="draw the memory timeline (needs matplotlib); with --optimize memory, "
+                        "--ram-budget or --fuse also <PNG stem>_tradeoff.png: arena against "
+                        "predicted instructions, one point per candidate schedule")
     r.add_argument("--compare-tflm", action="store_true",
                    help="also run TFLite Micro's interpreter and show its arena (needs tflite-micro)")
     r.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
-    r.add_argument("--optimize", choices=("speed", "size"), default="speed",
-                   help="kernel selection the report describes (default speed)")
+    _add_schedule(r)
     mve = cpus_with("mve")            # from the board JSONs' build.cpu / build.isa
     r.add_argument("--cpu", default="cortex-m4",
                    help="core of the latency estimate (default cortex-m4): %s (DSP kernels) or "
@@ -232,6 +323,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _error_text(e: TinyEngineError) -> str:
+    """The message, for a RamBudgetError with what to do about it."""
+    from .stages.search import RamBudgetError
+    text = str(e)
+    if isinstance(e, RamBudgetError):
+        text = text.replace("(fused stages layer by layer)",
+                            "(layer by layer: no fused stage makes it smaller)")
+        text += (f"; give --ram-budget {e.smallest} or more (`report --optimize memory` "
+                 "lists the candidate schedules)")
+    return text
+
+
 # subcommands with their own parsers
 PASSTHROUGH = {"setup": "_setup", "bench": "_bench", "init": "_init"}
 
@@ -244,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except TinyEngineError as e:
-        print(f"tinyengine-pio: error: {e}", file=sys.stderr)
+        print(f"tinyengine-pio: error: {_error_text(e)}", file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 - a bug: one line and a report-a-bug note, no traceback
         print(f"tinyengine-pio: {internal_error(e, f'running {args.command}')}", file=sys.stderr)

@@ -115,6 +115,7 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
     """The plan of the chosen schedule, and the candidate schedules considered (one, unless
     the memory goal or a budget made the search run)."""
     if fuse is not None:
+        _check_fuse(g, fuse)
         of = rows_of(g)
         stages = []
         for rng in fuse:
@@ -138,6 +139,22 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
     path = search(g, lambda stages: plan_with(stages).plan.arena_bytes, progress)
     chosen = pick(path, optimize, ram_budget)
     return plan_with(chosen.stages), path
+
+
+def _check_fuse(g: Graph, fuse) -> None:
+    """Explicit stages: (first, last) step ranges inside the graph, disjoint (OptionError)."""
+    n = len(g.operators)
+    spans = []
+    for rng in fuse:
+        if len(rng) != 2 or not 0 <= rng[0] < rng[1] < n:
+            raise OptionError(f"fused steps {'-'.join(map(str, rng))}: a stage is a range A-B "
+                              f"of steps with A < B, and this model runs steps 0-{n - 1}")
+        spans.append((int(rng[0]), int(rng[1])))
+    spans.sort()
+    for (a0, b0), (a1, b1) in zip(spans, spans[1:]):
+        if a1 <= b0:
+            raise OptionError(f"fused steps {a0}-{b0} and {a1}-{b1} overlap: a step runs in one "
+                              "stage only")
 
 
 def _check_streamed(g: Graph) -> None:
