@@ -64,13 +64,20 @@ class Layer:
 
 
 @dataclass
+class StageInfo:
+    first: int                   # first step of a fused stage (steps run row by row together)
+    last: int                    # its last step; its output (the sink) is the one written whole
+    ring_bytes: int              # its line buffers in the arena, all together
+
+
+@dataclass
 class ModelMetadata:
     format_version: int
     tinyengine_pio_version: str
     prefix: str
     source: SourceModel
     code_sha256: str             # harness.code_sha256 of the generated .c/.h (the firmware's)
-    optimize: str                # speed | size
+    optimize: str                # speed | size | memory
     arena: Arena
     weight_bytes: int
     macs: int
@@ -82,6 +89,9 @@ class ModelMetadata:
     # compile_model's io option: "int8" when the float I/O's QUANTIZE / DEQUANTIZE were dropped
     # (passes/int8_io.py; inputs/outputs then describe the int8 tensors); absent: "model"
     io: str = "model"
+    # fused stages of the chosen schedule (--optimize memory, --ram-budget, --fuse, docs/MEMORY.md);
+    # absent: layer by layer
+    stages: list[StageInfo] = field(default_factory=list)
 
     @property
     def input_copy_bytes(self) -> int:
@@ -96,6 +106,8 @@ class ModelMetadata:
             del d["arena"]["shared"]
         if d["io"] == "model":                 # absent for the model's own I/O
             del d["io"]
+        if not d["stages"]:                    # absent layer by layer
+            del d["stages"]
         return _format(d, "") + "\n"
 
     @classmethod
@@ -113,7 +125,8 @@ class ModelMetadata:
                   arena=_arena(d["arena"]),
                   inputs=[TensorInfo(**_known(TensorInfo, t)) for t in d["inputs"]],
                   outputs=[TensorInfo(**_known(TensorInfo, t)) for t in d["outputs"]],
-                  layers=[Layer(**_known(Layer, L)) for L in d["layers"]])
+                  layers=[Layer(**_known(Layer, L)) for L in d["layers"]],
+                  stages=[StageInfo(**_known(StageInfo, st)) for st in d.get("stages", [])])
         return cls(**kw)
 
     @classmethod
@@ -185,7 +198,9 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
         est_instructions=r["est_instructions"],
         inputs=[_tensor_info(cm, n, i) for n, i in enumerate(g.inputs)],
         outputs=[_tensor_info(cm, n, i) for n, i in enumerate(g.outputs)],
-        layers=layers, io=g.config.get("io", "model"))
+        layers=layers, io=g.config.get("io", "model"),
+        stages=[StageInfo(first=st.first, last=st.last, ring_bytes=st.ring_bytes)
+                for st in g.stages])
 
 
 def metadata_file(cm, prefix: str, source_name: str, optimize: str,
