@@ -238,12 +238,12 @@ def test_model_too_big_for_board(tmp_path, pio_env, make_model):
     (project / "boards").mkdir()
     (project / "boards" / "tiny.json").write_text(json.dumps(board))
     _, out = pio(pio_env, project, check=False)
-    m = re.search(r"model does not fit tiny: arena at least (\d+) bytes \+ reserve 8192 bytes "
+    m = re.search(r"model does not fit tiny: arena at least (\d+) bytes \+ reserve 16384 bytes "
                   r"\(default; set custom_tinyengine_ram_reserve\) = (\d+) bytes exceeds RAM 64 "
                   r"bytes by (\d+) bytes \(estimated before compiling\)", out)
     assert m, out
     low, total, over = map(int, m.groups())
-    assert 64 < low <= 1064 and total == low + 8192 and over == total - 64
+    assert 64 < low <= 1064 and total == low + 16384 and over == total - 64
     assert not (gen_dir(project) / STAMP_NAME).exists()  # nothing was compiled
     assert "Compiling" not in out  # stopped before building anything
 
@@ -437,7 +437,7 @@ def test_real_model_too_big_for_a_1mb_board(tmp_path, pio_env):
     (project / "boards").mkdir()
     (project / "boards" / "f7like.json").write_text(json.dumps(board))
     _, out = pio(pio_env, project, check=False)
-    assert re.search(r"model does not fit f7like: arena at least \d+ bytes \+ reserve 8192 bytes "
-                     r"\(.*\) = \d+ bytes exceeds RAM 327680 bytes by \d+ bytes", out), out
+    # its input and output fit 320K (fused stages might), its weights do not fit 1 MB
+    assert "exceeds RAM" not in out, out
     assert re.search(r"model does not fit f7like: \w+ \d+ bytes exceeds \w+ 1048576 bytes by "
                      r"\d+ bytes", out), out

@@ -61,7 +61,8 @@ def test_options_defaults_and_quotes():
 
 
 @pytest.mark.parametrize("kw, message", [
-    (dict(optimize="fast"), "invalid custom_tinyengine_optimize = fast: expected speed or size"),
+    (dict(optimize="fast"),
+     "invalid custom_tinyengine_optimize = fast: expected speed, size or memory"),
     (dict(prefix="1kws"), "invalid custom_tinyengine_prefix = 1kws: expected a C identifier"),
     (dict(prefix="my-model"), "invalid custom_tinyengine_prefix = my-model"),
     (dict(harness="maybe"), "invalid custom_tinyengine_harness = maybe: expected yes or no"),
@@ -307,7 +308,8 @@ def test_invalid_options_fail_before_compiling(tmp_path, pio_env):
     base = ini.read_text()
     for extra, message in [
         ("custom_tinyengine_optimize = fast\n",
-         "Error: tinyengine: invalid custom_tinyengine_optimize = fast: expected speed or size"),
+         "Error: tinyengine: invalid custom_tinyengine_optimize = fast: expected speed, size or "
+         "memory"),
         ("custom_tinyengine_prefix = 2kws\n",
          "Error: tinyengine: invalid custom_tinyengine_prefix = 2kws: expected a C identifier"),
         ("custom_tinyengine_optimise = size\n",

@@ -8,7 +8,11 @@ hook at build time; no absolute path in ``platformio.ini``), or with the bundled
     extra_scripts = pre:tinyengine.py            ; written by `tinyengine-pio init`
     custom_tinyengine_model = model/kws.tflite   ; relative to the project dir
     custom_tinyengine_prefix = model             ; optional C prefix, default "model"
-    custom_tinyengine_optimize = speed           ; optional: speed (default) or size
+    custom_tinyengine_optimize = speed           ; optional: speed (default), size or memory
+                                                 ; (memory: the smallest arena, runs of layers
+                                                 ; fused into line-buffered stages)
+    custom_tinyengine_ram_budget = 40K           ; optional: the fastest schedule whose arena
+                                                 ; fits 40 KiB (`--ram-budget`, per model)
     custom_tinyengine_io = model                 ; optional: model (default) or int8: the
                                                  ; caller passes/receives the quantized I/O
                                                  ; of a float-I/O model (its boundary
@@ -16,7 +20,8 @@ hook at build time; no absolute path in ``platformio.ini``), or with the bundled
                                                  ; for an int16x8 model), `--io int8`
     custom_tinyengine_harness = no               ; optional: yes adds the measurement harness
                                                  ; runtime (main() calls te_harness_serve())
-    custom_tinyengine_ram_reserve = 8K           ; optional: RAM kept for stack and .bss
+    custom_tinyengine_ram_reserve = 16K          ; optional: RAM kept for the application
+                                                 ; (stack, .bss); default 16 KiB, see below
     custom_tinyengine_max_bytes = 64M            ; optional: refuse a tensor or arena above it
     custom_tinyengine_python = /path/to/python   ; optional: the Python that compiles
 
@@ -46,12 +51,30 @@ regenerated only when the model bytes, the options or the compiler's sources cha
 records a hash), so a warm build runs no compiler.  ``pio run -t clean`` runs nothing.
 
 Fit check, before anything is compiled: when the model must be (re)generated, a cheap estimate
-(``tinyengine_pio/platformio/estimate.py``: exact weights, a lower bound of the arena, no
+(``tinyengine_pio/platformio/estimate.py``: exact weights, lower bounds of the arena, no
 planning) stops a model that cannot fit; after the compile the exact figures of
 ``<prefix>.json`` (docs/MODEL_JSON.md) are checked.  The arena plus a reserve must fit
 ``upload.maximum_ram_size``, the weights ``upload.maximum_size``.  The reserve is
-``custom_tinyengine_ram_reserve`` if set, else what the last successful link of this env used
-beside the arena (the RAM sections of its ELF: ``.data``, ``.bss``, stack), else 8 KiB.
+``custom_tinyengine_ram_reserve`` if set, else 16 KiB or what the last successful link of this
+env used beside the arena (the RAM sections of its ELF: ``.data``, ``.bss``, stack), whichever
+is larger.  (It was 8 KiB, or the last link's figure alone, before fused stages: the default is
+now the issue's 16 KiB for the application, and a measured figure only ever raises it, so the
+schedule does not change from one build to the next.)
+
+Automatic fit (fused stages, docs/PLATFORMIO.md): with one model (or a shared arena), the board's
+RAM known, ``custom_tinyengine_optimize`` speed or size and no ``custom_tinyengine_ram_budget``,
+a model whose layer-by-layer arena does not fit RAM - reserve is compiled again with
+``--ram-budget RAM-reserve``: the fastest schedule of fused, line-buffered stages that fits (the
+compiler's schedule search).  The hook prints what it chose and why, e.g.::
+
+    TinyEngine: model arena 37,044 B does not fit 16,384 B (RAM 32K - reserve 16K); fused
+    stages 0-2 fit: arena 9,752 B, about +12% instructions
+
+When nothing fits, the fit error names the smallest arena the search reached.  A model that
+fits layer by layer is compiled exactly as before (no search runs).  The estimate skips the
+first compile when its lower bound already exceeds the budget; the stamp records the budget, so
+the model is regenerated when the fused schedule no longer fits or layer by layer fits again
+(a larger board, a smaller reserve).
 
 Only public build-environment features are used (GetProjectOption, BoardConfig, BuildSources,
 CPPPATH), so the hook is platform-agnostic.
@@ -68,7 +91,7 @@ import sys
 STAMP_NAME = "tinyengine.stamp.json"
 STAMP_VERSION = 2
 RECORD_NAME = "tinyengine-pio.json"      # `tinyengine-pio setup` writes it into the core dir
-DEFAULT_RAM_RESERVE = 8 * 1024
+DEFAULT_RAM_RESERVE = 16 * 1024         # the application's RAM beside the arena (issue 18)
 TRUE_WORDS = ("yes", "true", "1", "on")
 FALSE_WORDS = ("no", "false", "0", "off")
 FIX = ("run `tinyengine-pio setup` once in the environment where tinyengine-pio is installed "
@@ -80,7 +103,9 @@ OPTIONS = {
     "custom_tinyengine_models": "a comma-separated list of PREFIX:PATH "
                                 "(kws:model/kws.tflite, person:model/person.tflite)",
     "custom_tinyengine_prefix": "a C identifier (letters, digits, _; not starting with a digit)",
-    "custom_tinyengine_optimize": "speed or size",
+    "custom_tinyengine_optimize": "speed, size or memory",
+    "custom_tinyengine_ram_budget": "a size in bytes, optionally with K or M (40K, 40960): the "
+                                    "largest arena of each model",
     "custom_tinyengine_io": "model or int8",
     "custom_tinyengine_harness": "yes or no",
     "custom_tinyengine_shared_arena": "yes or no",
@@ -138,7 +163,8 @@ def parse_options(raw, env_name="env"):
 
     Returns a dict: ``models`` [(prefix, path as written)], ``several`` (given as
     custom_tinyengine_models), ``optimize``, ``io``, ``harness``,
-    ``shared_arena``, ``check_writes``, ``ram_reserve`` (None = default), ``python``.
+    ``shared_arena``, ``check_writes``, ``ram_reserve`` (None = default), ``ram_budget`` (None:
+    automatic), ``max_bytes``, ``python``.
     Raises HookError naming the option and its allowed values."""
     unknown = sorted(k for k in raw if k.startswith("custom_tinyengine_") and k not in OPTIONS)
     if unknown:
@@ -155,10 +181,11 @@ def parse_options(raw, env_name="env"):
                                 get["custom_tinyengine_check_writes"], False),
         "python": get["custom_tinyengine_python"] or None,
         "ram_reserve": None,
+        "ram_budget": None,
         "max_bytes": None,
     }
     _yes_no("custom_tinyengine_autohook", get["custom_tinyengine_autohook"], True)
-    if opts["optimize"] not in ("speed", "size"):
+    if opts["optimize"] not in ("speed", "size", "memory"):
         raise _invalid("custom_tinyengine_optimize", opts["optimize"])
     if opts["io"] not in ("model", "int8"):
         raise _invalid("custom_tinyengine_io", opts["io"])
@@ -168,6 +195,13 @@ def parse_options(raw, env_name="env"):
         except ValueError:
             raise _invalid("custom_tinyengine_ram_reserve",
                            get["custom_tinyengine_ram_reserve"]) from None
+    if get["custom_tinyengine_ram_budget"]:
+        try:
+            opts["ram_budget"] = parse_size(get["custom_tinyengine_ram_budget"])
+        except ValueError:
+            opts["ram_budget"] = 0
+        if opts["ram_budget"] <= 0:
+            raise _invalid("custom_tinyengine_ram_budget", get["custom_tinyengine_ram_budget"])
     if get["custom_tinyengine_max_bytes"]:
         try:
             opts["max_bytes"] = parse_size(get["custom_tinyengine_max_bytes"])
@@ -404,6 +438,7 @@ def stamp_key(models, opts, package_dir):
         "stamp": STAMP_VERSION,
         "models": [[p, hashlib.sha256(b).hexdigest()] for p, b in models],
         "optimize": opts["optimize"],
+        "ram_budget": opts.get("ram_budget"),
         "io": opts.get("io", "model"),
         "shared_arena": opts["shared_arena"],
         "check_writes": opts["check_writes"],
@@ -440,8 +475,9 @@ def _error_line(proc, what):
     return "%s (exit status %d of %s)" % (last, proc.returncode, what)
 
 
-def compile_command(python, models, opts, out_dir):
-    """``python -m tinyengine_pio compile ...``: one ``PATH --prefix P`` or ``P:PATH`` each."""
+def compile_command(python, models, opts, out_dir, budget=None):
+    """``python -m tinyengine_pio compile ...``: one ``PATH --prefix P`` or ``P:PATH`` each.
+    ``budget``: the automatic fit's ``--ram-budget`` (else custom_tinyengine_ram_budget's)."""
     cmd = [python, "-m", "tinyengine_pio", "compile"]
     if len(models) == 1 and not opts.get("several"):
         cmd += [models[0][1], "--prefix", models[0][0]]
@@ -452,6 +488,9 @@ def compile_command(python, models, opts, out_dir):
     cmd += ["--out", out_dir, "--optimize", opts["optimize"]]
     if opts.get("io", "model") != "model":
         cmd += ["--io", opts["io"]]
+    budget = budget if budget is not None else opts.get("ram_budget")
+    if budget is not None:
+        cmd += ["--ram-budget", str(budget)]
     if opts["check_writes"]:
         cmd.append("--check-writes")
     if opts.get("max_bytes"):
@@ -460,9 +499,10 @@ def compile_command(python, models, opts, out_dir):
 
 
 def estimate(python, paths, optimize, cwd, io="model"):
-    """Cheap figures before compiling: [{"weight_bytes", "arena_at_least"}] per model, or None
-    when the estimate itself failed unexpectedly (the compile then reports).  HookError for a
-    model the compiler rejects.  ``io``: custom_tinyengine_io (int8: no float I/O buffers)."""
+    """Cheap figures before compiling: [{"weight_bytes", "arena_at_least", "arena_floor"}] per
+    model (the arena's lower bounds layer by layer and with any fused stages), or None when the
+    estimate itself failed unexpectedly (the compile then reports).  HookError for a model the
+    compiler rejects.  ``io``: custom_tinyengine_io (int8: no float I/O buffers)."""
     cmd = [python, "-m", "tinyengine_pio.platformio.estimate", "--optimize", optimize] + (
         ["--io", io] if io != "model" else []) + paths
     try:
@@ -477,6 +517,36 @@ def estimate(python, paths, optimize, cwd, io="model"):
         return json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return None
+
+
+def schedule_figures(python, path, ranges, optimize, cwd, io="model"):
+    """``{"layerwise_arena", "layerwise_instructions", "instructions"}`` of a model compiled with
+    the fused stages ``ranges`` (for the message; one plan), or None if that failed."""
+    cmd = [python, "-m", "tinyengine_pio.platformio.estimate", "--optimize", optimize,
+           "--stages", ",".join("%d-%d" % r for r in ranges)] + (
+        ["--io", io] if io != "model" else []) + [path]
+    try:
+        proc = _run(cmd, cwd=cwd, timeout=600)
+        if proc.returncode != 0:
+            return None
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
+def stage_ranges(meta):
+    """The fused stages of a compiled model, [(first step, last step)], from ``<prefix>.json``
+    (``stages``, present only when the compiler chose some)."""
+    out = []
+    for st in meta.get("stages") or []:
+        try:
+            if isinstance(st, dict):
+                out.append((int(st["first"]), int(st["last"])))
+            else:
+                out.append((int(st[0]), int(st[1])))
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+    return out
 
 
 def read_model_json(src_dir, prefix):
@@ -506,14 +576,15 @@ def compiled_arena(metas):
     return shared + sum(int(m["arena"]["bytes"]) for m in metas if not m["arena"].get("shared"))
 
 
-def generate(python, models, gen_dir, opts, key, cwd=None):
+def generate(python, models, gen_dir, opts, key, cwd=None, budget=None):
     """Compile ``models`` ([(prefix, absolute path)]) into ``gen_dir/src`` (atomically); returns
     the new stamp.  HookError with the
-    compiler's message on failure (the previous output is left untouched)."""
+    compiler's message on failure (the previous output is left untouched).  ``budget``: the
+    automatic fit's ``--ram-budget`` (recorded in the stamp)."""
     os.makedirs(gen_dir, exist_ok=True)
     tmp_dir = os.path.join(gen_dir, "src.tmp")
     shutil.rmtree(tmp_dir, ignore_errors=True)
-    cmd = compile_command(python, models, opts, tmp_dir)
+    cmd = compile_command(python, models, opts, tmp_dir, budget)
     try:
         proc = _run(cmd, cwd=cwd or gen_dir, timeout=3600)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -537,13 +608,19 @@ def generate(python, models, gen_dir, opts, key, cwd=None):
         "arenas": [int(m["arena"]["bytes"]) for m in metas],
         "arena_bytes": compiled_arena(metas),
         "weight_bytes": sum(int(m["weight_bytes"]) for m in metas),
+        "ram_budget": budget,
+        "stages": [stage_ranges(m) for m in metas],
         "files": sorted(os.listdir(src_dir)),
     }
+    write_stamp(gen_dir, stamp)
+    return stamp
+
+
+def write_stamp(gen_dir, stamp):
     tmp_stamp = os.path.join(gen_dir, STAMP_NAME + ".tmp")
     with open(tmp_stamp, "w", encoding="utf8") as fp:
         json.dump(stamp, fp, indent=1)
     os.replace(tmp_stamp, os.path.join(gen_dir, STAMP_NAME))
-    return stamp
 
 
 # --- fit check --------------------------------------------------------------------------------
@@ -581,8 +658,8 @@ def elf_ram_bytes(path):
 
 
 def ram_reserve(opt_reserve, elf_paths, stamp, stamp_path):
-    """``(bytes, where it comes from)``: the option, else the last link's RAM beside the arena
-    (an ELF newer than the stamp of the code it linked), else the default."""
+    """``(bytes, where it comes from)``: the option, else the default or the last link's RAM
+    beside the arena (an ELF newer than the stamp of the code it linked), the larger."""
     if opt_reserve is not None:
         return opt_reserve, "custom_tinyengine_ram_reserve"
     if stamp is not None:
@@ -598,9 +675,42 @@ def ram_reserve(opt_reserve, elf_paths, stamp, stamp_path):
                 continue
             used = elf_ram_bytes(elf)
             arena = stamp.get("arena_bytes")
-            if used is not None and isinstance(arena, int) and used > arena:
+            if used is not None and isinstance(arena, int) and used - arena > DEFAULT_RAM_RESERVE:
                 return used - arena, "stack and .bss of the last build"
     return DEFAULT_RAM_RESERVE, "default; set custom_tinyengine_ram_reserve"
+
+
+def board_limit(board_config, key):
+    """``upload.maximum_ram_size`` / ``upload.maximum_size`` of the board, 0 when unknown."""
+    if board_config is None:
+        return 0
+    try:
+        return int(board_config.get(key, 0) or 0)
+    except (KeyError, ValueError, TypeError):
+        return 0
+
+
+def size_text(n):
+    """48K for a multiple of 1 KiB, else 49,000 B."""
+    return "%dK" % (n >> 10) if n and n % 1024 == 0 else "{:,} B".format(n)
+
+
+def fit_message(prefix, layerwise, budget, ram, reserve, ranges, arena, figures, at_least=False):
+    """What the automatic fit chose and why (one line).  ``layerwise``: the layer-by-layer
+    arena (``at_least``: only its lower bound is known)."""
+    what = "model" if prefix is None else prefix
+    text = "%s arena %s%s B does not fit %s B (RAM %s - reserve %s); " % (
+        what, "at least " if at_least else "", "{:,}".format(layerwise) if layerwise else "?",
+        "{:,}".format(budget), size_text(ram), size_text(reserve))
+    if ranges:
+        text += "fused stages %s fit: arena {:,} B".format(arena) % ", ".join(
+            "%d-%d" % r for r in ranges)
+    else:
+        text += "the compiler's schedule fits: arena {:,} B".format(arena)
+    if figures and figures.get("layerwise_instructions"):
+        pct = 100.0 * (figures["instructions"] / figures["layerwise_instructions"] - 1)
+        text += ", about %+.0f%% instructions" % pct
+    return text
 
 
 def fit_errors(board_id, board_config, arena_bytes, weight_bytes, reserve=0, reserve_what="",
@@ -678,6 +788,97 @@ def _add_harness(env, package_dir):
     return module.add_harness(env)
 
 
+def auto_budget(opts, ram, reserve):
+    """The automatic fit's RAM budget (RAM - reserve), or None where it does not apply: the
+    board's RAM unknown, custom_tinyengine_optimize = memory or custom_tinyengine_ram_budget set
+    (the user chose), or several models with their own arenas (no per-model split)."""
+    if not ram or ram <= reserve or opts["optimize"] == "memory" or opts.get("ram_budget"):
+        return None
+    if len(opts["models"]) > 1 and not opts["shared_arena"]:
+        return None
+    return ram - reserve
+
+
+def needs_generation(stamp, key, budget):
+    """Whether the generated sources must be (re)made: no stamp or another key, or a schedule
+    chosen for another budget that is no longer right (it does not fit ``budget``, or it was
+    fused to fit and layer by layer fits now, or the automatic fit no longer applies)."""
+    if not (stamp and stamp.get("key") == key):
+        return True
+    fitted = stamp.get("ram_budget")
+    if budget is None:
+        return fitted is not None
+    if stamp.get("arena_bytes", 0) > budget:
+        return True
+    layerwise = stamp.get("layerwise_arena")
+    return fitted is not None and isinstance(layerwise, int) and layerwise <= budget
+
+
+def fit_and_generate(python, models, shown, gen_dir, opts, key, board_id, board, reserve,
+                     reserve_what, budget):
+    """Estimate, compile (again with ``--ram-budget`` when the layer-by-layer arena does not fit
+    ``budget``), print what the automatic fit chose; the new stamp.  HookError if it cannot."""
+    paths = [path for _, path in models]
+    os.makedirs(gen_dir, exist_ok=True)
+    try:
+        figures = estimate(python, paths, opts["optimize"], gen_dir, opts.get("io", "model"))
+    except HookError as exc:
+        raise HookError("cannot compile %s: %s" % (shown, exc)) from None
+    fused_ok = budget is not None or opts["optimize"] == "memory" or opts.get("ram_budget")
+    at_least = None
+    if figures:
+        at_least = arena_total([f["arena_at_least"] for f in figures], opts["shared_arena"])
+        floor = arena_total([f.get("arena_floor", f["arena_at_least"]) for f in figures],
+                            opts["shared_arena"])
+        if board is not None:
+            errors = fit_errors(board_id, board, floor if fused_ok else at_least,
+                                sum(f["weight_bytes"] for f in figures),
+                                reserve, reserve_what, at_least=True)
+            if errors:
+                raise HookError("\n".join(errors) + " (estimated before compiling%s)"
+                                % (", fused stages included" if fused_ok else ""))
+    layerwise = None
+    try:
+        if budget is None or at_least is None or at_least <= budget:
+            stamp = generate(python, models, gen_dir, opts, key)
+            if budget is None or stamp["arena_bytes"] <= budget:
+                return stamp
+            layerwise = stamp["arena_bytes"]
+        stamp = generate(python, models, gen_dir, opts, key, budget=budget)
+    except HookError as exc:
+        if budget is not None and "no schedule fits" in str(exc):
+            why = str(exc).split("; give --ram-budget")[0]     # the CLI's advice, not ours
+            raise HookError("model does not fit %s: RAM %d bytes - reserve %d bytes (%s) leaves "
+                            "%d bytes for the arena, and %s (fused stages included; a board "
+                            "with more RAM, or a smaller custom_tinyengine_ram_reserve if the "
+                            "application needs less)" % (
+                                board_id, budget + reserve, reserve, reserve_what, budget,
+                                why)) from None
+        raise HookError("cannot compile %s: %s" % (shown, exc)) from None
+    ram = budget + reserve
+    totals = []
+    for (prefix, path), ranges in zip(models, stamp["stages"]):
+        fig = schedule_figures(python, path, ranges, opts["optimize"], gen_dir,
+                               opts.get("io", "model")) if ranges else None
+        meta = read_model_json(os.path.join(gen_dir, "src"), prefix)
+        # no stage: the budget left it layer by layer, its arena is that one
+        own = fig["layerwise_arena"] if fig else (None if ranges else int(meta["arena"]["bytes"]))
+        totals.append(own)
+        if len(models) > 1:
+            if ranges:       # the models the budget changed
+                print("TinyEngine: %s" % fit_message(prefix, own, budget, ram, reserve, ranges,
+                                                     int(meta["arena"]["bytes"]), fig))
+            continue
+        print("TinyEngine: %s" % fit_message(
+            None, own or layerwise or at_least, budget, ram, reserve, ranges,
+            int(meta["arena"]["bytes"]), fig, at_least=not (own or layerwise)))
+    if all(t is not None for t in totals):
+        layerwise = arena_total(totals, opts["shared_arena"])
+    stamp["layerwise_arena"] = layerwise
+    write_stamp(gen_dir, stamp)
+    return stamp
+
+
 def build(env):
     """The hook's work; HookError for anything the user must fix."""
     env_name = env["PIOENV"]
@@ -718,33 +919,24 @@ def build(env):
     stamp = read_stamp(gen_dir)
     reserve, reserve_what = ram_reserve(opts["ram_reserve"], _elf_paths(env), stamp, stamp_path)
     key = stamp_key(datas, opts, info["package"])
-    regenerated = not (stamp and stamp.get("key") == key)
+    budget = auto_budget(opts, board_limit(board, "upload.maximum_ram_size"), reserve)
+    regenerated = needs_generation(stamp, key, budget)
+    compiled = [(p, path) for (p, _), path in zip(models, paths)]
     if regenerated:
-        try:
-            figures = estimate(python, paths, opts["optimize"], gen_dir, opts.get("io", "model"))
-        except HookError as exc:
-            raise HookError("cannot compile %s: %s" % (shown, exc)) from None
-        if figures and board is not None:
-            errors = fit_errors(board_id, board,
-                                arena_total([f["arena_at_least"] for f in figures],
-                                            opts["shared_arena"]),
-                                sum(f["weight_bytes"] for f in figures),
-                                reserve, reserve_what, at_least=True)
-            if errors:
-                raise HookError("\n".join(errors) + " (estimated before compiling)")
-        try:
-            stamp = generate(python, [(p, path) for (p, _), path in zip(models, paths)],
-                             gen_dir, opts, key)
-        except HookError as exc:
-            raise HookError("cannot compile %s: %s" % (shown, exc)) from None
+        stamp = fit_and_generate(python, compiled, shown, gen_dir, opts, key, board_id, board,
+                                 reserve, reserve_what, budget)
     src_dir = os.path.join(gen_dir, "src")
     # the figures come from the compiler's <prefix>.json (docs/MODEL_JSON.md), not the C
     metas = [read_model_json(src_dir, p) for p, _ in models]
     arena = compiled_arena(metas)
     weights = sum(int(m["weight_bytes"]) for m in metas)
-    print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes)" % (
+    staged = [(p, stage_ranges(m)) for (p, _), m in zip(models, metas) if stage_ranges(m)]
+    print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes%s)" % (
         "generated" if regenerated else "up to date", shown,
-        os.path.relpath(src_dir, project_dir), arena, weights))
+        os.path.relpath(src_dir, project_dir), arena, weights,
+        "".join("; %sfused stages %s" % ("%s: " % p if len(models) > 1 else "",
+                                         ", ".join("%d-%d" % r for r in ranges))
+                for p, ranges in staged)))
     if board is not None:
         errors = fit_errors(board_id, board, arena, weights, reserve, reserve_what)
         if errors:
