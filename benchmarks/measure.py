@@ -88,7 +88,7 @@ def layer_instructions(latencies: list[int], hz: int) -> list[int]:
 
 def measure(model: bytes, board: str, x, work: Path, core_dir: str | None,
             per_layer: bool = False, optimize: str = "speed",
-            invoke_timeout: float = 1800.0) -> Measurement:
+            invoke_timeout: float = 1800.0, io: str = "model") -> Measurement:
     """Build, run, read: see the module docstring.  ``x``: the input array, or a list of one
     array per input.  DoesNotLink when the image does not fit the board's memory regions."""
     from tinyengine_pio.errors import TinyEngineError
@@ -98,7 +98,7 @@ def measure(model: bytes, board: str, x, work: Path, core_dir: str | None,
     t0 = time.time()
     try:
         fw = build_firmware(model, board, cache_dir=work / "fw", core_dir=core_dir,
-                            per_layer=per_layer, optimize=optimize)
+                            per_layer=per_layer, optimize=optimize, io=io)
     except TinyEngineError as exc:
         over = re.search(r"region `(\w+)' overflowed by (\d+) bytes", str(exc))
         if not over:
@@ -109,6 +109,7 @@ def measure(model: bytes, board: str, x, work: Path, core_dir: str | None,
     t0 = time.time()
     target = TARGETS["qemu"](model, board, firmware=fw)
     target.optimize = optimize          # the host compile Dut checks the identity against
+    target.io = io
     dut = Dut.attach(target, model, "model.tflite", invoke_timeout=invoke_timeout)
     try:
         res = dut.infer(list(x) if isinstance(x, (list, tuple)) else [x], runs=RUNS,

@@ -137,8 +137,10 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
         layerwise.chosen = True
         return gp, [layerwise]
     path = search(g, lambda stages: plan_with(stages).plan.arena_bytes, progress)
-    chosen = pick(path, optimize, ram_budget)
-    return plan_with(chosen.stages), path
+    chosen = pick(path, optimize, ram_budget, g if g.config.get("input_stream") else None)
+    gp = plan_with(chosen.stages)
+    chosen.instructions = instructions(g, chosen.stages)
+    return gp, path
 
 
 def _check_fuse(g: Graph, fuse) -> None:

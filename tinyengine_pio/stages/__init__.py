@@ -105,7 +105,7 @@ def make_stage(g: Graph, a: int, b: int, rows_of: RowsOf, slack: int = 0,
     checked by simulate(). `slack`: rows each line buffer holds beyond the fewest it needs (fewer
     moves, more memory). `stream_inputs`: graph inputs only the stage reads come row by row
     from the application (<prefix>_read_input_rows) into a line buffer."""
-    if b <= a:
+    if b < a or (b == a and not stream_inputs):
         return None
     ops = g.operators[a:b + 1]
     aliased = {g.t(t).alias_of for t in range(len(g.tensors)) if g.t(t).alias_of is not None}

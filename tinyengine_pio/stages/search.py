@@ -46,6 +46,11 @@ class Candidate:
     chosen: bool = False
     stages: list = field(default_factory=list, repr=False)
 
+    def streams(self, g: Graph) -> bool:
+        """Every graph input is read row by row from the application (--input-stream)."""
+        streamed = {t for st in self.stages for t in st.streamed}
+        return all(i in streamed for i in g.inputs)
+
     def label(self) -> str:
         return ", ".join(f"{a}-{b}" for a, b in self.ranges) or "layer by layer"
 
@@ -123,7 +128,13 @@ def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> li
     graph with those stages and returns the arena bytes."""
     of = rows_of(g)
     current: list[Stage] = []
-    path = [Candidate((), plan_fn([]), instructions(g, []), stages=[])]
+
+    def evaluate(stages: list[Stage]) -> tuple[int, int]:
+        """(arena, instructions): predicted under the kernel variants this plan chose."""
+        arena = plan_fn(stages)
+        return arena, instructions(g, stages)
+
+    path = [Candidate((), *evaluate([]), stages=[])]
     cache: dict[tuple[int, int], Stage | None] = {}
 
     def stage(a: int, b: int) -> Stage | None:
@@ -132,6 +143,11 @@ def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> li
                                        stream_inputs=g.config.get("input_stream", False))
         return cache[(a, b)]
 
+    if g.config.get("input_stream"):
+        current = _stream_seed(g, stage, evaluate)
+        if current:
+            path.append(Candidate(tuple((s.first, s.last) for s in current),
+                                  *evaluate(current), stages=current))
     for _ in range(16):
         trials = []
         for p in _peak_steps(g, current):
@@ -156,7 +172,7 @@ def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> li
             if key in seen:
                 continue
             seen.add(key)
-            arena = plan_fn(trial)
+            arena, instr = evaluate(trial)
             if best is None or (arena, instr) < (best.arena, best.instructions):
                 best = Candidate(key, arena, instr, stages=trial)
             if len(seen) >= REAL_PLANS:
@@ -170,8 +186,36 @@ def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> li
     return path
 
 
-def pick(path: list[Candidate], goal: str, budget: int | None = None) -> Candidate:
-    """The candidate the goal chooses (marked chosen)."""
+def _stream_seed(g: Graph, stage, evaluate) -> list[Stage]:
+    """--input-stream: for each graph input, the stage from its first reader that streams it
+    with the smallest arena (planned for the shortest and the best few estimates; empty where
+    an input cannot stream)."""
+    chosen: list[Stage] = []
+    for i in g.inputs:
+        readers = [step for step, op in enumerate(g.operators) if i in op.inputs]
+        if not readers or any(not (st.last < readers[0] or st.first > readers[-1])
+                              for st in chosen):
+            return []
+        a = readers[0]
+        options = [st for b in range(max(a, readers[-1]), min(len(g.operators), a + MAX_LEN))
+                   if (st := stage(a, b)) is not None and i in st.streamed]
+        if not options:
+            return []
+        ranked = sorted(options, key=lambda st: (estimate_peak(g, chosen + [st]),
+                                                  instructions(g, chosen + [st])))
+        trial = ranked[:REAL_PLANS + 1] + [st for st in options[:1] if st not in
+                                           ranked[:REAL_PLANS + 1]]
+        chosen.append(min(trial, key=lambda st: evaluate(sorted(chosen + [st],
+                                                                 key=lambda s: s.first))))
+    return sorted(chosen, key=lambda s: s.first)
+
+
+def pick(path: list[Candidate], goal: str, budget: int | None = None,
+         g: Graph | None = None) -> Candidate:
+    """The candidate the goal chooses (marked chosen); with `g` given, only those streaming
+    every input (--input-stream)."""
+    if g is not None:
+        path = [c for c in path if c.streams(g)] or path
     if budget is not None:
         fits = [c for c in path if c.arena <= budget]
         if not fits:
