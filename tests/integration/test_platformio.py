@@ -248,6 +248,54 @@ def test_model_too_big_for_board(tmp_path, pio_env, make_model):
     assert "Compiling" not in out  # stopped before building anything
 
 
+def _small_ram_board(project: Path, name: str, ram: int) -> None:
+    board = json.loads(Path(BOARDS_DIR, "mps2-an386.json").read_text())
+    board["upload"]["maximum_ram_size"] = ram
+    board["build"]["stack_size"] = 8192         # the linker script's stack (default 64K)
+    (project / "boards").mkdir(exist_ok=True)
+    (project / "boards" / (name + ".json")).write_text(json.dumps(board))
+
+
+@pytest.mark.qemu
+def test_model_fits_only_with_fused_stages(tmp_path, pio_env):
+    """Layer by layer the arena (37,044 B) does not fit 32K - the 16K reserve; the hook compiles
+    again with --ram-budget 16384, says so, and the fused firmware equals TFLM in QEMU."""
+    from tests.helpers.stage_models import conv_dw_conv
+    model = conv_dw_conv()
+    project = make_project(tmp_path / "p", model, board="small")
+    _small_ram_board(project, "small", 32 * 1024)
+    _, out = pio(pio_env, project, "-t", "upload", check=True)
+    assert re.search(r"TinyEngine: model arena 37,044 B does not fit 16,384 B \(RAM 32K - "
+                     r"reserve 16K\); fused stages 0-2 fit: arena 9,752 B, about \+\d+% "
+                     r"instructions", out), out
+    assert re.search(r"TinyEngine: generated model/sample.tflite .*\(arena 9752 bytes, weights "
+                     r"\d+ bytes; fused stages 0-2\)", out), out
+    np.testing.assert_array_equal(parse_output(out), expected_output(model))
+    stamp = json.loads((gen_dir(project) / STAMP_NAME).read_text())
+    assert stamp["ram_budget"] == 16384 and stamp["layerwise_arena"] == 37044
+    # the next build keeps it; a board with room for layer by layer goes back to it
+    _, out = pio(pio_env, project, check=True)
+    assert "TinyEngine: up to date" in out and "fused stages 0-2" in out, out
+    _small_ram_board(project, "small", 64 * 1024)
+    _, out = pio(pio_env, project, check=True)
+    assert re.search(r"TinyEngine: generated .*\(arena 37044 bytes, weights \d+ bytes\)", out), out
+    assert "does not fit" not in out
+
+
+def test_model_fits_with_no_schedule(tmp_path, pio_env):
+    """Not even fused stages fit 24,384 - 16,384 B: the error names the smallest arena."""
+    from tests.helpers.stage_models import conv_dw_conv
+    project = make_project(tmp_path / "p", conv_dw_conv(), board="small")
+    _small_ram_board(project, "small", 16384 + 8000)
+    _, out = pio(pio_env, project, check=False)
+    assert "Error: tinyengine: model does not fit small: RAM 24384 bytes - reserve 16384 bytes " \
+           "(default; set custom_tinyengine_ram_reserve) leaves 8000 bytes for the arena, and no " \
+           "schedule fits the RAM budget of 8000 B: the smallest arena is 9752 B (fused stages " \
+           "0-2)" in out, out
+    assert not (gen_dir(project) / STAMP_NAME).exists()
+    assert "Compiling" not in out
+
+
 def test_clean_works_without_model(tmp_path, pio_env, make_model):
     project = make_project(tmp_path / "p", make_model.build())
     pio(pio_env, project, check=True)
