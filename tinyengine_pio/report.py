@@ -159,6 +159,22 @@ def _shape(shape) -> str:
     return "x".join(map(str, shape))
 
 
+def _short(name: str, width: int = 40) -> str:
+    """A tensor name for the text: the first of a converter's ';'-joined names, its tail."""
+    name = name.split(";")[0]
+    return name if len(name) <= width else "..." + name[-(width - 3):]
+
+
+def _layers(ops: list[str]) -> str:
+    """"CONV_2D, DEPTHWISE_CONV_2D" or "8 layers: 4 CONV_2D, 4 DEPTHWISE_CONV_2D"."""
+    if len(ops) <= 3:
+        return ", ".join(ops)
+    counts: dict[str, int] = {}
+    for op in ops:
+        counts[op] = counts.get(op, 0) + 1
+    return f"{len(ops)} layers: " + ", ".join(f"{n} {op}" for op, n in counts.items())
+
+
 def format_schedule(r: dict) -> list[str]:
     """The text of the schedule section: the candidates' table, then each chosen stage."""
     budget = r.get("ram_budget")
@@ -177,13 +193,13 @@ def format_schedule(r: dict) -> list[str]:
         if n == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
     for st in r["stages"]:
-        lines += ["", f"stage {st['first']}-{st['last']}     {', '.join(st['ops'])}: "
+        lines += ["", f"stage {st['first']}-{st['last']}".ljust(17) + f"{_layers(st['ops'])}; "
                   f"{st['calls']:,} row calls, {st['moved_bytes']:,} B moved, "
                   f"+{st['overhead_instructions']:,} instr"]
         for t in st["sources"]:
-            lines.append(f"  whole source   {t['name']} {_shape(t['shape'])} ({t['bytes']:,} B)")
+            lines.append(f"  whole source   {_short(t['name'])} {_shape(t['shape'])} ({t['bytes']:,} B)")
         for t in st.get("streamed", []):
-            lines.append(f"  streamed input {t['name']} {_shape(t['shape'])}: row by row from "
+            lines.append(f"  streamed input {_short(t['name'])} {_shape(t['shape'])}: row by row from "
                          "the application")
         for ring in st["rings"]:
             what = (f"step {ring['step']} {ring['op']} output" if ring["step"] is not None
@@ -191,7 +207,7 @@ def format_schedule(r: dict) -> list[str]:
             lines.append(f"  line buffer    {what} {_shape(ring['shape'])}: {ring['rows']} of "
                          f"{ring['height']} rows x {ring['row_bytes']:,} B = "
                          f"{ring['ring_bytes']:,} B (whole {ring['bytes']:,} B)")
-        lines.append(f"  whole sink     {st['sink']['name']} {_shape(st['sink']['shape'])} "
+        lines.append(f"  whole sink     {_short(st['sink']['name'])} {_shape(st['sink']['shape'])} "
                      f"({st['sink']['bytes']:,} B)")
         lines.append(f"  line buffers   {st['ring_bytes']:,} B in all")
     return lines
