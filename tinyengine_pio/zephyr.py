@@ -40,14 +40,18 @@ def build_models(build_dir: str) -> dict:
 
 def build_options(m: dict) -> list[str]:
     """`report` options for one model of a build: the optimize mode, alignment and I/O it was
-    compiled with (CONFIG_TINYENGINE_OPTIMIZE_SIZE, ALIGNMENT, IO_INT8), from its <prefix>.json."""
+    compiled with (CONFIG_TINYENGINE_OPTIMIZE_SIZE/_MEMORY, ALIGNMENT, IO_INT8), from its
+    <prefix>.json, and the RAM budget (CONFIG_TINYENGINE_RAM_BUDGET, or the board's SRAM minus
+    CONFIG_TINYENGINE_RAM_RESERVE) from the build's models.json."""
     from .metadata import ModelMetadata
     path = Path(m["out_dir"]) / f"{m['prefix']}.json"
     if not path.is_file():
         raise TinyEngineError(f"{path} not found: re-run the build's configuration (`west build`)")
     md = ModelMetadata.load(path)
+    budget = m.get("ram_budget")
     return ["--optimize", md.optimize, "--align", str(md.arena.alignment)] + (
-        ["--io", md.io] if md.io != "model" else [])
+        ["--io", md.io] if md.io != "model" else []) + (
+        ["--ram-budget", str(int(budget))] if budget else [])
 
 
 def report(build_dir: str, json_out: bool = False, compare_tflm: bool = False) -> int:

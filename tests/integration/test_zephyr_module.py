@@ -324,6 +324,94 @@ def test_io_int8_reaches_the_compiler(tmp_path):
     assert found and all(json.loads(p.read_text()).get("io") == "int8" for p in found), found
 
 
+def test_kconfig_optimize_choice_and_ram_budget(tmp_path):
+    """--optimize is a choice (an existing CONFIG_TINYENGINE_OPTIMIZE_SIZE=y still selects size);
+    the RAM budget is 0 (automatic) and the reserve 16 KiB by default."""
+    kconfiglib = _kconfiglib()
+    k = _module_kconfig(tmp_path, "CONFIG_TINYENGINE=y\n")
+    assert not k.warnings, k.warnings
+    assert k.syms["TINYENGINE_OPTIMIZE_SPEED"].str_value == "y"
+    assert k.syms["TINYENGINE_RAM_BUDGET"].type == kconfiglib.INT
+    assert k.syms["TINYENGINE_RAM_BUDGET"].str_value == "0"
+    assert k.syms["TINYENGINE_RAM_RESERVE"].str_value == "16384"
+    for name in ("TINYENGINE_OPTIMIZE_MEMORY", "TINYENGINE_RAM_BUDGET", "TINYENGINE_RAM_RESERVE"):
+        assert k.syms[name].nodes[0].help, f"{name} has no help text"
+    for conf, chosen in (("CONFIG_TINYENGINE=y\nCONFIG_TINYENGINE_OPTIMIZE_SIZE=y\n", "SIZE"),
+                         ("CONFIG_TINYENGINE=y\nCONFIG_TINYENGINE_OPTIMIZE_MEMORY=y\n", "MEMORY")):
+        k = _module_kconfig(tmp_path, conf)
+        assert not k.warnings, k.warnings
+        for goal in ("SPEED", "SIZE", "MEMORY"):
+            assert k.syms[f"TINYENGINE_OPTIMIZE_{goal}"].str_value == (
+                "y" if goal == chosen else "n")
+
+
+def _stage_model(tmp_path: Path) -> Path:
+    from tests.helpers.stage_models import conv_dw_conv
+    p = tmp_path / "stage.tflite"
+    p.write_bytes(conv_dw_conv())        # 37,044 B layer by layer, 9,752 B fused (steps 0-2)
+    return p
+
+
+def _model_json(build: Path) -> dict:
+    import json
+    return json.loads((build / "tinyengine" / "model" / "model.json").read_text())
+
+
+@pytest.mark.zephyr
+@needs_host_cmake
+def test_sram_too_small_layer_by_layer_gets_fused_stages(tmp_path):
+    """CONFIG_SRAM_SIZE 32 KiB - the 16 KiB reserve: the layer-by-layer arena does not fit, the
+    configuration compiles fused stages, says why, and the program equals TFLM."""
+    _kconfiglib()
+    model = _stage_model(tmp_path)
+    build = tmp_path / "build"
+    r = _configure(SAMPLE, build, f"-DTINYENGINE_MODEL={model}", "-DCONFIG_SRAM_SIZE=32")
+    text = _flat(r.stdout)
+    assert "fused stages 0-2" in text and "was 37,044 B layer by layer" in text, r.stdout
+    assert "RAM budget 16384 B: CONFIG_SRAM_SIZE 32 KiB - CONFIG_TINYENGINE_RAM_RESERVE 16384 B" \
+        in text, r.stdout
+    meta = _model_json(build)
+    assert meta["arena"]["bytes"] == 9752 and [(s["first"], s["last"]) for s in meta["stages"]] \
+        == [(0, 2)]
+    from tinyengine_pio import zephyr
+    (m,) = zephyr.build_models(str(build))["models"]
+    assert m["ram_budget"] == 16384
+    assert zephyr.build_options(m)[-2:] == ["--ram-budget", "16384"]
+    assert zephyr.report(str(build)) == 0          # `west tinyengine report`: the same schedule
+    _build(build)
+    _assert_matches_tflm(_run_app(build), model)
+    # room for layer by layer: compiled as without a budget
+    build2 = tmp_path / "build2"
+    _configure(SAMPLE, build2, f"-DTINYENGINE_MODEL={model}", "-DCONFIG_SRAM_SIZE=64")
+    meta = _model_json(build2)
+    assert meta["arena"]["bytes"] == 37044 and "stages" not in meta
+
+
+@pytest.mark.zephyr
+@needs_host_cmake
+def test_ram_budget_nothing_fits_and_optimize_memory(tmp_path):
+    _kconfiglib()
+    model = _stage_model(tmp_path)
+    r = _configure(SAMPLE, tmp_path / "b1", f"-DTINYENGINE_MODEL={model}",
+                   "-DCONFIG_TINYENGINE_RAM_BUDGET=8000", check=False)
+    assert r.returncode != 0
+    text = _flat(r.stderr)
+    assert f"{model} does not fit the RAM budget of 8000 B (CONFIG_TINYENGINE_RAM_BUDGET), not " \
+           "even with fused stages" in text, r.stderr
+    assert "the smallest arena is 9752 B (fused stages 0-2)" in text, r.stderr
+    # a reserve leaving less than the smallest arena: the same, with the SRAM arithmetic
+    r = _configure(SAMPLE, tmp_path / "b2", f"-DTINYENGINE_MODEL={model}", "-DCONFIG_SRAM_SIZE=24",
+                   "-DCONFIG_TINYENGINE_RAM_RESERVE=20000", check=False)
+    assert r.returncode != 0
+    assert "(CONFIG_SRAM_SIZE 24 KiB - CONFIG_TINYENGINE_RAM_RESERVE 20000 B)" in _flat(r.stderr)
+    # --optimize memory: the smallest arena, whatever the RAM
+    build = tmp_path / "b3"
+    _configure(SAMPLE, build, f"-DTINYENGINE_MODEL={model}",
+               "-DCONFIG_TINYENGINE_OPTIMIZE_MEMORY=y")
+    meta = _model_json(build)
+    assert meta["optimize"] == "memory" and meta["arena"]["bytes"] == 9752
+
+
 @pytest.mark.zephyr
 @needs_host_cmake
 def test_rejected_model_shows_the_compilers_message(tmp_path):

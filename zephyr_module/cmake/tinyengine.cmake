@@ -13,6 +13,13 @@
 # to one target: each kernel file (identical across models of one package
 # version) is compiled once per target.
 #
+# The compiler gets --optimize speed|size|memory (CONFIG_TINYENGINE_OPTIMIZE_*) and
+# --ram-budget: CONFIG_TINYENGINE_RAM_BUDGET, else CONFIG_SRAM_SIZE KiB minus
+# CONFIG_TINYENGINE_RAM_RESERVE (default 16 KiB) when the board's SRAM is known.  A model whose
+# layer-by-layer arena fits the budget is compiled as without it; otherwise the fastest
+# schedule of fused, line-buffered stages that fits (the configuration prints it and why), and
+# when none fits the configuration stops naming the smallest arena reachable.
+#
 # SHARED_ARENA (or CONFIG_TINYENGINE_SHARED_ARENA for every model): the models
 # that have it use one arena, te_shared_arena, as large as the largest of
 # theirs instead of one each (the sum).  Only for models that the application
@@ -107,8 +114,31 @@ function(tinyengine_add_model target model)
   endif()
   if(CONFIG_TINYENGINE_OPTIMIZE_SIZE)
     set(TE_OPTIMIZE size)
+  elseif(CONFIG_TINYENGINE_OPTIMIZE_MEMORY)
+    set(TE_OPTIMIZE memory)
   else()
     set(TE_OPTIMIZE speed)
+  endif()
+  # RAM budget (--ram-budget): CONFIG_TINYENGINE_RAM_BUDGET, else the board's SRAM
+  # (CONFIG_SRAM_SIZE, KiB) minus CONFIG_TINYENGINE_RAM_RESERVE: the fastest schedule whose
+  # arena fits, layer by layer whenever that fits (then the code is as without a budget).
+  set(TE_BUDGET "")
+  set(TE_BUDGET_WHY "")
+  if(CONFIG_TINYENGINE_RAM_BUDGET GREATER 0)
+    set(TE_BUDGET ${CONFIG_TINYENGINE_RAM_BUDGET})
+    set(TE_BUDGET_WHY "CONFIG_TINYENGINE_RAM_BUDGET")
+  elseif(NOT CONFIG_TINYENGINE_OPTIMIZE_MEMORY AND CONFIG_SRAM_SIZE GREATER 0)
+    if(DEFINED CONFIG_TINYENGINE_RAM_RESERVE)
+      set(reserve ${CONFIG_TINYENGINE_RAM_RESERVE})
+    else()
+      set(reserve 16384)
+    endif()
+    math(EXPR budget "${CONFIG_SRAM_SIZE} * 1024 - ${reserve}")
+    if(budget GREATER 0)
+      set(TE_BUDGET ${budget})
+      set(TE_BUDGET_WHY
+        "CONFIG_SRAM_SIZE ${CONFIG_SRAM_SIZE} KiB - CONFIG_TINYENGINE_RAM_RESERVE ${reserve} B")
+    endif()
   endif()
   get_filename_component(model_abs "${model}" ABSOLUTE BASE_DIR "${TE_BASE_DIR}")
   if(NOT EXISTS "${model_abs}" OR IS_DIRECTORY "${model_abs}")
@@ -139,6 +169,9 @@ function(tinyengine_add_model target model)
   if(CONFIG_TINYENGINE_IO_INT8)     # the application passes/receives the quantized I/O
     list(APPEND cmd --io int8)
   endif()
+  if(NOT TE_BUDGET STREQUAL "")     # the fastest schedule that fits (fused stages if needed)
+    list(APPEND cmd --ram-budget "${TE_BUDGET}")
+  endif()
   if(CONFIG_TINYENGINE_MAX_BYTES)   # refuse a tensor or arena above it (the compiler's limit)
     list(APPEND cmd --max-bytes "${CONFIG_TINYENGINE_MAX_BYTES}")
   endif()
@@ -159,9 +192,19 @@ function(tinyengine_add_model target model)
     if(rc EQUAL 3)   # the CLI's INTERNAL_EXIT: a bug in the compiler, not in the model
       message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: the compiler failed on ${model_abs}:\n${msg}")
     endif()
+    if(msg MATCHES "no schedule fits the RAM budget")
+      message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: ${model_abs} does not fit the RAM budget "
+        "of ${TE_BUDGET} B (${TE_BUDGET_WHY}), not even with fused stages:\n${msg}\n"
+        "Use a board with more RAM, or set CONFIG_TINYENGINE_RAM_BUDGET (or a smaller "
+        "CONFIG_TINYENGINE_RAM_RESERVE) if the application needs less RAM.")
+    endif()
     message(FATAL_ERROR "tinyengine: ${TE_ORIGIN}: the compiler rejected ${model_abs}:\n${msg}")
   endif()
   string(STRIP "${cout}" cout)
+  if(cout MATCHES "fused stages" AND NOT TE_BUDGET STREQUAL "")
+    # why: the layer-by-layer arena did not fit the budget
+    string(APPEND cout "\nRAM budget ${TE_BUDGET} B: ${TE_BUDGET_WHY}")
+  endif()
   string(REPLACE "\n" "; " cout "${cout}")
   message(STATUS "tinyengine: ${cout}")
   file(STRINGS "${out}/.tinyengine-manifest" names)
@@ -227,8 +270,13 @@ function(tinyengine_add_model target model)
   add_dependencies(${target} ${gen})
 
   # For `west tinyengine report|bench` and the caller.
+  if(TE_BUDGET STREQUAL "")
+    set(budget_json null)
+  else()
+    set(budget_json ${TE_BUDGET})
+  endif()
   set_property(GLOBAL APPEND PROPERTY TINYENGINE_MODELS_JSON
-    "{\"prefix\": \"${TE_PREFIX}\", \"model\": \"${model_abs}\", \"out_dir\": \"${out}\", \"target\": \"${target}\"}")
+    "{\"prefix\": \"${TE_PREFIX}\", \"model\": \"${model_abs}\", \"out_dir\": \"${out}\", \"target\": \"${target}\", \"ram_budget\": ${budget_json}}")
   get_property(entries GLOBAL PROPERTY TINYENGINE_MODELS_JSON)
   string(JOIN ",\n    " body ${entries})
   file(WRITE "${CMAKE_BINARY_DIR}/tinyengine/models.json"

@@ -11,6 +11,10 @@ ZEPHYR_SYMBOLS = """
 config MAIN_STACK_SIZE
 \tint "main() stack size"
 \tdefault 1024
+
+config SRAM_SIZE
+\tint "SRAM size in KiB (Zephyr: the devicetree's chosen zephyr,sram; 0 here: unknown)"
+\tdefault 0
 """
 
 
