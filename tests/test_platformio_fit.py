@@ -219,3 +219,22 @@ def test_estimate_fits_the_compile_does_not(tmp_path, stage_model, capsys):
     assert stamp["ram_budget"] == 36900 and stamp["arena_bytes"] <= 36900
     assert "model arena 37,044 B does not fit 36,900 B (RAM 53,284 B - reserve 16K); fused " \
            "stages" in out, out
+
+
+def test_shared_arena_models_each_fit_the_budget(tmp_path, stage_model, capsys):
+    """Several models in one shared arena: each gets the budget; the line names the model the
+    budget changed, the other stays layer by layer."""
+    from tests.helpers.stage_models import conv_dw_conv
+    small = tmp_path / "model" / "small.tflite"
+    small.write_bytes(conv_dw_conv(size=16))
+    opts = _opts(model=None, models="big:%s, small:%s" % (stage_model, small), shared_arena="yes")
+    board = {"upload.maximum_ram_size": 32 * 1024}
+    budget = hook.auto_budget(opts, 32 * 1024, 16384)
+    gen = tmp_path / "gen"
+    stamp = hook.fit_and_generate(sys.executable, opts["models"], "both", str(gen), opts, "k",
+                                  "tiny", board, 16384, "default", budget)
+    out = capsys.readouterr().out
+    assert stamp["ram_budget"] == 16384 and stamp["stages"][0] == [(0, 2)]
+    assert stamp["stages"][1] == [] and stamp["arena_bytes"] == FUSED
+    assert "TinyEngine: big arena 37,044 B does not fit 16,384 B" in out, out
+    assert "small arena" not in out
