@@ -108,7 +108,10 @@ def test_fit_message():
     text = hook.fit_message(None, 36896, 32768, 48 * 1024, 16384, [(0, 3)], 31928,
                             {"layerwise_instructions": 1000, "instructions": 1040})
     assert text == ("model arena 36,896 B does not fit 32,768 B (RAM 48K - reserve 16K); "
-                    "fused stages 0-3 fit: arena 31,928 B, about +4% instructions")
+                    "fused stages 0-3 fit: arena 31,928 B, about +4.0% instructions")
+    assert hook.fit_message(None, 10, 5, 48 * 1024, 16384, [(0, 3)], 4,
+                            {"layerwise_instructions": 1000, "instructions": 1150}).endswith(
+        "about +15% instructions")
     text = hook.fit_message("kws", 20000, 15000, 32000, 17000, [(0, 1), (4, 6)], 9000, None,
                             at_least=True)
     assert text == ("kws arena at least 20,000 B does not fit 15,000 B (RAM 32,000 B - reserve "
@@ -172,7 +175,7 @@ def test_does_not_fit_layer_by_layer_fused_stages_do(tmp_path, stage_model, caps
     assert stamp["stages"] == [[(0, 2)]] and stamp["layerwise_arena"] == LAYERWISE
     assert _meta(gen)["stages"][0]["first"] == 0
     m = re.search(r"TinyEngine: model arena 37,044 B does not fit 16,384 B \(RAM 32K - reserve "
-                  r"16K\); fused stages 0-2 fit: arena 9,752 B, about \+(\d+)% instructions", out)
+                  r"16K\); fused stages 0-2 fit: arena 9,752 B, about [+-][\d.]+% instructions", out)
     assert m, out
     # the stamp written to disk has it too (the next build's decision)
     on_disk = hook.read_stamp(str(gen))

@@ -23,7 +23,8 @@ may (the hook then compiles with ``--ram-budget``).
 
 ``--stages A-B[,C-D]`` (the ranges a compile chose, from its ``<prefix>.json``): prints instead
 ``{"layerwise_arena": planned bytes, "layerwise_instructions": N, "instructions": M}`` for one
-model, the cost model's prediction with and without those stages, for the hook's message.
+model, the cost model's prediction with and without those stages (two plans, no search), for the
+hook's message.
 
 Runs in the Python that has the compiler (the hook runs it out of process like the compile).
 Errors: a model the compiler rejects prints ``tinyengine-pio: error: ...`` and exits with 2,
@@ -88,24 +89,21 @@ def estimate(data: bytes, name: str = "model.tflite", optimize: str = "speed",
 
 def schedule_figures(data: bytes, ranges, name: str = "model.tflite", optimize: str = "speed",
                      io: str = "model", alignment: int = 4) -> dict:
-    """The layer-by-layer arena (planned) and the predicted instructions with and without the
-    stages ``ranges`` [(first step, last step)] that a compile chose (one plan, no search)."""
+    """The layer-by-layer arena and the predicted instructions with and without the stages
+    ``ranges`` [(first step, last step)] that a compile chose: two plans (each schedule's
+    prediction follows its own plan's kernel variants), no search."""
     # pylint: disable=import-outside-toplevel
     from ..compiler import compile_model
-    from ..stages import make_stage
-    from ..stages.search import instructions, rows_of
 
-    cm = compile_model(data, name=name, optimize=optimize, io=io, alignment=alignment,
-                       emit=False, fuse=[])          # no stage: layer by layer, no search
-    g = cm.graph
-    of = rows_of(g)
-    stages = [make_stage(g, a, b, of, stream_inputs=g.config.get("input_stream", False))
-              for a, b in ranges]
-    if any(st is None for st in stages):
-        raise ValueError("stages %s cannot stream" % ranges)
-    return {"layerwise_arena": int(cm.arena_bytes),
-            "layerwise_instructions": int(instructions(g, [])),
-            "instructions": int(instructions(g, stages))}
+    def planned(fuse):
+        cm = compile_model(data, name=name, optimize=optimize, io=io, alignment=alignment,
+                           emit=False, fuse=fuse)
+        return cm.arena_bytes, cm.schedules[0].instructions
+
+    arena, base = planned([])                    # no stage: layer by layer
+    _, fused = planned([tuple(r) for r in ranges])
+    return {"layerwise_arena": int(arena), "layerwise_instructions": int(base),
+            "instructions": int(fused)}
 
 
 def parse_ranges(text: str) -> list[tuple[int, int]]:

@@ -67,8 +67,8 @@ a model whose layer-by-layer arena does not fit RAM - reserve is compiled again 
 ``--ram-budget RAM-reserve``: the fastest schedule of fused, line-buffered stages that fits (the
 compiler's schedule search).  The hook prints what it chose and why, e.g.::
 
-    TinyEngine: model arena 37,044 B does not fit 16,384 B (RAM 32K - reserve 16K); fused
-    stages 0-2 fit: arena 9,752 B, about +12% instructions
+    TinyEngine: model arena 36,896 B does not fit 32,768 B (RAM 48K - reserve 16K); fused
+    stages 0-3 fit: arena 31,928 B, about -0.3% instructions
 
 When nothing fits, the fit error names the smallest arena the search reached.  A model that
 fits layer by layer is compiled exactly as before (no search runs).  The estimate skips the
@@ -709,7 +709,8 @@ def fit_message(prefix, layerwise, budget, ram, reserve, ranges, arena, figures,
         text += "the compiler's schedule fits: arena {:,} B".format(arena)
     if figures and figures.get("layerwise_instructions"):
         pct = 100.0 * (figures["instructions"] / figures["layerwise_instructions"] - 1)
-        text += ", about %+.0f%% instructions" % pct
+        text += (", about %+.1f%% instructions" if abs(pct) < 9.95 else
+                 ", about %+.0f%% instructions") % pct
     return text
 
 
