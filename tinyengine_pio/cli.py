@@ -55,7 +55,9 @@ def _schedule_options(args) -> dict:
         opts["ram_budget"] = args.ram_budget
     if args.fuse is not None:
         opts["fuse"] = args.fuse
-    if args.optimize == "memory" or args.ram_budget is not None:
+    if getattr(args, "input_stream", False):
+        opts["input_stream"] = True
+    if args.optimize == "memory" or args.ram_budget is not None or opts.get("input_stream"):
         opts["progress"] = lambda text: print(f"tinyengine-pio: {text}", file=sys.stderr,
                                               flush=True)
     return opts
@@ -63,7 +65,8 @@ def _schedule_options(args) -> dict:
 
 def _considered(args) -> bool:
     """Whether the options made the compiler consider fused stages."""
-    return args.optimize == "memory" or args.ram_budget is not None or args.fuse is not None
+    return (args.optimize == "memory" or args.ram_budget is not None or args.fuse is not None
+            or getattr(args, "input_stream", False))
 
 
 def _print_schedule(args, cm, lead: str = "") -> None:
@@ -250,6 +253,11 @@ def _add_schedule(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fuse", type=_fuse, metavar="A-B[,C-D]",
                    help="expert: run steps A..B as one fused stage (steps as numbered by "
                         "`report`; several ranges separated by commas)")
+    p.add_argument("--input-stream", action="store_true",
+                   help="never hold the input whole: the first fused stage asks the application "
+                        "for its rows through <prefix>_read_input_rows() (declared in "
+                        "<prefix>.h; a camera or audio front end feeds lines); exit 2 when an "
+                        "input cannot stream (its first layer needs it whole)")
 
 
 def _add_limits(p: argparse.ArgumentParser) -> None:
