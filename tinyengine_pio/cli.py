@@ -336,7 +336,7 @@ def _error_text(e: TinyEngineError) -> str:
     from .stages.search import RamBudgetError
     text = str(e)
     if isinstance(e, RamBudgetError):
-        text = text.replace("(fused stages layer by layer)",
+        text = text.replace("(layer by layer)",
                             "(layer by layer: no fused stage makes it smaller)")
         text += (f"; give --ram-budget {e.smallest} or more (`report --optimize memory` "
                  "lists the candidate schedules)")

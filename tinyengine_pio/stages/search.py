@@ -220,9 +220,10 @@ def pick(path: list[Candidate], goal: str, budget: int | None = None,
         fits = [c for c in path if c.arena <= budget]
         if not fits:
             smallest = min(path, key=lambda c: (c.arena, c.instructions))
+            how = (f"fused stages {smallest.label()}" if smallest.ranges else "layer by layer")
             raise RamBudgetError(
                 f"no schedule fits the RAM budget of {budget} B: the smallest arena is "
-                f"{smallest.arena} B (fused stages {smallest.label()})", smallest.arena, budget)
+                f"{smallest.arena} B ({how})", smallest.arena, budget)
         best = min(fits, key=lambda c: (c.instructions, c.arena))
     elif goal == "memory":
         best = min(path, key=lambda c: (c.arena, c.instructions))
