@@ -86,3 +86,24 @@ def test_fused_stages_match_tflm_on_the_core(name, board, tmp_path_factory):
         for set_name, inputs in deterministic_inputs(data):
             r = dut.infer(inputs)
             assert r.matches_reference, f"{name} / {set_name} on {board}: {r.mismatch}"
+
+
+@pytest.mark.qemu
+@pytest.mark.platformio
+def test_harness_finds_the_builds_schedule(tmp_path_factory):
+    """A build whose schedule the Dut was not told (an automatic fit, a RAM budget): it reads
+    the fused stages from the firmware's model.json, so its host compile (the identity check
+    and the reference) is the build's."""
+    from tinyengine_pio.harness.dut import Dut, build_stages
+    from tinyengine_pio.harness.firmware import build_firmware
+    from tinyengine_pio.harness.targets import TARGETS
+    data = CASES["inverted_residual"]()
+    fw = build_firmware(data, "mps2-an386", cache_dir=tmp_path_factory.getbasetemp()
+                        / "stage_fw_cache", optimize="memory")
+    assert build_stages(fw)
+    target = TARGETS["qemu"](data, "mps2-an386", firmware=fw)    # optimize left at "speed"
+    with Dut.attach(target, data, "inverted_residual.tflite") as dut:
+        assert dut.cm.graph.stages
+        for set_name, inputs in deterministic_inputs(data):
+            r = dut.infer(inputs)
+            assert r.matches_reference, f"{set_name}: {r.mismatch}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,7 +83,7 @@ class Dut:
     def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
                  firmware=None, target=None, board: str | None = None, check_identity=True,
                  source_name: str = "model.tflite", optimize: str = "speed",
-                 alignment: int = 4, compiled=None, io: str = "model"):
+                 alignment: int = 4, compiled=None, io: str = "model", fuse=None):
         from ..compiler import compile_model
         self.client = client
         self.model = bytes(model)
@@ -93,10 +94,11 @@ class Dut:
         # always compiles model/model.tflite, hence the default source_name
         # (and the hook's custom_tinyengine_optimize, default "speed");
         # ``compiled``: that CompiledModel when the caller already has it; ``io``: the
-        # build's --io (custom_tinyengine_io, CONFIG_TINYENGINE_IO_INT8)
+        # build's --io (custom_tinyengine_io, CONFIG_TINYENGINE_IO_INT8); ``fuse``: the fused
+        # stages the build chose (--optimize memory, a RAM budget: its model.json's "stages")
         self.cm = compiled if compiled is not None else compile_model(
             self.model, prefix="model", name=source_name, optimize=optimize,
-            alignment=alignment, io=io)
+            alignment=alignment, io=io, fuse=fuse or None)
         self.identity: Identity = client.hello()
         self.board = board or self.identity.board
         self.label: str | None = None
@@ -137,7 +139,9 @@ class Dut:
                        name or attr("source_name"), firmware=attr("firmware"), target=target,
                        board=attr("result_board"), check_identity=check_identity,
                        source_name=attr("source_name"), optimize=attr("optimize"),
-                       alignment=attr("alignment"), io=attr("io"))
+                       alignment=attr("alignment"), io=attr("io"),
+                       fuse=attr("fuse") if attr("fuse") is not None
+                       else build_stages(attr("firmware")))
         except BaseException as exc:
             _close_after(target, exc)
             raise
@@ -350,3 +354,17 @@ def _close_after(target, exc: BaseException) -> None:
     log = getattr(target, "failure_log", target.log_text)().strip() if label else ""
     if log and isinstance(exc, HarnessError):
         raise type(exc)("%s\n%s output: %s" % (exc, label, log[-2000:])) from exc
+
+
+def build_stages(firmware) -> list[tuple[int, int]] | None:
+    """The fused stages a PlatformIO-built firmware's model was compiled with (its generated
+    model.json beside the ELF: the schedule an automatic fit or a RAM budget chose), or None."""
+    from ..metadata import ModelMetadata
+    elf = getattr(firmware, "elf", None)
+    if elf is None:
+        return None
+    try:
+        md = ModelMetadata.load(os.path.join(os.path.dirname(os.fspath(elf)), "tinyengine", "src"))
+    except (OSError, TypeError, ValueError, KeyError):
+        return None
+    return [(st.first, st.last) for st in md.stages] or None

@@ -49,6 +49,8 @@ class TargetBase:
     optimize = "speed"
     alignment = 4
     io = "model"                       # compile_model's io (--io int8: quantized float I/O)
+    fuse = None                        # the build's fused stages [(first, last)] (None: read
+    #                                    from the firmware's model.json, harness/dut.py)
     firmware = None
     result_board: str | None = None
     log_label: str | None = None

@@ -384,8 +384,19 @@ def zephyr_target(build_dir, model: bytes | None = None, port: str | None = None
     target.source_name = os.path.basename(info["model"] or name or "model.tflite")
     target.firmware = _built_firmware(info, model)
     target.optimize, target.alignment = _compile_options(info)
+    target.fuse = _compile_stages(info)
     target.io = _compile_io(info)
     return target
+
+
+def _compile_stages(info: dict) -> list[tuple[int, int]] | None:
+    """The fused stages the build's schedule chose (model.json "stages"; a RAM budget or
+    CONFIG_TINYENGINE_OPTIMIZE_MEMORY), or None."""
+    try:
+        md = ModelMetadata.load(info["out_dir"], "model")
+    except (OSError, TypeError, ValueError, KeyError):
+        return None
+    return [(st.first, st.last) for st in md.stages] or None
 
 
 def _compile_options(info: dict) -> tuple[str, int]:
