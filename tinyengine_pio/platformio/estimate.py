@@ -1,7 +1,7 @@
 """Cheap memory figures of a model before any C is emitted, for the PlatformIO fit check.
 
 ``python -m tinyengine_pio.platformio.estimate [--optimize speed|size|memory] [--io model|int8]
-MODEL...`` prints one JSON list, one object per model::
+[--input-stream] MODEL...`` prints one JSON list, one object per model::
 
     [{"model": "model/kws.tflite", "weight_bytes": 24368, "arena_at_least": 8192,
       "arena_floor": 4000}]
@@ -16,7 +16,8 @@ exact arena comes from the compile (``<prefix>.json``).
 
 ``arena_floor`` is a lower bound of the arena of every schedule, fused stages included
 (``stages/``: a run of streamable layers runs row by row and only its sink and sources are whole):
-the model's outputs are whole, its inputs too (unless the compiler streams them), and so is every
+the model's outputs are whole, its inputs too (unless ``--input-stream``: the compiler streams
+them), and so is every
 tensor live at a layer that cannot run inside a stage, so the bound above counted at those steps
 only still holds.  Below it nothing fits; between it and ``arena_at_least`` only a fused schedule
 may (the hook then compiles with ``--ram-budget``).
@@ -39,7 +40,7 @@ import os
 import sys
 
 
-def _graph(data: bytes, name: str, optimize: str, io: str):
+def _graph(data: bytes, name: str, optimize: str, io: str, input_stream: bool = False):
     # pylint: disable=import-outside-toplevel
     from ..frontend import read_model
     from ..passes import run_pipeline
@@ -51,19 +52,21 @@ def _graph(data: bytes, name: str, optimize: str, io: str):
     source = read_model(data, name, Limits())
     source.config["optimize"] = optimize
     source.config["io"] = io
+    source.config["input_stream"] = bool(input_stream)
     return choose_order(run_pipeline(source))
 
 
 def estimate(data: bytes, name: str = "model.tflite", optimize: str = "speed",
-             io: str = "model") -> dict:
+             io: str = "model", input_stream: bool = False) -> dict:
     """``{"weight_bytes": exact, "arena_at_least": lower bound layer by layer, "arena_floor":
     lower bound of any schedule}`` for one model's bytes (``io``: compile_model's, "int8"
-    without the float I/O buffers)."""
+    without the float I/O buffers; ``input_stream``: compile_model's, the floor without the
+    inputs)."""
     # pylint: disable=import-outside-toplevel
     from ..planner.policy import lifetimes
     from ..stages.search import rows_of
 
-    g = _graph(data, name, optimize, io)
+    g = _graph(data, name, optimize, io, input_stream)
     weights = sum(g.t(i).nbytes for i in {i for op in g.operators for i in op.inputs
                                           if i >= 0 and g.t(i).is_const})
     life = lifetimes(g)
@@ -88,20 +91,21 @@ def estimate(data: bytes, name: str = "model.tflite", optimize: str = "speed",
 
 
 def schedule_figures(data: bytes, ranges, name: str = "model.tflite", optimize: str = "speed",
-                     io: str = "model", alignment: int = 4) -> dict:
+                     io: str = "model", alignment: int = 4, input_stream: bool = False) -> dict:
     """The layer-by-layer arena and the predicted instructions with and without the stages
     ``ranges`` [(first step, last step)] that a compile chose: two plans (each schedule's
-    prediction follows its own plan's kernel variants), no search."""
+    prediction follows its own plan's kernel variants), no search.  ``input_stream``: the
+    stages read the inputs' rows (layer by layer holds them whole, as without it)."""
     # pylint: disable=import-outside-toplevel
     from ..compiler import compile_model
 
-    def planned(fuse):
+    def planned(fuse, stream):
         cm = compile_model(data, name=name, optimize=optimize, io=io, alignment=alignment,
-                           emit=False, fuse=fuse)
+                           emit=False, fuse=fuse, input_stream=stream)
         return cm.arena_bytes, cm.schedules[0].instructions
 
-    arena, base = planned([])                    # no stage: layer by layer
-    _, fused = planned([tuple(r) for r in ranges])
+    arena, base = planned([], False)             # no stage: layer by layer
+    _, fused = planned([tuple(r) for r in ranges], input_stream)
     return {"layerwise_arena": int(arena), "layerwise_instructions": int(base),
             "instructions": int(fused)}
 
@@ -124,6 +128,9 @@ def main(argv=None) -> int:
     ap.add_argument("models", nargs="+", metavar="MODEL")
     ap.add_argument("--optimize", choices=("speed", "size", "memory"), default="speed")
     ap.add_argument("--io", choices=("model", "int8"), default="model")
+    ap.add_argument("--input-stream", action="store_true",
+                    help="the compile streams the inputs (--input-stream): the floor leaves "
+                         "them out")
     ap.add_argument("--stages", metavar="A-B[,C-D]", type=parse_ranges,
                     help="instead: the layer-by-layer arena and the predicted instructions with "
                          "and without these stages (one model)")
@@ -136,11 +143,13 @@ def main(argv=None) -> int:
         if args.stages is not None:
             (path,) = args.models
             json.dump(schedule_figures(load_bytes(path), args.stages, os.path.basename(path),
-                                       args.optimize, args.io), sys.stdout)
+                                       args.optimize, args.io,
+                                       input_stream=args.input_stream), sys.stdout)
             sys.stdout.write("\n")
             return 0
         for path in args.models:
-            fig = estimate(load_bytes(path), os.path.basename(path), args.optimize, args.io)
+            fig = estimate(load_bytes(path), os.path.basename(path), args.optimize, args.io,
+                           args.input_stream)
             result.append(dict(model=path, **fig))
     except TinyEngineError as exc:
         print("tinyengine-pio: error: %s" % exc, file=sys.stderr)

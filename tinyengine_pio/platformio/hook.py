@@ -18,6 +18,11 @@ hook at build time; no absolute path in ``platformio.ini``), or with the bundled
                                                  ; of a float-I/O model (its boundary
                                                  ; QUANTIZE/DEQUANTIZE dropped; int16 I/O
                                                  ; for an int16x8 model), `--io int8`
+    custom_tinyengine_input_stream = no          ; optional: yes: the model never holds its
+                                                 ; input whole; the first fused stage asks
+                                                 ; the application for its rows through
+                                                 ; <prefix>_read_input_rows() (a camera
+                                                 ; feeding lines), `--input-stream`
     custom_tinyengine_harness = no               ; optional: yes adds the measurement harness
                                                  ; runtime (main() calls te_harness_serve())
     custom_tinyengine_ram_reserve = 16K          ; optional: RAM kept for the application
@@ -107,6 +112,7 @@ OPTIONS = {
     "custom_tinyengine_ram_budget": "a size in bytes, optionally with K or M (40K, 40960): the "
                                     "largest arena of each model",
     "custom_tinyengine_io": "model or int8",
+    "custom_tinyengine_input_stream": "yes or no",
     "custom_tinyengine_harness": "yes or no",
     "custom_tinyengine_shared_arena": "yes or no",
     "custom_tinyengine_check_writes": "yes or no",
@@ -162,7 +168,7 @@ def parse_options(raw, env_name="env"):
     """Validate the ``custom_tinyengine_*`` options (``raw``: option -> value as written).
 
     Returns a dict: ``models`` [(prefix, path as written)], ``several`` (given as
-    custom_tinyengine_models), ``optimize``, ``io``, ``harness``,
+    custom_tinyengine_models), ``optimize``, ``io``, ``input_stream``, ``harness``,
     ``shared_arena``, ``check_writes``, ``ram_reserve`` (None = default), ``ram_budget`` (None:
     automatic), ``max_bytes``, ``python``.
     Raises HookError naming the option and its allowed values."""
@@ -174,6 +180,8 @@ def parse_options(raw, env_name="env"):
     opts = {
         "optimize": get["custom_tinyengine_optimize"] or "speed",
         "io": get["custom_tinyengine_io"] or "model",
+        "input_stream": _yes_no("custom_tinyengine_input_stream",
+                                get["custom_tinyengine_input_stream"], False),
         "harness": _yes_no("custom_tinyengine_harness", get["custom_tinyengine_harness"], False),
         "shared_arena": _yes_no("custom_tinyengine_shared_arena",
                                 get["custom_tinyengine_shared_arena"], False),
@@ -244,6 +252,10 @@ def parse_options(raw, env_name="env"):
         raise HookError("the harness (custom_tinyengine_harness = yes) serves the model "
                         "generated with prefix 'model': set custom_tinyengine_prefix = model or "
                         "remove it (got %r)" % ",".join(m[0] for m in models))
+    if opts["harness"] and opts["input_stream"]:
+        raise HookError("the harness (custom_tinyengine_harness = yes) writes the model's input "
+                        "whole, and custom_tinyengine_input_stream = yes leaves it no input "
+                        "buffer: set one of the two to no")
     opts["models"], opts["several"] = models, bool(several)
     return opts
 
@@ -440,6 +452,7 @@ def stamp_key(models, opts, package_dir):
         "optimize": opts["optimize"],
         "ram_budget": opts.get("ram_budget"),
         "io": opts.get("io", "model"),
+        "input_stream": opts.get("input_stream", False),
         "shared_arena": opts["shared_arena"],
         "check_writes": opts["check_writes"],
         "max_bytes": opts.get("max_bytes"),
@@ -488,6 +501,8 @@ def compile_command(python, models, opts, out_dir, budget=None):
     cmd += ["--out", out_dir, "--optimize", opts["optimize"]]
     if opts.get("io", "model") != "model":
         cmd += ["--io", opts["io"]]
+    if opts.get("input_stream"):
+        cmd.append("--input-stream")
     budget = budget if budget is not None else opts.get("ram_budget")
     if budget is not None:
         cmd += ["--ram-budget", str(budget)]
@@ -498,13 +513,15 @@ def compile_command(python, models, opts, out_dir, budget=None):
     return cmd
 
 
-def estimate(python, paths, optimize, cwd, io="model"):
+def estimate(python, paths, optimize, cwd, io="model", input_stream=False):
     """Cheap figures before compiling: [{"weight_bytes", "arena_at_least", "arena_floor"}] per
     model (the arena's lower bounds layer by layer and with any fused stages), or None when the
     estimate itself failed unexpectedly (the compile then reports).  HookError for a model the
-    compiler rejects.  ``io``: custom_tinyengine_io (int8: no float I/O buffers)."""
+    compiler rejects.  ``io``: custom_tinyengine_io (int8: no float I/O buffers);
+    ``input_stream``: custom_tinyengine_input_stream (the floor leaves out the inputs)."""
     cmd = [python, "-m", "tinyengine_pio.platformio.estimate", "--optimize", optimize] + (
-        ["--io", io] if io != "model" else []) + paths
+        ["--io", io] if io != "model" else []) + (
+        ["--input-stream"] if input_stream else []) + paths
     try:
         proc = _run(cmd, cwd=cwd, timeout=600)
     except (OSError, subprocess.SubprocessError):
@@ -519,12 +536,13 @@ def estimate(python, paths, optimize, cwd, io="model"):
         return None
 
 
-def schedule_figures(python, path, ranges, optimize, cwd, io="model"):
+def schedule_figures(python, path, ranges, optimize, cwd, io="model", input_stream=False):
     """``{"layerwise_arena", "layerwise_instructions", "instructions"}`` of a model compiled with
     the fused stages ``ranges`` (for the message; one plan), or None if that failed."""
     cmd = [python, "-m", "tinyengine_pio.platformio.estimate", "--optimize", optimize,
            "--stages", ",".join("%d-%d" % r for r in ranges)] + (
-        ["--io", io] if io != "model" else []) + [path]
+        ["--io", io] if io != "model" else []) + (
+        ["--input-stream"] if input_stream else []) + [path]
     try:
         proc = _run(cmd, cwd=cwd, timeout=600)
         if proc.returncode != 0:
@@ -792,8 +810,11 @@ def _add_harness(env, package_dir):
 def auto_budget(opts, ram, reserve):
     """The automatic fit's RAM budget (RAM - reserve), or None where it does not apply: the
     board's RAM unknown, custom_tinyengine_optimize = memory or custom_tinyengine_ram_budget set
-    (the user chose), or several models with their own arenas (no per-model split)."""
-    if not ram or ram <= reserve or opts["optimize"] == "memory" or opts.get("ram_budget"):
+    (the user chose), custom_tinyengine_input_stream = yes (its compile already searches the
+    smallest arena that streams the input), or several models with their own arenas (no
+    per-model split)."""
+    if (not ram or ram <= reserve or opts["optimize"] == "memory" or opts.get("ram_budget")
+            or opts.get("input_stream")):
         return None
     if len(opts["models"]) > 1 and not opts["shared_arena"]:
         return None
@@ -822,10 +843,12 @@ def fit_and_generate(python, models, shown, gen_dir, opts, key, board_id, board,
     paths = [path for _, path in models]
     os.makedirs(gen_dir, exist_ok=True)
     try:
-        figures = estimate(python, paths, opts["optimize"], gen_dir, opts.get("io", "model"))
+        figures = estimate(python, paths, opts["optimize"], gen_dir, opts.get("io", "model"),
+                           opts.get("input_stream", False))
     except HookError as exc:
         raise HookError("cannot compile %s: %s" % (shown, exc)) from None
-    fused_ok = budget is not None or opts["optimize"] == "memory" or opts.get("ram_budget")
+    fused_ok = (budget is not None or opts["optimize"] == "memory" or opts.get("ram_budget")
+                or opts.get("input_stream"))
     at_least = None
     if figures:
         at_least = arena_total([f["arena_at_least"] for f in figures], opts["shared_arena"])
@@ -860,7 +883,8 @@ def fit_and_generate(python, models, shown, gen_dir, opts, key, board_id, board,
     totals = []
     for (prefix, path), ranges in zip(models, stamp["stages"]):
         fig = schedule_figures(python, path, ranges, opts["optimize"], gen_dir,
-                               opts.get("io", "model")) if ranges else None
+                               opts.get("io", "model"), opts.get("input_stream", False)
+                               ) if ranges else None
         meta = read_model_json(os.path.join(gen_dir, "src"), prefix)
         # no stage: the budget left it layer by layer, its arena is that one
         own = fig["layerwise_arena"] if fig else (None if ranges else int(meta["arena"]["bytes"]))
@@ -932,12 +956,14 @@ def build(env):
     arena = compiled_arena(metas)
     weights = sum(int(m["weight_bytes"]) for m in metas)
     staged = [(p, stage_ranges(m)) for (p, _), m in zip(models, metas) if stage_ranges(m)]
-    print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes%s)" % (
+    print("TinyEngine: %s %s -> %s (arena %d bytes, weights %d bytes%s%s)" % (
         "generated" if regenerated else "up to date", shown,
         os.path.relpath(src_dir, project_dir), arena, weights,
         "".join("; %sfused stages %s" % ("%s: " % p if len(models) > 1 else "",
                                          ", ".join("%d-%d" % r for r in ranges))
-                for p, ranges in staged)))
+                for p, ranges in staged),
+        "; input streamed (%s_read_input_rows)" % models[0][0] if opts["input_stream"]
+        and len(models) == 1 else "; inputs streamed" if opts["input_stream"] else ""))
     if board is not None:
         errors = fit_errors(board_id, board, arena, weights, reserve, reserve_what)
         if errors:
