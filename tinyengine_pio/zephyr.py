@@ -42,7 +42,8 @@ def build_options(m: dict) -> list[str]:
     """`report` options for one model of a build: the optimize mode, alignment and I/O it was
     compiled with (CONFIG_TINYENGINE_OPTIMIZE_SIZE/_MEMORY, ALIGNMENT, IO_INT8), from its
     <prefix>.json, and the RAM budget (CONFIG_TINYENGINE_RAM_BUDGET, or the board's SRAM minus
-    CONFIG_TINYENGINE_RAM_RESERVE) from the build's models.json."""
+    CONFIG_TINYENGINE_RAM_RESERVE) and --input-stream (CONFIG_TINYENGINE_INPUT_STREAM) from the
+    build's models.json."""
     from .metadata import ModelMetadata
     path = Path(m["out_dir"]) / f"{m['prefix']}.json"
     if not path.is_file():
@@ -51,7 +52,8 @@ def build_options(m: dict) -> list[str]:
     budget = m.get("ram_budget")
     return ["--optimize", md.optimize, "--align", str(md.arena.alignment)] + (
         ["--io", md.io] if md.io != "model" else []) + (
-        ["--ram-budget", str(int(budget))] if budget else [])
+        ["--ram-budget", str(int(budget))] if budget else []) + (
+        ["--input-stream"] if m.get("input_stream") else [])
 
 
 def report(build_dir: str, json_out: bool = False, compare_tflm: bool = False) -> int:

@@ -611,3 +611,80 @@ def test_relative_build_dirs_are_the_callers(tmp_path, monkeypatch):
     t = ZephyrTarget("b", "/dev/null", runner="jlink")
     assert t.command() == ["west", "flash", "-d", str(tmp_path / "b"), "-r", "jlink"]
     assert ZephyrRunTarget("sub/../b").build_dir == str(tmp_path / "b")
+
+
+# --- CONFIG_TINYENGINE_INPUT_STREAM (--input-stream) ------------------------------------------
+
+def test_kconfig_input_stream():
+    """A bool, off by default, with help."""
+    import tempfile
+    kconfiglib = _kconfiglib()
+    with tempfile.TemporaryDirectory() as d:
+        k = _module_kconfig(Path(d), "CONFIG_TINYENGINE=y\n")
+        assert not k.warnings, k.warnings
+        sym = k.syms["TINYENGINE_INPUT_STREAM"]
+        assert sym.type == kconfiglib.BOOL and sym.str_value == "n"
+        assert sym.nodes[0].help and "read_input_rows" in sym.nodes[0].help
+
+
+def _fc_first_model(tmp_path: Path) -> Path:
+    """The input read by a FULLY_CONNECTED: it cannot stream."""
+    from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
+    rng = np.random.default_rng(3)
+    mb = ModelBuilder(description="tinyengine zephyr input-stream refusal")
+    x = mb.tensor([1, 8], "int8", scale=0.04, zero_point=3, name="features")
+    fw, fs = random_conv_weights(rng, [4, 8], False, scale_range=(0.01, 0.02))
+    fb, fbs = random_bias(rng, 4, 0.04, fs, magnitude=50)
+    y = mb.tensor([1, 4], "int8", scale=0.1, zero_point=1, name="y")
+    mb.op("FULLY_CONNECTED", [x, mb.const(fw, scale=fs, zero_point=0),
+                              mb.const(fb, scale=fbs, zero_point=0)], [y])
+    p = tmp_path / "fc.tflite"
+    p.write_bytes(mb.build(inputs=[x], outputs=[y]))
+    return p
+
+
+@pytest.mark.zephyr
+@needs_host_cmake
+def test_input_stream_reaches_the_compiler(tmp_path):
+    """CONFIG_TINYENGINE_INPUT_STREAM=y is --input-stream: the header declares the callback, the
+    arena is the streamed one (below the input's 6,912 B), no automatic RAM budget is passed
+    (its search already takes the smallest streaming arena), models.json records it and
+    `west tinyengine report` passes it on.  (Configure only: the kws sample writes
+    model_input(0), which a streamed model does not have.)"""
+    from tinyengine_pio import zephyr
+    from tinyengine_pio.compiler import compile_model
+    _kconfiglib()
+    model = _stage_model(tmp_path)
+    want = compile_model(model.read_bytes(), emit=False, input_stream=True).arena_bytes
+    build = tmp_path / "build"
+    r = _configure(SAMPLE, build, f"-DTINYENGINE_MODEL={model}", "-DCONFIG_SRAM_SIZE=32",
+                   "-DCONFIG_TINYENGINE_INPUT_STREAM=y")
+    assert "fused stages 0-2" in _flat(r.stdout) and "RAM budget" not in r.stdout, r.stdout
+    meta = _model_json(build)
+    assert meta["arena"]["bytes"] == want < 48 * 48 * 3
+    header = (build / "tinyengine" / "model" / "model.h").read_text()
+    assert "#define MODEL_INPUT_STREAM 1" in header
+    assert "int model_read_input_rows(int input, int row, int rows, void *dst);" in header
+    (m,) = zephyr.build_models(str(build))["models"]
+    assert m["input_stream"] is True and m["ram_budget"] is None
+    assert zephyr.build_options(m)[-1] == "--input-stream"
+    assert zephyr.report(str(build)) == 0
+    # off (default): the input is whole, models.json says so
+    build2 = tmp_path / "build2"
+    _configure(SAMPLE, build2, f"-DTINYENGINE_MODEL={model}")
+    (m,) = zephyr.build_models(str(build2))["models"]
+    assert m["input_stream"] is False and "--input-stream" not in zephyr.build_options(m)
+    assert "MODEL_INPUT_STREAM" not in (build2 / "tinyengine" / "model" / "model.h").read_text()
+
+
+@pytest.mark.zephyr
+@needs_host_cmake
+def test_input_stream_refused_names_the_layer(tmp_path):
+    _kconfiglib()
+    model = _fc_first_model(tmp_path)
+    r = _configure(SAMPLE, tmp_path / "build", f"-DTINYENGINE_MODEL={model}",
+                   "-DCONFIG_TINYENGINE_INPUT_STREAM=y", check=False)
+    assert r.returncode != 0
+    text = _flat(r.stderr)
+    assert "the compiler rejected" in text and "--input-stream: input 0 'features'" in text \
+        and "FULLY_CONNECTED needs it whole" in text, r.stderr
