@@ -27,7 +27,7 @@ from .planner.policy import GraphPlan
 from .planner.policy import choose as choose_memory
 from .schedule import choose_order
 from .stages import make_stage
-from .stages.search import Candidate, instructions, pick, rows_of, search
+from .stages.search import Candidate, batch_pairs, instructions, pick, rows_of, search
 from .validate import Limits
 
 OPTIMIZE = ("speed", "size", "memory")
@@ -74,7 +74,8 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     optimize="memory": the schedule with the smallest arena, fusing runs of layers into
     line-buffered stages (stages/search.py); `ram_budget`: the fastest schedule whose arena fits
     that many bytes (RamBudgetError, with the smallest arena, when none does); `fuse`: explicit
-    stages as (first step, last step) ranges (OptionError where they cannot stream).
+    stages as (first step, last step) ranges, optionally with a third item {step: rows per
+    call} (model.json's "batch"; OptionError where they cannot stream).
     `input_stream`: the graph inputs are never whole in RAM: the first fused stage pulls their
     rows from the application's `<prefix>_read_input_rows()` (implies the memory search unless
     `fuse` or `ram_budget` say otherwise; OptionError when an input cannot stream)."""
@@ -119,26 +120,31 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
         of = rows_of(g)
         stages = []
         for rng in fuse:
-            st = (make_stage(g, rng[0], rng[1], of,
-                             stream_inputs=g.config.get("input_stream", False))
-                  if len(rng) == 2 else None)
+            st = make_stage(g, rng[0], rng[1], of,
+                            stream_inputs=g.config.get("input_stream", False),
+                            batch=rng[2] if len(rng) == 3 else None)
             if st is None:
-                raise OptionError(f"steps {rng[0]}-{rng[-1]} cannot run as one fused stage "
+                raise OptionError(f"steps {rng[0]}-{rng[1]} cannot run as one fused stage "
                                   "(every layer must stream: CONV_2D, DEPTHWISE_CONV_2D, pools, "
                                   "ADD of equal shapes; only the last one's output read outside)")
             stages.append(st)
         gp = plan_with(sorted(stages, key=lambda s: s.first))
-        cand = Candidate(tuple(tuple(r) for r in fuse), gp.plan.arena_bytes,
+        cand = Candidate(tuple((r[0], r[1]) for r in fuse), gp.plan.arena_bytes,
                          instructions(g, g.stages), chosen=True, stages=g.stages)
         return gp, [cand]
     gp = plan_with([])
     layerwise = Candidate((), gp.plan.arena_bytes, instructions(g, []), stages=[])
-    if optimize != "memory" and (ram_budget is None or layerwise.arena <= ram_budget):
+    if optimize != "memory" and (ram_budget is None or layerwise.arena <= ram_budget) \
+            and not g.config.get("input_stream"):
         layerwise.chosen = True
         return gp, [layerwise]
     path = search(g, lambda stages: plan_with(stages).plan.arena_bytes, progress)
     chosen = pick(path, optimize, ram_budget, g if g.config.get("input_stream") else None)
+    limit = chosen.arena if ram_budget is None else max(chosen.arena, ram_budget)
+    chosen.stages = batch_pairs(g, chosen.stages,
+                                lambda stages: plan_with(stages).plan.arena_bytes, limit)
     gp = plan_with(chosen.stages)
+    chosen.arena = gp.plan.arena_bytes
     chosen.instructions = instructions(g, chosen.stages)
     return gp, path
 
@@ -147,10 +153,12 @@ def _check_fuse(g: Graph, fuse) -> None:
     """Explicit stages: (first, last) step ranges inside the graph, disjoint (OptionError)."""
     n = len(g.operators)
     spans = []
+    single = g.config.get("input_stream", False)     # one layer streaming the input
     for rng in fuse:
-        if len(rng) != 2 or not 0 <= rng[0] < rng[1] < n:
-            raise OptionError(f"fused steps {'-'.join(map(str, rng))}: a stage is a range A-B "
-                              f"of steps with A < B, and this model runs steps 0-{n - 1}")
+        if len(rng) not in (2, 3) or not (0 <= rng[0] <= rng[1] < n
+                                          and (single or rng[0] < rng[1])):
+            raise OptionError(f"fused steps {'-'.join(map(str, rng[:2]))}: a stage is a range "
+                              f"A-B of steps with A < B, and this model runs steps 0-{n - 1}")
         spans.append((int(rng[0]), int(rng[1])))
     spans.sort()
     for (a0, b0), (a1, b1) in zip(spans, spans[1:]):

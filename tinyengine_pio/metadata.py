@@ -68,6 +68,9 @@ class StageInfo:
     first: int                   # first step of a fused stage (steps run row by row together)
     last: int                    # its last step; its output (the sink) is the one written whole
     ring_bytes: int              # its line buffers in the arena, all together
+    # steps computing several rows per kernel call inside their interior ({step: rows} as
+    # strings of numbers, absent when every step computes one row per call)
+    batch: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,6 +111,9 @@ class ModelMetadata:
             del d["io"]
         if not d["stages"]:                    # absent layer by layer
             del d["stages"]
+        for st in d.get("stages", []):
+            if not st["batch"]:
+                del st["batch"]
         return _format(d, "") + "\n"
 
     @classmethod
@@ -199,7 +205,8 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
         inputs=[_tensor_info(cm, n, i) for n, i in enumerate(g.inputs)],
         outputs=[_tensor_info(cm, n, i) for n, i in enumerate(g.outputs)],
         layers=layers, io=g.config.get("io", "model"),
-        stages=[StageInfo(first=st.first, last=st.last, ring_bytes=st.ring_bytes)
+        stages=[StageInfo(first=st.first, last=st.last, ring_bytes=st.ring_bytes,
+                          batch={str(k): v for k, v in sorted(st.batch.items())})
                 for st in g.stages])
 
 

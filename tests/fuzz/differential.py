@@ -44,7 +44,9 @@ from pathlib import Path
 
 import numpy as np
 
-MODES = ("speed", "size")
+# the compile modes each case is built in; TE_FUZZ_MODES=speed,size,memory adds the fused-stage
+# schedule search (--optimize memory)
+MODES = tuple(m for m in os.environ.get("TE_FUZZ_MODES", "speed,size").split(",") if m)
 CORPUS = Path(__file__).with_name("corpus") / "differential.json"
 RTOL, ATOL = 1e-4, 1e-5
 

@@ -356,7 +356,7 @@ def _close_after(target, exc: BaseException) -> None:
         raise type(exc)("%s\n%s output: %s" % (exc, label, log[-2000:])) from exc
 
 
-def build_stages(firmware) -> list[tuple[int, int]] | None:
+def build_stages(firmware) -> list[tuple] | None:
     """The fused stages a PlatformIO-built firmware's model was compiled with (its generated
     model.json beside the ELF: the schedule an automatic fit or a RAM budget chose), or None."""
     from ..metadata import ModelMetadata
@@ -367,4 +367,10 @@ def build_stages(firmware) -> list[tuple[int, int]] | None:
         md = ModelMetadata.load(os.path.join(os.path.dirname(os.fspath(elf)), "tinyengine", "src"))
     except (OSError, TypeError, ValueError, KeyError):
         return None
-    return [(st.first, st.last) for st in md.stages] or None
+    return stage_ranges(md)
+
+
+def stage_ranges(md) -> list[tuple] | None:
+    """compile_model's `fuse` for the stages a model.json records, or None."""
+    return [(st.first, st.last, {int(k): int(v) for k, v in st.batch.items()})
+            for st in md.stages] or None

@@ -38,8 +38,9 @@ TE_INLINE int32_t te_rows_min(int32_t a, int32_t b) {
     return a < b ? a : b;
 }
 
-/* Make room for row b->n: when the buffer is full, move rows [keep, n) to its front (keep:
- * the lowest row any consumer still reads; the compiler sized cap so they fit). */
-void te_rows_push(te_rows_t *b, int32_t keep);
+/* Make room for rows [n, n + count): when they do not fit, move rows [keep, n) to the
+ * buffer's front (keep: the lowest row any consumer still reads; the compiler sized cap so
+ * they fit). */
+void te_rows_push(te_rows_t *b, int32_t keep, int32_t count);
 
 #endif /* TE_STAGE_H_ */

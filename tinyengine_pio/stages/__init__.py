@@ -58,6 +58,8 @@ class Stage:
     specs: dict[int, RowSpec] = field(default_factory=dict)     # step -> its RowSpec
     producer: dict[int, int] = field(default_factory=dict)      # tensor -> step producing it
     consumers: dict[int, list[tuple[int, RowMap]]] = field(default_factory=dict)
+    batch: dict[int, int] = field(default_factory=dict)   # step -> rows per call inside
+    #                                          its interior (default 1)
     calls: int = 0                           # kernel calls of one run (simulate)
     moved_bytes: int = 0                     # bytes the full buffers moved (simulate)
     last_read: dict[int, np.ndarray] = field(default_factory=dict)   # source -> per row: the
@@ -100,11 +102,13 @@ def streamable_input(g: Graph, t: int, a: int, b: int) -> bool:
 
 
 def make_stage(g: Graph, a: int, b: int, rows_of: RowsOf, slack: int = 0,
-               stream_inputs: bool = False) -> Stage | None:
+               stream_inputs: bool = False, batch: dict[int, int] | None = None
+               ) -> Stage | None:
     """The stage running steps a..b, or None where they cannot stream together; sized and
     checked by simulate(). `slack`: rows each line buffer holds beyond the fewest it needs (fewer
     moves, more memory). `stream_inputs`: graph inputs only the stage reads come row by row
-    from the application (<prefix>_read_input_rows) into a line buffer."""
+    from the application (<prefix>_read_input_rows) into a line buffer. `batch`: rows per call
+    of some steps inside their windows' interior (see pair_batches)."""
     if b < a or (b == a and not stream_inputs):
         return None
     ops = g.operators[a:b + 1]
@@ -153,10 +157,11 @@ def make_stage(g: Graph, a: int, b: int, rows_of: RowsOf, slack: int = 0,
                 return None                       # read outside the stage: it must exist whole
     streamed = [t for t in sources if stream_inputs and streamable_input(g, t, a, b)]
     sources = [t for t in sources if t not in streamed]
-    if not sources and not streamed:
-        return None
+    if (not sources and not streamed) or (a == b and not streamed):
+        return None                              # one layer alone only to stream an input
     st = Stage(steps=tuple(range(a, b + 1)), sink=sink, sources=tuple(sources),
-               streamed=tuple(streamed), specs=specs, producer=producer, consumers=consumers)
+               streamed=tuple(streamed), specs=specs, producer=producer, consumers=consumers,
+               batch={k: v for k, v in (batch or {}).items() if a <= k <= b and v > 1})
     for t in list(producer) + streamed:
         if t != sink:
             st.rings[t] = Ring(t, g.t(t).shape[1], _row_bytes(g, t), cap=0)
@@ -187,17 +192,19 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
     def keep(t: int) -> int:
         return min(max(0, n[out_of(step)] * rm.stride - rm.pad) for step, rm in st.consumers[t])
 
-    def make_room(t: int, y: int) -> None:
+    def make_room(t: int, y: int, count: int = 1) -> None:
+        """Room for rows y .. y + count - 1 (y = n[t]): te_rows_push."""
         nonlocal moved
-        k = keep(t)
-        need[t] = max(need[t], y - k + 1)
+        k = min(keep(t), y)          # rows past y no consumer reads (stride > window) are
+        last = y + count - 1         # still written: keep from y at most
+        need[t] = max(need[t], last - k + 1)
         ring = st.rings[t]
-        if sized and y - base[t] >= ring.cap:
+        if sized and last - base[t] >= ring.cap:
             moved += (y - k) * ring.row_bytes
             base[t] = k
-            if y - base[t] >= ring.cap:
+            if last - base[t] >= ring.cap:
                 raise StageError(f"stage {st.first}-{st.last}: the line buffer of tensor "
-                                 f"#{t} ({ring.cap} rows) cannot hold row {y}")
+                                 f"#{t} ({ring.cap} rows) cannot hold row {last}")
 
     def pull(t: int, hi: int) -> None:
         nonlocal calls, moved
@@ -214,13 +221,14 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
         while n[t] <= hi:
             y = n[t]
             windows = []
+            count = st.specs[step].inputs[0][1].count(y, st.batch.get(step, 1))
             for pos, rm in st.specs[step].inputs:
-                lo_in, hi_in = rm.window(y)
+                lo_in, hi_in = rm.window(y)[0], rm.window(y + count - 1)[1]
                 if hi_in >= lo_in:
                     pull(op.inputs[pos], hi_in)
                 windows.append((op.inputs[pos], lo_in, hi_in))
             if t in st.rings:
-                make_room(t, y)
+                make_room(t, y, count)
             for i, lo_in, hi_in in windows:
                 if hi_in < lo_in:
                     continue
@@ -232,9 +240,11 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
                 if i in last:
                     last[i][lo_in:hi_in + 1] = n[st.sink]
             calls += 1
-            n[t] = y + 1
+            n[t] = y + count
 
     pull(st.sink, g.t(st.sink).shape[1] - 1)
+    for t in st.streamed:                        # the rows no output needs: asked for too
+        pull(t, g.t(t).shape[1] - 1)
     if sized:
         st.calls, st.moved_bytes, st.last_read = calls, moved, last
     return need
@@ -245,3 +255,16 @@ def sink_pattern(g: Graph, st: Stage, source: int) -> AccessPattern:
     row j is written after every read made while producing it (replayed by simulate)."""
     return AccessPattern(_row_bytes(g, source), _row_bytes(g, st.sink), st.last_read[source],
                          g.t(st.sink).shape[1], False)
+
+
+def pair_batches(g: Graph, st: Stage) -> dict[int, int]:
+    """Two rows per call for the steps whose kernel pairs output pixels and whose rows are of
+    odd width (one call per row would waste a column of the pair GEMM on each row)."""
+    out = {}
+    for step in st.steps:
+        spec = st.specs[step]
+        op = g.operators[step]
+        if spec.pairs and g.t(op.outputs[0]).shape[2] % 2 == 1 and \
+                spec.inputs[0][1].count(spec.inputs[0][1].interior()[0], 2) == 2:
+            out[step] = 2
+    return out

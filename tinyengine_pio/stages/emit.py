@@ -58,23 +58,31 @@ def emit_stage(ctx, st: Stage, k: int) -> tuple[list[str], set[tuple[str, str]]]
         with w.block(f"static void {name[t]}(te_rows_t *r, int32_t hi)"):
             with w.block(f"while (r[{local[t]}].n <= hi)"):
                 w.line(f"const int32_t y = r[{local[t]}].n;")
+                batch = st.batch.get(step, 1)
+                cnt = "1"
+                if batch > 1:          # whole windows: `batch` rows per call
+                    first, end = spec.inputs[0][1].interior()
+                    w.line(f"const int32_t cnt = (y >= {first} && y + {batch} <= {end}) ? "
+                           f"{batch} : 1;")
+                    cnt = "cnt"
+                last = "y" if cnt == "1" else "(y + cnt - 1)"
                 for pos, rm in spec.inputs:
                     i = op.inputs[pos]
                     if i in name:
-                        w.call(name[i], "r", f"te_rows_min(y * {rm.stride} + "
+                        w.call(name[i], "r", f"te_rows_min({last} * {rm.stride} + "
                                              f"{rm.span - 1 - rm.pad}, {rm.in_rows - 1})")
                 if t in st.rings:
-                    w.call("te_rows_push", f"&r[{local[t]}]", _keep(g, st, t, local))
+                    w.call("te_rows_push", f"&r[{local[t]}]", _keep(g, st, t, local), cnt)
                 ctx.body = w
                 ctx.isas = set()
                 saved_params[step] = op.params
                 try:
-                    _calls(ctx, st, op, spec, local)
+                    _calls(ctx, st, op, spec, local, batch)
                 finally:
                     op.params = saved_params[step]
                     ctx.body = body
                     ctx.row_ptrs = {}
-                w.line(f"r[{local[t]}].n = y + 1;")
+                w.line(f"r[{local[t]}].n = y + {cnt};")
         w.line("")
         for kern in lookup(op).kernels:
             if kern not in kernels:
@@ -94,6 +102,8 @@ def emit_stage(ctx, st: Stage, k: int) -> tuple[list[str], set[tuple[str, str]]]
                    else f"(int8_t *){ctx.ptr(t)}")
             body.call("te_rows_init", f"&r[{n}]", buf, row_bytes, cap, done)
         body.call(name[st.sink], "r", g.t(st.sink).shape[1] - 1)
+        for t in st.streamed:       # rows no output needs are asked for too: each row once
+            body.call(name[t], "r", g.t(t).shape[1] - 1)
     kernels.append("stage")
     uses.add(("stage", "portable"))
     return kernels, uses
@@ -117,7 +127,7 @@ def _stream_input(ctx, st: Stage, t: int, fname: str, local) -> None:
     w.line(f"/* input {n} (tensor #{t}), row by row from {prefix}_read_input_rows() */")
     with w.block(f"static void {fname}(te_rows_t *r, int32_t hi)"):
         with w.block(f"while (r[{local[t]}].n <= hi)"):
-            w.call("te_rows_push", f"&r[{local[t]}]", _keep(g, st, t, local))
+            w.call("te_rows_push", f"&r[{local[t]}]", _keep(g, st, t, local), 1)
             with w.block(f"if ({prefix}_read_input_rows({n}, (int)r[{local[t]}].n, 1, "
                          f"te_rows_at(&r[{local[t]}], r[{local[t]}].n)) != 0)"):
                 w.line(f"{prefix}_stream_error = 1;")
@@ -125,8 +135,25 @@ def _stream_input(ctx, st: Stage, t: int, fname: str, local) -> None:
     w.line("")
 
 
-def _calls(ctx, st: Stage, op, spec, local) -> None:
-    """The layer's kernel call(s) for output row y: one per class of window."""
+def _emit_batched(ctx, op, batch: int, emit_rows) -> None:
+    """`emit_rows(rows)` writes the call computing `rows` output rows; with batch > 1 the
+    `batch`-row call when cnt says so, else the one-row call."""
+    if batch == 1:
+        emit_rows(1)
+        return
+    w = ctx.body
+    with w.block(f"if (cnt == {batch})"):
+        emit_rows(batch)
+    w._level += 1
+    w._lines[-1] = w._indent * (w._level - 1) + "} else {"
+    emit_rows(1)
+    w._level -= 1
+    w.line("}")
+
+
+def _calls(ctx, st: Stage, op, spec, local, batch: int = 1) -> None:
+    """The layer's kernel call(s) for output row y: one per class of window (and, in the
+    interior, the batch of rows where `cnt` says so)."""
     w = ctx.body
     t = op.outputs[0]
     out_ptr = f"te_rows_at(&r[{local[t]}], y)"
@@ -134,8 +161,11 @@ def _calls(ctx, st: Stage, op, spec, local) -> None:
         ctx.row_ptrs = {op.inputs[pos]: f"te_rows_at(&r[{local[op.inputs[pos]]}], y)"
                         for pos, _ in spec.inputs}
         ctx.row_ptrs[t] = out_ptr
-        op.params = spec.params(0, 1)
-        lookup(op).emit(ctx, op)
+
+        def rows_call(rows: int) -> None:
+            op.params = spec.params(0, 1, rows)
+            lookup(op).emit(ctx, op)
+        _emit_batched(ctx, op, batch, rows_call)
         return
     (pos, rm), = spec.inputs
     src = op.inputs[pos]
@@ -147,8 +177,12 @@ def _calls(ctx, st: Stage, op, spec, local) -> None:
             w.line(head if n < len(classes) - 1 else "} else {")
             w._level += 1
         ctx.row_ptrs = {src: f"te_rows_at(&r[{local[src]}], {lo})", t: out_ptr}
-        op.params = spec.params(c.pad_t, c.in_h)
-        lookup(op).emit(ctx, op)
+        whole = c.pad_t == 0 and c.in_h == rm.span          # the interior: batches here
+
+        def rows_call(rows: int, c=c) -> None:
+            op.params = spec.params(c.pad_t, c.in_h + (rows - 1) * rm.stride, rows)
+            lookup(op).emit(ctx, op)
+        _emit_batched(ctx, op, batch if whole else 1, rows_call)
         if len(classes) > 1:
             w._level -= 1
     if len(classes) > 1:

@@ -29,6 +29,17 @@ class RowMap:
         first = y * self.stride - self.pad
         return max(0, first), min(self.in_rows - 1, first + self.span - 1)
 
+    def interior(self) -> tuple[int, int]:
+        """[first, end) of the output rows whose window lies wholly inside the input."""
+        first = -(-self.pad // self.stride) if self.pad > 0 else 0
+        end = (self.in_rows + self.pad - self.span) // self.stride + 1
+        return first, max(first, min(end, self.out_rows))
+
+    def count(self, y: int, batch: int) -> int:
+        """Rows computed by one call from row y: `batch` inside the interior, else 1."""
+        first, end = self.interior()
+        return batch if batch > 1 and first <= y and y + batch <= end else 1
+
     def slice(self, y: int) -> tuple[int, int]:
         """(pad_t, in_h) of the one-row call: the padding rows above the window and the rows
         of it that exist."""
@@ -42,10 +53,13 @@ ELEMENTWISE = (1, 1, 0)   # span, stride, pad
 
 @dataclass
 class RowSpec:
-    """`inputs`: (input position, RowMap) per streamed input; `params(pad_t, in_h)`: the op's
-    params for the call computing one output row from in_h rows below pad_t padding rows."""
+    """`inputs`: (input position, RowMap) per streamed input; `params(pad_t, in_h, out_h)`: the
+    op's params for the call computing out_h output rows (default 1) from in_h rows below pad_t
+    padding rows. `pairs`: the kernel computes output pixels two at a time (a row of odd width
+    wastes a column: two rows per call avoid it)."""
     inputs: list[tuple[int, RowMap]]
-    params: Callable[[int, int], Any]
+    params: Callable[..., Any]
+    pairs: bool = False
 
 
 RowsOf = Callable[[Graph, Operator], "RowSpec | None"]
@@ -63,7 +77,9 @@ def window_rows(g: Graph, op: Operator) -> RowSpec | None:
     if p is None or p.batches != 1 or _nhwc(g, op.inputs[0]) is None:
         return None
     rm = RowMap((p.k_h - 1) * p.dil_h + 1, p.stride_h, p.pad_t, p.in_h, p.out_h)
-    return RowSpec([(0, rm)], lambda pad_t, in_h: replace(p, in_h=in_h, pad_t=pad_t, out_h=1))
+    return RowSpec([(0, rm)],
+                   lambda pad_t, in_h, out_h=1: replace(p, in_h=in_h, pad_t=pad_t, out_h=out_h),
+                   pairs=getattr(p, "algorithm", None) in ("pointwise", "im2col"))
 
 
 def elementwise_binary_rows(g: Graph, op: Operator) -> RowSpec | None:
@@ -75,7 +91,9 @@ def elementwise_binary_rows(g: Graph, op: Operator) -> RowSpec | None:
         return None
     if any(g.t(i).is_const or g.t(i).shape != shape for i in op.inputs[:2]):
         return None
-    row = (1, 1, shape[2], shape[3])
-    loops = broadcast_4d(op, row, row, row)
     rm = RowMap(*ELEMENTWISE, shape[1], shape[1])
-    return RowSpec([(0, rm), (1, rm)], lambda _pad, _in_h: replace(op.params, loops=loops))
+
+    def params(_pad, _in_h, out_h=1):
+        rows = (1, out_h, shape[2], shape[3])
+        return replace(op.params, loops=broadcast_4d(op, rows, rows, rows))
+    return RowSpec([(0, rm), (1, rm)], params)

@@ -22,7 +22,7 @@ from ..errors import TinyEngineError
 from ..ir import Graph
 from ..ops import lookup
 from ..planner.overlap import best_delta, extent
-from . import Stage, make_stage, sink_pattern
+from . import Stage, make_stage, pair_batches, sink_pattern
 
 MAX_LEN = 24            # layers in one stage
 REAL_PLANS = 3          # candidates planned for real per greedy step
@@ -231,3 +231,24 @@ def pick(path: list[Candidate], goal: str, budget: int | None = None,
         best = path[0]
     best.chosen = True
     return best
+
+
+def batch_pairs(g: Graph, stages: list[Stage], plan_fn: Callable[[list[Stage]], int],
+                limit: int) -> list[Stage]:
+    """Two rows per call where a pair kernel's rows are of odd width (pair_batches), stage by
+    stage, as long as the arena stays within `limit` (the chosen arena, or the RAM budget):
+    the line buffers grow by a row or two, the wasted pair column goes."""
+    of = rows_of(g)
+    out = list(stages)
+    for k, st in enumerate(stages):
+        batch = pair_batches(g, st)
+        if not batch:
+            continue
+        wider = make_stage(g, st.first, st.last, of,
+                           stream_inputs=g.config.get("input_stream", False), batch=batch)
+        if wider is None:
+            continue
+        trial = out[:k] + [wider] + out[k + 1:]
+        if plan_fn(trial) <= limit:
+            out = trial
+    return out

@@ -396,7 +396,8 @@ def _compile_stages(info: dict) -> list[tuple[int, int]] | None:
         md = ModelMetadata.load(info["out_dir"], "model")
     except (OSError, TypeError, ValueError, KeyError):
         return None
-    return [(st.first, st.last) for st in md.stages] or None
+    from ..dut import stage_ranges
+    return stage_ranges(md)
 
 
 def _compile_options(info: dict) -> tuple[str, int]:

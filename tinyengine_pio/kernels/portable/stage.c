@@ -1,7 +1,10 @@
 #include "stage.h"
 
-void te_rows_push(te_rows_t *b, int32_t keep) {
-    if (b->n - b->base >= b->cap) {
+void te_rows_push(te_rows_t *b, int32_t keep, int32_t count) {
+    if (keep > b->n) {          /* rows no consumer reads (stride > window): keep from n */
+        keep = b->n;
+    }
+    if (b->n + count - 1 - b->base >= b->cap) {
         const int32_t bytes = (b->n - keep) * b->row_bytes;
         const int8_t *src = b->buf + (keep - b->base) * b->row_bytes;
         int8_t *dst = b->buf;
