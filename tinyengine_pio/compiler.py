@@ -27,6 +27,7 @@ from .planner.policy import GraphPlan
 from .planner.policy import choose as choose_memory
 from .schedule import choose_order
 from .stages import make_stage
+from .stages.verify import verify_stage
 from .stages.search import Candidate, batch_pairs, instructions, pick, rows_of, search
 from .validate import Limits
 
@@ -99,6 +100,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
 
     goal = "memory" if input_stream and optimize != "size" and ram_budget is None else optimize
     gp, schedules = _schedule(g, plan_with, goal, ram_budget, fuse, progress)
+    _verify_stages(g, gp)
     if input_stream:
         _check_streamed(g)
     p, offsets, life = gp.plan, gp.offsets, gp.lifetimes
@@ -165,6 +167,15 @@ def _check_fuse(g: Graph, fuse) -> None:
         if a1 <= b0:
             raise OptionError(f"fused steps {a0}-{b0} and {a1}-{b1} overlap: a step runs in one "
                               "stage only")
+
+
+def _verify_stages(g: Graph, gp: GraphPlan) -> None:
+    """The chosen stages, checked independently of how they were sized (stages/verify.py),
+    with the sink's placement over its sources as planned."""
+    for st in g.stages:
+        over = {int(p.base[1:]): p.delta for p in gp.plan.pins
+                if p.member == f"t{g.storage(st.sink)}" and int(p.base[1:]) in st.sources}
+        verify_stage(g, st, over)
 
 
 def _check_streamed(g: Graph) -> None:

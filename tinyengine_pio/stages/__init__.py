@@ -64,6 +64,8 @@ class Stage:
     moved_bytes: int = 0                     # bytes the full buffers moved (simulate)
     last_read: dict[int, np.ndarray] = field(default_factory=dict)   # source -> per row: the
     #                                          sink row being made when it is read last
+    trace: list = field(default_factory=list, repr=False)   # simulate: the calls in order,
+    #                                          (tensor written, first row, rows, [(tensor, lo, hi)])
 
     @property
     def first(self) -> int:
@@ -185,6 +187,7 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
     sized = all(r.cap > 0 for r in st.rings.values())
     last = {s: np.full(g.t(s).shape[1], -1, dtype=np.int64) for s in st.sources}
     calls = moved = 0
+    trace: list = []
 
     def out_of(step: int) -> int:
         return g.operators[step].outputs[0]
@@ -211,6 +214,7 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
         if t in st.streamed:                     # the application's rows, one per call
             while n[t] <= hi:
                 make_room(t, n[t])
+                trace.append((t, n[t], 1, []))
                 calls += 1
                 n[t] += 1
             return
@@ -239,6 +243,7 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
                                      f"{base[i]}-{n[i] - 1}")
                 if i in last:
                     last[i][lo_in:hi_in + 1] = n[st.sink]
+            trace.append((t, y, count, [w for w in windows if w[2] >= w[1]]))
             calls += 1
             n[t] = y + count
 
@@ -246,7 +251,7 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
     for t in st.streamed:                        # the rows no output needs: asked for too
         pull(t, g.t(t).shape[1] - 1)
     if sized:
-        st.calls, st.moved_bytes, st.last_read = calls, moved, last
+        st.calls, st.moved_bytes, st.last_read, st.trace = calls, moved, last, trace
     return need
 
 
