@@ -180,14 +180,18 @@ def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int 
 
 def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
     """Scratch should not cost much arena: where an op's scratch sits on the peak and its
-    fallback (no scratch, slower) would shrink the arena by at least 10%, use the fallback."""
+    fallback (no scratch, slower) would shrink the arena by at least 10%, use the fallback
+    (--optimize memory: by any amount)."""
+    smallest = g.config.get("optimize") == "memory"
     for step, (op, opts) in enumerate(zip(g.operators, options)):
         fallback = _role(opts, "fallback")
         if (fallback is not None and planner.on_peak(p, step)
-                and op.memory.scratch * 10 >= p.arena_bytes // 10):
+                and (op.memory.scratch * 10 >= p.arena_bytes // 10
+                     or (smallest and op.memory.scratch))):
             saved, op.memory = op.memory, fallback
             trial = planner.plan()
-            if trial.arena_bytes * 10 <= p.arena_bytes * 9:
+            if (trial.arena_bytes < p.arena_bytes if smallest
+                    else trial.arena_bytes * 10 <= p.arena_bytes * 9):
                 p = trial
             else:
                 op.memory = saved
