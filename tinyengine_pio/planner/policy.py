@@ -181,7 +181,7 @@ def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int 
 def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
     """Scratch should not cost much arena: where an op's scratch sits on the peak and its
     fallback (no scratch, slower) would shrink the arena by at least 10%, use the fallback
-    (--optimize memory: by any amount)."""
+    (--optimize memory: by at least 1%)."""
     smallest = g.config.get("optimize") == "memory"
     for step, (op, opts) in enumerate(zip(g.operators, options)):
         fallback = _role(opts, "fallback")
@@ -190,7 +190,7 @@ def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
                      or (smallest and op.memory.scratch))):
             saved, op.memory = op.memory, fallback
             trial = planner.plan()
-            if (trial.arena_bytes < p.arena_bytes if smallest
+            if (trial.arena_bytes * 100 <= p.arena_bytes * 99 if smallest
                     else trial.arena_bytes * 10 <= p.arena_bytes * 9):
                 p = trial
             else:
