@@ -10,7 +10,11 @@ write check.
 
 The CI run is bounded and deterministic (40 examples, derandomized, under ~2 minutes on 2 cores);
 STAGES_RANDOM_EXAMPLES=400 runs a longer exploration (add --hypothesis-show-statistics for the
-events: layer kinds, streamed or not).
+events: layer kinds, streamed or not), STAGES_RANDOM_SEEDED=1 with fresh random examples each run,
+STAGES_RANDOM_SHRINK=1 shrinks a failure (slow: minutes).
+
+Known compiler bugs (xfail strict in test_stages.py) are rejected here with `assume` and counted
+as events: remove those filters when the bugs are fixed.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from tinyengine_pio.emitter import write_files
 pytestmark = pytest.mark.skipif(not have_cc(), reason="no host C compiler")
 
 EXAMPLES = int(os.environ.get("STAGES_RANDOM_EXAMPLES", "40"))
+DERANDOMIZE = not os.environ.get("STAGES_RANDOM_SEEDED")   # set: hypothesis draws afresh
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate) + (
     (Phase.shrink,) if os.environ.get("STAGES_RANDOM_SHRINK") else ())
 ACTS = ["NONE", "RELU", "RELU6"]
@@ -180,7 +185,7 @@ def check_chain(chain: dict, input_stream: bool, optimize: str, sanitize: bool) 
         assert_matches_tflm(data, out, sanitize=sanitize)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, phases=PHASES,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(chain=chains(), input_stream=st.booleans(),
        optimize=st.sampled_from(["speed", "speed", "size"]),
