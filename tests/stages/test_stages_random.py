@@ -185,7 +185,8 @@ def check_chain(chain: dict, input_stream: bool, optimize: str, sanitize: bool) 
         assert_matches_tflm(data, out, sanitize=sanitize)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None, phases=PHASES,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,
+          phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(chain=chains(), input_stream=st.booleans(),
        optimize=st.sampled_from(["speed", "speed", "size"]),
