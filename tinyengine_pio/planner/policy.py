@@ -181,17 +181,22 @@ def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int 
 def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
     """Scratch should not cost much arena: where an op's scratch sits on the peak and its
     fallback (no scratch, slower) would shrink the arena by at least 10%, use the fallback
-    (--optimize memory: by at least 1%)."""
+    (--optimize memory: by a larger fraction of the arena than the fraction of the model's
+    predicted instructions it adds)."""
+    from ..costmodel import predict_layer
     smallest = g.config.get("optimize") == "memory"
+    total = sum(predict_layer(g, op) for op in g.operators) if smallest else 0
     for step, (op, opts) in enumerate(zip(g.operators, options)):
         fallback = _role(opts, "fallback")
         if (fallback is not None and planner.on_peak(p, step)
                 and (op.memory.scratch * 10 >= p.arena_bytes // 10
                      or (smallest and op.memory.scratch))):
+            before = predict_layer(g, op) if smallest else 0
             saved, op.memory = op.memory, fallback
             trial = planner.plan()
-            if (trial.arena_bytes * 100 <= p.arena_bytes * 99 if smallest
-                    else trial.arena_bytes * 10 <= p.arena_bytes * 9):
+            added = (predict_layer(g, op) - before) / max(1, total) if smallest else 0.0
+            if ((p.arena_bytes - trial.arena_bytes) / p.arena_bytes > max(0.0, added)
+                    if smallest else trial.arena_bytes * 10 <= p.arena_bytes * 9):
                 p = trial
             else:
                 op.memory = saved

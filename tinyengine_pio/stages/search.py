@@ -148,6 +148,7 @@ def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> li
         if current:
             path.append(Candidate(tuple((s.first, s.last) for s in current),
                                   *evaluate(current), stages=current))
+    stalled = False
     for _ in range(16):
         trials = []
         for p in _peak_steps(g, current):
@@ -177,8 +178,16 @@ def search(g: Graph, plan_fn: Callable[[list[Stage]], int], progress=None) -> li
                 best = Candidate(key, arena, instr, stages=trial)
             if len(seen) >= REAL_PLANS:
                 break
-        if best is None or best.arena >= path[-1].arena:
+        if best is None or any(c.ranges == best.ranges for c in path):
             break
+        if best.arena >= min(c.arena for c in path):
+            # no gain: one step further may still pay (two stages where one alone does not,
+            # the peak moved); the path keeps it, pick() takes the best of the path
+            if stalled:
+                break
+            stalled = True
+        else:
+            stalled = False
         path.append(best)
         current = best.stages
         if progress:
