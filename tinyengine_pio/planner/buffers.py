@@ -1,7 +1,7 @@
 """Buffers with half-open lifetimes [start, end) in operator steps."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ class Pin:
     base: str
     member: str
     delta: int
-    pattern: object = None     # planner.overlap.AccessPattern (None: disjoint lifetimes only)
+    # planner.overlap.AccessPattern (None: disjoint lifetimes only); not compared (numpy arrays:
+    # two pins are the same pin when base, member, delta, scratch and kind are)
+    pattern: object = field(default=None, compare=False)
     scratch: int = 0           # bytes of kernel scratch this variant needs during the op
     kind: str = "overlap"      # which kernel variant the pin stands for (e.g. "inplace")
 

@@ -181,8 +181,8 @@ def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int 
 def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
     """Scratch should not cost much arena: where an op's scratch sits on the peak and its
     fallback (no scratch, slower) would shrink the arena by at least 10%, use the fallback
-    (--optimize memory: by a larger fraction of the arena than the fraction of the model's
-    predicted instructions it adds)."""
+    (--optimize memory also where it saves a larger fraction of the arena than the fraction of
+    the model's predicted instructions it adds)."""
     from ..costmodel import predict_layer
     smallest = g.config.get("optimize") == "memory"
     total = sum(predict_layer(g, op) for op in g.operators) if smallest else 0
@@ -195,8 +195,9 @@ def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
             saved, op.memory = op.memory, fallback
             trial = planner.plan()
             added = (predict_layer(g, op) - before) / max(1, total) if smallest else 0.0
-            if ((p.arena_bytes - trial.arena_bytes) / p.arena_bytes > max(0.0, added)
-                    if smallest else trial.arena_bytes * 10 <= p.arena_bytes * 9):
+            if (trial.arena_bytes * 10 <= p.arena_bytes * 9 or (
+                    smallest and (p.arena_bytes - trial.arena_bytes) / p.arena_bytes
+                    > max(0.0, added))):
                 p = trial
             else:
                 op.memory = saved

@@ -4,8 +4,10 @@ simulate() sizes the line buffers with the same rule the C uses to drop rows (te
 `keep`). This check does not use that rule: it takes the order of the kernel calls (the trace)
 and each layer's windows from its RowMap alone, and proves from them that
 
-  * every row of every tensor the stage makes is written exactly once, in order (no recompute,
-    none missing), and every row a call reads was written before (or is a source's);
+  * every row of every tensor the stage makes is written exactly once, in order (no recompute;
+    none missing of the sink, a streamed input, or what a later call reads: rows of an inner
+    tensor that no window reads are not made), and every row a call reads was written before
+    (or is a source's);
   * at every call, the rows of each line buffer that are written and still to be read by a
     later call (the future, not the keep rule) fit its capacity;
   * where the planner placed the sink over a source (`delta` bytes from its start), no sink row
@@ -41,9 +43,15 @@ def verify_stage(g: Graph, st: Stage, sink_over: dict[int, int] | None = None) -
             if i in made and hi >= made[i]:
                 raise StageError(f"{where}: call {k} reads row {hi} of #{i} before it is made")
         made[t] = y + count
+    needed = {t: g.t(t).shape[1] for t in [st.sink, *st.streamed]}   # every row of these
+    for _, _, _, reads in st.trace:                 # inside: the rows some call reads
+        for i, _, hi in reads:
+            if i in made and i not in needed:
+                needed[i] = max(needed.get(i, 0), hi + 1)
     for t, n in made.items():
-        if n != g.t(t).shape[1]:
-            raise StageError(f"{where}: tensor #{t} got {n} of its {g.t(t).shape[1]} rows")
+        if n < needed.get(t, 0) or n > g.t(t).shape[1]:
+            raise StageError(f"{where}: tensor #{t} got {n} of its {g.t(t).shape[1]} rows, "
+                             f"{needed.get(t, 0)} of them read")
     # 2. what is live in each line buffer at each call fits it
     last_use: dict[tuple[int, int], int] = {}
     for k, (_, _, _, reads) in enumerate(st.trace):
