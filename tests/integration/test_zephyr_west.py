@@ -214,11 +214,12 @@ def test_float32_model_on_minimal_libc(tmp_path, west_ready, monkeypatch, capsys
     assert res["matches_reference"] is True, res
 
 
-def _run_on_an386(elf: Path, model: Path):
+def _run_on_an386(elf: Path, model: Path, optimize: str = "speed", fuse=None):
     """Run a Zephyr mps2/an386 harness ELF in QEMU's mps2-an386 (Zephyr's own runner for it is
-    the ARM FVP) and infer twice through the harness; returns both results."""
+    the ARM FVP) and infer twice through the harness; returns both results. `optimize`: the
+    build's (the Dut compiles the same code to check the identity)."""
     from tinyengine_pio.harness.dut import Dut
-    from tinyengine_pio.harness.targets import free_port
+    from tinyengine_pio.harness.targets import TARGETS, free_port
     port = free_port()
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-machine", "mps2-an386", "-cpu", "cortex-m4", "-nographic",
@@ -226,8 +227,9 @@ def _run_on_an386(elf: Path, model: Path):
          "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on", "-kernel", str(elf)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        dut = Dut.connect(f"socket://127.0.0.1:{port}", model.read_bytes(),
-                          source_name=model.name, timeout=30)
+        target = TARGETS["serial"](f"socket://127.0.0.1:{port}", source_name=model.name)
+        target.optimize, target.fuse = optimize, fuse
+        dut = Dut.attach(target, model.read_bytes(), model.name, timeout=30)
         try:
             assert dut.identity.board == "mps2/an386"
             assert dut.identity.latency_unit == "ticks"          # k_cycle_get_32(), no DWT
@@ -251,5 +253,41 @@ def test_float32_model_on_the_m4f_fpu(tmp_path, west_ready):
                           text=True, check=True).stdout
     assert "vmul.f32" in code and "vfma" not in code
     r, r2 = _run_on_an386(elf, model)
+    assert r.matches_reference is True and r2.matches_reference is True, (r.mismatch,
+                                                                         r2.mismatch)
+
+
+def test_fused_stages_on_an386(tmp_path, west_ready):
+    """CONFIG_TINYENGINE_OPTIMIZE_MEMORY=y: the module compiles with --optimize memory, the
+    fused stages' code builds in a real Zephyr tree and runs byte-exact with TFLM on the
+    Cortex-M4 (the DSP kernels on one-row slices)."""
+    from tests.helpers.stage_models import conv_dw_conv
+    model = tmp_path / "stages.tflite"
+    model.write_bytes(conv_dw_conv())
+    _west_build_here(tmp_path, "mps2/an386", "build-st", model,
+                     "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay",
+                     "-DCONFIG_TINYENGINE_OPTIMIZE_MEMORY=y")
+    found = list((tmp_path / "build-st").rglob("model.json"))
+    assert found and any('"stages"' in p.read_text() for p in found), found
+    r, r2 = _run_on_an386(tmp_path / "build-st" / "zephyr" / "zephyr.elf", model, "memory")
+    assert r.matches_reference is True and r2.matches_reference is True, (r.mismatch,
+                                                                         r2.mismatch)
+
+
+def test_ram_budget_on_an386(tmp_path, west_ready):
+    """CONFIG_TINYENGINE_RAM_BUDGET below the layer-by-layer arena: the fastest fused schedule
+    that fits is built and runs byte-exact; the harness takes the schedule from model.json."""
+    from tests.helpers.stage_models import conv_dw_conv
+    from tinyengine_pio.harness.dut import stage_ranges
+    from tinyengine_pio.metadata import ModelMetadata
+    model = tmp_path / "budget.tflite"
+    model.write_bytes(conv_dw_conv())
+    _west_build_here(tmp_path, "mps2/an386", "build-b", model,
+                     "-DEXTRA_DTC_OVERLAY_FILE=harness_uart1.overlay",
+                     "-DCONFIG_TINYENGINE_RAM_BUDGET=16384")
+    md = ModelMetadata.load(next((tmp_path / "build-b").rglob("model.json")))
+    assert md.stages and md.arena.bytes <= 16384
+    r, r2 = _run_on_an386(tmp_path / "build-b" / "zephyr" / "zephyr.elf", model,
+                          fuse=stage_ranges(md))
     assert r.matches_reference is True and r2.matches_reference is True, (r.mismatch,
                                                                          r2.mismatch)
