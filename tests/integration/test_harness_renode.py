@@ -117,6 +117,7 @@ def _repl_entries(text: str) -> dict:
 @pytest.mark.parametrize("board,cpu,uart,ram,f_cpu", [
     ("mps2-an386", '"cortex-m4f"', "0x40004000", "0x20000000", 25000000),
     ("mps2-an500", '"cortex-m7"', "0x40004000", "0x20000000", 25000000),
+    ("mps2-an505", '"cortex-m33"', "0x50200000", "0x38000000", 20000000),
     ("mps3-an547", '"cortex-m55"', "0x59303000", "0x30000000", 32000000),
 ])
 def test_repl_describes_what_the_firmware_uses(board, cpu, uart, ram, f_cpu):

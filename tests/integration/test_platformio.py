@@ -141,7 +141,7 @@ def _qemu_has_machine(machine: str) -> bool:
 
 
 @pytest.mark.qemu
-@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500", "mps3-an547"])
+@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547"])
 def test_upload_runs_in_qemu_and_matches_tflm(tmp_path, built, pio_env, make_model, board):
     board_json = json.loads(Path(BOARDS_DIR, board + ".json").read_text())
     qemu_machine = board_json["build"]["qemu_machine"]
