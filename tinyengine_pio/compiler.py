@@ -93,10 +93,11 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source.config["input_stream"] = bool(input_stream)
     g = choose_order(run_pipeline(source))
 
-    def plan_with(stages) -> GraphPlan:
+    def plan_with(stages, thorough: bool = False) -> GraphPlan:
         g.stages = list(stages)
         return choose_memory(g, lambda op: lookup(op).memory_options(g, op),
-                             lambda op: lookup(op).access(g, op), alignment, algorithms, overlap)
+                             lambda op: lookup(op).access(g, op), alignment, algorithms, overlap,
+                             thorough=thorough and bool(stages))
 
     goal = "memory" if input_stream and optimize != "size" and ram_budget is None else optimize
     gp, schedules = _schedule(g, plan_with, goal, ram_budget, fuse, progress)
@@ -130,7 +131,7 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
                                   "(every layer must stream: CONV_2D, DEPTHWISE_CONV_2D, pools, "
                                   "ADD of equal shapes; only the last one's output read outside)")
             stages.append(st)
-        gp = plan_with(sorted(stages, key=lambda s: s.first))
+        gp = plan_with(sorted(stages, key=lambda s: s.first), thorough=True)
         cand = Candidate(tuple((r[0], r[1]) for r in fuse), gp.plan.arena_bytes,
                          instructions(g, g.stages), chosen=True, stages=g.stages)
         return gp, [cand]
@@ -145,7 +146,7 @@ def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, 
     limit = chosen.arena if ram_budget is None else max(chosen.arena, ram_budget)
     chosen.stages = batch_pairs(g, chosen.stages,
                                 lambda stages: plan_with(stages).plan.arena_bytes, limit)
-    gp = plan_with(chosen.stages)
+    gp = plan_with(chosen.stages, thorough=True)
     chosen.arena = gp.plan.arena_bytes
     chosen.instructions = instructions(g, chosen.stages)
     return gp, path

@@ -164,8 +164,11 @@ def _role(options: list[MemoryOption], role: str) -> MemoryOption | None:
 
 
 def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int = 4,
-           algorithms: list[str] | None = None, overlap: bool = True) -> GraphPlan:
-    """Set every op's `memory` and `scratch_offset`; return the plan."""
+           algorithms: list[str] | None = None, overlap: bool = True,
+           thorough: bool = False) -> GraphPlan:
+    """Set every op's `memory` and `scratch_offset`; return the plan. `thorough`: then also
+    widen the ops left narrow one by one where the arena does not grow (a plan each: for the
+    final plan of a fused schedule, whose stages share one scratch)."""
     options = [options_of(op) for op in g.operators]
     for op, opts in zip(g.operators, options):
         op.memory = opts[0] if opts else MemoryOption()
@@ -173,6 +176,8 @@ def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int 
     p = planner.plan()
     p = _fall_back(g, planner, options, p)
     p = _widen(g, planner, options, p)
+    if thorough:
+        p = _widen_each(g, planner, options, p)
     _place_scratch(g, p)
     return GraphPlan(plan=p, offsets={i: p.offsets[f"t{i}"] for i in planner.life},
                      lifetimes=planner.life)
@@ -220,6 +225,31 @@ def _widen(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
             return trial
         for step in subset:
             g.operators[step].memory = saved[step]
+    return p
+
+
+def _widen_each(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
+    """The wide option for each op still without it, one at a time (the most instructions saved
+    first), kept where the arena does not grow."""
+    from ..costmodel import predict_layer
+    gains = []
+    for step, (op, opts) in enumerate(zip(g.operators, options)):
+        wide = _role(opts, "wide")
+        if op.memory.role in ("default", "fallback") and wide is not None:
+            before, saved = predict_layer(g, op), op.memory
+            op.memory = wide
+            gains.append((predict_layer(g, op) - before, step))
+            op.memory = saved
+    for gain, step in sorted(gains):
+        if gain >= 0:
+            break
+        op = g.operators[step]
+        saved, op.memory = op.memory, _role(options[step], "wide")
+        trial = planner.plan()
+        if trial.arena_bytes <= p.arena_bytes:
+            p = trial
+        else:
+            op.memory = saved
     return p
 
 
