@@ -1,5 +1,5 @@
-/* tinyengine-qemu board support: MPS2 (AN386 Cortex-M4F / AN500 Cortex-M7) and
- * MPS3 (AN547 Cortex-M55) in QEMU.
+/* tinyengine-qemu board support: MPS2 (AN386 Cortex-M4F / AN500 Cortex-M7 /
+ * AN505 Cortex-M33) and MPS3 (AN547 Cortex-M55) in QEMU.
  *
  * printf/puts go to CMSDK UART0 (QEMU -serial stdio); returning from main()
  * (or calling exit()) ends QEMU with that exit code via semihosting.
@@ -13,10 +13,11 @@
 extern "C" {
 #endif
 
-/* SysTick runs from the processor clock (board f_cpu: 25 MHz on MPS2, 32 MHz on
- * MPS3 AN547). Under `qemu -icount shift=0` one instruction takes 1 ns of
- * virtual time, i.e. one tick = 1e9 / TE_BOARD_SYSTICK_HZ instructions
- * (40 on MPS2; 31.25 on AN547 -- use te_board_ticks_to_instructions()). */
+/* SysTick runs from the processor clock (board f_cpu: 25 MHz on MPS2 AN386 and
+ * AN500, 20 MHz on MPS2 AN505, 32 MHz on MPS3 AN547). Under `qemu -icount
+ * shift=0` one instruction takes 1 ns of virtual time, i.e. one tick =
+ * 1e9 / TE_BOARD_SYSTICK_HZ instructions (40 on AN386/AN500, 50 on AN505,
+ * 31.25 on AN547 -- use te_board_ticks_to_instructions()). */
 #ifdef F_CPU
 #define TE_BOARD_SYSTICK_HZ ((uint32_t)(F_CPU))
 #else
