@@ -13,7 +13,8 @@ the output compared with TFLM on the host; the streamed one is compiled only (th
 whole inputs; tests/stages check streamed models against TFLM on the host).
 
 RAM = arena + the invoke's stack peak + the model's state: what the model needs beyond its weights;
-TFLM's total is its firmware's data + bss (../shared/baselines; its arena included, its stack not).
+TFLM's total is its interpreter's arena, tensors and persistent runtime state (benchmarks/arena.json,
+`tflm_total`: the PyPI interpreter, the original model), its stack not counted.
 Writes memory.md, memory.json and mcunet_vww_tradeoff.png (the search's candidates: arena against
 predicted instructions, the chosen one marked) to --out (default benchmarks/).
 """
@@ -37,16 +38,17 @@ from .run import (
     use_snapshot,
 )
 
-TFLM = Path(__file__).resolve().parents[1].parent / "shared" / "baselines" / "tflm_cmsisnn_m4.json"
+ARENA_JSON = Path(__file__).resolve().parent / "arena.json"
 TOO_BIG = {"mobilenet_v2_224_nchw_int8_toobig"}
 PLOT_MODEL = "tinyengine_mcunet_vww_80_floatio"
 
 
 def tflm_ram() -> dict[str, int]:
-    if not TFLM.is_file():
+    """TFLM's total arena per model (tensors + persistent state), from benchmarks/arena.json."""
+    if not ARENA_JSON.is_file():
         return {}
-    return {m["model"]: int(m["data"]) + int(m["bss"])
-            for m in json.loads(TFLM.read_text())["models"] if "bss" in m}
+    return {r["model"]: int(r["tflm_total"]) for r in json.loads(ARENA_JSON.read_text())
+            if r.get("tflm_total")}
 
 
 def compiled(model: bytes, name: str, **kw):
@@ -108,8 +110,8 @@ def write(rows: list[dict], meta: dict, out: Path) -> None:
              "firmware reports). Instructions: the second of two invokes, SysTick. `= TFLM`: the "
              "firmware's output equals TFLM's on the host, byte for byte. Float-I/O models are "
              "compiled with `--io int8` in every column. RAM = arena + invoke stack + model "
-             "state; TFLM RAM = data + bss of TFLM + CMSIS-NN's firmware (`../shared/baselines`, "
-             "its stack not counted).", "",
+             "state; TFLM RAM = TFLM's total arena (tensors and persistent state, "
+             "`benchmarks/arena.json`, the original model), its stack not counted.", "",
              "| model | arena layer by layer | arena fused | arena streamed input | instructions "
              "layer by layer | instructions fused | fused / layer | RAM fused | / TFLM RAM "
              "| = TFLM | schedule (fused steps) |",
@@ -171,7 +173,13 @@ def main(argv=None) -> int:
     ap.add_argument("--board", default="mps2-an386")
     ap.add_argument("--out", default=str(OUT_DIR))
     ap.add_argument("--no-run", action="store_true", help="compile only (no QEMU)")
+    ap.add_argument("--from-json", metavar="PATH", help="only write memory.md (and the plot) "
+                    "again from a memory.json")
     args = ap.parse_args(argv)
+    if args.from_json:
+        d = json.loads(Path(args.from_json).read_text())
+        write(d["rows"], d["meta"], Path(args.out))
+        return 0
     if not MODELS_DIR.is_dir():
         log("error: %s not found" % MODELS_DIR)
         return 2
