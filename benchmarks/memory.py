@@ -140,6 +140,32 @@ def write(rows: list[dict], meta: dict, out: Path) -> None:
                       out / "mcunet_vww_tradeoff.png")
 
 
+def tradeoff_points(model: bytes, name: str, io: str) -> list[dict]:
+    """More schedules than the search's path, for the plot: every stage from step 0 the model
+    can fuse (`fuse=[(0, b)]`), and the streamed input's choice; compile only."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.errors import TinyEngineError
+    points = []
+    for kw, label in ((dict(optimize="memory"), None),
+                      (dict(optimize="memory", input_stream=True), "streamed input")):
+        fig, _ = compiled(model, name, io=io, **kw)
+        for c in fig["candidates"]:
+            if label is not None and c["ranges"] == "layer by layer":
+                continue                     # the same point as the search's first
+            points.append(dict(c, kind="search" if label is None else "streamed",
+                               ranges=c["ranges"] if label is None else
+                               f"{c['ranges']} (streamed)"))
+    n = len(compiled(model, name, io=io)[1].graph.operators)
+    for b in range(1, n):
+        try:
+            fig, _ = compiled(model, name, io=io, fuse=[(0, b)])
+        except TinyEngineError:
+            continue
+        points.append(dict(ranges=f"0-{b}", arena=fig["arena"], instructions=fig["predicted"],
+                           chosen=False, kind="fuse"))
+    return points
+
+
 def tradeoff_plot(candidates: list[dict], title: str, path: Path) -> bool:
     try:
         import matplotlib
@@ -149,13 +175,24 @@ def tradeoff_plot(candidates: list[dict], title: str, path: Path) -> bool:
         log("matplotlib is not installed: no trade-off plot")
         return False
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    xs = [c["arena"] / 1024 for c in candidates]
-    ys = [c["instructions"] / 1e6 for c in candidates]
-    ax.plot(xs, ys, "o-", color="0.5")
-    for c, x, y in zip(candidates, xs, ys):
-        ax.annotate(c["ranges"], (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points")
-        if c["chosen"]:
-            ax.plot([x], [y], "r*", markersize=14, label="chosen (--optimize memory)")
+    styles = {"search": ("o-", "0.3", "the search's path"), "fuse": ("s", "tab:blue",
+              "one stage from step 0 (--fuse 0-B)"), "streamed": ("^", "tab:green",
+              "--input-stream")}
+    for kind, (marker, color, label) in styles.items():
+        pts = [c for c in candidates if c.get("kind", "search") == kind]
+        if not pts:
+            continue
+        xs = [c["arena"] / 1024 for c in pts]
+        ys = [c["instructions"] / 1e6 for c in pts]
+        ax.plot(xs, ys, marker, color=color, label=label, markersize=5)
+        for c, x, y in zip(pts, xs, ys):
+            if kind != "fuse" or c["ranges"].endswith(("-3", "-7", "-13", "-20")):
+                ax.annotate(c["ranges"], (x, y), fontsize=7, xytext=(4, 4),
+                            textcoords="offset points")
+    for c in candidates:
+        if c["chosen"] and c.get("kind", "search") == "search":
+            ax.plot([c["arena"] / 1024], [c["instructions"] / 1e6], "r*", markersize=14,
+                    label="chosen (--optimize memory)")
     ax.set_xlabel("arena (KiB)")
     ax.set_ylabel("predicted instructions (M)")
     ax.set_title(f"{title}: candidate schedules")
@@ -175,7 +212,16 @@ def main(argv=None) -> int:
     ap.add_argument("--no-run", action="store_true", help="compile only (no QEMU)")
     ap.add_argument("--from-json", metavar="PATH", help="only write memory.md (and the plot) "
                     "again from a memory.json")
+    ap.add_argument("--plot-only", action="store_true",
+                    help="only the trade-off plot of mcunet_vww (compiles, no QEMU)")
     args = ap.parse_args(argv)
+    if args.plot_only:
+        path = MODELS_DIR / f"{PLOT_MODEL}.tflite"
+        points = tradeoff_points(path.read_bytes(), path.name, "int8")
+        (Path(args.out) / "mcunet_vww_tradeoff.json").write_text(json.dumps(points, indent=1)
+                                                                 + "\n")
+        tradeoff_plot(points, f"{PLOT_MODEL} (--io int8)", Path(args.out) / "mcunet_vww_tradeoff.png")
+        return 0
     if args.from_json:
         d = json.loads(Path(args.from_json).read_text())
         write(d["rows"], d["meta"], Path(args.out))
