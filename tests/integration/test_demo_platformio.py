@@ -3,63 +3,37 @@
 """
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tinyengine_pio.platformio.setup import offline_env, setup
+from tests.helpers.sample_apps import (
+    ROOT,
+    load_module,
+    missing_tools,
+    pio,
+    sample_project,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_apps" / "platformio_shapes"
 
 
-def _missing_tools() -> list[str]:
-    missing = [m for m in ("platformio", "SCons") if importlib.util.find_spec(m) is None]
-    return missing + [t for t in ("arm-none-eabi-gcc", "qemu-system-arm") if not shutil.which(t)]
-
-
 pytestmark = [pytest.mark.platformio, pytest.mark.qemu, pytest.mark.skipif(
-    bool(_missing_tools()), reason="the demo needs: " + ", ".join(_missing_tools()))]
+    bool(missing_tools()), reason="the demo needs: " + ", ".join(missing_tools()))]
 
 
 @pytest.fixture(scope="module")
 def make_model():
-    spec = importlib.util.spec_from_file_location("shapes_make_model", SAMPLE / "make_model.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _pio(env, project: Path, *args) -> str:
-    proc = subprocess.run([sys.executable, "-m", "platformio", "run", "-d", str(project), *args],
-                          env=env, capture_output=True, text=True, timeout=300,
-                          stdin=subprocess.DEVNULL, check=False)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out
-    return out
+    return load_module(SAMPLE / "make_model.py", "shapes_make_model")
 
 
 def test_make_demo_prints_tflm_predictions(tmp_path, make_model):
     """The sample as committed (default env mps2-an386): every sample line names TFLM's class with
     TFLM's probability beside the truth, 10/10 correct, then latency and arena."""
-    core = tmp_path / "core"
-    setup(str(core))
-    env = offline_env(str(core))
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
-    project = tmp_path / "demo"
-    project.mkdir()
-    for name in ("platformio.ini", "src", "model"):
-        src = SAMPLE / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
-    _pio(env, project)
-    out = _pio(env, project, "-t", "upload")
+    env, project = sample_project(SAMPLE, tmp_path)
+    pio(env, project)
+    out = pio(env, project, "-t", "upload")
 
     model = (SAMPLE / "model" / "shapes.tflite").read_bytes()
     images, labels = make_model.demo_samples()

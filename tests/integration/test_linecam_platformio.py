@@ -4,47 +4,29 @@ the firmware synthesizes each frame row by row inside model_read_input_rows(), a
 output byte must equal TFLM's on the same frame rebuilt whole in numpy (scenes.py)."""
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tinyengine_pio.platformio.setup import offline_env, setup
+from tests.helpers.sample_apps import (
+    ROOT,
+    load_module,
+    missing_tools,
+    pio,
+    sample_project,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_apps" / "platformio_linecam"
 
 
-def _missing_tools() -> list[str]:
-    missing = [m for m in ("platformio", "SCons") if importlib.util.find_spec(m) is None]
-    return missing + [t for t in ("arm-none-eabi-gcc", "qemu-system-arm") if not shutil.which(t)]
-
-
 pytestmark = [pytest.mark.platformio, pytest.mark.qemu, pytest.mark.skipif(
-    bool(_missing_tools()), reason="the sample needs: " + ", ".join(_missing_tools()))]
+    bool(missing_tools()), reason="the sample needs: " + ", ".join(missing_tools()))]
 
 
 @pytest.fixture(scope="module")
 def scenes():
-    spec = importlib.util.spec_from_file_location("linecam_scenes", SAMPLE / "scenes.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _pio(env, project: Path, *args) -> str:
-    proc = subprocess.run([sys.executable, "-m", "platformio", "run", "-d", str(project), *args],
-                          env=env, capture_output=True, text=True, timeout=300,
-                          stdin=subprocess.DEVNULL, check=False)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out
-    return out
+    return load_module(SAMPLE / "scenes.py", "linecam_scenes")
 
 
 def test_linecam_streams_rows_and_equals_tflm(tmp_path, scenes):
@@ -55,23 +37,15 @@ def test_linecam_streams_rows_and_equals_tflm(tmp_path, scenes):
     from tests.helpers.tflm import run_tflm_many
     from tinyengine_pio import compile_model
 
-    core = tmp_path / "core"
-    setup(str(core))
-    env = offline_env(str(core))
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
-    project = tmp_path / "linecam"
-    project.mkdir()
-    for name in ("platformio.ini", "src", "model"):
-        src = SAMPLE / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
-    build = _pio(env, project)
+    env, project = sample_project(SAMPLE, tmp_path)
+    build = pio(env, project)
     model = (SAMPLE / "model" / "linecam.tflite").read_bytes()
     streamed = compile_model(model, optimize="memory", input_stream=True, emit=False)
     layerwise = compile_model(model, emit=False).arena_bytes
     assert streamed.arena_bytes < 4096 < layerwise
     assert re.search(rf"arena {streamed.arena_bytes} bytes, weights 2880 bytes; fused stages "
                      r"[\d, -]+; input streamed \(model_read_input_rows\)\)", build), build
-    out = _pio(env, project, "-t", "upload")
+    out = pio(env, project, "-t", "upload")
 
     n = len(scenes.FRAMES)
     images = [scenes.frame_image(k) for k in range(n)]
