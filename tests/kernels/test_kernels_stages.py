@@ -107,3 +107,19 @@ def test_harness_finds_the_builds_schedule(tmp_path_factory):
         for set_name, inputs in deterministic_inputs(data):
             r = dut.infer(inputs)
             assert r.matches_reference, f"{set_name}: {r.mismatch}"
+
+
+@pytest.mark.qemu
+@pytest.mark.platformio
+def test_bench_cli_measures_a_fused_build(tmp_path, capsys):
+    """`tinyengine-pio bench MODEL --optimize memory`: the firmware it builds runs the fused
+    stages, and its outputs equal TFLM's."""
+    import json
+
+    from tinyengine_pio.harness.cli import main
+    model = tmp_path / "inverted_residual.tflite"
+    model.write_bytes(CASES["inverted_residual"]())
+    rc = main([str(model), "--optimize", "memory", "--runs", "1", "--json",
+               "--cache-dir", str(tmp_path / "cache")])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["matches_reference"] is True, out

@@ -64,6 +64,12 @@ def build_parser(prog: str = "tinyengine-pio bench") -> argparse.ArgumentParser:
                    "board): `west build -d DIR`, then QEMU as its run target starts it, with the "
                    "harness UART (chosen tinyengine,harness-uart, not the console) on a TCP "
                    "socket")
+    p.add_argument("--optimize", choices=("speed", "size", "memory"), default="speed",
+                   help="the compile of the firmware it builds (default speed; memory: fused "
+                   "stages, the smallest arena)")
+    p.add_argument("--io", choices=("model", "int8"), default="model",
+                   help="the compile's --io of the firmware it builds (int8: a float-I/O model "
+                   "takes and gives the quantized tensors)")
     p.add_argument("--runs", type=int, default=10, help="inferences to time (default 10)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
     p.add_argument("--per-layer", action="store_true",
@@ -264,6 +270,14 @@ def _target(args, model, say):
                                      core_dir=args.core_dir,
                                      progress=_progress(say, "pio", PIO_UPLOAD_LINES))
     fw = _firmware(args, model, say)
+    target = _board_target(args, model, fw, say)
+    target.optimize, target.io = args.optimize, args.io   # the Dut's host compile: the same
+    return target
+
+
+def _board_target(args, model, fw, say):
+    """A target running the firmware built here: labgrid, a port, Renode or QEMU."""
+    from .targets import TARGETS
     if args.place:
         say("acquiring labgrid place %s ..." % args.place)
         return TARGETS["labgrid"](args.place, coordinator=args.coordinator,
@@ -288,7 +302,7 @@ def _firmware(args, model, say):
     say("building firmware for %s (%s) ..." % (args.board, os.path.basename(args.model)))
     fw = build_firmware(model, args.board, cache_dir=args.cache_dir, core_dir=args.core_dir,
                         progress=_progress(say, "pio", PIO_BUILD_LINES),
-                        per_layer=args.per_layer)
+                        per_layer=args.per_layer, optimize=args.optimize, io=args.io)
     say("firmware %s: flash %s B (%.1f s)" % (fw.elf, _fmt(fw.sizes["flash_bytes"]),
                                                fw.build_seconds))
     return fw
