@@ -27,6 +27,15 @@ class CWriter:
             self._level -= 1
             self.line(tail)
 
+    @contextmanager
+    def indented(self):
+        """One level deeper for the lines written inside (an `} else {` branch's body)."""
+        self._level += 1
+        try:
+            yield
+        finally:
+            self._level -= 1
+
     def call(self, func: str, *args) -> None:
         """`func(a, b, ...);` wrapped one argument group per line when long."""
         parts = [str(a) for a in args]

@@ -142,12 +142,10 @@ def _emit_batched(ctx, op, batch: int, emit_rows) -> None:
         emit_rows(1)
         return
     w = ctx.body
-    with w.block(f"if (cnt == {batch})"):
+    with w.block(f"if (cnt == {batch})", "} else {"):
         emit_rows(batch)
-    w._level += 1
-    w._lines[-1] = w._indent * (w._level - 1) + "} else {"
-    emit_rows(1)
-    w._level -= 1
+    with w.indented():
+        emit_rows(1)
     w.line("}")
 
 
@@ -175,15 +173,16 @@ def _calls(ctx, st: Stage, op, spec, local, batch: int = 1) -> None:
         if len(classes) > 1:
             head = ("if" if n == 0 else "} else if") + f" (y < {c.end}) {{"
             w.line(head if n < len(classes) - 1 else "} else {")
-            w._level += 1
         ctx.row_ptrs = {src: f"te_rows_at(&r[{local[src]}], {lo})", t: out_ptr}
         whole = c.pad_t == 0 and c.in_h == rm.span          # the interior: batches here
 
         def rows_call(rows: int, c=c) -> None:
             op.params = spec.params(c.pad_t, c.in_h + (rows - 1) * rm.stride, rows)
             lookup(op).emit(ctx, op)
-        _emit_batched(ctx, op, batch if whole else 1, rows_call)
         if len(classes) > 1:
-            w._level -= 1
+            with w.indented():
+                _emit_batched(ctx, op, batch if whole else 1, rows_call)
+        else:
+            _emit_batched(ctx, op, batch if whole else 1, rows_call)
     if len(classes) > 1:
         w.line("}")
