@@ -61,6 +61,40 @@ TE_INLINE int32_t te_clz32(uint32_t x) {
     return n;
 }
 
+/* TFLite's GetInvSqrtQuantizedMultiplierExp(input, kReverseShift = -1) (common.h): 1/sqrt(input)
+ * as a multiplier and shift, gemmlowp's Newton-Raphson on Q3.28; input <= 1 gives INT32_MAX, 0.
+ * Shared by L2_NORMALIZATION int8 and RSQRT int16. */
+TE_INLINE void te_inv_sqrt_exp(int32_t input, int32_t *mult, int32_t *shift) {
+    const int32_t half_three = (1 << 28) + (1 << 27);
+    int32_t out_shift = 11, pairs, half_input, x, i;
+    if (input <= 1) {
+        *mult = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    while (input >= (1 << 29)) {
+        input /= 4;
+        ++out_shift;
+    }
+    pairs = (te_clz32((uint32_t)input) - 1) / 2 - 1;
+    out_shift -= pairs;
+    input = (int32_t)((uint32_t)input << (2 * pairs));
+    half_input = te_rdbpot(input >> 1, 1);
+    x = 1 << 28;                                                    /* F3::One() */
+    for (i = 0; i < 5; ++i) {
+        const int32_t x3 = te_sat_shl(te_srdhm(te_srdhm(x, x), x), 6);   /* Rescale<3>(x^3) */
+        x = te_sat_shl((int32_t)((uint32_t)te_srdhm(half_three, x) -
+                                 (uint32_t)te_srdhm(half_input, x3)), 3);
+    }
+    x = te_srdhm(x, 1518500250);                                    /* * sqrt(2) / 2 */
+    if (out_shift < 0) {
+        x = (int32_t)((uint32_t)x << -out_shift);
+        out_shift = 0;
+    }
+    *mult = x;
+    *shift = -out_shift;
+}
+
 /* The loop nest of the broadcasting element-wise kernels (ADD, SUB, MUL, SQUARED_DIFFERENCE,
  * MAXIMUM, MINIMUM): the statements run once per output element in order, with x and y the two
  * int8 inputs as int32_t, and write *out++. The kernel's parameters carry the inputs a and b,
