@@ -12,6 +12,7 @@ from .ir import Graph
 from .kernel_sources import ISAS, available_isas, kernel_files
 from .ops import lookup
 from .planner.policy import buffer_bytes
+from .stages import row_bytes
 from .stages.emit import emit_stage
 from .variants import ISA_GUARDS, KernelCall
 from .version import __version__
@@ -372,9 +373,8 @@ def _source(g: Graph, ctx: EmitContext, prefix: str, kernels: list[str], sha, so
         with w.block(f"size_t {prefix}_input_row_bytes(int i)"):
             with w.block("switch (i)"):
                 for n, i in enumerate(g.inputs):
-                    shape = g.t(i).shape
                     if i in streamed:
-                        w.line(f"case {n}: return {int(np.prod(shape[2:])) * g.t(i).nbytes // g.t(i).size}u;")
+                        w.line(f"case {n}: return {row_bytes(g, i)}u;")
                 w.line("default: return 0u;")
         w.line("")
     return w.text()
@@ -400,11 +400,9 @@ def _stream_header(w: CWriter, g: Graph, prefix: str) -> None:
              f"#define {up}_INPUT_STREAM 1", f"#define {up}_INPUT_STREAM_ERROR (-3)"])
     for n, i in enumerate(g.inputs):
         if i in streamed:
-            shape = g.t(i).shape
             w.line(f"#define {up}_INPUT{n}_STREAMED 1")
-            w.line(f"#define {up}_INPUT{n}_ROWS {shape[1]}")
-            w.line(f"#define {up}_INPUT{n}_ROW_BYTES "
-                   f"{int(np.prod(shape[2:])) * g.t(i).nbytes // g.t(i).size}")
+            w.line(f"#define {up}_INPUT{n}_ROWS {g.t(i).shape[1]}")
+            w.line(f"#define {up}_INPUT{n}_ROW_BYTES {row_bytes(g, i)}")
     w.lines([f"int {prefix}_read_input_rows(int input, int row, int rows, void *dst);",
              f"size_t {prefix}_input_row_bytes(int i);", ""])
 

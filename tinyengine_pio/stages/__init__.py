@@ -27,7 +27,7 @@ from ..planner.overlap import AccessPattern
 from .rows import RowMap, RowsOf, RowSpec
 
 __all__ = ["Ring", "Stage", "StageError", "make_stage", "simulate", "sink_pattern", "RowMap",
-           "RowSpec"]
+           "RowSpec", "row_bytes"]
 
 
 class StageError(TinyEngineError):
@@ -85,7 +85,8 @@ class Stage:
                 f"#{ops[self.last].index} {ops[self.last].kind}), line buffers {self.ring_bytes} B")
 
 
-def _row_bytes(g: Graph, t: int) -> int:
+def row_bytes(g: Graph, t: int) -> int:
+    """Bytes of one row (H index) of the NHWC tensor t."""
     shape = g.t(t).shape
     return int(shape[2]) * int(shape[3]) * DTYPE_BYTES[g.t(t).dtype]
 
@@ -166,7 +167,7 @@ def make_stage(g: Graph, a: int, b: int, rows_of: RowsOf, slack: int = 0,
                batch={k: v for k, v in (batch or {}).items() if a <= k <= b and v > 1})
     for t in list(producer) + streamed:
         if t != sink:
-            st.rings[t] = Ring(t, g.t(t).shape[1], _row_bytes(g, t), cap=0)
+            st.rings[t] = Ring(t, g.t(t).shape[1], row_bytes(g, t), cap=0)
     need = simulate(g, st)                       # the rows each buffer must hold
     for t, ring in st.rings.items():
         ring.cap = min(ring.rows, need[t] + slack)
@@ -258,7 +259,7 @@ def simulate(g: Graph, st: Stage) -> dict[int, int]:
 def sink_pattern(g: Graph, st: Stage, source: int) -> AccessPattern:
     """The stage as one kernel reading `source` and writing its sink, in units of rows: sink
     row j is written after every read made while producing it (replayed by simulate)."""
-    return AccessPattern(_row_bytes(g, source), _row_bytes(g, st.sink), st.last_read[source],
+    return AccessPattern(row_bytes(g, source), row_bytes(g, st.sink), st.last_read[source],
                          g.t(st.sink).shape[1], False)
 
 

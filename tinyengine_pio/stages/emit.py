@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ops import lookup
-from . import Stage
+from . import Stage, row_bytes
 from .rows import ELEMENTWISE
 
 
@@ -94,13 +94,12 @@ def emit_stage(ctx, st: Stage, k: int) -> tuple[list[str], set[tuple[str, str]]]
         body.line(f"te_rows_t r[{len(local)}];")
         for t, n in local.items():
             shape = g.t(t).shape
-            row_bytes = int(shape[2]) * int(shape[3]) * g.t(t).nbytes // max(1, g.t(t).size)
             ring = st.rings.get(t)
             cap = ring.cap if ring else shape[1]
             done = shape[1] if t in st.sources else 0
             buf = (f"(int8_t *){ctx.arena_ptr(ctx.offset(t))}" if t in st.streamed
                    else f"(int8_t *){ctx.ptr(t)}")
-            body.call("te_rows_init", f"&r[{n}]", buf, row_bytes, cap, done)
+            body.call("te_rows_init", f"&r[{n}]", buf, row_bytes(g, t), cap, done)
         body.call(name[st.sink], "r", g.t(st.sink).shape[1] - 1)
         for t in st.streamed:       # rows no output needs are asked for too: each row once
             body.call(name[t], "r", g.t(t).shape[1] - 1)

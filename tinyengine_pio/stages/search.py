@@ -81,22 +81,27 @@ def instructions(g: Graph, stages: list[Stage]) -> int:
                                                                 for st in stages)
 
 
-def estimate_peak(g: Graph, stages: list[Stage]) -> int:
-    """The classical bound of the schedule's lifetimes, less what a sink placed over its dying
-    source saves (cheap: no planning)."""
+def _live(g: Graph, stages: list[Stage]) -> tuple[dict[int, tuple[int, int]], list[int]]:
+    """The schedule's tensor lifetimes and the bytes live at each step (line buffers at their
+    size), steps 0 .. len(g.operators) (the last: the graph's outputs)."""
     from ..planner.policy import buffer_bytes, lifetimes
     saved_stages, g.stages = g.stages, stages
     try:
-        life = lifetimes(g)
-        sizes = buffer_bytes(g)
+        life, sizes = lifetimes(g), buffer_bytes(g)
     finally:
         g.stages = saved_stages
-    n = len(g.operators) + 1
-    live = [0] * (n + 1)
+    live = [0] * (len(g.operators) + 1)
     for t, (s, e) in life.items():
         size = sizes.get(t, g.t(t).nbytes)
-        for step in range(s, min(e, n + 1)):
+        for step in range(s, min(e, len(live))):
             live[step] += size
+    return life, live
+
+
+def estimate_peak(g: Graph, stages: list[Stage]) -> int:
+    """The classical bound of the schedule's lifetimes, less what a sink placed over its dying
+    source saves (cheap: no planning)."""
+    life, live = _live(g, stages)
     for st in stages:
         for src in st.sources:
             if src in life and life[src][1] == st.last + 1 and src != st.sink:
@@ -111,14 +116,8 @@ def estimate_peak(g: Graph, stages: list[Stage]) -> int:
 
 
 def _peak_steps(g: Graph, stages: list[Stage]) -> list[int]:
-    from ..planner.policy import buffer_bytes, lifetimes
-    saved_stages, g.stages = g.stages, stages
-    try:
-        life, sizes = lifetimes(g), buffer_bytes(g)
-    finally:
-        g.stages = saved_stages
-    live = [sum(sizes.get(t, g.t(t).nbytes) for t, (s, e) in life.items() if s <= step < e)
-            for step in range(len(g.operators))]
+    """The steps whose live bytes are within 5% of the most."""
+    live = _live(g, stages)[1][:len(g.operators)]
     top = max(live, default=0)
     return [step for step, v in enumerate(live) if v * 100 >= top * 95]
 

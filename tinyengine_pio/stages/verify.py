@@ -16,7 +16,7 @@ and each layer's windows from its RowMap alone, and proves from them that
 from __future__ import annotations
 
 from ..ir import Graph
-from . import Stage, StageError, _row_bytes
+from . import Stage, StageError, row_bytes
 
 
 def verify_stage(g: Graph, st: Stage, sink_over: dict[int, int] | None = None) -> None:
@@ -72,7 +72,7 @@ def verify_stage(g: Graph, st: Stage, sink_over: dict[int, int] | None = None) -
                                  f"live, its line buffer holds {ring.cap}")
     # 3. the sink over a dying source
     for src, delta in (sink_over or {}).items():
-        in_row, out_row = _row_bytes(g, src), _row_bytes(g, st.sink)
+        in_row, out_row = row_bytes(g, src), row_bytes(g, st.sink)
         for k, (u, y, count, _) in enumerate(st.trace):
             if u != st.sink:
                 continue
