@@ -26,15 +26,20 @@ class PreluParams:
     out_off: int
 
 
-def prepare(g: Graph, op: Operator) -> None:
-    require_int8(g, op, 0, 1)
+def prelu_params(g: Graph, op: Operator) -> PreluParams:
+    """CalculatePreluParams (double products of the float scales) and the loop nest; the int16
+    implementation (ops/int16/prelu.py) uses them too."""
     x, alpha, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
-    # CalculatePreluParams: double products of the float scales
     m1, s1 = quantize_multiplier(x.s / out.s)
     m2, s2 = quantize_multiplier(x.s * alpha.s / out.s)
-    op.params = PreluParams(broadcast_4d(op, x.shape, alpha.shape, out.shape), in_off=-x.zp,
-                            alpha_off=-alpha.zp, mult_1=m1, shift_1=s1, mult_2=m2, shift_2=s2,
-                            out_off=out.zp)
+    return PreluParams(broadcast_4d(op, x.shape, alpha.shape, out.shape), in_off=-x.zp,
+                       alpha_off=-alpha.zp, mult_1=m1, shift_1=s1, mult_2=m2, shift_2=s2,
+                       out_off=out.zp)
+
+
+def prepare(g: Graph, op: Operator) -> None:
+    require_int8(g, op, 0, 1)
+    op.params = prelu_params(g, op)
 
 
 def emit(ctx, op: Operator) -> None:

@@ -7,10 +7,9 @@ kernels/int16/prelu.c."""
 from __future__ import annotations
 
 from ...ir import Graph, Operator
-from ...quant import quantize_multiplier
 from ..base import OpDef, register, require
-from ..elementwise import broadcast_4d, check_broadcast, elementwise_access
-from ..prelu import PreluParams, macs
+from ..elementwise import check_broadcast, elementwise_access
+from ..prelu import PreluParams, macs, prelu_params
 from ..signature import Operand, Signature
 from .common import S16
 
@@ -20,14 +19,10 @@ SIGNATURE = Signature((Operand("input", dtypes=S16), Operand("alpha", dtypes=("i
 
 
 def prepare(g: Graph, op: Operator) -> None:
-    x, alpha, out = g.t(op.inputs[0]), g.t(op.inputs[1]), g.t(op.outputs[0])
+    alpha = g.t(op.inputs[1])
     require(alpha.dtype == "int8", op, f"the alpha is {alpha.dtype}; TFLM's int16 PRELU "
                                        "requires an int8 alpha")
-    m1, s1 = quantize_multiplier(x.s / out.s)
-    m2, s2 = quantize_multiplier(x.s * alpha.s / out.s)
-    op.params = PreluParams(broadcast_4d(op, x.shape, alpha.shape, out.shape), in_off=-x.zp,
-                            alpha_off=-alpha.zp, mult_1=m1, shift_1=s1, mult_2=m2, shift_2=s2,
-                            out_off=out.zp)
+    op.params = prelu_params(g, op)
 
 
 def emit(ctx, op: Operator) -> None:
