@@ -15,6 +15,7 @@ from .emitter import (
     write_files,
 )
 from .errors import OptionError, TinyEngineError
+from .flash import SIZE_OPS, FlashFallback, check_options, fit_flash, op_flash, op_scope
 from .frontend import load_bytes, read_model, safe_text
 from .ir import Graph
 from .kernel_sources import generated_names
@@ -44,6 +45,7 @@ class CompiledModel:
     files: dict[str, str] = field(default_factory=dict)
     sha256: str = ""
     schedules: list = field(default_factory=list)   # stages.search.Candidate, the chosen marked
+    flash: FlashFallback | None = None   # ops on the size kernels to fit flash_budget (flash.py)
 
     @property
     def arena_bytes(self) -> int:
@@ -64,7 +66,8 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                   limits: Limits | None = None, check_writes: bool = False,
                   shared_arena: bool = False, io: str = "model", ram_budget: int | None = None,
                   fuse: list[tuple[int, int]] | None = None, input_stream: bool = False,
-                  progress=None) -> CompiledModel:
+                  progress=None, flash_budget: int | None = None, flash_isa: str = "dsp",
+                  size_ops: list[int] | None = None) -> CompiledModel:
     """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
     `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits).
     `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES).
@@ -79,28 +82,53 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     call} (model.json's "batch"; OptionError where they cannot stream).
     `input_stream`: the graph inputs are never whole in RAM: the first fused stage pulls their
     rows from the application's `<prefix>_read_input_rows()` (implies the memory search unless
-    `fuse` or `ram_budget` say otherwise; OptionError when an input cannot stream)."""
+    `fuse` or `ram_budget` say otherwise; OptionError when an input cannot stream).
+    `flash_budget`: bytes the constants (weights and the fast kernels' operands) may take in a
+    `flash_isa` build ("dsp": TE_FAST cores, "mve": Helium, "portable"); where they do not
+    fit, operators fall back one by one to the size kernels (flash.py; cm.flash, model.json's
+    "flash"; FlashBudgetError when even all of them do not fit). `size_ops`: .tflite operator
+    indices compiled as with optimize="size" (what model.json's "flash" recorded)."""
     _check_prefix(prefix)
     if optimize not in OPTIMIZE:
         raise OptionError(f"optimize must be one of {', '.join(OPTIMIZE)}, not {optimize!r}")
     if ram_budget is not None and (not isinstance(ram_budget, int) or ram_budget <= 0):
         raise OptionError(f"ram_budget must be a positive number of bytes, not {ram_budget!r}")
+    check_options(flash_budget, flash_isa, size_ops)
     check_io(io)
     limits = limits or Limits()
     source = read_model(data, name, limits)
     source.config["optimize"] = optimize
     source.config["io"] = io
     source.config["input_stream"] = bool(input_stream)
-    g = choose_order(run_pipeline(source))
-
-    def plan_with(stages, thorough: bool = False) -> GraphPlan:
-        g.stages = list(stages)
-        return choose_memory(g, lambda op: lookup(op).memory_options(g, op),
-                             lambda op: lookup(op).access(g, op), alignment, algorithms, overlap,
-                             thorough=thorough and bool(stages))
-
+    if size_ops:
+        _check_size_ops(source, size_ops)
     goal = "memory" if input_stream and optimize != "size" and ram_budget is None else optimize
-    gp, schedules = _schedule(g, plan_with, goal, ram_budget, fuse, progress)
+
+    def build(size: list[int]):
+        """The graph after the passes and its plan, with the ops `size` on the size kernels."""
+        source.config.pop(SIZE_OPS, None)
+        if size:
+            source.config[SIZE_OPS] = sorted(set(size))
+        g = choose_order(run_pipeline(source))
+
+        def plan_with(stages, thorough: bool = False) -> GraphPlan:
+            g.stages = list(stages)
+            return choose_memory(g, lambda op: _scoped(g, op, "memory_options"),
+                                 lambda op: _scoped(g, op, "access"), alignment, algorithms,
+                                 overlap, thorough=thorough and bool(stages))
+
+        gp, schedules = _schedule(g, plan_with, goal, ram_budget, fuse, progress)
+        return g, gp, schedules
+
+    g, gp, schedules = build(list(size_ops or []))
+    fallback = None
+    if flash_budget is not None:
+        g, gp, schedules, fallback = fit_flash(build, source, (g, gp, schedules), flash_budget,
+                                               flash_isa, list(size_ops or []))
+    elif size_ops:             # as given (e.g. what a model.json recorded): record them again
+        total = op_flash(g, gp.offsets, flash_isa)[1]
+        fallback = FlashFallback(budget=None, isa=flash_isa, size_ops=sorted(set(size_ops)),
+                                 speed_bytes=total, bytes=total)
     _verify_stages(g, gp)
     if input_stream:
         _check_streamed(g)
@@ -108,11 +136,26 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     limits.check_arena(p.arena_bytes)
     sha = digest(data)
     cm = CompiledModel(graph=g, source=source, plan=p, offsets=offsets, lifetimes=life, sha256=sha,
-                       schedules=schedules)
+                       schedules=schedules, flash=fallback)
     if emit:
         shared = SharedArena(SHARED_ARENA_SYMBOL, p.arena_bytes, [prefix]) if shared_arena else None
         _emit(cm, prefix, os.path.basename(name), optimize, alignment, check_writes, shared)
     return cm
+
+
+def _scoped(g: Graph, op, hook: str):
+    """An op's memory_options / access as its own optimize sees them (flash.op_scope)."""
+    with op_scope(g, op):
+        return getattr(lookup(op), hook)(g, op)
+
+
+def _check_size_ops(source: Graph, size_ops) -> None:
+    """size_ops: operator indices of the .tflite (OptionError otherwise)."""
+    known = {op.index for op in source.operators}
+    bad = sorted(set(size_ops) - known)
+    if bad:
+        raise OptionError(f"size_ops: the model has no operator {bad[0]} (operators "
+                          f"0-{max(known, default=-1)})")
 
 
 def _schedule(g: Graph, plan_with, optimize: str, ram_budget: int | None, fuse, progress):

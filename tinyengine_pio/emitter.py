@@ -8,6 +8,7 @@ import re
 import numpy as np
 
 from .cwriter import CWriter, c_array_body
+from .flash import op_scope
 from .ir import Graph
 from .kernel_sources import ISAS, available_isas, kernel_files
 from .ops import lookup
@@ -210,7 +211,8 @@ def generate(graph: Graph, offsets: dict[int, int], arena_bytes: int, prefix: st
         elif step in in_stage:
             ctx.body.line(f"/* (runs inside stage {in_stage[step]}) */")
         else:
-            opdef.emit(ctx, op)
+            with op_scope(graph, op):      # a flash fallback's op: its size call only
+                opdef.emit(ctx, op)
         if check_writes:
             ctx.body.line(f"#ifdef {up}_CHECK_WRITES")
             with ctx.body.block(f"if ({prefix}_check_step({step}) != 0)"):

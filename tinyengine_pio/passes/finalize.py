@@ -3,6 +3,7 @@
 this pass an operator's params hold every number its emit() writes."""
 from __future__ import annotations
 
+from ..flash import op_scope
 from ..ir import Graph
 from ..ops import lookup
 
@@ -11,5 +12,6 @@ def finalize(g: Graph) -> Graph:
     for op in g.operators:
         hook = lookup(op).finalize
         if hook is not None:
-            hook(g, op)
+            with op_scope(g, op):      # a flash fallback's op sees optimize=size
+                hook(g, op)
     return g

@@ -7,6 +7,7 @@ the zero point (CONV_2D's im2col). The kernel then runs with in_off = 0, one add
 """
 from __future__ import annotations
 
+from ..flash import op_scope
 from ..ir import Graph
 from ..ops import lookup
 
@@ -15,5 +16,6 @@ def fold_zero_point(g: Graph) -> Graph:
     for op in g.operators:
         fold = lookup(op).fold_input_offset
         if fold is not None:
-            fold(g, op)
+            with op_scope(g, op):
+                fold(g, op)
     return g

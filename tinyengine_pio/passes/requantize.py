@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ScaleError
+from ..flash import op_scope
 from ..ir import Graph
 from ..ops import lookup
 from ..ops.signature import invalid
@@ -11,7 +12,8 @@ from ..ops.signature import invalid
 def requantize(g: Graph) -> Graph:
     for op in g.operators:
         try:
-            lookup(op).prepare(g, op)
+            with op_scope(g, op):      # a flash fallback's op sees optimize=size
+                lookup(op).prepare(g, op)
         except ScaleError as e:
             raise invalid(op, f"its quantization cannot be run: {e}") from None
     return g

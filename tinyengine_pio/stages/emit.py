@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..flash import op_scope
 from ..ops import lookup
 from . import Stage, row_bytes
 from .rows import ELEMENTWISE
@@ -161,7 +162,8 @@ def _calls(ctx, st: Stage, op, spec, local, batch: int = 1) -> None:
 
         def rows_call(rows: int) -> None:
             op.params = spec.params(0, 1, rows)
-            lookup(op).emit(ctx, op)
+            with op_scope(ctx.g, op):
+                lookup(op).emit(ctx, op)
         _emit_batched(ctx, op, batch, rows_call)
         return
     (pos, rm), = spec.inputs
@@ -177,7 +179,8 @@ def _calls(ctx, st: Stage, op, spec, local, batch: int = 1) -> None:
 
         def rows_call(rows: int, c=c) -> None:
             op.params = spec.params(c.pad_t, c.in_h + (rows - 1) * rm.stride, rows)
-            lookup(op).emit(ctx, op)
+            with op_scope(ctx.g, op):
+                lookup(op).emit(ctx, op)
         if len(classes) > 1:
             with w.indented():
                 _emit_batched(ctx, op, batch if whole else 1, rows_call)

@@ -19,6 +19,7 @@ from typing import Callable
 
 from ..costmodel import coefficients, kernel_key, predict_layer
 from ..errors import TinyEngineError
+from ..flash import is_size, op_scope
 from ..ir import Graph
 from ..ops import lookup
 from ..planner.overlap import best_delta, extent
@@ -69,15 +70,21 @@ def stage_overhead(g: Graph, st: Stage) -> int:
     extra = MOVE_COST * st.moved_bytes
     for step in st.steps:
         op = g.operators[step]
-        c = coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
+        optimize = "size" if is_size(g, op) else g.config.get("optimize", "speed")
+        c = coef.get(kernel_key(op, optimize)) or coef.get(kernel_key(op))
         per_call = float(c[3]) if c is not None and len(c) > 3 else 100.0
         rows = g.t(op.outputs[0]).shape[1]
         extra += (rows - 1) * max(0.0, per_call) + rows * ROW_COST
     return int(round(extra))
 
 
+def _predict(g: Graph, op) -> int:
+    with op_scope(g, op):                  # a flash fallback's op: its size kernel's cost
+        return predict_layer(g, op)
+
+
 def instructions(g: Graph, stages: list[Stage]) -> int:
-    return sum(predict_layer(g, op) for op in g.operators) + sum(stage_overhead(g, st)
+    return sum(_predict(g, op) for op in g.operators) + sum(stage_overhead(g, st)
                                                                 for st in stages)
 
 
