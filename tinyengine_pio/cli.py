@@ -20,7 +20,8 @@ def _compile(args) -> int:
     if models is not None and args.fuse is not None:
         raise OptionError("--fuse names the steps of one model: give a single model with it")
     options = {"alignment": args.align, "optimize": args.optimize, "limits": _limits(args),
-               "check_writes": args.check_writes, "io": args.io, **_schedule_options(args)}
+               "check_writes": args.check_writes, "io": args.io, **_schedule_options(args),
+               **_flash_options(args)}
     if models is None and not args.shared_arena:      # one plain path: the --prefix form
         cm = compile_file(args.model[0], args.out, prefix=args.prefix or "model", **options)
         files = ", ".join(sorted(cm.files))
@@ -29,6 +30,7 @@ def _compile(args) -> int:
               f"weights {cm.weight_bytes:,} B")
         _print_schedule(args, cm)
         _print_io(args.io, cm)
+        _print_flash(cm)
         return 0
     models = models or [(args.prefix or "model", args.model[0])]
     cs = compile_models(models, args.out, shared_arena=args.shared_arena, **options)
@@ -37,6 +39,7 @@ def _compile(args) -> int:
               f"(classical bound {cm.plan.lower_bound:,} B), weights {cm.weight_bytes:,} B")
         _print_schedule(args, cm, f"{prefix}: ")
         _print_io(args.io, cm, f"{prefix}: ")
+        _print_flash(cm, f"{prefix}: ")
     print(f"-> {args.out}/ ({', '.join(sorted(cs.files))})")
     how = ("shared (te_shared_arena in te_arena.c, the largest; run the models one after another)"
            if cs.shared_arena else "in total (each model its own)")
@@ -61,6 +64,21 @@ def _schedule_options(args) -> dict:
         opts["progress"] = lambda text: print(f"tinyengine-pio: {text}", file=sys.stderr,
                                               flush=True)
     return opts
+
+
+def _flash_options(args) -> dict:
+    """compile_model's flash_budget / flash_isa from --flash-budget and --cpu."""
+    if args.flash_budget is None:
+        return {}
+    mve, dsp = cpus_with("mve"), cpus_with("dsp")
+    isa = "mve" if args.cpu in mve else "dsp" if args.cpu in dsp else "portable"
+    return {"flash_budget": args.flash_budget, "flash_isa": isa}
+
+
+def _print_flash(cm, lead: str = "") -> None:
+    """The flash fallback's line, when ops fell back to the size kernels."""
+    if cm.flash is not None:
+        print(lead + cm.flash.line())
 
 
 def _considered(args) -> bool:
@@ -282,6 +300,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "when the application runs them one after another, never concurrently")
     c.add_argument("--align", type=int, default=4, help="buffer alignment in bytes (default 4)")
     _add_schedule(c)
+    c.add_argument("--flash-budget", type=_max_bytes, metavar="BYTES",
+                   help="flash the constants (weights and the fast kernels' packed operands) "
+                        "may take (4M, 1000000): where they do not fit, operators fall back one "
+                        "by one to the size kernels, the fewest extra instructions per byte "
+                        "first (one line says which; model.json's \"flash\"); exit 2 saying by "
+                        "how much when even all of them do not fit")
+    c.add_argument("--cpu", default="cortex-m4",
+                   help="core whose build --flash-budget counts (default cortex-m4; a Helium "
+                        "core counts its own operands, a core without DSP the plain ones)")
     c.add_argument("--check-writes", action="store_true",
                    help="add the debug write check: built with -D<PREFIX>_CHECK_WRITES, every "
                         "layer's writes outside its outputs and scratch are reported")

@@ -162,6 +162,16 @@ _ITEMSIZE = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "uint16_t": 2, "int32_t": 
              "uint32_t": 4, "int64_t": 8, "float": 4}
 
 
+def predict(g, mve: bool = False) -> list[int]:
+    """costmodel.predict with each op's own optimize (a fallen-back op: its size kernel)."""
+    from .costmodel import predict_layer
+    out = []
+    for op in g.operators:
+        with op_scope(g, op):
+            out.append(predict_layer(g, op, mve))
+    return out
+
+
 def op_instructions(g, isa: str) -> dict[int, int]:
     """The cost model's instructions per op (its own optimize, op_scope)."""
     from .costmodel import predict_layer

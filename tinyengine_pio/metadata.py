@@ -74,6 +74,16 @@ class StageInfo:
 
 
 @dataclass
+class FlashInfo:
+    size_ops: list[int]          # .tflite operator indices compiled with the size kernels
+    isa: str                     # the build whose constants were counted: dsp | mve | portable
+    budget: int | None           # the flash budget they fit (None: size_ops were given)
+    speed_bytes: int             # constants with every op on its fast kernels (that build)
+    bytes: int                   # constants as compiled
+    extra_instructions: int      # cost model: what the size kernels of size_ops add
+
+
+@dataclass
 class ModelMetadata:
     format_version: int
     tinyengine_pio_version: str
@@ -95,6 +105,9 @@ class ModelMetadata:
     # fused stages of the chosen schedule (--optimize memory, --ram-budget, --fuse, docs/MEMORY.md);
     # absent: layer by layer
     stages: list[StageInfo] = field(default_factory=list)
+    # the flash fallback (--flash-budget, the PlatformIO board's flash; tinyengine_pio/flash.py):
+    # operators on the size kernels in a speed build; absent: none
+    flash: FlashInfo | None = None
 
     @property
     def input_copy_bytes(self) -> int:
@@ -111,6 +124,8 @@ class ModelMetadata:
             del d["io"]
         if not d["stages"]:                    # absent layer by layer
             del d["stages"]
+        if d["flash"] is None:                 # absent without a flash fallback
+            del d["flash"]
         for st in d.get("stages", []):
             if not st["batch"]:
                 del st["batch"]
@@ -132,7 +147,8 @@ class ModelMetadata:
                   inputs=[TensorInfo(**_known(TensorInfo, t)) for t in d["inputs"]],
                   outputs=[TensorInfo(**_known(TensorInfo, t)) for t in d["outputs"]],
                   layers=[Layer(**_known(Layer, L)) for L in d["layers"]],
-                  stages=[StageInfo(**_known(StageInfo, st)) for st in d.get("stages", [])])
+                  stages=[StageInfo(**_known(StageInfo, st)) for st in d.get("stages", [])],
+                  flash=FlashInfo(**_known(FlashInfo, d["flash"])) if d.get("flash") else None)
         return cls(**kw)
 
     @classmethod
@@ -207,7 +223,11 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
         layers=layers, io=g.config.get("io", "model"),
         stages=[StageInfo(first=st.first, last=st.last, ring_bytes=st.ring_bytes,
                           batch={str(k): v for k, v in sorted(st.batch.items())})
-                for st in g.stages])
+                for st in g.stages],
+        flash=None if cm.flash is None else FlashInfo(
+            size_ops=list(cm.flash.size_ops), isa=cm.flash.isa, budget=cm.flash.budget,
+            speed_bytes=cm.flash.speed_bytes, bytes=cm.flash.bytes,
+            extra_instructions=cm.flash.extra_instructions))
 
 
 def metadata_file(cm, prefix: str, source_name: str, optimize: str,

@@ -18,8 +18,9 @@ def build_report(cm: CompiledModel, cpu: str = "cortex-m4", ram_budget: int | No
     --ram-budget, --fuse) only add to the schedule section, present when stages were considered
     or are used."""
     g = cm.graph
-    from .costmodel import MVE_CPUS, predict
+    from .costmodel import MVE_CPUS
     from .emitter import state_layout
+    from .flash import predict
     from .planner.policy import buffer_bytes
     est = predict(g, cpu in MVE_CPUS)
     sizes = buffer_bytes(g)                  # a tensor inside a stage: its line buffer
