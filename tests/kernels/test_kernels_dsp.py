@@ -93,3 +93,33 @@ def test_case_reaches_its_kernel_variant(name):
     step, variant = VARIANTS[name]
     cm = compile_model(CASES[name](), emit=False)
     assert cm.graph.operators[step].memory.variant == variant
+
+
+# Winograd F(2x2, 3x3) (ops/conv_winograd.py), forced through TE_CONV_ALGORITHM: partial tiles
+# at the right and bottom, SAME and VALID, in_c % 4 in 1..3 (byte-gathered last block), odd
+# out_c (half a row pair), per-tensor, RELU6 / RELU clamps, non-zero input zero points
+WINOGRAD = {
+    "winograd_same_odd_c3": lambda: conv_model((1, 7, 9, 3), 5),
+    "winograd_valid_c5_relu6": lambda: conv_model((1, 8, 7, 5), 4, padding="VALID",
+                                                  act="RELU6"),
+    "winograd_c8_pertensor": lambda: conv_model((1, 6, 6, 8), 7, per_channel=False),
+    "winograd_c16_zp77": lambda: conv_model((1, 5, 5, 16), 16, in_q=(0.05, 77)),
+    "winograd_c6_relu": lambda: conv_model((1, 4, 5, 6), 9, act="RELU", out_q=(0.05, 10)),
+}
+
+
+@pytest.mark.qemu
+@pytest.mark.platformio
+@pytest.mark.parametrize("board", ["mps2-an386"])
+@pytest.mark.parametrize("name", sorted(WINOGRAD))
+def test_winograd_matches_tflm(name, board, tmp_path_factory, monkeypatch):
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.harness.dut import Dut
+    monkeypatch.setenv("TE_CONV_ALGORITHM", "winograd")
+    data = WINOGRAD[name]()
+    assert compile_model(data, emit=False).graph.operators[0].memory.variant == "winograd"
+    cache = tmp_path_factory.getbasetemp() / "dsp_fw_cache"
+    with Dut.qemu(data, board=board, name=f"{name}.tflite", cache_dir=cache) as dut:
+        for set_name, inputs in deterministic_inputs(data):
+            r = dut.infer(inputs)
+            assert r.matches_reference, f"{name} / {set_name}: {r.mismatch}"

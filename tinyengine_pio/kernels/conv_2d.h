@@ -26,6 +26,15 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           const int32_t *mult, const int32_t *shift, int32_t act_min,
                           int32_t act_max, int8_t *scratch);
 
+/* Winograd F(2x2, 3x3) (3x3, stride 1, dilation 1, ungrouped): u the transformed filter
+ * (ops/conv_winograd.py, int16 [16][out_c][in_c]), bias with the input offset folded in,
+ * padding read as pad_val; `v` scratch of 16 * in_c int16. Same bytes as te_conv_2d_s8. */
+void te_conv_2d_winograd_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                            const int16_t *u, const int32_t *bias, int32_t pad_t, int32_t pad_l,
+                            int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,
+                            int32_t pad_val, int32_t out_off, const int32_t *mult,
+                            const int32_t *shift, int32_t act_min, int32_t act_max, int16_t *v);
+
 #include "te_common.h"
 
 /* Building blocks shared by the variants. te_im2col (portable/conv_2d.c): the receptive field
@@ -70,6 +79,14 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
                               int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                               int32_t out_w, int32_t out_c, const int8_t *zp_row,
                               int32_t act_min, int32_t act_max);
+/* Winograd F(2x2, 3x3), dsp/conv_2d_winograd.h: u in row-pair words (ops/conv_winograd.py
+ * fast_filter), rq per row pair (layouts/gemm.py), zp_row in_c bytes of the zero point,
+ * `vs` two tiles of V: 64 * ceil(in_c / 4) bytes, 4-aligned. */
+void te_conv_2d_winograd_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                              const uint32_t *u, const int32_t *rq, int32_t pad_t, int32_t pad_l,
+                              int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,
+                              int32_t pad_val, const int8_t *zp_row, int32_t act_min,
+                              int32_t act_max, uint32_t *vs);
 #endif
 
 #if TE_MVE

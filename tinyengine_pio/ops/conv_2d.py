@@ -18,6 +18,7 @@ from .base import (
     register,
     require,
 )
+from .conv_winograd import emit_winograd, with_winograd
 from .gemm_operands import (
     fast_gemm_constants,
     fast_gemm_operands,
@@ -155,6 +156,8 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
 def emit(ctx, op: Operator) -> None:
     p: ConvParams = op.params
     variant = op.memory.variant
+    if variant == "winograd":               # ops/conv_winograd.py
+        return emit_winograd(ctx, op)
     g = ctx.g
     fast = mve = None
     if variant in ("pointwise", "im2col", "implicit"):
@@ -237,6 +240,8 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit: pixel pairs read while written; im2col: pixel pairs copied out,
     then written; generic: one pixel at a time, reads and writes interleaved."""
+    if op.memory.variant == "winograd":     # tiles of two rows: never in place
+        return []
     if op.memory.variant == "generic":
         return window_access(g, op)
     return [Access(0, window_pattern(g, op, per_step=2,
@@ -250,7 +255,8 @@ def macs(g: Graph, op: Operator) -> int:
 
 register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepare=prepare, emit=emit,
                kernels=("conv_2d", "gemm"), macs=macs, access=access,
-               memory_options=memory_options, fold_input_offset=fold_input_offset,
+               memory_options=lambda g, op: with_winograd(g, op, memory_options(g, op)),
+               fold_input_offset=fold_input_offset,
                finalize=finalize,
                fuses_activation=True, accepts_folded_pad=True,
                signature=SIGNATURE, check=check, rows=window_rows))

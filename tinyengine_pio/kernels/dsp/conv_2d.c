@@ -287,5 +287,6 @@ void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const u
 #undef TE_CALL
     }
 }
+#include "conv_2d_winograd.h"
 #endif
 

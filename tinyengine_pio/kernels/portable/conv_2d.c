@@ -125,3 +125,78 @@ void te_conv_2d_im2col_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                      out + (p + 1) * out_c, out_c, out_off, mult, shift, act_min, act_max);
     }
 }
+
+/* Winograd F(2x2, 3x3), integer-exact (ops/conv_winograd.py): per 2x2 output tile, the 4x4
+ * input tile d (padding reads as pad_val, the input zero point; the offset is folded into
+ * bias) transformed to V = B^T d B in `v` (16 * in_c int16, position-major), then per output
+ * channel M = sum over in_c of U . V (u: int16 [16][out_c][in_c], U = G' g G'^T with G' = 2G),
+ * Y = A^T M A = 4x the direct sums: acc = Y / 4 + bias, exactly the direct accumulator. */
+static void te_wino_tile_in(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                            int32_t y0, int32_t x0, int32_t pad_val, int16_t *v) {
+    int32_t c, i, d[16], t[16];
+    for (c = 0; c < in_c; ++c) {
+        for (i = 0; i < 16; ++i) {
+            const int32_t iy = y0 + (i >> 2), ix = x0 + (i & 3);
+            d[i] = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w ? in[(iy * in_w + ix) * in_c + c]
+                                                                 : pad_val;
+        }
+        for (i = 0; i < 4; ++i) {          /* B^T d: rows */
+            t[i] = d[i] - d[8 + i];
+            t[4 + i] = d[4 + i] + d[8 + i];
+            t[8 + i] = d[8 + i] - d[4 + i];
+            t[12 + i] = d[4 + i] - d[12 + i];
+        }
+        for (i = 0; i < 16; i += 4) {      /* (B^T d) B: columns */
+            v[(i + 0) * in_c + c] = (int16_t)(t[i] - t[i + 2]);
+            v[(i + 1) * in_c + c] = (int16_t)(t[i + 1] + t[i + 2]);
+            v[(i + 2) * in_c + c] = (int16_t)(t[i + 2] - t[i + 1]);
+            v[(i + 3) * in_c + c] = (int16_t)(t[i + 1] - t[i + 3]);
+        }
+    }
+}
+
+/* y[4] = A^T m A (4x the 2x2 output tile) of the 16 sums m. */
+TE_INLINE void te_wino_out(const int32_t *m, int32_t *y) {
+    int32_t c, t0[4], t1[4];
+    for (c = 0; c < 4; ++c) {
+        t0[c] = m[c] + m[4 + c] + m[8 + c];
+        t1[c] = m[4 + c] - m[8 + c] - m[12 + c];
+    }
+    y[0] = t0[0] + t0[1] + t0[2];
+    y[1] = t0[1] - t0[2] - t0[3];
+    y[2] = t1[0] + t1[1] + t1[2];
+    y[3] = t1[1] - t1[2] - t1[3];
+}
+
+void te_conv_2d_winograd_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                            const int16_t *u, const int32_t *bias, int32_t pad_t, int32_t pad_l,
+                            int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,
+                            int32_t pad_val, int32_t out_off, const int32_t *mult,
+                            const int32_t *shift, int32_t act_min, int32_t act_max, int16_t *v) {
+    int32_t ty, tx, oc, pos, c, i;
+    for (ty = 0; ty < out_h; ty += 2) {
+        for (tx = 0; tx < out_w; tx += 2) {
+            te_wino_tile_in(in, in_h, in_w, in_c, ty - pad_t, tx - pad_l, pad_val, v);
+            for (oc = 0; oc < out_c; ++oc) {
+                int32_t m[16], y[4];
+                for (pos = 0; pos < 16; ++pos) {
+                    const int16_t *up = u + (pos * out_c + oc) * in_c, *vp = v + pos * in_c;
+                    int32_t acc = 0;
+                    for (c = 0; c < in_c; ++c) {
+                        acc += up[c] * vp[c];
+                    }
+                    m[pos] = acc;
+                }
+                te_wino_out(m, y);
+                for (i = 0; i < 4; ++i) {
+                    const int32_t oy = ty + (i >> 1), ox = tx + (i & 1);
+                    if (oy < out_h && ox < out_w) {
+                        out[(oy * out_w + ox) * out_c + oc] = te_out8(
+                            (y[i] >> 2) + bias[oc], mult[oc], shift[oc], out_off, act_min,
+                            act_max);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+"""CONV_2D's Winograd variant: integer-exact F(2x2, 3x3) for dense 3x3, stride 1, dilation 1
+convs (the host side: eligibility, the transformed filters, the int32 / int16 bounds, the
+operands and the call; kernels in portable/conv_2d.c and dsp/conv_2d_winograd.h).
+
+With G' = 2G the transformed filter U = G' g G'^T is integer (4x the textbook one), the input
+tile's V = B^T d B is integer, and Y = A^T (sum over in_c of U . V) A is 4x the direct 2x2
+output tile, so acc = Y / 4 (an exact shift) + bias: the direct conv's accumulator, bit for bit,
+and the same requantization. The tile d is the raw input with padding read as the input zero
+point, and the bias the one with the input offset folded in (im2col's convention), so the
+accumulator equals the GEMM variants' and their rq constants (params.fast) apply unchanged.
+
+The choice never changes output bytes; it is taken per layer where the instruction estimate
+(`winograd_wins`, calibrated on the M4 benchmark) says it is faster, or forced with the compile
+config key / environment variable `conv_algorithm` / TE_CONV_ALGORITHM ("winograd": wherever
+eligible, "direct": never)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+# F(2x2, 3x3) transforms, scaled to integers (G' = 2 G)
+BT = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]], np.int64)
+G2 = np.array([[2, 0, 0], [1, 1, 1], [1, -1, 1], [0, 0, 2]], np.int64)
+AT = np.array([[1, 1, 1, 0], [0, 1, -1, -1]], np.int64)
+INT32 = 1 << 31
+
+
+def forced(g) -> str | None:
+    """'winograd', 'direct' or None (the per-layer rule) from the config / environment."""
+    v = g.config.get("conv_algorithm") or os.environ.get("TE_CONV_ALGORITHM") or None
+    return v if v in ("winograd", "direct") else None
+
+
+def transformed_filter(w: np.ndarray) -> np.ndarray:
+    """U [16, out_c, in_c] int64 (position 4 r + c of the 4x4 tile) of filter OHWI w (3x3)."""
+    u = np.einsum("ik,okla,jl->oija", G2, w.astype(np.int64), G2)   # [oc, 4, 4, ic]
+    return u.transpose(1, 2, 0, 3).reshape(16, w.shape[0], w.shape[3])
+
+
+def input_bound(zp: int) -> int:
+    """max |d| of a tile: raw int8 input, padding = the zero point."""
+    return max(128, abs(zp))
+
+
+def bounds_ok(u: np.ndarray, zp: int) -> bool:
+    """Every intermediate fits: U and V in int16 (SMLAD operands), each position's sum over
+    in_c and the output transform's partial sums (at most 9 of them) in int32."""
+    d = input_bound(zp)
+    v_max = 4 * 2 * d                     # two +-1 taps per row of B^T, in both directions
+    if np.abs(u).max(initial=0) >= 1 << 15 or v_max >= 1 << 15:
+        return False
+    m_max = v_max * np.abs(u).sum(axis=2).max(initial=0)          # per position, per row
+    return int(m_max) * 9 < INT32
+
+
+def eligible(g, op, p) -> bool:
+    """Dense 3x3, stride 1, dilation 1, batch 1, the GEMMs' folded-offset convention
+    (algorithm im2col), and every bound holding."""
+    if not (p.algorithm == "im2col" and p.k_h == p.k_w == 3 and p.stride_h == p.stride_w == 1
+            and p.dil_h == p.dil_w == 1 and p.batches == 1 and p.f_c == p.in_c):
+        return False
+    return bounds_ok(transformed_filter(g.t(op.inputs[1]).data), p.pad_value)
+
+
+def tiles(p) -> int:
+    return -(-p.out_h // 2) * -(-p.out_w // 2)
+
+
+def winograd_instructions(p) -> float:
+    """Cortex-M4 instruction estimate of the DSP kernel (calibrated on ic_resnet8)."""
+    kp = -(-p.in_c // 4) * 4
+    oc2 = -(-p.out_c // 2) * 2
+    per_tile = 48 * kp + 16 * oc2 * (0.75 * kp + 4) + 70 * oc2
+    return tiles(p) * per_tile
+
+
+def direct_instructions(p) -> float:
+    """The same for the im2col / implicit GEMM (about 19 instructions per 16 MACs)."""
+    k = 9 * p.in_c
+    return p.out_h * p.out_w * (p.out_c * (k * 19 / 16 + 8) + 3 * k)
+
+
+def winograd_wins(p) -> bool:
+    return winograd_instructions(p) < direct_instructions(p)
+
+
+def scratch_bytes(p, fast: bool) -> int:
+    """DSP: V of two tiles, 16 positions x in_c rounded to 4 int16 each; portable: one tile."""
+    kp = -(-p.in_c // 4) * 4
+    return 16 * kp * 2 * (2 if fast else 1)
+
+
+def fast_filter(u: np.ndarray) -> np.ndarray:
+    """U for te_conv_2d_winograd_fast: per pair of rows, per position, per int16 pair of in_c
+    (the lanes of SXTB16 / SXTB16 ROR 8: channels 4b, 4b+2 then 4b+1, 4b+3), the two rows'
+    words side by side; in_c and rows zero-padded to 4 and 2."""
+    _, oc, ic = u.shape
+    kp, oc2 = -(-ic // 4) * 4, -(-oc // 2) * 2
+    padded = np.zeros((16, oc2, kp), np.int64)
+    padded[:, :oc, :ic] = u
+    order = (np.arange(kp) // 4) * 4 + np.tile([0, 2, 1, 3], kp // 4)
+    lanes = np.ascontiguousarray(padded[:, :, order].astype("<i2"))      # [16, oc2, kp]
+    words = lanes.view("<u4").reshape(16, oc2 // 2, 2, kp // 2)
+    return np.ascontiguousarray(words.transpose(1, 0, 3, 2)).reshape(-1)
+
+
+def emit_winograd(ctx, op) -> None:
+    """The call: the DSP kernel (TE_FAST, where params.fast exists) with U in words and the
+    GEMMs' rq (layouts/gemm.py, row pairs); the portable one with U as int16 [16][out_c][in_c]
+    and the folded bias, multipliers and shifts (only in the other builds where both exist)."""
+    from ..layouts import rq_blocks
+    from ..variants import variant
+    p = op.params
+    u = transformed_filter(ctx.g.t(op.inputs[1]).data)
+    if p.fast is None:
+        def plain_const(v, t, h):
+            return ctx.const(v, t, h)
+    else:
+        def plain_const(v, t, h):
+            return ctx.cond_const(v, t, h, "!TE_FAST")
+    src, dst, clamp = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0]), (p.act_min, p.act_max)
+    geometry = (p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.out_c, p.pad_value)
+    plain = ("te_conv_2d_winograd_s8", src, p.in_h, p.in_w, p.in_c,
+             plain_const(u.astype(np.int16), "int16_t", f"wu{op.index}"),
+             plain_const(p.bias, "int32_t", f"bias{op.index}"), *geometry, p.out_off,
+             plain_const(p.mult, "int32_t", f"mult{op.index}"),
+             plain_const(p.shift, "int32_t", f"shift{op.index}"), *clamp,
+             ctx.arena_ptr(op.scratch_offset, "int16_t"))
+    dsp = None
+    if p.fast is not None:
+        b, m, cc, e = p.fast
+        dsp = ("te_conv_2d_winograd_fast", src, p.in_h, p.in_w, p.in_c,
+               ctx.cond_const(fast_filter(u), "uint32_t", f"wu{op.index}", "TE_FAST"),
+               ctx.cond_const(rq_blocks(b, (m, cc, e), 2, True), "int32_t", f"rq{op.index}",
+                              "TE_FAST"),
+               *geometry,
+               ctx.cond_const(np.full(p.in_c, p.pad_value, np.int8), "int8_t", f"zp{op.index}",
+                              "TE_FAST"), *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t"))
+    ctx.dispatch(variant("dsp", dsp), variant("portable", plain))
+
+
+def with_winograd(g, op, options: list) -> list:
+    """CONV_2D's memory options with the Winograd variant added where it applies: alone where
+    forced, else as the wide option (in place of the im2col int16 columns, taken only where
+    the arena does not grow) where winograd_wins estimates fewer instructions."""
+    from ..ir import MemoryOption
+    p = op.params
+    force = forced(g)
+    if force == "direct" or not eligible(g, op, p):
+        return options
+    wino = MemoryOption("winograd", scratch_bytes(p, p.fast is not None))
+    if force == "winograd":
+        return [wino]
+    if not winograd_wins(p):
+        return options
+    wino.role = "wide"
+    return [o for o in options if o.role != "wide"] + [wino]
