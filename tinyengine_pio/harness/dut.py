@@ -83,7 +83,8 @@ class Dut:
     def __init__(self, client: Client, model: bytes, name: str = "model.tflite",
                  firmware=None, target=None, board: str | None = None, check_identity=True,
                  source_name: str = "model.tflite", optimize: str = "speed",
-                 alignment: int = 4, compiled=None, io: str = "model", fuse=None):
+                 alignment: int = 4, compiled=None, io: str = "model", fuse=None,
+                 size_ops=None):
         from ..compiler import compile_model
         self.client = client
         self.model = bytes(model)
@@ -95,10 +96,11 @@ class Dut:
         # (and the hook's custom_tinyengine_optimize, default "speed");
         # ``compiled``: that CompiledModel when the caller already has it; ``io``: the
         # build's --io (custom_tinyengine_io, CONFIG_TINYENGINE_IO_INT8); ``fuse``: the fused
-        # stages the build chose (--optimize memory, a RAM budget: its model.json's "stages")
+        # stages the build chose (--optimize memory, a RAM budget: its model.json's "stages");
+        # ``size_ops``: the ops a flash budget put on the size kernels (model.json's "flash")
         self.cm = compiled if compiled is not None else compile_model(
             self.model, prefix="model", name=source_name, optimize=optimize,
-            alignment=alignment, io=io, fuse=fuse or None)
+            alignment=alignment, io=io, fuse=fuse or None, size_ops=size_ops or None)
         self.identity: Identity = client.hello()
         self.board = board or self.identity.board
         self.label: str | None = None
@@ -141,7 +143,9 @@ class Dut:
                        source_name=attr("source_name"), optimize=attr("optimize"),
                        alignment=attr("alignment"), io=attr("io"),
                        fuse=attr("fuse") if attr("fuse") is not None
-                       else build_stages(attr("firmware")))
+                       else build_stages(attr("firmware")),
+                       size_ops=getattr(target, "size_ops", None) or build_size_ops(
+                           attr("firmware")))
         except BaseException as exc:
             _close_after(target, exc)
             raise
@@ -368,6 +372,20 @@ def build_stages(firmware) -> list[tuple] | None:
     except (OSError, TypeError, ValueError, KeyError):
         return None
     return stage_ranges(md)
+
+
+def build_size_ops(firmware) -> list[int] | None:
+    """The ops a PlatformIO-built firmware's model runs on the size kernels (the flash
+    fallback's choice, its model.json's "flash"), or None."""
+    from ..metadata import ModelMetadata
+    elf = getattr(firmware, "elf", None)
+    if elf is None:
+        return None
+    try:
+        md = ModelMetadata.load(os.path.join(os.path.dirname(os.fspath(elf)), "tinyengine", "src"))
+    except (OSError, TypeError, ValueError, KeyError):
+        return None
+    return list(md.flash.size_ops) if md.flash is not None else None
 
 
 def stage_ranges(md) -> list[tuple] | None:

@@ -27,6 +27,8 @@ hook at build time; no absolute path in ``platformio.ini``), or with the bundled
                                                  ; runtime (main() calls te_harness_serve())
     custom_tinyengine_ram_reserve = 16K          ; optional: RAM kept for the application
                                                  ; (stack, .bss); default 16 KiB, see below
+    custom_tinyengine_flash_reserve = 32K        ; optional: flash kept for the code beside
+                                                 ; the model's constants; default 32 KiB
     custom_tinyengine_max_bytes = 64M            ; optional: refuse a tensor or arena above it
     custom_tinyengine_python = /path/to/python   ; optional: the Python that compiles
 
@@ -81,6 +83,20 @@ first compile when its lower bound already exceeds the budget; the stamp records
 the model is regenerated when the fused schedule no longer fits or layer by layer fits again
 (a larger board, a smaller reserve).
 
+Flash fallback (one model, ``custom_tinyengine_optimize`` speed or memory, the board's flash
+known): the compile gets ``--flash-budget upload.maximum_size - flash reserve`` and ``--cpu``
+the board's ``build.cpu``; where the constants (weights and the fast kernels' packed operands
+of that core's build) do not fit, operators fall back one by one to the size kernels, and the
+hook prints what it chose, e.g.::
+
+    TinyEngine: flash: 6 ops use the size kernels to fit 3,900,000 B (saves 155,264 B,
+    +13.0M instructions; constants 3,894,304 B)
+
+The flash reserve (the code, the runtime, the application) is ``custom_tinyengine_flash_reserve``
+or 32 KiB (the benchmark firmwares use 8-34 KB of code). A model that fits is compiled exactly
+as before; one whose constants do not fit even all on the size kernels stops the build saying
+by how much.
+
 Only public build-environment features are used (GetProjectOption, BoardConfig, BuildSources,
 CPPPATH), so the hook is platform-agnostic.
 """
@@ -97,6 +113,7 @@ STAMP_NAME = "tinyengine.stamp.json"
 STAMP_VERSION = 2
 RECORD_NAME = "tinyengine-pio.json"      # `tinyengine-pio setup` writes it into the core dir
 DEFAULT_RAM_RESERVE = 16 * 1024         # the application's RAM beside the arena (issue 18)
+DEFAULT_FLASH_RESERVE = 32 * 1024       # the code beside the constants: 8-34 KB measured (issue 20)
 TRUE_WORDS = ("yes", "true", "1", "on")
 FALSE_WORDS = ("no", "false", "0", "off")
 FIX = ("run `tinyengine-pio setup` once in the environment where tinyengine-pio is installed "
@@ -118,6 +135,7 @@ OPTIONS = {
     "custom_tinyengine_check_writes": "yes or no",
     "custom_tinyengine_autohook": "yes or no",
     "custom_tinyengine_ram_reserve": "a size in bytes, optionally with K or M (8K, 16384, 1M)",
+    "custom_tinyengine_flash_reserve": "a size in bytes, optionally with K or M (64K, 65536)",
     "custom_tinyengine_max_bytes": "a size in bytes, optionally with K, M or G (the compiler's "
                                    "--max-bytes: 256K, 64M, 1G)",
     "custom_tinyengine_python": "the path of a Python that has tinyengine-pio",
@@ -191,6 +209,7 @@ def parse_options(raw, env_name="env"):
         "ram_reserve": None,
         "ram_budget": None,
         "max_bytes": None,
+        "flash_reserve": None,
     }
     _yes_no("custom_tinyengine_autohook", get["custom_tinyengine_autohook"], True)
     if opts["optimize"] not in ("speed", "size", "memory"):
@@ -210,6 +229,12 @@ def parse_options(raw, env_name="env"):
             opts["ram_budget"] = 0
         if opts["ram_budget"] <= 0:
             raise _invalid("custom_tinyengine_ram_budget", get["custom_tinyengine_ram_budget"])
+    if get["custom_tinyengine_flash_reserve"]:
+        try:
+            opts["flash_reserve"] = parse_size(get["custom_tinyengine_flash_reserve"])
+        except ValueError:
+            raise _invalid("custom_tinyengine_flash_reserve",
+                           get["custom_tinyengine_flash_reserve"]) from None
     if get["custom_tinyengine_max_bytes"]:
         try:
             opts["max_bytes"] = parse_size(get["custom_tinyengine_max_bytes"])
@@ -458,6 +483,8 @@ def stamp_key(models, opts, package_dir):
         "max_bytes": opts.get("max_bytes"),
         "sources": source_digest(package_dir),
     }
+    if opts.get("flash_budget"):     # absent without one: the keys of other builds stay
+        data["flash"] = [opts["flash_budget"], opts.get("cpu")]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -510,6 +537,10 @@ def compile_command(python, models, opts, out_dir, budget=None):
         cmd.append("--check-writes")
     if opts.get("max_bytes"):
         cmd += ["--max-bytes", str(opts["max_bytes"])]
+    if opts.get("flash_budget"):
+        cmd += ["--flash-budget", str(opts["flash_budget"])]
+        if opts.get("cpu"):
+            cmd += ["--cpu", opts["cpu"]]
     return cmd
 
 
@@ -821,6 +852,31 @@ def auto_budget(opts, ram, reserve):
     return ram - reserve
 
 
+def auto_flash_budget(opts, flash, reserve):
+    """The flash fallback's budget for the model's constants (flash - reserve), or None where
+    it does not apply: the board's flash unknown, custom_tinyengine_optimize = size (nothing
+    to fall back from) or several models (no per-model split)."""
+    if not flash or flash <= reserve or opts["optimize"] == "size" or len(opts["models"]) > 1:
+        return None
+    return flash - reserve
+
+
+def flash_message(meta):
+    """The line saying which ops a flash budget put on the size kernels (model.json's
+    "flash", docs/MODEL_JSON.md), or None."""
+    fl = meta.get("flash")
+    if not isinstance(fl, dict) or not fl.get("size_ops") or not fl.get("budget"):
+        return None
+    n, budget = len(fl["size_ops"]), int(fl["budget"])
+    fit = ("%d MB" % (budget >> 20) if budget % (1 << 20) == 0 else
+           "%d KB" % (budget >> 10) if budget % 1024 == 0 else "{:,} B".format(budget))
+    extra = int(fl.get("extra_instructions", 0))
+    more = "%.1fM" % (extra / 1e6) if extra >= 100000 else "{:,}".format(extra)
+    return ("flash: %d op%s use%s the size kernels to fit %s (saves {:,} B, +%s instructions; "
+            "constants {:,} B)".format(int(fl["speed_bytes"]) - int(fl["bytes"]), int(fl["bytes"]))
+            % (n, "s" if n != 1 else "", "s" if n == 1 else "", fit, more))
+
+
 def needs_generation(stamp, key, budget):
     """Whether the generated sources must be (re)made: no stamp or another key, or a schedule
     chosen for another budget that is no longer right (it does not fit ``budget``, or it was
@@ -943,6 +999,11 @@ def build(env):
     stamp_path = os.path.join(gen_dir, STAMP_NAME)
     stamp = read_stamp(gen_dir)
     reserve, reserve_what = ram_reserve(opts["ram_reserve"], _elf_paths(env), stamp, stamp_path)
+    flash_reserve = opts["flash_reserve"] if opts["flash_reserve"] is not None \
+        else DEFAULT_FLASH_RESERVE
+    opts["flash_budget"] = auto_flash_budget(opts, board_limit(board, "upload.maximum_size"),
+                                             flash_reserve)
+    opts["cpu"] = board.get("build.cpu", "") if board is not None else ""
     key = stamp_key(datas, opts, info["package"])
     budget = auto_budget(opts, board_limit(board, "upload.maximum_ram_size"), reserve)
     regenerated = needs_generation(stamp, key, budget)
@@ -964,6 +1025,11 @@ def build(env):
                 for p, ranges in staged),
         "; input streamed (%s_read_input_rows)" % models[0][0] if opts["input_stream"]
         and len(models) == 1 else "; inputs streamed" if opts["input_stream"] else ""))
+    for meta in metas:
+        line = flash_message(meta)
+        if line:
+            print("TinyEngine: %s%s" % ("%s: " % meta.get("prefix") if len(metas) > 1 else "",
+                                        line))
     if board is not None:
         errors = fit_errors(board_id, board, arena, weights, reserve, reserve_what)
         if errors:
