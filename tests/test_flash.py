@@ -18,13 +18,21 @@ from tinyengine_pio.metadata import ModelMetadata
 from tinyengine_pio.platformio import hook
 
 # conv_dw_conv(): CONV_2D im2col #0, DEPTHWISE_CONV_2D #1, CONV_2D pointwise #2; the
-# constants of a Cortex-M4 (TE_FAST) build: 1,968 B with the fast kernels, 1,136 B all size
-SPEED, SIZE = 1968, 1136
+# constants of a Cortex-M4 (TE_FAST) build all on the size kernels: 1,136 B (the plain int8
+# weights, bias, multipliers, shifts), with the fast kernels more (about 1.9 KB: packed GEMM
+# weights and rq blocks, the depthwise int16 taps)
+SIZE = 1136
 
 
 @pytest.fixture(scope="module")
 def model():
     return conv_dw_conv()
+
+
+@pytest.fixture(scope="module")
+def speed(model):
+    cm = compile_model(model, emit=False)
+    return op_flash(cm.graph, cm.offsets, "dsp")[1]
 
 
 def test_conditions_per_build():
@@ -34,26 +42,26 @@ def test_conditions_per_build():
     assert present("TE_MVE", "mve") and not present("!TE_FAST", "mve")
 
 
-def test_constants_per_build(model):
+def test_constants_per_build(model, speed):
     cm = compile_model(model, emit=False)
-    assert op_flash(cm.graph, cm.offsets, "dsp")[1] == SPEED
+    assert speed > SIZE + 600
     assert op_flash(cm.graph, cm.offsets, "portable")[1] == SIZE
     size = compile_model(model, emit=False, optimize="size")
     assert op_flash(size.graph, size.offsets, "dsp")[1] == SIZE
 
 
-def test_fits_unchanged(model):
+def test_fits_unchanged(model, speed):
     plain = compile_model(model)
-    cm = compile_model(model, flash_budget=SPEED)
+    cm = compile_model(model, flash_budget=speed)
     assert cm.flash is None and cm.files == plain.files
 
 
-def test_ops_fall_back_byte_exact(model, tmp_path):
+def test_ops_fall_back_byte_exact(model, speed, tmp_path):
     from tests.helpers.hostrun import assert_matches_tflm
     budget = 1500
     cm = compile_model(model, flash_budget=budget)
     fl = cm.flash
-    assert fl.size_ops and fl.bytes <= budget < fl.speed_bytes == SPEED
+    assert fl.size_ops and fl.bytes <= budget < fl.speed_bytes == speed
     assert fl.extra_instructions > 0 and fl.isa == "dsp"
     by_index = {op.index: op for op in cm.graph.operators}
     assert all(by_index[i].memory.variant in ("generic", "size", "direct") for i in fl.size_ops)

@@ -117,6 +117,7 @@ def test_round_trip_and_format(compiled):
     assert d["arena"].pop("shared") is None     # the key is absent for a model's own arena
     assert d.pop("io") == "model"               # ... and for the model's own I/O (--io model)
     assert d.pop("stages") == []                # ... and layer by layer (no fused stage)
+    assert d.pop("flash") is None               # ... and without a flash fallback
     assert d == json.loads(text)
     assert list(json.loads(text))[:3] == ["format_version", "tinyengine_pio_version", "prefix"]
     assert md.format_version == FORMAT_VERSION
