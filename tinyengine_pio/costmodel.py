@@ -93,6 +93,9 @@ def predict_layer(g: Graph, op: Operator, mve: bool = False) -> int:
     if op.dtype != "int8":
         c = coef.get(f"{op.kind}#{op.dtype}") or GENERIC_DTYPE
         return int(round(max(0.0, float(np.dot(c, features(g, op))))))
+    if op.memory.variant == "winograd":     # its own fit (tiles, not MACs): ops/conv_winograd.py
+        from .ops.conv_winograd import winograd_instructions
+        return int(round(winograd_instructions(op.params)))
     c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"), mve))
          or coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
          or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])

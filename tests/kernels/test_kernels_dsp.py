@@ -13,6 +13,7 @@ import pytest
 from tests.helpers.opmodels import conv_dw_conv, wide_then_conv_fc
 from tests.helpers.sweeps import binary_model, conv_model, dw_model, fc_model
 from tests.helpers.tflm import deterministic_inputs
+from tests.ops.test_conv_winograd import conv_chain
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")),
@@ -105,6 +106,7 @@ WINOGRAD = {
     "winograd_c8_pertensor": lambda: conv_model((1, 6, 6, 8), 7, per_channel=False),
     "winograd_c16_zp77": lambda: conv_model((1, 5, 5, 16), 16, in_q=(0.05, 77)),
     "winograd_c6_relu": lambda: conv_model((1, 4, 5, 6), 9, act="RELU", out_q=(0.05, 10)),
+    "winograd_chain_overlap": lambda: conv_chain(),      # output partly over its input
 }
 
 
@@ -117,9 +119,20 @@ def test_winograd_matches_tflm(name, board, tmp_path_factory, monkeypatch):
     from tinyengine_pio.harness.dut import Dut
     monkeypatch.setenv("TE_CONV_ALGORITHM", "winograd")
     data = WINOGRAD[name]()
-    assert compile_model(data, emit=False).graph.operators[0].memory.variant == "winograd"
+    ops = compile_model(data, emit=False).graph.operators
+    assert any(op.memory.variant == "winograd" for op in ops)
     cache = tmp_path_factory.getbasetemp() / "dsp_fw_cache"
     with Dut.qemu(data, board=board, name=f"{name}.tflite", cache_dir=cache) as dut:
         for set_name, inputs in deterministic_inputs(data):
             r = dut.infer(inputs)
             assert r.matches_reference, f"{name} / {set_name}: {r.mismatch}"
+
+
+@pytest.mark.parametrize("name", ["im2col_3x3_same", "rows_3x3x3_s2_odd_relu6",
+                                  "rows_3x3x1_s2_same", "rows_3x3x2_valid_pertensor"])
+def test_first_layer_cases_read_padded_rows(name):
+    """These cases reach te_conv_2d_rows_fast in DSP builds (ops/conv_2d.py rows_first)."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.conv_2d import reads_rows
+    cm = compile_model(CASES[name](), emit=False)
+    assert reads_rows(cm.graph.operators[0])

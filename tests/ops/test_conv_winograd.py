@@ -45,3 +45,47 @@ def test_bounds_refuse_overflow():
     from tinyengine_pio.ops.conv_winograd import bounds_ok, transformed_filter
     assert bounds_ok(transformed_filter(np.full((4, 3, 3, 64), -128)), -128)
     assert not bounds_ok(transformed_filter(np.full((1, 3, 3, 2048), -128)), 0)
+
+
+def conv_chain(hw: int = 7, c: int = 24, seed: int = 2) -> bytes:
+    """1x1 conv on a plane twice as large (the arena's peak), 2x2 max pool, then two 3x3 convs
+    (c channels, odd plane): they win with Winograd on the M4 (the automatic choice), off the
+    peak, and the last one may write over its dying input."""
+    from tests.helpers.builder import ModelBuilder
+    from tests.helpers.sweeps import random_bias, random_conv_weights
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder()
+    x = mb.tensor([1, 2 * hw, 2 * hw, 8], "int8", scale=0.05, zero_point=-3)
+    w, s = random_conv_weights(rng, [c, 1, 1, 8], True)
+    big = mb.tensor([1, 2 * hw, 2 * hw, c], "int8", scale=0.05, zero_point=5)
+    mb.op("CONV_2D", [x, mb.const(w, scale=s, quant_dim=0), None], [big],
+          dict(padding="SAME", stride_h=1, stride_w=1))
+    src = mb.tensor([1, hw, hw, c], "int8", scale=0.05, zero_point=5)
+    mb.op("MAX_POOL_2D", [big], [src], dict(padding="VALID", stride_h=2, stride_w=2,
+                                            filter_height=2, filter_width=2))
+    for i in range(2):
+        w, s = random_conv_weights(rng, [c, 3, 3, c], True)
+        b, bs = random_bias(rng, c, 0.05, s)
+        y = mb.tensor([1, hw, hw, c], "int8", scale=0.05, zero_point=4 - 3 * i)
+        mb.op("CONV_2D", [src, mb.const(w, scale=s, quant_dim=0), mb.const(b, scale=bs)], [y],
+              dict(padding="SAME", stride_h=1, stride_w=1, fused_activation_function="RELU6"))
+        src = y
+    return mb.build([x], [src])
+
+
+def test_automatic_choice_and_overlap(tflm_check):
+    """Unforced: both 3x3 convs take Winograd; byte-exact with whatever overlap the planner
+    found safe from the tile access pattern."""
+    cm = tflm_check(conv_chain())
+    assert [op.memory.variant for op in cm.graph.operators] == [
+        "pointwise", None, "winograd", "winograd"]
+
+
+def test_access_pattern_allows_overlap():
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.conv_winograd import access
+    from tinyengine_pio.planner.overlap import best_delta, hazard_free
+    cm = compile_model(conv_chain(), emit=False)
+    pattern = access(cm.graph, cm.graph.operators[3])[0].pattern
+    assert best_delta(pattern, 4) is not None        # a partial overlap is safe
+    assert not hazard_free(pattern, 0)               # in place is not: tiles read ahead

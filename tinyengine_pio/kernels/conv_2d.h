@@ -79,9 +79,9 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
                               int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                               int32_t out_w, int32_t out_c, const int8_t *zp_row,
                               int32_t act_min, int32_t act_max);
-/* Winograd F(2x2, 3x3), dsp/conv_2d_winograd.h: u in row-pair words (ops/conv_winograd.py
- * fast_filter), rq per row pair (layouts/gemm.py), zp_row in_c bytes of the zero point,
- * `vs` two tiles of V: 64 * ceil(in_c / 4) bytes, 4-aligned. */
+/* Winograd F(2x2, 3x3), dsp/conv_2d_winograd.h: u in words of four rows (ops/conv_winograd.py
+ * fast_filter), rq per four rows (layouts/gemm.py), zp_row in_c bytes of the zero point,
+ * `vs` one tile of V: 32 * ceil(in_c / 4) bytes, 4-aligned. */
 void te_conv_2d_winograd_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                               const uint32_t *u, const int32_t *rq, int32_t pad_t, int32_t pad_l,
                               int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,

@@ -18,6 +18,7 @@ from .base import (
     register,
     require,
 )
+from .conv_winograd import access as winograd_access
 from .conv_winograd import emit_winograd, with_winograd
 from .gemm_operands import (
     fast_gemm_constants,
@@ -240,8 +241,8 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit: pixel pairs read while written; im2col: pixel pairs copied out,
     then written; generic: one pixel at a time, reads and writes interleaved."""
-    if op.memory.variant == "winograd":     # tiles of two rows: never in place
-        return []
+    if op.memory.variant == "winograd":     # tile by tile (ops/conv_winograd.py)
+        return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
     return [Access(0, window_pattern(g, op, per_step=2,

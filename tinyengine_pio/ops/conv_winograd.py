@@ -24,6 +24,7 @@ BT = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]], np.in
 G2 = np.array([[2, 0, 0], [1, 1, 1], [1, -1, 1], [0, 0, 2]], np.int64)
 AT = np.array([[1, 1, 1, 0], [0, 1, -1, -1]], np.int64)
 INT32 = 1 << 31
+ROWS = 4             # output channels per group of the DSP kernel's GEMMs (and its rq)
 
 
 def forced(g) -> str | None:
@@ -68,12 +69,12 @@ def tiles(p) -> int:
 
 
 def winograd_instructions(p) -> float:
-    """Cortex-M4 instructions of te_conv_2d_winograd_fast: per tile 14.4 per row and int16
-    lane (the SMLAD loop), 192 per row (output transform, requantization, per-position loop),
-    31 per lane (input transform), 1000; least squares over the 11 eligible layers of
-    ic_resnet8, ic_resnet_large and mnist_resnet (within 1.3 %)."""
-    kp, oc2 = -(-p.in_c // 4) * 4, -(-p.out_c // 2) * 2
-    return tiles(p) * (14.4 * oc2 * kp + 192 * oc2 + 31 * kp + 1000)
+    """Cortex-M4 instructions of te_conv_2d_winograd_fast: per tile 16.5 per row and int16
+    lane (the SMLAD loop), 178 per row (the per-position loop, output transform and
+    requantization), 30 per lane (input transform), 1000; least squares over the 11 eligible
+    layers of ic_resnet8, ic_resnet_large and mnist_resnet (all within 1.3 %)."""
+    kp, ocp = -(-p.in_c // 4) * 4, -(-p.out_c // ROWS) * ROWS
+    return tiles(p) * (16.5 * ocp * kp + 178 * ocp + 30 * kp + 1000)
 
 
 def direct_instructions(p) -> float:
@@ -86,29 +87,47 @@ def winograd_wins(p) -> bool:
     return winograd_instructions(p) < direct_instructions(p)
 
 
-def scratch_bytes(p, fast: bool) -> int:
-    """DSP: V of two tiles, 16 positions x in_c rounded to 4 int16 each; portable: one tile."""
-    kp = -(-p.in_c // 4) * 4
-    return 16 * kp * 2 * (2 if fast else 1)
+def scratch_bytes(p) -> int:
+    """V of one tile: 16 positions x in_c rounded up to 4, int16 (both kernels)."""
+    return 16 * (-(-p.in_c // 4) * 4) * 2
 
 
 def fast_filter(u: np.ndarray) -> np.ndarray:
-    """U for te_conv_2d_winograd_fast: per pair of rows, per position, per int16 pair of in_c
-    (the lanes of SXTB16 / SXTB16 ROR 8: channels 4b, 4b+2 then 4b+1, 4b+3), the two rows'
-    words side by side; in_c and rows zero-padded to 4 and 2."""
+    """U for te_conv_2d_winograd_fast: per group of ROWS rows, per position, per int16 pair
+    of in_c (the lanes of SXTB16 / SXTB16 ROR 8: channels 4b, 4b+2 then 4b+1, 4b+3), the
+    rows' words side by side; in_c and rows zero-padded to 4."""
     _, oc, ic = u.shape
-    kp, oc2 = -(-ic // 4) * 4, -(-oc // 2) * 2
-    padded = np.zeros((16, oc2, kp), np.int64)
+    kp, ocp = -(-ic // 4) * 4, -(-oc // ROWS) * ROWS
+    padded = np.zeros((16, ocp, kp), np.int64)
     padded[:, :oc, :ic] = u
     order = (np.arange(kp) // 4) * 4 + np.tile([0, 2, 1, 3], kp // 4)
-    lanes = np.ascontiguousarray(padded[:, :, order].astype("<i2"))      # [16, oc2, kp]
-    words = lanes.view("<u4").reshape(16, oc2 // 2, 2, kp // 2)
+    lanes = np.ascontiguousarray(padded[:, :, order].astype("<i2"))      # [16, ocp, kp]
+    words = lanes.view("<u4").reshape(16, ocp // ROWS, ROWS, kp // 2)
     return np.ascontiguousarray(words.transpose(1, 0, 3, 2)).reshape(-1)
+
+
+def access(g, op) -> list:
+    """Tiles in row-major order, each read whole (into V) before its 2x2 pixels are written:
+    an output pixel may overwrite input pixels no later tile reads."""
+    from ..planner.overlap import Access, AccessPattern
+    p = op.params
+    tiles_w = -(-p.out_w // 2)
+    oy, ox = np.meshgrid(np.arange(p.out_h), np.arange(p.out_w), indexing="ij")
+    write = ((oy // 2) * tiles_w + ox // 2).reshape(-1)
+    last = np.full(p.in_h * p.in_w, -1, np.int64)
+    for ty in range(-(-p.out_h // 2)):
+        rows = np.arange(2 * ty - p.pad_t, 2 * ty - p.pad_t + 4)
+        rows = rows[(rows >= 0) & (rows < p.in_h)]
+        for tx in range(tiles_w):
+            cols = np.arange(2 * tx - p.pad_l, 2 * tx - p.pad_l + 4)
+            cols = cols[(cols >= 0) & (cols < p.in_w)]
+            last[(rows[:, None] * p.in_w + cols[None, :]).reshape(-1)] = ty * tiles_w + tx
+    return [Access(0, AccessPattern(p.in_c, p.out_c, last, p.out_h * p.out_w, True, write))]
 
 
 def emit_winograd(ctx, op) -> None:
     """The call: the DSP kernel (TE_FAST, where params.fast exists) with U in words and the
-    GEMMs' rq (layouts/gemm.py, row pairs); the portable one with U as int16 [16][out_c][in_c]
+    GEMMs' rq (layouts/gemm.py, groups of ROWS rows); the portable one with U as int16 [16][out_c][in_c]
     and the folded bias, multipliers and shifts (only in the other builds where both exist)."""
     from ..layouts import rq_blocks
     from ..variants import variant
@@ -133,7 +152,7 @@ def emit_winograd(ctx, op) -> None:
         b, m, cc, e = p.fast
         dsp = ("te_conv_2d_winograd_fast", src, p.in_h, p.in_w, p.in_c,
                ctx.cond_const(fast_filter(u), "uint32_t", f"wu{op.index}", "TE_FAST"),
-               ctx.cond_const(rq_blocks(b, (m, cc, e), 2, True), "int32_t", f"rq{op.index}",
+               ctx.cond_const(rq_blocks(b, (m, cc, e), ROWS, True), "int32_t", f"rq{op.index}",
                               "TE_FAST"),
                *geometry,
                ctx.cond_const(np.full(p.in_c, p.pad_value, np.int8), "int8_t", f"zp{op.index}",
@@ -150,10 +169,10 @@ def with_winograd(g, op, options: list) -> list:
     force = forced(g)
     if force == "direct" or not eligible(g, op, p):
         return options
-    scratch = scratch_bytes(p, p.fast is not None)
+    scratch = scratch_bytes(p)
     if force == "winograd":
         return [MemoryOption("winograd", scratch)]
-    if True or not winograd_wins(p):        # off by default until the policy fits it
+    if not winograd_wins(p):
         return options
     return [o for o in options if o.role != "wide"] + [MemoryOption("winograd", scratch,
                                                                     role="wide")]
