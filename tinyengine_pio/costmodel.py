@@ -32,6 +32,8 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
     k_hw = (getattr(op.params, "k_h", None), getattr(op.params, "k_w", None))
     if op.kind == "DEPTHWISE_CONV_2D" and k_hw != (3, 3):
         key += ":kxk"                   # not the unrolled 3x3 taps: a loop per tap
+    if _rows(op):
+        key += ":rows"                  # kernel rows read in place (te_conv_2d_rows_fast)
     if optimize == "size":
         return key + "@size"
     return key + "@mve" if mve else key
@@ -46,7 +48,9 @@ def features(g: Graph, op: Operator) -> list[float]:
     pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
     p, variant = op.params, op.memory.variant
     copied = taps = 0
-    if variant == "im2col":
+    if _rows(op):
+        taps = pixels * p.k_h           # a row pointer per kernel row, no copy
+    elif variant == "im2col":
         taps = pixels * p.k_h * p.k_w
         copied = taps * p.in_c
     elif variant == "inplace":
@@ -57,6 +61,14 @@ def features(g: Graph, op: Operator) -> list[float]:
         taps = _border_pixels(p) * shape[-1] * p.k_h * p.k_w     # the slower border path
     return [float(lookup(op).macs(g, op)), float(out.size), float(pixels), 1.0, float(copied),
             float(taps)]
+
+
+def _rows(op: Operator) -> bool:
+    """A CONV_2D im2col whose DSP build reads padded kernel rows in place (ops/conv_2d.py)."""
+    if op.kind != "CONV_2D" or op.dtype != "int8":
+        return False
+    from .ops.conv_2d import reads_rows
+    return reads_rows(op)
 
 
 def _border_pixels(p) -> int:

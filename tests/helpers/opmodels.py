@@ -316,6 +316,31 @@ def wide_then_conv_fc(in_shape=(1, 16, 16, 8), wide=16, k=3, stride=2, second=4,
     return mb.build([x], [y])
 
 
+def first_layer_then_wide(in_shape=(1, 11, 9, 3), out_c=8, k=3, stride=2, padding="SAME",
+                          act="NONE", per_channel=True, wide=48, seed=0) -> bytes:
+    """A first-layer k x k CONV_2D (few input channels into few) followed by a 1x1 CONV_2D
+    widening to `wide` channels, which holds the arena's peak: the first conv's kernel
+    scratch is then free (its lean im2col variant, not the scratch-free fallback)."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    oh, ow = _conv_out(h, k, stride, padding), _conv_out(w, k, stride, padding)
+    wq, ws = random_conv_weights(rng, [out_c, k, k, c], per_channel, scale_range=(0.002, 0.02))
+    bq, bs = random_bias(rng, out_c, IN_SCALE, ws)
+    a = mb.tensor([n, oh, ow, out_c], "int8", scale=IN_SCALE, zero_point=IN_ZP)
+    mb.op("CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=0 if per_channel else None),
+                      mb.const(bq, scale=bs, zero_point=0)], [a],
+          dict(padding=padding, stride_h=stride, stride_w=stride, fused_activation_function=act))
+    wq, ws = random_conv_weights(rng, [wide, 1, 1, out_c], True, scale_range=(0.002, 0.02))
+    bq, bs = random_bias(rng, wide, IN_SCALE, ws)
+    y = mb.tensor([n, oh, ow, wide], "int8", scale=0.1, zero_point=5, name="y")
+    mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
+                      mb.const(bq, scale=bs, zero_point=0)], [y],
+          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
+    return mb.build([x], [y])
+
+
 def arg_min_max(kind="ARG_MAX", in_shape=(1, 5, 7, 6), axis=3, out_dtype="int32",
                 axis_dtype="int32") -> bytes:
     """ARG_MAX / ARG_MIN over constant ``axis`` with an ``out_dtype`` (int32 or int64) output."""

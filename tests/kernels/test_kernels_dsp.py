@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.helpers.opmodels import conv_dw_conv, wide_then_conv_fc
+from tests.helpers.opmodels import conv_dw_conv, first_layer_then_wide, wide_then_conv_fc
 from tests.helpers.sweeps import binary_model, conv_model, dw_model, fc_model
 from tests.helpers.tflm import deterministic_inputs
 from tests.ops.test_conv_winograd import conv_chain
@@ -36,6 +36,12 @@ CASES = {
     "dw_mult2": lambda: dw_model((1, 6, 6, 3), mult=2),
     "dw_single_channel_as_conv": lambda: dw_model((1, 9, 9, 1), mult=8, stride=(2, 2)),
     "dw_inplace": conv_dw_conv,
+    # padded kernel rows read in place (first layers: in_c 1-3 into few channels)
+    "rows_3x3x3_s2_odd_relu6": lambda: first_layer_then_wide(act="RELU6"),
+    "rows_3x3x1_s2_same": lambda: first_layer_then_wide((1, 12, 10, 1)),
+    "rows_3x3x2_valid_pertensor": lambda: first_layer_then_wide((1, 7, 8, 2), 5, stride=1,
+                                                                padding="VALID",
+                                                                per_channel=False),
     "fc_folded": lambda: fc_model((1, 37), 11),
     "fc_pruned_rows": lambda: fc_model((1, 40), 9, per_channel=True, pruned=(0, 5)),
     "pointwise_pruned_rows": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID",
@@ -112,7 +118,7 @@ WINOGRAD = {
 
 @pytest.mark.qemu
 @pytest.mark.platformio
-@pytest.mark.parametrize("board", ["mps2-an386"])
+@pytest.mark.parametrize("board", ["mps2-an386", "mps3-an547"])
 @pytest.mark.parametrize("name", sorted(WINOGRAD))
 def test_winograd_matches_tflm(name, board, tmp_path_factory, monkeypatch):
     from tinyengine_pio.compiler import compile_model
@@ -128,8 +134,8 @@ def test_winograd_matches_tflm(name, board, tmp_path_factory, monkeypatch):
             assert r.matches_reference, f"{name} / {set_name}: {r.mismatch}"
 
 
-@pytest.mark.parametrize("name", ["im2col_3x3_same", "rows_3x3x3_s2_odd_relu6",
-                                  "rows_3x3x1_s2_same", "rows_3x3x2_valid_pertensor"])
+@pytest.mark.parametrize("name", ["rows_3x3x3_s2_odd_relu6", "rows_3x3x1_s2_same",
+                                  "rows_3x3x2_valid_pertensor"])
 def test_first_layer_cases_read_padded_rows(name):
     """These cases reach te_conv_2d_rows_fast in DSP builds (ops/conv_2d.py rows_first)."""
     from tinyengine_pio.compiler import compile_model

@@ -146,12 +146,59 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
         wide = max(lean, fast_scratch_bytes(k_len, 2) + (      # + int8 staging if in_c % 4
             0 if p.in_c % 4 == 0 else -(-2 * k_len // 4) * 4))
         implicit = p.in_c % 4 == 0 and p.in_off == 0
+        run4 = rows_run(p)
+        if run4 is not None and rows_first(p):      # the DSP build reads rows in place
+            return [MemoryOption("im2col", max(lean, 2 * p.k_h * run4), lean=True),
+                    MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
     if p.algorithm == "pointwise":
         return [MemoryOption("pointwise", 0, lean=True),
                 MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 2), role="wide")]
     return [MemoryOption(p.algorithm)]
+
+
+ROWS_MAX = 16                      # TE_ROWS_MAX in kernels/dsp/conv_2d.c
+
+
+def rows_run(p: ConvParams) -> int | None:
+    """Bytes per kernel row of the padded-rows DSP kernel (te_conv_2d_rows_fast, the lean
+    im2col variant's DSP kernel where it applies: no byte-wise column copy): k_w * in_c
+    rounded up to whole words, or None where it does not apply: in_c % 4 == 0 (the im2col and
+    implicit GEMMs read whole words already), dilation_w > 1 (a kernel row is not one run), or
+    where the zero padding would add more than half the MACs (e.g. 1-wide rows of one
+    channel). The wide variant (int16 columns) stays where the arena has room for it."""
+    run = p.k_w * p.in_c
+    run4 = -(-run // 4) * 4
+    if (p.algorithm != "im2col" or p.in_c % 4 == 0 or p.dil_w != 1 or p.k_h > ROWS_MAX
+            or 2 * run4 > 3 * run):
+        return None
+    return run4
+
+
+def rows_first(p: ConvParams) -> bool:
+    """Padded rows beat the im2col columns (int8 or int16) where the columns' copy, once per
+    pixel, outweighs what the rows add per pixel pair and row pair (a run's loop entry and
+    exit, SXTB16 of the int8 input): short receptive fields into few channels. Measured on the
+    M4 (instructions/MAC of the first layer, columns -> rows): vww 3x3x3 into 8 3.72 -> 3.32,
+    person_detect 3x3x1 into 8 7.62 -> 6.46; rows lose on ic_resnet8 3x3x3 into 16 (2.61 ->
+    3.10), cifar10 5x5x3 into 32 (1.72 -> 1.97), kws 10x4x1 into 64 (1.68 -> 2.96) and
+    micro_speech 10x8x1 into 8 (2.77 -> 3.25 overall)."""
+    return p.k_h * p.k_w * p.in_c <= 32 and p.out_c <= 8
+
+
+def reads_rows(op: Operator) -> bool:
+    """The lean im2col variant with padded rows (the DSP build runs te_conv_2d_rows_fast):
+    where rows_first, the only im2col option."""
+    return (op.memory.variant == "im2col" and op.memory.lean and rows_run(op.params) is not None
+            and rows_first(op.params))
+
+
+def rows_weights(p: ConvParams, w: np.ndarray) -> np.ndarray:
+    """[out_c, k_h * run4]: each kernel row of the filter zero-padded to rows_run bytes."""
+    run4 = rows_run(p)
+    w3 = w.reshape(p.out_c, p.k_h, p.k_w * p.in_c)
+    return np.pad(w3, ((0, 0), (0, 0), (0, run4 - w3.shape[2]))).reshape(p.out_c, -1)
 
 
 def emit(ctx, op: Operator) -> None:
@@ -166,7 +213,8 @@ def emit(ctx, op: Operator) -> None:
         k = p.fast
         if variant != "implicit":           # Helium: own operands, the DSP ones elsewhere
             mve = mve_gemm_operands(ctx, op, w2d, k)
-        fast = fast_gemm_operands(ctx, op, w2d, k, 2,
+        fast = fast_gemm_operands(ctx, op, rows_weights(p, g.t(op.inputs[1]).data)
+                                  if reads_rows(op) else w2d, k, 2,
                                   cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
     bias, in_off = (p.direct_offsets() if variant in ("generic", "implicit")
                     else (p.bias, p.in_off))
@@ -206,6 +254,9 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
     stage = ("NULL" if p.in_c % 4 == 0 else
              ctx.arena_ptr(op.scratch_offset + fast_scratch_bytes(k_len, 2)))
     ctx.dispatch(variant("dsp", fast and (
+        ("te_conv_2d_rows_fast", src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w, p.stride_h,
+         p.stride_w, p.dil_h, p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.out_c, p.pad_value,
+         *clamp, ctx.arena_ptr(op.scratch_offset)) if reads_rows(op) else
         ("te_conv_2d_im2col_lean", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
          ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
         ("te_conv_2d_im2col_fast", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
@@ -239,14 +290,15 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 
 
 def access(g: Graph, op: Operator) -> list:
-    """pointwise, implicit: pixel pairs read while written; im2col: pixel pairs copied out,
-    then written; generic: one pixel at a time, reads and writes interleaved."""
+    """pointwise, implicit, im2col read as padded rows (rows_run): pixel pairs read while
+    written; other im2col: pixel pairs copied out, then written; generic: one pixel at a time,
+    reads and writes interleaved."""
     if op.memory.variant == "winograd":     # tile by tile (ops/conv_winograd.py)
         return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
-    return [Access(0, window_pattern(g, op, per_step=2,
-                                     reads_first=op.memory.variant == "im2col"))]
+    copied = op.memory.variant == "im2col" and not reads_rows(op)
+    return [Access(0, window_pattern(g, op, per_step=2, reads_first=copied))]
 
 
 def macs(g: Graph, op: Operator) -> int:

@@ -255,6 +255,79 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
     TE_BY_CLAMP(act_min, act_max, TE_CALL);
 #undef TE_CALL
 }
+/* ---- Padded kernel rows (first layers: in_c 1-3 and any in_c % 4 != 0, dilation_w 1) ----
+ * A kernel row of an NHWC input is one run of k_w * in_c contiguous bytes. The host pads each
+ * row of the weights with zeros to run4 = a multiple of four (layouts/gemm.py order otherwise),
+ * so the implicit GEMM's 2x2 loop reads every row in place as whole words: the up to three bytes
+ * after a run meet zero weights. Pixels whose window reaches into the padding, or whose last
+ * row's words would read past the input, get their rows staged in `scratch` (2 * k_h * run4
+ * bytes) with the zero point (the folded bias removes its share). */
+#define TE_ROWS_MAX 16          /* kernel rows (the host checks k_h) */
+
+static void te_rows_stage(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                          int32_t k_h, int32_t k_w, int32_t dil_h, int32_t y0, int32_t x0,
+                          int32_t run4, int8_t pad_val, int8_t *dst) {
+    int32_t ky, kx, i;
+    for (ky = 0; ky < k_h; ++ky, dst += run4) {
+        const int32_t iy = y0 + dil_h * ky;
+        for (kx = 0; kx < k_w; ++kx) {
+            const int32_t ix = x0 + kx;
+            const int inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
+            const int8_t *src = in + (iy * in_w + ix) * in_c;
+            for (i = 0; i < in_c; ++i) {
+                dst[kx * in_c + i] = inside ? src[i] : pad_val;
+            }
+        }
+        for (i = k_w * in_c; i < run4; ++i) {
+            dst[i] = 0;
+        }
+    }
+}
+
+/* The row pointers of the window at (y0, x0): in place, or staged into `stage`. */
+static void te_rows_taps(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                         int32_t k_h, int32_t k_w, int32_t dil_h, int32_t y0, int32_t x0,
+                         int32_t run4, int8_t pad_val, int8_t *stage, const int8_t **tab) {
+    const int32_t y1 = y0 + dil_h * (k_h - 1);
+    int32_t ky;
+    if (y0 >= 0 && y1 < in_h && x0 >= 0 && x0 + k_w <= in_w &&
+        (y1 * in_w + x0) * in_c + run4 <= in_h * in_w * in_c) {
+        for (ky = 0; ky < k_h; ++ky) {
+            tab[2 * ky] = in + ((y0 + dil_h * ky) * in_w + x0) * in_c;
+        }
+        return;
+    }
+    te_rows_stage(in, in_h, in_w, in_c, k_h, k_w, dil_h, y0, x0, run4, pad_val, stage);
+    for (ky = 0; ky < k_h; ++ky) {
+        tab[2 * ky] = stage + ky * run4;
+    }
+}
+
+void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                          const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                          int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t pad_t,
+                          int32_t pad_l, int8_t *out, int32_t out_h, int32_t out_w,
+                          int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
+                          int8_t *scratch) {
+    const int32_t run4 = (k_w * in_c + 3) & ~3, pixels = out_h * out_w;
+    const int32_t clamp = te_clamp_mode(act_min, act_max);
+    const int8_t *tab[2 * TE_ROWS_MAX];
+    int32_t p, oy = 0, ox = 0;
+    for (p = 0; p < pixels; p += 2) {
+        const int two = p + 1 < pixels;     /* a lone last pixel is computed twice */
+        int8_t *oa = out + p * out_c;
+        te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
+                     ox * stride_w - pad_l, run4, (int8_t)pad_val, scratch, tab);
+        te_next_px(&oy, &ox, out_w, two);
+        te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
+                     ox * stride_w - pad_l, run4, (int8_t)pad_val, scratch + k_h * run4,
+                     tab + 1);
+        te_implicit_pair_call(tab, k_h, run4, wp, rq, oa, two ? oa + out_c : oa, out_c, clamp,
+                              act_min, act_max);
+        te_next_px(&oy, &ox, out_w, 1);
+    }
+}
+
 /* Lean TE_FAST pointwise (no column buffer): pixel pairs read in place by the implicit GEMM's
  * 2x2 loop when in_c is a multiple of 4, else one pixel at a time (te_gemm2x1_fast). */
 TE_INLINE void te_1x1_pairs_body(const int8_t *in, int32_t pixels, int32_t in_c,
