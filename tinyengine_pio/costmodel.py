@@ -7,11 +7,12 @@ costmodel.json). The benchmark prints predicted vs measured."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib import resources
 
 import numpy as np
 
-from .ir import Graph, Operator
+from .ir import Graph, MemoryOption, Operator
 from .ops import lookup
 from .platformio.boards import cpus_with
 
@@ -107,7 +108,9 @@ def predict_layer(g: Graph, op: Operator, mve: bool = False) -> int:
         return int(round(max(0.0, float(np.dot(c, features(g, op))))))
     if op.memory.variant == "winograd":     # its own fit (tiles, not MACs): ops/conv_winograd.py
         from .ops.conv_winograd import winograd_instructions
-        return int(round(winograd_instructions(op.params)))
+        if not mve:
+            return int(round(winograd_instructions(op.params)))
+        op = replace(op, memory=MemoryOption("im2col"))       # Helium builds: the im2col GEMM
     c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"), mve))
          or coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
          or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])

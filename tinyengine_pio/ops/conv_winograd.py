@@ -88,7 +88,8 @@ def winograd_wins(p) -> bool:
 
 
 def scratch_bytes(p) -> int:
-    """V of one tile: 16 positions x in_c rounded up to 4, int16 (both kernels)."""
+    """V of one tile: 16 positions x in_c rounded up to 4, int16 (both Winograd kernels; the
+    Helium build's two im2col columns, 18 in_c bytes, fit in it too)."""
     return 16 * (-(-p.in_c // 4) * 4) * 2
 
 
@@ -107,30 +108,27 @@ def fast_filter(u: np.ndarray) -> np.ndarray:
 
 
 def access(g, op) -> list:
-    """Tiles in row-major order, each read whole (into V) before its 2x2 pixels are written:
-    an output pixel may overwrite input pixels no later tile reads."""
+    """Safe for both kernels the variant runs (Winograd tiles; the Helium build's im2col pixel
+    pairs), by rows and tile rows: output row oy is written during tile row oy // 2; input row
+    r is read until tile row (r + pad_t + 1) // 2 (the last tile row covering it, or the im2col
+    pair reaching into the next output row); writes wait for the reads of earlier tile rows."""
     from ..planner.overlap import Access, AccessPattern
     p = op.params
-    tiles_w = -(-p.out_w // 2)
-    oy, ox = np.meshgrid(np.arange(p.out_h), np.arange(p.out_w), indexing="ij")
-    write = ((oy // 2) * tiles_w + ox // 2).reshape(-1)
-    last = np.full(p.in_h * p.in_w, -1, np.int64)
-    for ty in range(-(-p.out_h // 2)):
-        rows = np.arange(2 * ty - p.pad_t, 2 * ty - p.pad_t + 4)
-        rows = rows[(rows >= 0) & (rows < p.in_h)]
-        for tx in range(tiles_w):
-            cols = np.arange(2 * tx - p.pad_l, 2 * tx - p.pad_l + 4)
-            cols = cols[(cols >= 0) & (cols < p.in_w)]
-            last[(rows[:, None] * p.in_w + cols[None, :]).reshape(-1)] = ty * tiles_w + tx
-    return [Access(0, AccessPattern(p.in_c, p.out_c, last, p.out_h * p.out_w, True, write))]
+    last = (np.arange(p.in_h, dtype=np.int64) + p.pad_t + 1) // 2
+    write = np.arange(p.out_h, dtype=np.int64) // 2
+    return [Access(0, AccessPattern(p.in_w * p.in_c, p.out_w * p.out_c, last, p.out_h, False,
+                                    write))]
 
 
 def emit_winograd(ctx, op) -> None:
-    """The call: the DSP kernel (TE_FAST, where params.fast exists) with U in words and the
-    GEMMs' rq (layouts/gemm.py, groups of ROWS rows); the portable one with U as int16 [16][out_c][in_c]
+    """The call: the DSP kernel (TE_FAST without Helium, where params.fast exists) with U in
+    words and the GEMMs' rq (layouts/gemm.py, groups of ROWS rows); TE_MVE builds run the
+    im2col GEMM (Winograd's DSP kernel is slower there: ic_resnet8 on the M55 7.95M
+    instructions against 5.66M); the portable one with U as int16 [16][out_c][in_c]
     and the folded bias, multipliers and shifts (only in the other builds where both exist)."""
     from ..layouts import rq_blocks
     from ..variants import variant
+    from .gemm_operands import mve_gemm_operands
     p = op.params
     u = transformed_filter(ctx.g.t(op.inputs[1]).data)
     if p.fast is None:
@@ -147,17 +145,23 @@ def emit_winograd(ctx, op) -> None:
              plain_const(p.mult, "int32_t", f"mult{op.index}"),
              plain_const(p.shift, "int32_t", f"shift{op.index}"), *clamp,
              ctx.arena_ptr(op.scratch_offset, "int16_t"))
-    dsp = None
+    dsp = mve = None
     if p.fast is not None:
         b, m, cc, e = p.fast
+        cond = "TE_FAST && !TE_MVE"         # Helium builds run the im2col GEMM (faster there)
         dsp = ("te_conv_2d_winograd_fast", src, p.in_h, p.in_w, p.in_c,
-               ctx.cond_const(fast_filter(u), "uint32_t", f"wu{op.index}", "TE_FAST"),
+               ctx.cond_const(fast_filter(u), "uint32_t", f"wu{op.index}", cond),
                ctx.cond_const(rq_blocks(b, (m, cc, e), ROWS, True), "int32_t", f"rq{op.index}",
-                              "TE_FAST"),
+                              cond),
                *geometry,
                ctx.cond_const(np.full(p.in_c, p.pad_value, np.int8), "int8_t", f"zp{op.index}",
-                              "TE_FAST"), *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t"))
-    ctx.dispatch(variant("dsp", dsp), variant("portable", plain))
+                              cond), *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t"))
+        w2d = ctx.g.t(op.inputs[1]).data.reshape(p.out_c, -1)
+        wm, rqm = mve_gemm_operands(ctx, op, w2d, p.fast)
+        mve = ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, wm, rqm, p.k_h, p.k_w,
+               *p.geometry(), dst, p.out_h, p.out_w, p.out_c, p.pad_value, *clamp,
+               ctx.arena_ptr(op.scratch_offset))
+    ctx.dispatch(variant("mve", mve), variant("dsp", dsp), variant("portable", plain))
 
 
 def with_winograd(g, op, options: list) -> list:
