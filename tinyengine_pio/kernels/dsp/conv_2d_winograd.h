@@ -14,16 +14,20 @@
 /* One row of V for both lane sets: the column transform of t = p - q (sub) or p + q, where
  * p, q are the four pixel words of two input rows (x: e lanes, SXTB16; o: ROR 8), then the row
  * transform (B) along the four columns; stored at v[(4 * i + c) * nw] (column c), o after e. */
-#define TE_WINO_ROW(P, Q, OP, i)                                                          \
+#define TE_WINO_ROW(LD, P, Q, OP, i)                                                      \
     do {                                                                                  \
         uint32_t e0, e1, e2, e3, o0, o1, o2, o3, x, y;                                    \
-        x = te_ld32((P)[0] + off); y = te_ld32((Q)[0] + off);                             \
+        x = LD((P)[0] + off);                                                             \
+        y = LD((Q)[0] + off);                                                             \
         e0 = OP(__sxtb16(x), __sxtb16(y)); o0 = OP(te_sxtb16_ror8(x), te_sxtb16_ror8(y)); \
-        x = te_ld32((P)[1] + off); y = te_ld32((Q)[1] + off);                             \
+        x = LD((P)[1] + off);                                                             \
+        y = LD((Q)[1] + off);                                                             \
         e1 = OP(__sxtb16(x), __sxtb16(y)); o1 = OP(te_sxtb16_ror8(x), te_sxtb16_ror8(y)); \
-        x = te_ld32((P)[2] + off); y = te_ld32((Q)[2] + off);                             \
+        x = LD((P)[2] + off);                                                             \
+        y = LD((Q)[2] + off);                                                             \
         e2 = OP(__sxtb16(x), __sxtb16(y)); o2 = OP(te_sxtb16_ror8(x), te_sxtb16_ror8(y)); \
-        x = te_ld32((P)[3] + off); y = te_ld32((Q)[3] + off);                             \
+        x = LD((P)[3] + off);                                                             \
+        y = LD((Q)[3] + off);                                                             \
         e3 = OP(__sxtb16(x), __sxtb16(y)); o3 = OP(te_sxtb16_ror8(x), te_sxtb16_ror8(y)); \
         v[(4 * (i) + 0) * nw] = __ssub16(e0, e2);                                         \
         v[(4 * (i) + 0) * nw + 1] = __ssub16(o0, o2);                                     \
@@ -35,40 +39,44 @@
         v[(4 * (i) + 3) * nw + 1] = __ssub16(o1, o3);                                     \
     } while (0)
 
+/* The n < 4 bytes at p as the low bytes of a word (a partial last block of channels: its
+ * missing lanes meet zero weights), without reading past them. */
+TE_INLINE uint32_t te_ld_part(const int8_t *p, int32_t n) {
+    uint32_t x = 0;
+    int32_t j;
+    for (j = 0; j < n; ++j) {
+        x |= (uint32_t)(uint8_t)p[j] << (8 * j);
+    }
+    return x;
+}
+
 /* V of the tile at input corner (y0, x0) into vs ([position][word]);
- * nw = words per position = ceil(in_c / 4) * 2. A last block of fewer than four channels is
- * gathered into `tail` first (its missing lanes meet zero weights). */
+ * nw = words per position = ceil(in_c / 4) * 2. */
 static void te_wino_input(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                           int32_t y0, int32_t x0, const int8_t *zp_row, uint32_t *vs,
                           int32_t nw) {
-    const int8_t *px[16];
-    int8_t tail[64];
-    int32_t i, b, j;
+    const int8_t *p[16];
+    const int32_t rest = in_c & 3;
+    int32_t i, off;
+    uint32_t *v = vs;
     for (i = 0; i < 16; ++i) {
         const int32_t iy = y0 + (i >> 2), ix = x0 + (i & 3);
-        px[i] = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w ? in + (iy * in_w + ix) * in_c
-                                                             : zp_row;
+        p[i] = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w ? in + (iy * in_w + ix) * in_c
+                                                            : zp_row;
     }
-    for (b = 0; 4 * b < in_c; ++b) {
-        const int32_t rest = in_c - 4 * b;
-        const int8_t *const *p = px;
-        const int8_t *tp[16];
-        uint32_t *v = vs + 2 * b;
-        int32_t off = 4 * b;
-        if (rest < 4) {                     /* the last, partial block */
-            for (i = 0; i < 16; ++i) {
-                for (j = 0; j < 4; ++j) {
-                    tail[4 * i + j] = j < rest ? px[i][4 * b + j] : 0;
-                }
-                tp[i] = tail + 4 * i;
-            }
-            p = tp;
-            off = 0;
-        }
-        TE_WINO_ROW(p, p + 8, __ssub16, 0);
-        TE_WINO_ROW(p + 4, p + 8, __sadd16, 1);
-        TE_WINO_ROW(p + 8, p + 4, __ssub16, 2);
-        TE_WINO_ROW(p + 4, p + 12, __ssub16, 3);
+    for (off = 0; off + 4 <= in_c; off += 4, v += 2) {
+        TE_WINO_ROW(te_ld32, p, p + 8, __ssub16, 0);
+        TE_WINO_ROW(te_ld32, p + 4, p + 8, __sadd16, 1);
+        TE_WINO_ROW(te_ld32, p + 8, p + 4, __ssub16, 2);
+        TE_WINO_ROW(te_ld32, p + 4, p + 12, __ssub16, 3);
+    }
+    if (rest != 0) {
+#define TE_LD_PART(q) te_ld_part(q, rest)
+        TE_WINO_ROW(TE_LD_PART, p, p + 8, __ssub16, 0);
+        TE_WINO_ROW(TE_LD_PART, p + 4, p + 8, __sadd16, 1);
+        TE_WINO_ROW(TE_LD_PART, p + 8, p + 4, __ssub16, 2);
+        TE_WINO_ROW(TE_LD_PART, p + 4, p + 12, __ssub16, 3);
+#undef TE_LD_PART
     }
 }
 #undef TE_WINO_ROW
