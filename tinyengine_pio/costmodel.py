@@ -54,7 +54,7 @@ def features(g: Graph, op: Operator) -> list[float]:
     elif variant == "im2col":
         taps = pixels * p.k_h * p.k_w
         copied = taps * p.in_c
-    elif variant == "inplace":
+    elif variant in ("inplace", "ring"):      # a copy of the input (planes, ring rows)
         copied = g.t(op.inputs[0]).nbytes
     elif variant in ("generic", "size", "implicit") and hasattr(p, "k_h"):
         taps = out.size * p.k_h * p.k_w            # per-tap bounds checks of the direct loops

@@ -341,6 +341,32 @@ def first_layer_then_wide(in_shape=(1, 11, 9, 3), out_c=8, k=3, stride=2, paddin
     return mb.build([x], [y])
 
 
+def dw_then_wide(in_shape=(1, 12, 20, 8), padding="SAME", act="NONE", per_channel=True,
+                 wide=64, seed=0) -> bytes:
+    """A 3x3 DEPTHWISE_CONV_2D followed by a 1x1 CONV_2D widening to `wide` channels, which
+    holds the arena's peak: the depthwise conv's kernel scratch is then free."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
+    oh, ow = _conv_out(h, 3, 1, padding), _conv_out(w, 3, 1, padding)
+    wq, ws = random_conv_weights(rng, [1, 3, 3, c], per_channel, quant_dim=3,
+                                 scale_range=(0.005, 0.02))
+    bq, bs = random_bias(rng, c, IN_SCALE, ws)
+    a = mb.tensor([n, oh, ow, c], "int8", scale=IN_SCALE, zero_point=IN_ZP)
+    mb.op("DEPTHWISE_CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=3),
+                                mb.const(bq, scale=bs, zero_point=0)], [a],
+          dict(padding=padding, stride_h=1, stride_w=1, depth_multiplier=1,
+               dilation_h_factor=1, dilation_w_factor=1, fused_activation_function=act))
+    wq, ws = random_conv_weights(rng, [wide, 1, 1, c], True, scale_range=(0.002, 0.02))
+    bq, bs = random_bias(rng, wide, IN_SCALE, ws)
+    y = mb.tensor([n, oh, ow, wide], "int8", scale=0.1, zero_point=5, name="y")
+    mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
+                      mb.const(bq, scale=bs, zero_point=0)], [y],
+          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
+    return mb.build([x], [y])
+
+
 def arg_min_max(kind="ARG_MAX", in_shape=(1, 5, 7, 6), axis=3, out_dtype="int32",
                 axis_dtype="int32") -> bytes:
     """ARG_MAX / ARG_MIN over constant ``axis`` with an ``out_dtype`` (int32 or int64) output."""

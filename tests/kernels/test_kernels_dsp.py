@@ -10,7 +10,12 @@ import shutil
 
 import pytest
 
-from tests.helpers.opmodels import conv_dw_conv, first_layer_then_wide, wide_then_conv_fc
+from tests.helpers.opmodels import (
+    conv_dw_conv,
+    dw_then_wide,
+    first_layer_then_wide,
+    wide_then_conv_fc,
+)
 from tests.helpers.sweeps import binary_model, conv_model, dw_model, fc_model
 from tests.helpers.tflm import deterministic_inputs
 from tests.ops.test_conv_winograd import conv_chain
@@ -42,6 +47,11 @@ CASES = {
     "rows_3x3x2_valid_pertensor": lambda: first_layer_then_wide((1, 7, 8, 2), 5, stride=1,
                                                                 padding="VALID",
                                                                 per_channel=False),
+    # depthwise 3x3 stride 1 on wide rows: planar through a ring of three input rows
+    "ring_3x3_tail_c7_valid": lambda: dw_then_wide((1, 12, 20, 7), padding="VALID"),
+    "ring_3x3_c12_odd_w_pertensor": lambda: dw_then_wide((1, 10, 9, 12), per_channel=False),
+    "ring_3x3_relu6": lambda: dw_then_wide((1, 9, 16, 8), act="RELU6"),
+    "ring_3x3_relu_lower_bound": lambda: dw_then_wide((1, 8, 10, 4), act="RELU"),
     "fc_folded": lambda: fc_model((1, 37), 11),
     "fc_pruned_rows": lambda: fc_model((1, 40), 9, per_channel=True, pruned=(0, 5)),
     "pointwise_pruned_rows": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID",
@@ -73,7 +83,9 @@ CASES = {
 }
 
 # cases that must reach a given kernel variant (op index, variant) when compiled for speed
-VARIANTS = {"implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
+VARIANTS = {"ring_3x3_tail_c7_valid": (0, "ring"), "ring_3x3_c12_odd_w_pertensor": (0, "ring"),
+            "ring_3x3_relu6": (0, "ring"), "ring_3x3_relu_lower_bound": (0, "ring"),
+            "implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
             "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise")}
 
 

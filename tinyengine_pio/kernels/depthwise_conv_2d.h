@@ -66,6 +66,18 @@ void te_depthwise_conv_2d_inplace_tail_s8(int8_t *buf, int32_t in_h, int32_t in_
         const uint32_t *wx, const int32_t *rq);
 #if TE_FAST
 TE_DW_FAST_DECL(dsp)
+/* dsp/depthwise_conv_2d.c, 3x3 (dilation 1, stride_w 1 or 2, out_w <= TE_DW_RING_MAX_W):
+ * planar through a ring of three input rows in `scratch` (layouts/depthwise.py ring_bytes), no
+ * border case; wr, rr per channel of the four-channel groups (layouts/depthwise.py ring_taps,
+ * ring_rq), w, bias, mult, shift for the c % 4 last. */
+#define TE_DW_RING_MAX_W 128
+void te_depthwise_conv_2d_ring_dsp(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
+                                   const uint32_t *wr, const int32_t *rr, int32_t stride_h,
+                                   int32_t stride_w, int32_t pad_t, int32_t pad_l, int8_t *out,
+                                   int32_t out_h, int32_t out_w, int32_t in_off,
+                                   const int8_t *w, const int32_t *bias, int32_t out_off,
+                                   const int32_t *mult, const int32_t *shift, int32_t act_min,
+                                   int32_t act_max, int8_t *scratch);
 #endif
 #if TE_MVE
 TE_DW_FAST_DECL(mve)

@@ -7,7 +7,9 @@ input bytes; the Helium kernel reads them as int16 lanes in that order).
 rq: per group RQ_FIELDS vectors of LANES int32 (RQ_WORDS): {2 * folded bias, m, cc, e,
 2 * bias}, the folded bias including in_off * sum of the channel's taps (interior pixels), the
 plain one for border pixels (which add the input offset to each tap inside).
-GROUP: channels per group of the in-place kernel's scratch copy (portable and DSP)."""
+GROUP: channels per group of the in-place kernel's scratch copy (portable and DSP).
+The row-ring DSP kernel (3x3, te_depthwise_conv_2d_ring_dsp): per channel of the whole groups
+ring_taps (five words) and ring_rq (four int32), and ring_bytes of scratch."""
 from __future__ import annotations
 
 import numpy as np
@@ -34,3 +36,34 @@ def dw_rq(full, m, cc, e, bias) -> np.ndarray:
     rq = np.stack([2 * np.asarray(full, np.int64), m, cc, e,
                    2 * np.asarray(bias, np.int64)])[:, :LANES * g]
     return rq.reshape(RQ_FIELDS, g, LANES).transpose(1, 0, 2).astype(np.int32)
+
+
+RING_MAX_W = 128     # TE_DW_RING_MAX_W (kernels/depthwise_conv_2d.h): one row of sums on the stack
+
+
+def ring_pitch(out_w: int, stride: int) -> int:
+    """Halfwords per planar row of the ring (te_dw_ring_pitch): output pairs read up to one
+    halfword past the 3-wide window; even, so rows stay word-aligned."""
+    ow2 = (out_w + 1) & ~1
+    return ((ow2 - 1) * stride + 5) & ~1
+
+
+def ring_bytes(c: int, out_w: int, stride: int) -> int:
+    """Scratch of the ring: three input rows of the c // LANES groups' channels, int16."""
+    return 3 * (c // LANES * LANES) * ring_pitch(out_w, stride) * 2
+
+
+def ring_taps(taps: np.ndarray) -> np.ndarray:
+    """wr (uint32) from 3x3 taps [9, c]: per channel of the whole groups, the doubled taps as
+    int16 pairs (w00 w01) (w10 w11) (w20 w21) (w02 w12) (w22 0), the first of a pair low."""
+    c4 = taps.shape[1] // LANES * LANES
+    t = (2 * np.asarray(taps, np.int64)[:, :c4]).reshape(3, 3, c4) & 0xFFFF
+    pairs = [(t[0, 0], t[0, 1]), (t[1, 0], t[1, 1]), (t[2, 0], t[2, 1]), (t[0, 2], t[1, 2]),
+             (t[2, 2], 0 * t[2, 2])]
+    return np.stack([lo | (hi << 16) for lo, hi in pairs], axis=1).astype(np.uint32)
+
+
+def ring_rq(full, m, cc, e) -> np.ndarray:
+    """rr (int32): per channel of the whole groups {2 * folded bias, m, cc, e}."""
+    c4 = len(full) // LANES * LANES
+    return np.stack([2 * np.asarray(full, np.int64), m, cc, e], axis=1)[:c4].astype(np.int32)

@@ -77,4 +77,161 @@ TE_INLINE void te_dw_border_px(const int8_t *r0, int32_t xp, int32_t yp, const u
 #define TE_DW_BORDER_PX te_dw_border_px
 #define TE_DW_ISA(name) name##_dsp
 #include "depthwise_conv_2d_fast.h"
+
+/* ---- Row ring: 3x3 depthwise (dilation 1, stride_w 1 or 2) on wide rows, planar -------------
+ * The channels of the four-channel groups go through a ring of the three input rows an output
+ * row reads, stored planar (per channel a row of int16, padding columns holding the input zero
+ * point, whose share the folded bias already removes): every pixel takes one path, and two
+ * horizontally adjacent outputs share each pair of input halfwords (SMLAD multiplies two taps of
+ * a row at once). Each input byte is widened once. Output rows are made in order, each input
+ * row read before the first output row that needs it (never later than the plain kernel's
+ * pixel order reads it), so the plain kernel's in-scan overlap of input and output holds. The
+ * c % 4 last channels of a row go first, pixel by pixel from the input.
+ * wr: per channel five words, the doubled taps as int16 pairs (w00 w01) (w10 w11) (w20 w21)
+ * (w02 w12) (w22 0); rr: per channel {2 * folded bias, m, cc, e} (layouts/depthwise.py). */
+TE_INLINE int32_t te_dw_ring_pitch(int32_t out_w, int32_t stride) {
+    const int32_t ow2 = (out_w + 1) & ~1;   /* output pairs read up to one halfword past */
+    return ((ow2 - 1) * stride + 2 + 3) & ~1;
+}
+
+/* Input row iy of the group channels into a ring slot (rows outside: the zero point). */
+static void te_dw_ring_load(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
+                            int32_t c4, int32_t iy, int32_t pad_l, int32_t pitch, int16_t zp,
+                            int16_t *slot) {
+    const int32_t x1 = in_w < pitch - pad_l ? in_w : pitch - pad_l;
+    int32_t x, g;
+    if (iy < 0 || iy >= in_h) {
+        for (g = 0; g < c4; ++g) {
+            int16_t *d = slot + g * pitch + pad_l;
+            for (x = 0; x < x1; ++x) {
+                d[x] = zp;
+            }
+        }
+        return;
+    }
+    for (x = 0; x < x1; ++x) {
+        const int8_t *src = in + (iy * in_w + x) * c;
+        int16_t *d = slot + pad_l + x;
+        for (g = 0; g < c4; g += 4, src += 4, d += 4 * pitch) {
+            const uint32_t v = te_ld32(src);
+            const uint32_t e = __sxtb16(v), o = te_sxtb16_ror8(v);
+            d[0] = (int16_t)e;
+            d[2 * pitch] = (int16_t)(e >> 16);
+            d[pitch] = (int16_t)o;
+            d[3 * pitch] = (int16_t)(o >> 16);
+        }
+    }
+}
+
+/* The doubled sums of one output row of a channel from its rows q0, q1, q2 into acc (out_w
+ * rounded up to even), two outputs at a time. */
+TE_INLINE void te_dw_ring_row(const uint32_t *q0, const uint32_t *q1, const uint32_t *q2,
+                              int32_t stride, const uint32_t *wk, int32_t b2, int32_t *acc,
+                              int32_t out_w) {
+    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], wa = wk[3], wb = wk[4];
+    int32_t *const end = acc + out_w;
+    if (stride == 1) {          /* inputs x..x+3: A = (x, x+1), B = (x+2, x+3) */
+        for (; acc < end; acc += 2, ++q0, ++q1, ++q2) {
+            uint32_t A = q0[0], B = q0[1];
+            int32_t a0 = __smlabb(B, wa, __smlad(A, w0, b2));
+            int32_t a1 = __smlatb(B, wa, __smlabt(B, w0, __smlatb(A, w0, b2)));
+            A = q1[0];
+            B = q1[1];
+            a0 = __smlabt(B, wa, __smlad(A, w1, a0));
+            a1 = __smlatt(B, wa, __smlabt(B, w1, __smlatb(A, w1, a1)));
+            A = q2[0];
+            B = q2[1];
+            acc[0] = __smlabb(B, wb, __smlad(A, w2, a0));
+            acc[1] = __smlatb(B, wb, __smlabt(B, w2, __smlatb(A, w2, a1)));
+        }
+    } else {                    /* inputs x..x+5: A, B, C; outputs at x and x + 2 */
+        for (; acc < end; acc += 2, q0 += 2, q1 += 2, q2 += 2) {
+            uint32_t A = q0[0], B = q0[1], C = q0[2];
+            int32_t a0 = __smlabb(B, wa, __smlad(A, w0, b2));
+            int32_t a1 = __smlabb(C, wa, __smlad(B, w0, b2));
+            A = q1[0];
+            B = q1[1];
+            C = q1[2];
+            a0 = __smlabt(B, wa, __smlad(A, w1, a0));
+            a1 = __smlabt(C, wa, __smlad(B, w1, a1));
+            A = q2[0];
+            B = q2[1];
+            C = q2[2];
+            acc[0] = __smlabb(B, wb, __smlad(A, w2, a0));
+            acc[1] = __smlabb(C, wb, __smlad(B, w2, a1));
+        }
+    }
+}
+
+TE_INLINE void te_dw_ring_body(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
+                               const uint32_t *wr, const int32_t *rr, int32_t stride_h,
+                               int32_t stride_w, int32_t pad_t, int32_t pad_l, int8_t *out,
+                               int32_t out_h, int32_t out_w, int32_t in_off, const int8_t *w,
+                               const int32_t *bias, int32_t out_off, const int32_t *mult,
+                               const int32_t *shift, int32_t clamp, int32_t lo, int32_t hi,
+                               int8_t *scratch) {
+    const int32_t c4 = c & ~3, pitch = te_dw_ring_pitch(out_w, stride_w);
+    const int32_t slot_hw = c4 * pitch, words = 3 * slot_hw / 2;
+    const uint32_t zp2 = ((uint32_t)(uint16_t)(-in_off) << 16) | (uint16_t)(-in_off);
+    int16_t *const ring = (int16_t *)(void *)scratch;
+    int32_t acc[TE_DW_RING_MAX_W + 1];
+    int32_t i, oy, ox, ch, next = -pad_t;
+    for (i = 0; i < words; ++i) {
+        ((uint32_t *)(void *)scratch)[i] = zp2;
+    }
+    for (oy = 0; oy < out_h; ++oy) {
+        const int32_t y0 = oy * stride_h - pad_t;
+        int32_t s0, s1, s2;
+        int8_t *po = out + oy * out_w * c;
+        if (next < y0) {
+            next = y0;
+        }
+        for (; next <= y0 + 2; ++next) {
+            te_dw_ring_load(in, in_h, in_w, c, c4, next, pad_l, pitch, (int16_t)(-in_off),
+                            ring + ((next % 3 + 3) % 3) * slot_hw);
+        }
+        if (c4 < c) {               /* the last channels, before this row's outputs land */
+            int32_t ky0, ky1, kx0, kx1;
+            te_dw_valid(y0, 1, 3, in_h, &ky0, &ky1);
+            for (ox = 0; ox < out_w; ++ox) {
+                const int32_t x0 = ox * stride_w - pad_l;
+                te_dw_valid(x0, 1, 3, in_w, &kx0, &kx1);
+                te_dw_tail_px(in + (y0 * in_w + x0) * c, c, in_w * c, c4, c, 3, ky0, ky1, kx0,
+                              kx1, in_off, w, bias, out_off, mult, shift, lo, hi,
+                              po + ox * c);
+            }
+        }
+        s0 = ((y0 % 3 + 3) % 3) * slot_hw;
+        s1 = (((y0 + 1) % 3 + 3) % 3) * slot_hw;
+        s2 = (((y0 + 2) % 3 + 3) % 3) * slot_hw;
+        for (ch = 0; ch < c4; ++ch, po += 1) {
+            const int32_t *q = rr + 4 * ch;
+            const int32_t m = q[1], cc = q[2], e = q[3];
+            const int32_t *a = acc, *const end = acc + out_w;
+            int8_t *o = po;
+            te_dw_ring_row((const uint32_t *)(const void *)(ring + s0 + ch * pitch),
+                           (const uint32_t *)(const void *)(ring + s1 + ch * pitch),
+                           (const uint32_t *)(const void *)(ring + s2 + ch * pitch), stride_w,
+                           wr + 5 * ch, q[0], acc, out_w);
+            for (; a < end; ++a, o += c) {
+                *o = te_sat_fast(te_rq_fast(*a, m, cc, e), clamp, lo, hi);
+            }
+        }
+    }
+}
+
+void te_depthwise_conv_2d_ring_dsp(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
+                                   const uint32_t *wr, const int32_t *rr, int32_t stride_h,
+                                   int32_t stride_w, int32_t pad_t, int32_t pad_l, int8_t *out,
+                                   int32_t out_h, int32_t out_w, int32_t in_off,
+                                   const int8_t *w, const int32_t *bias, int32_t out_off,
+                                   const int32_t *mult, const int32_t *shift, int32_t act_min,
+                                   int32_t act_max, int8_t *scratch) {
+#define TE_CALL(clamp)                                                                    \
+    te_dw_ring_body(in, in_h, in_w, c, wr, rr, stride_h, stride_w, pad_t, pad_l, out, out_h,   \
+                    out_w, in_off, w, bias, out_off, mult, shift, clamp, act_min, act_max,   \
+                    scratch)
+    TE_BY_CLAMP(act_min, act_max, TE_CALL);
+#undef TE_CALL
+}
 #endif

@@ -5,6 +5,25 @@
 #ifndef TE_DEPTHWISE_CONV_2D_FAST_H_
 #define TE_DEPTHWISE_CONV_2D_FAST_H_
 
+/* Channels t0..c-1 of one output pixel (window at r0, taps ky0..ky1 x kx0..kx1 inside) with
+ * the portable arithmetic: the c % 4 channels the four-channel groups leave. */
+TE_INLINE void te_dw_tail_px(const int8_t *r0, int32_t xp, int32_t yp, int32_t t0, int32_t c,
+                             int32_t k_w, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                             int32_t in_off, const int8_t *w, const int32_t *bias,
+                             int32_t out_off, const int32_t *mult, const int32_t *shift,
+                             int32_t lo, int32_t hi, int8_t *po) {
+    int32_t t, ky, kx;
+    for (t = t0; t < c; ++t) {
+        int32_t acc = bias[t];
+        for (ky = ky0; ky < ky1; ++ky) {
+            for (kx = kx0; kx < kx1; ++kx) {
+                acc += (r0[ky * yp + kx * xp + t] + in_off) * w[(ky * k_w + kx) * c + t];
+            }
+        }
+        po[t] = te_out8(acc, mult[t], shift[t], out_off, lo, hi);
+    }
+}
+
 /* Depth multiplier 1 in the plain kernel's order (pixel by pixel, so the planner's in-scan
  * overlap of input and output holds): the four-channel groups of an interior pixel through
  * te_dw_fast_px, of a border pixel through te_dw_border_px; the c % 4 tail channels with the
@@ -19,7 +38,7 @@ TE_INLINE void te_dw_fast_body(const int8_t *in, int32_t in_h, int32_t in_w, int
     const uint32_t off2 = ((uint32_t)(uint16_t)in_off << 16) | (uint16_t)in_off;
     const int32_t xp = dil_w * c, yp = dil_h * in_w * c, span_w = dil_w * (k_w - 1);
     const int32_t groups = c >> 2, taps2 = TE_DW_TAP_WORDS * k_h * k_w;
-    int32_t g, oy, ox, ky, kx, ky0, ky1, kx0, kx1, t;
+    int32_t g, oy, ox, ky0, ky1, kx0, kx1;
     int8_t *po = out;
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t iy0 = oy * stride_h - pad_t;
@@ -41,15 +60,8 @@ TE_INLINE void te_dw_fast_body(const int8_t *in, int32_t in_h, int32_t in_w, int
                                     ky0, ky1, kx0, kx1, off2, po + 4 * g, clamp, lo, hi);
                 }
             }
-            for (t = 4 * groups; t < c; ++t) {
-                int32_t acc = bias[t];
-                for (ky = ky0; ky < ky1; ++ky) {
-                    for (kx = kx0; kx < kx1; ++kx) {
-                        acc += (r0[ky * yp + kx * xp + t] + in_off) * w[(ky * k_w + kx) * c + t];
-                    }
-                }
-                po[t] = te_out8(acc, mult[t], shift[t], out_off, lo, hi);
-            }
+            te_dw_tail_px(r0, xp, yp, 4 * groups, c, k_w, ky0, ky1, kx0, kx1, in_off, w, bias,
+                          out_off, mult, shift, lo, hi, po);
         }
     }
 }
