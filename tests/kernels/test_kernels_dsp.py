@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 
+from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
 from tests.helpers.opmodels import (
     conv_dw_conv,
     dw_then_wide,
@@ -25,6 +27,42 @@ pytestmark = pytest.mark.skipif(
     reason="needs arm-none-eabi-gcc and qemu-system-arm (apt-get install gcc-arm-none-eabi "
            "libnewlib-arm-none-eabi qemu-system-arm)")
 
+
+def pointwise_off_peak(in_shape, oc, act="NONE", out_q=(0.05, -20), pad=4, seed=0) -> bytes:
+    """A 1x1 CONV_2D (the case under test) followed by a PAD by `pad` pixels on every side,
+    which holds the arena's peak: the conv gets the wide TE_FAST variant (four int16 columns,
+    te_conv_2d_1x1_fast's 2x4 GEMM)."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=0.05, zero_point=-3)
+    wq, ws = random_conv_weights(rng, [oc, 1, 1, c], True, scale_range=(0.001, 0.004))
+    bq, bs = random_bias(rng, oc, 0.05, ws)
+    y = mb.tensor([n, h, w, oc], "int8", scale=out_q[0], zero_point=out_q[1])
+    mb.op("CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
+                      mb.const(bq, scale=bs, zero_point=0)], [y],
+          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function=act))
+    z = mb.tensor([n, h + 2 * pad, w + 2 * pad, oc], "int8", scale=out_q[0],
+                  zero_point=out_q[1])
+    mb.op("PAD", [y, mb.int32([[0, 0], [pad, pad], [pad, pad], [0, 0]])], [z])
+    return mb.build([x], [z])
+
+
+# the wide pointwise's 2x4 GEMM: pixels % 4 = 0..3 (the rest in 2x2 pairs, a lone last pixel),
+# fewer than four pixels, odd out_c, in_c % 4 != 0, every clamp mode (NONE, RELU with only a
+# lower bound, RELU6 with both)
+POINTWISE4 = {
+    "pw4_rest1_c5_odd7_relu6": lambda: pointwise_off_peak((1, 3, 3, 5), 7, "RELU6", (0.1, -20)),
+    "pw4_rest2_c8_relu_low": lambda: pointwise_off_peak((1, 2, 5, 8), 6, "RELU", (0.05, 10)),
+    "pw4_rest3_c20_odd5": lambda: pointwise_off_peak((1, 3, 5, 20), 5),
+    "pw4_exact_c20_odd9_relu6": lambda: pointwise_off_peak((1, 4, 4, 20), 9, "RELU6",
+                                                           (0.1, -20)),
+    "pw4_exact_c8_odd3_relu_low": lambda: pointwise_off_peak((1, 2, 4, 8), 3, "RELU",
+                                                             (0.05, 10)),
+    "pw4_three_px_c5": lambda: pointwise_off_peak((1, 1, 3, 5), 4),
+    "pw4_c16_odd_blocks_relu6": lambda: pointwise_off_peak((1, 3, 4, 12), 10, "RELU6",
+                                                           (0.1, -20)),
+}
 
 CASES = {
     "pointwise_8to16": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID"),
@@ -81,12 +119,22 @@ CASES = {
     "add_tables_broadcast_relu": lambda: binary_model("ADD", (1, 4, 4, 8), (1, 1, 1, 8),
                                                       act="RELU"),
 }
+CASES.update(POINTWISE4)
 
 # cases that must reach a given kernel variant (op index, variant) when compiled for speed
 VARIANTS = {"ring_3x3_tail_c7_valid": (0, "ring"), "ring_3x3_c12_odd_w_pertensor": (0, "ring"),
             "ring_3x3_relu6": (0, "ring"), "ring_3x3_relu_lower_bound": (0, "ring"),
             "implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
             "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise")}
+
+
+@pytest.mark.parametrize("name", sorted(POINTWISE4))
+def test_pointwise4_cases_reach_the_wide_variant(name):
+    """These cases run te_conv_2d_1x1_fast (the wide option, TE_FAST constants exact)."""
+    from tinyengine_pio.compiler import compile_model
+    op = compile_model(CASES[name](), emit=False).graph.operators[0]
+    assert op.memory.variant == "pointwise" and op.memory.role == "wide"
+    assert op.params.fast is not None
 
 
 # mps2-an386: the DSP kernels (Cortex-M4); mps3-an547: Cortex-M55, whose builds run the Helium

@@ -15,6 +15,8 @@ void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step);
 void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step);
 void te_gemm2x2_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                      int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo, int32_t hi);
+void te_gemm2x4_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                     int8_t *out, int32_t out_c, int32_t lo, int32_t hi);
 void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
                         const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo,
                         int32_t hi);

@@ -152,9 +152,9 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
-    if p.algorithm == "pointwise":
+    if p.algorithm == "pointwise":     # wide: four int16 columns (te_conv_2d_1x1_fast's 2x4)
         return [MemoryOption("pointwise", 0, lean=True),
-                MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 2), role="wide")]
+                MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 4), role="wide")]
     return [MemoryOption(p.algorithm)]
 
 
@@ -291,14 +291,15 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit, im2col read as padded rows (rows_run): pixel pairs read while
-    written; other im2col: pixel pairs copied out, then written; generic: one pixel at a time,
-    reads and writes interleaved."""
+    written (the wide pointwise: groups of four pixels); other im2col: pixel pairs copied out,
+    then written; generic: one pixel at a time, reads and writes interleaved."""
     if op.memory.variant == "winograd":     # tile by tile (ops/conv_winograd.py)
         return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
     copied = op.memory.variant == "im2col" and not reads_rows(op)
-    return [Access(0, window_pattern(g, op, per_step=2, reads_first=copied))]
+    four = op.memory.variant == "pointwise" and not op.memory.lean
+    return [Access(0, window_pattern(g, op, per_step=4 if four else 2, reads_first=copied))]
 
 
 def macs(g: Graph, op: Operator) -> int:

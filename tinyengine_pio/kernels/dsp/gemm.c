@@ -106,6 +106,41 @@ void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
 #undef TE_CALL
 }
 
+/* The 2x4 GEMM: rows in pairs as te_gemm2x2_fast, four doubled int16 columns a..d interleaved
+ * per block of four k (32 bytes, te_widen_s8 step 8); outputs of column i at out + i * out_c.
+ * Per row pair 29 instructions per block of 32 MACs, one epilogue for 8 outputs. */
+TE_INLINE void te_gemm2x4_body(const uint32_t *cols, int32_t nblk, const uint32_t *wp,
+                               const int32_t *rq, int8_t *out, int32_t out_c, int32_t clamp,
+                               int32_t lo, int32_t hi) {
+    const uint8_t *const end = (const uint8_t *)cols + (nblk << 5);
+    const int32_t odd = nblk & 1;
+    const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
+    int32_t oc, i;
+    for (oc = 0; oc < out_c; oc += TE_PAIR_ROWS, rq += TE_PAIR_RQ, out += TE_PAIR_ROWS) {
+        int32_t a0 = rq[0], a1 = rq[1], b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
+        const uint8_t *xp = (const uint8_t *)cols;
+        uint32_t w, t, x0, x1;
+        TE_GEMM2X4_LOOP();
+        if (oc + 1 < out_c) {
+            te_rq2x4_store(a0, a1, b0, b1, c0, c1, d0, d1, rq + 2, out, out_c, clamp, bounds);
+        } else {                            /* last row: its pair partner is all zeros */
+            const int32_t sums[4] = {a0, b0, c0, d0};
+            for (i = 0; i < 4; ++i) {
+                out[i * out_c] = te_sat_fast(te_rq_fast(sums[i], rq[2], rq[3], rq[4]), clamp,
+                                             lo, hi);
+            }
+        }
+    }
+}
+
+/* out[i * out_c + r] = requant(row r x column i) for r < out_c, i < 4; rq as te_gemm2x2_fast. */
+void te_gemm2x4_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
+                     int8_t *out, int32_t out_c, int32_t lo, int32_t hi) {
+#define TE_CALL(clamp) te_gemm2x4_body(cols, nblk, wp, rq, out, out_c, clamp, lo, hi)
+    TE_BY_CLAMP(lo, hi, TE_CALL);
+#undef TE_CALL
+}
+
 /* s8: x is int8 (rq holds the biases undoubled, the sums are doubled before requantizing),
  * else the doubled int16 column. A last, partial quad is stored to a scratch word first. */
 TE_INLINE void te_gemv4_body(const void *col, int32_t nblk, const uint32_t *wp,

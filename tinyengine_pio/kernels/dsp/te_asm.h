@@ -5,12 +5,15 @@
  * Thumb-2 that is r0-r12 and lr (sp and pc never), minus r7 when a frame pointer is kept
  * (-O0, -fno-omit-frame-pointer, a variable-length array). The largest statements need:
  *   TE_GEMM2X2_LOOP      13 registers (4 sums, xp, wp, end, 6 temporaries), flags, memory
+ *   TE_GEMM2X4_LOOP      14 registers + the loop end in memory: every one but sp and pc
+ *                        (8 sums, xp, wp, 4 temporaries), flags, memory
  *   TE_GEMM2X2_TAP_LOOP  13 registers (as above, two tap pointers), flags, memory
  *   TE_GEMV4_QUADS       13 registers + lr: every one but sp and pc; w0..w3 pinned to r8-r11
  *                        (ascending, for LDM); its loop state lives in memory operands
  *   TE_GEMM2X1_LOOP      10 registers, flags, memory
  *   TE_RQ2X2             9 registers, m/c/e pinned to r8-r10 (ascending, for LDM), flags,
  *                        memory (two STRH)
+ *   TE_RQ2X4             13 registers, m/c/e pinned to r8-r10, flags, memory (loads only)
  *   TE_DW3_ASM           10 registers, memory (loads only)
  *   TE_MVE_GEMV4_LOOP    a0..a3 pinned to r0, r2, r4, r6 (VMLADAVA wants even registers),
  *                        xp, wp; clobbers q0, q1, lr (DLSTP / LETP)
@@ -114,6 +117,46 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
             : "cc", "memory");                                                            \
     } while (0)
 
+/* One 2x4 block of four k (32 MACs), 29 instructions: rows r0/r1 of the packed pair (one LDR
+ * each), doubled int16 columns a..d interleaved per block (a0 a1 b0 b1 c0 c1 d0 d1, 32 bytes).
+ * Row r1 runs the columns backwards, starting with d's words still in x0/x1. */
+#define TE_MAC2X4_COL(ACC, LOAD) LOAD                                                     \
+    "smlad %[" ACC "], %[t], %[x0], %[" ACC "]\n\t"                                        \
+    "smlad %[" ACC "], %[w], %[x1], %[" ACC "]\n\t"
+#define TE_MAC2X4_W                                                                       \
+    "ldr %[w], [%[wp]], #4\n\t"                                                           \
+    "sxtb16 %[t], %[w]\n\t"                                                               \
+    "sxtb16 %[w], %[w], ror #8\n\t"
+#define TE_MAC2X4_BLOCK                                                                   \
+    TE_MAC2X4_W                                                                           \
+    TE_MAC2X4_COL("a0", "ldrd %[x0], %[x1], [%[xp]]\n\t")                                 \
+    TE_MAC2X4_COL("b0", "ldrd %[x0], %[x1], [%[xp], #8]\n\t")                             \
+    TE_MAC2X4_COL("c0", "ldrd %[x0], %[x1], [%[xp], #16]\n\t")                            \
+    TE_MAC2X4_COL("d0", "ldrd %[x0], %[x1], [%[xp], #24]\n\t")                            \
+    TE_MAC2X4_W                                                                           \
+    TE_MAC2X4_COL("d1", "")                                                               \
+    TE_MAC2X4_COL("c1", "ldrd %[x0], %[x1], [%[xp], #16]\n\t")                            \
+    TE_MAC2X4_COL("b1", "ldrd %[x0], %[x1], [%[xp], #8]\n\t")                             \
+    TE_MAC2X4_COL("a1", "ldrd %[x0], %[x1], [%[xp]], #32\n\t")
+
+/* acc2 of rows r, r+1 x columns a..d over the blocks from xp to `end` (in memory, as `odd`,
+ * the block count's parity: the 14 registers r0-r12 and lr are all operands): 30.5
+ * instructions per 32 MACs. */
+#define TE_GEMM2X4_LOOP()                                                                 \
+    __asm__ volatile(                                                                     \
+        "ldr %[t], %[odd]\n\t"                                                            \
+        "cmp %[t], #0\n\t"         /* odd block count: enter the unrolled pair midway */    \
+        "bne 1f\n\t"                                                                      \
+        "0:\n\t" TE_MAC2X4_BLOCK "1:\n\t" TE_MAC2X4_BLOCK                                 \
+        "ldr %[t], %[end]\n\t"                                                            \
+        "cmp %[xp], %[t]\n\t"                                                             \
+        "bne.w 0b\n\t"                                                                    \
+        : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [c0] "+r"(c0),       \
+          [c1] "+r"(c1), [d0] "+r"(d0), [d1] "+r"(d1), [xp] "+r"(xp), [wp] "+r"(wp),       \
+          [w] "=&r"(w), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1)                       \
+        : [end] "m"(end), [odd] "m"(odd)                                                  \
+        : "cc", "memory")
+
 /* One 2x2 block of four k (16 MACs) straight from the input: pixels a and b each through its
  * own pointer (19 instructions). */
 #define TE_MAC2X2_TAP_BLOCK TE_MAC2X2_S8_AT("[%[xb]], #4", "[%[xa]], #4")
@@ -206,6 +249,74 @@ TE_INLINE void te_rq2x2_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1,
         TE_RQ2X2("ldrd %[m], %[c], [%[bnd]]\n\t" TE_LO2("a0") TE_LO2("b0") TE_HI2("a0")
                  TE_HI2("b0"));
     }
+}
+
+/* Requantize the doubled sums of rows r, r+1 (r: their {m, cc, e}, one LDM a row) for the
+ * columns a..d, saturated, each column's two bytes packed (BFI) into the low half of a0..d0. */
+#define TE_RQ_ROW4(A, B, C, D)                                                            \
+    TE_RQ_LDM("%[r]", "%[m]", "%[c]", "%[e]")                                             \
+    TE_RQ_SAT("%[t]", "%[m]", "%[c]", "%[e]", "%[" A "]", "%[" A "]")                     \
+    TE_RQ_SAT("%[t]", "%[m]", "%[c]", "%[e]", "%[" B "]", "%[" B "]")                     \
+    TE_RQ_SAT("%[t]", "%[m]", "%[c]", "%[e]", "%[" C "]", "%[" C "]")                     \
+    TE_RQ_SAT("%[m]", "%[m]", "%[c]", "%[e]", "%[" D "]", "%[" D "]")
+#define TE_RQ2X4()                                                                        \
+    __asm__ volatile(TE_RQ_ROW4("a0", "b0", "c0", "d0") TE_RQ_ROW4("a1", "b1", "c1", "d1")  \
+                     "bfi %[a0], %[a1], #8, #8\n\tbfi %[b0], %[b1], #8, #8\n\t"             \
+                     "bfi %[c0], %[c1], #8, #8\n\tbfi %[d0], %[d1], #8, #8\n\t"             \
+                     : [r] "+r"(r), [m] "=&r"(m), [c] "=&r"(c), [e] "=&r"(e), [t] "=&r"(t), \
+                       [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1),        \
+                       [c0] "+r"(c0), [c1] "+r"(c1), [d0] "+r"(d0), [d1] "+r"(d1)         \
+                     :                                                                    \
+                     : "cc", "memory")
+/* Store the byte pairs of a..d (low halves) at o, o + s, o + 2 s, o + 3 s; clamped (mode as
+ * te_sat_fast) two columns at a time, packed into one word (PKHBT) against the bounds
+ * repeated in every byte (SSUB8 / SEL). */
+#define TE_ST2X4_PACKED(CLAMP)                                                            \
+    __asm__ volatile("pkhbt %[a], %[a], %[b], lsl #16\n\t"                                \
+                     "pkhbt %[c], %[c], %[d], lsl #16\n\t" CLAMP                          \
+                     "strh %[a], [%[o]]\n\t"                                              \
+                     "lsr %[a], %[a], #16\n\t"                                            \
+                     "strh %[a], [%[o], %[s]]\n\t"                                        \
+                     "strh %[c], [%[o], %[s], lsl #1]\n\t"                                \
+                     "lsr %[c], %[c], #16\n\t"                                            \
+                     "add %[o], %[o], %[s], lsl #1\n\t"                                   \
+                     "strh %[c], [%[o], %[s]]\n\t"                                        \
+                     : [a] "+r"(a0), [b] "+r"(b0), [c] "+r"(c0), [d] "+r"(d0), [o] "+r"(o), \
+                       [g] "=&r"(t)                                                       \
+                     : [s] "r"(s), [bnd] "r"(bounds)                                      \
+                     : "cc", "memory")
+#define TE_LO4(V) TE_CLAMP_LO("%[" V "]", "%[b]", "%[g]")
+#define TE_HI4(V) TE_CLAMP_HI("%[" V "]", "%[d]", "%[g]")
+TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, int32_t c0,
+                              int32_t c1, int32_t d0, int32_t d1, const int32_t *r, int8_t *o,
+                              int32_t s, int32_t clamp, const uint32_t bounds[2]) {
+    register int32_t m __asm__("r8");   /* ascending, for the LDM */
+    register int32_t c __asm__("r9");
+    register int32_t e __asm__("r10");
+    int32_t t;
+    TE_RQ2X4();
+    if (clamp == 0) {
+        __asm__ volatile("strh %[a], [%[o]]\n\t"
+                         "strh %[b], [%[o], %[s]]\n\t"
+                         "strh %[c], [%[o], %[s], lsl #1]\n\t"
+                         "add %[o], %[o], %[s], lsl #1\n\t"
+                         "strh %[d], [%[o], %[s]]\n\t"
+                         : [o] "+r"(o)
+                         : [a] "r"(a0), [b] "r"(b0), [c] "r"(c0), [d] "r"(d0), [s] "r"(s)
+                         : "memory");
+    } else if (clamp == 2) {
+        TE_ST2X4_PACKED("ldr %[b], [%[bnd]]\n\t" TE_LO4("a") TE_LO4("c"));
+    } else {
+        TE_ST2X4_PACKED("ldrd %[b], %[d], [%[bnd]]\n\t" TE_LO4("a") TE_LO4("c") TE_HI4("a")
+                        TE_HI4("c"));
+    }
+    (void)m;
+    (void)c;
+    (void)e;
+    (void)a1;
+    (void)b1;
+    (void)c1;
+    (void)d1;
 }
 
 /* ---- The 4x1 GEMV of FULLY_CONNECTED (rows packed in quads) ------------------------------
