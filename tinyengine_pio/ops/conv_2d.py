@@ -148,7 +148,7 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
         implicit = p.in_c % 4 == 0 and p.in_off == 0
         run4 = rows_run(p)
         if run4 is not None and rows_first(p):      # the DSP build reads rows in place
-            return [MemoryOption("im2col", max(lean, 2 * p.k_h * run4), lean=True),
+            return [MemoryOption("im2col", max(lean, rows_scratch(p)), lean=True),
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
@@ -177,14 +177,13 @@ def rows_run(p: ConvParams) -> int | None:
 
 
 def rows_first(p: ConvParams) -> bool:
-    """Padded rows beat the im2col columns (int8 or int16) where the columns' copy, once per
-    pixel, outweighs what the rows add per pixel pair and row pair (a run's loop entry and
-    exit, SXTB16 of the int8 input): short receptive fields into few channels. Measured on the
-    M4 (instructions/MAC of the first layer, columns -> rows): vww 3x3x3 into 8 3.72 -> 3.32,
-    person_detect 3x3x1 into 8 7.62 -> 6.46; rows lose on ic_resnet8 3x3x3 into 16 (2.61 ->
-    3.10), cifar10 5x5x3 into 32 (1.72 -> 1.97), kws 10x4x1 into 64 (1.68 -> 2.96) and
-    micro_speech 10x8x1 into 8 (2.77 -> 3.25 overall)."""
-    return p.k_h * p.k_w * p.in_c <= 32 and p.out_c <= 8
+    """Padded rows (kernel rows read in place and widened, no byte-wise im2col) beat the im2col
+    columns, measured on the M4 (first layer, instructions/MAC, im2col -> rows): vww 3x3x3 into
+    8 3.72 -> 3.13, person_detect 3x3x1 into 8 7.62 -> 5.90, cifar10 5x5x3 into 32 1.72 ->
+    1.51, ic_resnet8 3x3x3 into 16 2.61 -> 2.54, mnist_resnet 3x3x1 into 12 (819K -> 798K in
+    all); not on kws's 10x4x1 into 64 (1.68 -> 1.74), whose GEMM dominates: at most 5x5 taps
+    into at most 32 channels."""
+    return p.k_h * p.k_w <= 25 and p.out_c <= 32
 
 
 def reads_rows(op: Operator) -> bool:
@@ -192,6 +191,12 @@ def reads_rows(op: Operator) -> bool:
     where rows_first, the only im2col option."""
     return (op.memory.variant == "im2col" and op.memory.lean and rows_run(op.params) is not None
             and rows_first(op.params))
+
+
+def rows_scratch(p: ConvParams) -> int:
+    """te_conv_2d_rows_fast's scratch: a pixel pair's doubled int16 columns (4 bytes a k),
+    then two staged windows."""
+    return 6 * p.k_h * rows_run(p)
 
 
 def rows_weights(p: ConvParams, w: np.ndarray) -> np.ndarray:

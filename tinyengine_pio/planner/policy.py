@@ -166,9 +166,11 @@ def _role(options: list[MemoryOption], role: str) -> MemoryOption | None:
 def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int = 4,
            algorithms: list[str] | None = None, overlap: bool = True,
            thorough: bool = False) -> GraphPlan:
-    """Set every op's `memory` and `scratch_offset`; return the plan. `thorough`: then also
-    widen the ops left narrow one by one where the arena does not grow (a plan each: for the
-    final plan of a fused schedule, whose stages share one scratch)."""
+    """Set every op's `memory` and `scratch_offset`; return the plan. The wide options go to
+    all ops at once, else to those off the peak, as long as the arena does not grow; the ops
+    still narrow after that (or, `thorough`, every op left narrow: the final plan of a fused
+    schedule, whose stages share one scratch) are then widened one by one where the arena does
+    not grow (a plan each)."""
     options = [options_of(op) for op in g.operators]
     for op, opts in zip(g.operators, options):
         op.memory = opts[0] if opts else MemoryOption()
@@ -176,8 +178,9 @@ def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int 
     p = planner.plan()
     p = _fall_back(g, planner, options, p)
     p = _widen(g, planner, options, p)
-    if thorough:
-        p = _widen_each(g, planner, options, p)
+    if thorough or any(op.memory.role == "default" and _role(opts, "wide") is not None
+                       for op, opts in zip(g.operators, options)):
+        p = _widen_each(g, planner, options, p)     # the ops the all-at-once widening left
     _place_scratch(g, p)
     return GraphPlan(plan=p, offsets={i: p.offsets[f"t{i}"] for i in planner.life},
                      lifetimes=planner.life)
@@ -229,8 +232,8 @@ def _widen(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
 
 
 def _widen_each(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
-    """The wide option for each op still without it, one at a time (the most instructions saved
-    first), kept where the arena does not grow."""
+    """The wide option for the ops still without it (the most instructions saved first), kept
+    where the arena does not grow: all at once, else halves in turn down to single ops."""
     from ..costmodel import predict_layer
     gains = []
     for step, (op, opts) in enumerate(zip(g.operators, options)):
@@ -240,17 +243,25 @@ def _widen_each(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
             op.memory = wide
             gains.append((predict_layer(g, op) - before, step))
             op.memory = saved
-    for gain, step in sorted(gains):
-        if gain >= 0:
-            break
-        op = g.operators[step]
-        saved, op.memory = op.memory, _role(options[step], "wide")
+    steps = [step for gain, step in sorted(gains) if gain < 0]
+
+    def widen(subset: list[int], p: Plan) -> Plan:
+        """All of `subset` at once if the arena does not grow, else each half in turn (a plan
+        per try: about len * log(len) plans where few fail, not one per op)."""
+        saved = {step: g.operators[step].memory for step in subset}
+        for step in subset:
+            g.operators[step].memory = _role(options[step], "wide")
         trial = planner.plan()
         if trial.arena_bytes <= p.arena_bytes:
-            p = trial
-        else:
-            op.memory = saved
-    return p
+            return trial
+        for step in subset:
+            g.operators[step].memory = saved[step]
+        if len(subset) == 1:
+            return p
+        half = len(subset) // 2
+        return widen(subset[half:], widen(subset[:half], p))
+
+    return widen(steps, p) if steps else p
 
 
 def _place_scratch(g: Graph, p: Plan) -> None:

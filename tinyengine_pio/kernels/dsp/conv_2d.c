@@ -265,10 +265,12 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
 /* ---- Padded kernel rows (first layers: in_c 1-3 and any in_c % 4 != 0, dilation_w 1) ----
  * A kernel row of an NHWC input is one run of k_w * in_c contiguous bytes. The host pads each
  * row of the weights with zeros to run4 = a multiple of four (layouts/gemm.py order otherwise),
- * so the implicit GEMM's 2x2 loop reads every row in place as whole words: the up to three bytes
- * after a run meet zero weights. Pixels whose window reaches into the padding, or whose last
- * row's words would read past the input, get their rows staged in `scratch` (2 * k_h * run4
- * bytes) with the zero point (the folded bias removes its share). */
+ * so every row is read in place as whole words (the up to three bytes after a run meet zero
+ * weights) and widened into a pixel pair's doubled int16 columns for te_gemm2x2_fast: no
+ * byte-wise im2col. Pixels whose window reaches into the padding, or whose last row's words
+ * would read past the input, get their rows staged first with the zero point (the folded bias
+ * removes its share). `scratch`: the columns (16 * k_h * run4 / 4 bytes), then the staging
+ * (2 * k_h * run4 bytes). */
 #define TE_ROWS_MAX 16          /* kernel rows (the host checks k_h) */
 
 static void te_rows_stage(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
@@ -317,21 +319,24 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
                           int8_t *scratch) {
     const int32_t run4 = (k_w * in_c + 3) & ~3, pixels = out_h * out_w;
-    const int32_t clamp = te_clamp_mode(act_min, act_max);
+    uint32_t *const cols = (uint32_t *)(void *)scratch;     /* 4 words a block of four k */
+    int8_t *const stage = scratch + 16 * (k_h * run4 / 4);
     const int8_t *tab[2 * TE_ROWS_MAX];
-    int32_t p, oy = 0, ox = 0;
+    int32_t p, i, ky, oy = 0, ox = 0;
     for (p = 0; p < pixels; p += 2) {
         const int two = p + 1 < pixels;     /* a lone last pixel is computed twice */
         int8_t *oa = out + p * out_c;
-        te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
-                     ox * stride_w - pad_l, run4, (int8_t)pad_val, scratch, tab);
-        te_next_px(&oy, &ox, out_w, two);
-        te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
-                     ox * stride_w - pad_l, run4, (int8_t)pad_val, scratch + k_h * run4,
-                     tab + 1);
-        te_implicit_pair_call(tab, k_h, run4, wp, rq, oa, two ? oa + out_c : oa, out_c, clamp,
-                              act_min, act_max);
-        te_next_px(&oy, &ox, out_w, 1);
+        for (i = 0; i < 2; ++i) {
+            te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
+                         ox * stride_w - pad_l, run4, (int8_t)pad_val, stage + i * k_h * run4,
+                         tab + i);
+            for (ky = 0; ky < k_h; ++ky) {  /* the rows as doubled int16, column i */
+                te_widen_s8(tab[2 * ky + i], run4, cols + 2 * i + ky * run4, 4);
+            }
+            te_next_px(&oy, &ox, out_w, i == 1 || two);
+        }
+        te_gemm2x2_fast(cols, k_h * run4 / 4, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                        act_max);
     }
 }
 
