@@ -231,23 +231,27 @@ def concatenation(shapes=((1, 4, 4, 3), (1, 4, 4, 5)), axis=3) -> bytes:
     return mb.build(xs, [y])
 
 
-def conv_dw_conv(hw: int = 4, channels: int = 64, seed: int = 1) -> bytes:
+def conv_dw_conv(hw: int = 4, channels: int = 64, seed: int = 1, w: int | None = None,
+                 cin: int = 2, cout: int = 4, act: str = "NONE") -> bytes:
     """1x1 conv -> 3x3 depthwise -> 1x1 conv, shaped so that the depthwise layer runs in place
-    (many channels on a small plane: one-channel-group scratch beats the scan-order lag)."""
+    (many channels on a small plane: one-channel-group scratch beats the scan-order lag); the
+    plane is hw x hw, or hw x w."""
     rng = np.random.default_rng(seed)
+    h, w = hw, hw if w is None else w
     mb = ModelBuilder()
-    x = mb.tensor([1, hw, hw, 2], "int8", scale=0.05, zero_point=-3)
-    w1, s1 = random_conv_weights(rng, [channels, 1, 1, 2], True)
-    a = mb.tensor([1, hw, hw, channels], "int8", scale=0.05, zero_point=2)
+    x = mb.tensor([1, h, w, cin], "int8", scale=0.05, zero_point=-3)
+    w1, s1 = random_conv_weights(rng, [channels, 1, 1, cin], True)
+    a = mb.tensor([1, h, w, channels], "int8", scale=0.05, zero_point=2)
     mb.op("CONV_2D", [x, mb.const(w1, scale=s1, quant_dim=0), None], [a],
           dict(padding="SAME", stride_h=1, stride_w=1))
     w2, s2 = random_conv_weights(rng, [1, 3, 3, channels], True, quant_dim=3)
     b2, bs2 = random_bias(rng, channels, 0.05, s2)
-    b = mb.tensor([1, hw, hw, channels], "int8", scale=0.04, zero_point=-1)
+    b = mb.tensor([1, h, w, channels], "int8", scale=0.04, zero_point=-1)
     mb.op("DEPTHWISE_CONV_2D", [a, mb.const(w2, scale=s2, quant_dim=3), mb.const(b2, scale=bs2)],
-          [b], dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1))
-    w3, s3 = random_conv_weights(rng, [4, 1, 1, channels], True)
-    y = mb.tensor([1, hw, hw, 4], "int8", scale=0.1, zero_point=0)
+          [b], dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1,
+                    fused_activation_function=act))
+    w3, s3 = random_conv_weights(rng, [cout, 1, 1, channels], True)
+    y = mb.tensor([1, h, w, cout], "int8", scale=0.1, zero_point=0)
     mb.op("CONV_2D", [b, mb.const(w3, scale=s3, quant_dim=0), None], [y],
           dict(padding="SAME", stride_h=1, stride_w=1))
     return mb.build([x], [y])

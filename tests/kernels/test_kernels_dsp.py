@@ -79,6 +79,11 @@ CASES = {
     "dw_mult2": lambda: dw_model((1, 6, 6, 3), mult=2),
     "dw_single_channel_as_conv": lambda: dw_model((1, 9, 9, 1), mult=8, stride=(2, 2)),
     "dw_inplace": conv_dw_conv,
+    # in place, 3x3 stride 1, planar (one channel's int16 plane): rows along the longer side
+    "inplace_planar_tall_10x4": lambda: conv_dw_conv(10, 64, w=4, cin=64, cout=64),
+    "inplace_planar_tall_12x3_relu6": lambda: conv_dw_conv(12, 48, w=3, cin=48, cout=48,
+                                                           act="RELU6"),
+    "inplace_planar_wide_4x10_c67_relu": lambda: conv_dw_conv(4, 67, w=10, act="RELU"),
     # padded kernel rows read in place (first layers: in_c 1-3 into few channels)
     "rows_3x3x3_s2_odd_relu6": lambda: first_layer_then_wide(act="RELU6"),
     "rows_3x3x1_s2_same": lambda: first_layer_then_wide((1, 12, 10, 1)),
@@ -122,7 +127,10 @@ CASES = {
 CASES.update(POINTWISE4)
 
 # cases that must reach a given kernel variant (op index, variant) when compiled for speed
-VARIANTS = {"ring_3x3_tail_c7_valid": (0, "ring"), "ring_3x3_c12_odd_w_pertensor": (0, "ring"),
+VARIANTS = {"inplace_planar_tall_10x4": (1, "inplace"),
+            "inplace_planar_tall_12x3_relu6": (1, "inplace"),
+            "inplace_planar_wide_4x10_c67_relu": (1, "inplace"),
+            "ring_3x3_tail_c7_valid": (0, "ring"), "ring_3x3_c12_odd_w_pertensor": (0, "ring"),
             "ring_3x3_relu6": (0, "ring"), "ring_3x3_relu_lower_bound": (0, "ring"),
             "implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
             "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise")}
@@ -202,3 +210,13 @@ def test_first_layer_cases_read_padded_rows(name):
     from tinyengine_pio.ops.conv_2d import reads_rows
     cm = compile_model(CASES[name](), emit=False)
     assert reads_rows(cm.graph.operators[0])
+
+
+@pytest.mark.parametrize("name", ["inplace_planar_tall_10x4", "inplace_planar_tall_12x3_relu6",
+                                  "inplace_planar_wide_4x10_c67_relu"])
+def test_inplace_cases_take_the_planar_kernel(name):
+    """These in-place cases run te_depthwise_conv_2d_inplace_planar_dsp in DSP builds."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.depthwise_conv_2d import planar_inplace
+    op = compile_model(CASES[name](), emit=False).graph.operators[1]
+    assert op.memory.variant == "inplace" and planar_inplace(op.params)

@@ -78,6 +78,15 @@ void te_depthwise_conv_2d_ring_dsp(const int8_t *in, int32_t in_h, int32_t in_w,
                                    const int8_t *w, const int32_t *bias, int32_t out_off,
                                    const int32_t *mult, const int32_t *shift, int32_t act_min,
                                    int32_t act_max, int8_t *scratch);
+/* In place, 3x3 stride 1: channel by channel through one padded int16 plane in `scratch`
+ * (layouts/depthwise.py inplace_plane_bytes), rows along the longer side (`transposed`: the
+ * plane's rows are the input's columns, wr holds the transposed taps). */
+void te_depthwise_conv_2d_inplace_planar_dsp(
+        int8_t *buf, int32_t in_h, int32_t in_w, int32_t c, const int8_t *w, const int32_t *bias,
+        int32_t pad_t, int32_t pad_l, int32_t out_h, int32_t out_w, int32_t in_off,
+        int32_t out_off, const int32_t *mult, const int32_t *shift, int32_t act_min,
+        int32_t act_max, int8_t *scratch, const uint32_t *wr, const int32_t *rr,
+        int32_t transposed);
 #endif
 #if TE_MVE
 TE_DW_FAST_DECL(mve)

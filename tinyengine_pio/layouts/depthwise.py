@@ -67,3 +67,15 @@ def ring_rq(full, m, cc, e) -> np.ndarray:
     """rr (int32): per channel of the whole groups {2 * folded bias, m, cc, e}."""
     c4 = len(full) // LANES * LANES
     return np.stack([2 * np.asarray(full, np.int64), m, cc, e], axis=1)[:c4].astype(np.int32)
+
+
+def inplace_transposed(out_h: int, out_w: int) -> bool:
+    """The in-place planar kernel's plane rows run along the output's longer side."""
+    return out_h > out_w
+
+
+def inplace_plane_bytes(out_h: int, out_w: int) -> int:
+    """Scratch of the in-place planar kernel (te_depthwise_conv_2d_inplace_planar_dsp): one
+    channel's padded plane, int16, rows along the longer side."""
+    rows, length = (out_w, out_h) if inplace_transposed(out_h, out_w) else (out_h, out_w)
+    return (rows + 2) * ring_pitch(length, 1) * 2

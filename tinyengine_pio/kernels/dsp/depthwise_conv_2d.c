@@ -234,4 +234,61 @@ void te_depthwise_conv_2d_ring_dsp(const int8_t *in, int32_t in_h, int32_t in_w,
     TE_BY_CLAMP(act_min, act_max, TE_CALL);
 #undef TE_CALL
 }
+/* ---- In place, planar: 3x3 stride 1, channel by channel through one padded int16 plane ------
+ * Each channel of the four-channel groups is copied into the scratch plane (the border holds
+ * the input zero point, written once), then its outputs are made from the plane row by row as
+ * in the ring kernel (two adjacent outputs per pair of input halfwords) and written over the
+ * channel's own input bytes only. With `transposed` the plane holds the channel's columns as
+ * rows (its taps transposed by the host, layouts/depthwise.py), so that rows run along the
+ * longer side: kws's 25 x 5 planes give rows of 25 outputs, not 5. wr, rr as the ring kernel's;
+ * the c % 4 last channels go through te_depthwise_conv_2d_inplace_tail_s8. */
+void te_depthwise_conv_2d_inplace_planar_dsp(
+        int8_t *buf, int32_t in_h, int32_t in_w, int32_t c, const int8_t *w, const int32_t *bias,
+        int32_t pad_t, int32_t pad_l, int32_t out_h, int32_t out_w, int32_t in_off,
+        int32_t out_off, const int32_t *mult, const int32_t *shift, int32_t act_min,
+        int32_t act_max, int8_t *scratch, const uint32_t *wr, const int32_t *rr,
+        int32_t transposed) {
+    /* plane geometry: rows along the output's longer side */
+    const int32_t rows = transposed ? out_w : out_h, len = transposed ? out_h : out_w;
+    const int32_t r_in = transposed ? in_w : in_h, l_in = transposed ? in_h : in_w;
+    const int32_t r_pad = transposed ? pad_l : pad_t, l_pad = transposed ? pad_t : pad_l;
+    const int32_t pitch = te_dw_ring_pitch(len, 1), ph = rows + 2;
+    const int32_t step_r = transposed ? c : in_w * c, step_l = transposed ? in_w * c : c;
+    const int32_t o_r = transposed ? c : out_w * c, o_l = transposed ? out_w * c : c;
+    const int32_t c4 = c & ~3, clamp = te_clamp_mode(act_min, act_max);
+    const int32_t l1 = l_in < pitch - l_pad ? l_in : pitch - l_pad;
+    const int32_t r1 = r_in < ph - r_pad ? r_in : ph - r_pad;
+    const uint32_t zp2 = ((uint32_t)(uint16_t)(-in_off) << 16) | (uint16_t)(-in_off);
+    int16_t *const plane = (int16_t *)(void *)scratch;
+    int32_t acc[TE_DW_RING_MAX_W + 1];
+    int32_t i, ch, r, x;
+    for (i = 0; i < ph * pitch / 2; ++i) {
+        ((uint32_t *)(void *)scratch)[i] = zp2;
+    }
+    for (ch = 0; ch < c4; ++ch) {
+        const int32_t *q = rr + 4 * ch;
+        for (r = 0; r < r1; ++r) {          /* the channel's input into the plane */
+            const int8_t *src = buf + r * step_r + ch;
+            int16_t *d = plane + (r + r_pad) * pitch + l_pad;
+            for (x = 0; x < l1; ++x, src += step_l) {
+                d[x] = *src;
+            }
+        }
+        for (r = 0; r < rows; ++r) {
+            const int16_t *p0 = plane + r * pitch;
+            const int32_t *a = acc, *const end = acc + len;
+            int8_t *o = buf + r * o_r + ch;
+            te_dw_ring_row((const uint32_t *)(const void *)p0,
+                           (const uint32_t *)(const void *)(p0 + pitch),
+                           (const uint32_t *)(const void *)(p0 + 2 * pitch), 1, wr + 5 * ch,
+                           q[0], acc, len);
+            for (; a < end; ++a, o += o_l) {
+                *o = te_sat_fast(te_rq_fast(*a, q[1], q[2], q[3]), clamp, act_min, act_max);
+            }
+        }
+    }
+    te_depthwise_conv_2d_inplace_tail_s8(buf, in_h, in_w, c, w, bias, 3, 3, 1, 1, 1, 1, pad_t,
+                                         pad_l, out_h, out_w, in_off, out_off, mult, shift,
+                                         act_min, act_max, scratch, c4);
+}
 #endif
