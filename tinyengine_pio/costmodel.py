@@ -107,9 +107,9 @@ def predict_layer(g: Graph, op: Operator, mve: bool = False) -> int:
         c = coef.get(f"{op.kind}#{op.dtype}") or GENERIC_DTYPE
         return int(round(max(0.0, float(np.dot(c, features(g, op))))))
     if op.memory.variant == "winograd":     # its own fit (tiles, not MACs): ops/conv_winograd.py
-        from .ops.conv_winograd import winograd_instructions
+        from .ops.conv_winograd import uses_pairs, winograd_instructions
         if not mve:
-            return int(round(winograd_instructions(op.params)))
+            return int(round(winograd_instructions(op.params, uses_pairs(op))))
         op = replace(op, memory=MemoryOption("im2col"))       # Helium builds: the im2col GEMM
     c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"), mve))
          or coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))

@@ -14,6 +14,7 @@ import pytest
 from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
 from tests.helpers.opmodels import (
     conv_dw_conv,
+    pool,
     dw_then_wide,
     first_layer_then_wide,
     wide_then_conv_fc,
@@ -95,6 +96,11 @@ CASES = {
     "ring_3x3_c12_odd_w_pertensor": lambda: dw_then_wide((1, 10, 9, 12), per_channel=False),
     "ring_3x3_relu6": lambda: dw_then_wide((1, 9, 16, 8), act="RELU6"),
     "ring_3x3_relu_lower_bound": lambda: dw_then_wide((1, 8, 10, 4), act="RELU"),
+    # AVERAGE_POOL_2D four channels at a time (SXTAB16), windows cut by padding, channel tails
+    "avg_pool_global_c67": lambda: pool("AVERAGE_POOL_2D", (1, 5, 5, 67), (5, 5), (1, 1),
+                                        "VALID"),
+    "avg_pool_3x3_s2_same": lambda: pool("AVERAGE_POOL_2D", (1, 9, 7, 8), (3, 3), (2, 2),
+                                         "SAME"),
     "fc_folded": lambda: fc_model((1, 37), 11),
     "fc_pruned_rows": lambda: fc_model((1, 40), 9, per_channel=True, pruned=(0, 5)),
     "pointwise_pruned_rows": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID",
@@ -125,6 +131,7 @@ CASES = {
                                                       act="RELU"),
 }
 CASES.update(POINTWISE4)
+CASES["winograd_auto_chain"] = conv_chain   # unforced: Winograd one tile at a time (wide)
 
 # cases that must reach a given kernel variant (op index, variant) when compiled for speed
 VARIANTS = {"inplace_planar_tall_10x4": (1, "inplace"),
@@ -133,7 +140,8 @@ VARIANTS = {"inplace_planar_tall_10x4": (1, "inplace"),
             "ring_3x3_tail_c7_valid": (0, "ring"), "ring_3x3_c12_odd_w_pertensor": (0, "ring"),
             "ring_3x3_relu6": (0, "ring"), "ring_3x3_relu_lower_bound": (0, "ring"),
             "implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
-            "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise")}
+            "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise"),
+            "winograd_auto_chain": (2, "winograd")}
 
 
 @pytest.mark.parametrize("name", sorted(POINTWISE4))
@@ -170,9 +178,10 @@ def test_case_reaches_its_kernel_variant(name):
     assert cm.graph.operators[step].memory.variant == variant
 
 
-# Winograd F(2x2, 3x3) (ops/conv_winograd.py), forced through TE_CONV_ALGORITHM: partial tiles
-# at the right and bottom, SAME and VALID, in_c % 4 in 1..3 (byte-gathered last block), odd
-# out_c (half a row pair), per-tensor, RELU6 / RELU clamps, non-zero input zero points
+# Winograd F(2x2, 3x3) (ops/conv_winograd.py), forced through TE_CONV_ALGORITHM (tile pairs,
+# and one tile at a time): partial tiles at the right and bottom, SAME and VALID, in_c % 4 in
+# 1..3 (byte-gathered last block), odd out_c (part of a row quad), per-tensor, RELU6 / RELU
+# clamps, non-zero input zero points, the output partly over its input
 WINOGRAD = {
     "winograd_same_odd_c3": lambda: conv_model((1, 7, 9, 3), 5),
     "winograd_valid_c5_relu6": lambda: conv_model((1, 8, 7, 5), 4, padding="VALID",
@@ -187,15 +196,18 @@ WINOGRAD = {
 @pytest.mark.qemu
 @pytest.mark.platformio
 @pytest.mark.parametrize("board", ["mps2-an386", "mps3-an547"])
+@pytest.mark.parametrize("mode", ["winograd", "winograd1"])
 @pytest.mark.parametrize("name", sorted(WINOGRAD))
-def test_winograd_matches_tflm(name, board, tmp_path_factory, monkeypatch):
+def test_winograd_matches_tflm(name, mode, board, tmp_path_factory, monkeypatch):
     from tinyengine_pio.compiler import compile_model
     from tinyengine_pio.harness.dut import Dut
-    monkeypatch.setenv("TE_CONV_ALGORITHM", "winograd")
+    if mode == "winograd1" and board != "mps2-an386":
+        pytest.skip("the Helium build runs the im2col GEMM either way")
+    monkeypatch.setenv("TE_CONV_ALGORITHM", mode)
     data = WINOGRAD[name]()
     ops = compile_model(data, emit=False).graph.operators
     assert any(op.memory.variant == "winograd" for op in ops)
-    cache = tmp_path_factory.getbasetemp() / "dsp_fw_cache"
+    cache = tmp_path_factory.getbasetemp() / f"dsp_fw_cache_{mode}"
     with Dut.qemu(data, board=board, name=f"{name}.tflite", cache_dir=cache) as dut:
         for set_name, inputs in deterministic_inputs(data):
             r = dut.infer(inputs)

@@ -81,12 +81,12 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
                               int32_t act_min, int32_t act_max);
 /* Winograd F(2x2, 3x3), dsp/conv_2d_winograd.h: u in words of four rows (ops/conv_winograd.py
  * fast_filter), rq per four rows (layouts/gemm.py), zp_row in_c bytes of the zero point,
- * `vs` one tile of V: 32 * ceil(in_c / 4) bytes, 4-aligned. */
+ * `vs` V of one tile (32 * ceil(in_c / 4) bytes, 4-aligned), of two where `pairs`. */
 void te_conv_2d_winograd_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                               const uint32_t *u, const int32_t *rq, int32_t pad_t, int32_t pad_l,
                               int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,
                               int32_t pad_val, const int8_t *zp_row, int32_t act_min,
-                              int32_t act_max, uint32_t *vs);
+                              int32_t act_max, uint32_t *vs, int32_t pairs);
 /* Padded kernel rows (in_c % 4 != 0, dilation_w 1): each kernel row read in place as
  * run4 = ceil4(k_w * in_c) bytes against weights zero-padded per row (ops/conv_2d.py
  * rows_weights) and widened into int16 columns; `scratch` (word-aligned): 4 * k_h * run4

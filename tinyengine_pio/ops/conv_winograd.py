@@ -28,9 +28,10 @@ ROWS = 4             # output channels per group of the DSP kernel's GEMMs (and 
 
 
 def forced(g) -> str | None:
-    """'winograd', 'direct' or None (the per-layer rule) from the config / environment."""
+    """'winograd', 'winograd1' (one tile at a time), 'direct' or None (the per-layer rule)
+    from the config / environment."""
     v = g.config.get("conv_algorithm") or os.environ.get("TE_CONV_ALGORITHM") or None
-    return v if v in ("winograd", "direct") else None
+    return v if v in ("winograd", "winograd1", "direct") else None
 
 
 def transformed_filter(w: np.ndarray) -> np.ndarray:
@@ -68,29 +69,41 @@ def tiles(p) -> int:
     return -(-p.out_h // 2) * -(-p.out_w // 2)
 
 
-def winograd_instructions(p) -> float:
-    """Cortex-M4 instructions of te_conv_2d_winograd_fast: per tile 16.5 per row and int16
-    lane (the SMLAD loop), 178 per row (the per-position loop, output transform and
-    requantization), 30 per lane (input transform), 1000; least squares over the 11 eligible
-    layers of ic_resnet8, ic_resnet_large and mnist_resnet (all within 1.3 %)."""
+def winograd_instructions(p, pairs: bool = False) -> float:
+    """Cortex-M4 instructions of te_conv_2d_winograd_fast, per tile: per row and int16 lane
+    (the SMLAD loops: 16.6 with tile pairs, 23.7 one tile at a time), per row (the position
+    loop, output transform and requantization: 205 / 226) and a constant (input transform
+    and setup: 1336 / 1377); least squares over the 11 eligible layers of ic_resnet8,
+    ic_resnet_large and mnist_resnet (all within 1.7 %)."""
     kp, ocp = -(-p.in_c // 4) * 4, -(-p.out_c // ROWS) * ROWS
-    return tiles(p) * (16.5 * ocp * kp + 178 * ocp + 30 * kp + 1000)
+    if pairs:
+        return tiles(p) * (16.6 * ocp * kp + 205 * ocp + 1336)
+    return tiles(p) * (23.7 * ocp * kp + 226 * ocp + 1377)
 
 
-def direct_instructions(p) -> float:
-    """A lower bound of the im2col / implicit GEMMs on the same layers: 1.05 instructions per
-    MAC (their best measured, 8x8x64 -> 64 of ic_resnet8; the others take 1.1 to 1.6)."""
-    return 1.05 * p.out_h * p.out_w * p.out_c * 9 * p.in_c
+def winograd_wins(g, op, options: list) -> bool:
+    """One tile at a time (the wide option's kernel) estimated faster than the cost model's
+    prediction for each of the op's other options but the fallback; in_c a multiple of 4 (a
+    partial channel block is gathered byte by byte: the first layers, in_c 1 to 3, lost
+    1.6-1.9x against the padded-rows GEMM)."""
+    from dataclasses import replace
+
+    from ..costmodel import predict_layer
+    return op.params.in_c % 4 == 0 and all(winograd_instructions(op.params) < predict_layer(g, replace(op, memory=o))
+               for o in options if o.role != "fallback")
 
 
-def winograd_wins(p) -> bool:
-    return winograd_instructions(p) < direct_instructions(p)
+def scratch_bytes(p, pairs: bool = False) -> int:
+    """V, 16 positions x in_c rounded up to 4, int16, of one tile, or of two for the DSP
+    kernel's faster tile pairs (where it runs: params.fast). The Helium build's two im2col
+    columns (18 in_c bytes) fit in either."""
+    return (2 if pairs and p.fast is not None else 1) * 16 * (-(-p.in_c // 4) * 4) * 2
 
 
-def scratch_bytes(p) -> int:
-    """V of one tile: 16 positions x in_c rounded up to 4, int16 (both Winograd kernels; the
-    Helium build's two im2col columns, 18 in_c bytes, fit in it too)."""
-    return 16 * (-(-p.in_c // 4) * 4) * 2
+def uses_pairs(op) -> bool:
+    """Does the op's DSP kernel take tile pairs (its scratch holds two tiles' V)?"""
+    p = op.params
+    return op.memory.scratch >= scratch_bytes(p, pairs=True) > scratch_bytes(p)
 
 
 def fast_filter(u: np.ndarray) -> np.ndarray:
@@ -155,7 +168,8 @@ def emit_winograd(ctx, op) -> None:
                               cond),
                *geometry,
                ctx.cond_const(np.full(p.in_c, p.pad_value, np.int8), "int8_t", f"zp{op.index}",
-                              cond), *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t"))
+                              cond), *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t"),
+               int(uses_pairs(op)))
         w2d = ctx.g.t(op.inputs[1]).data.reshape(p.out_c, -1)
         wm, rqm = mve_gemm_operands(ctx, op, w2d, p.fast)
         mve = ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, wm, rqm, p.k_h, p.k_w,
@@ -166,17 +180,18 @@ def emit_winograd(ctx, op) -> None:
 
 def with_winograd(g, op, options: list) -> list:
     """CONV_2D's memory options with the Winograd variant added where it applies: alone where
-    forced, else as the wide option (in place of the im2col int16 columns, taken only where
-    the arena does not grow) where winograd_wins estimates fewer instructions."""
+    forced (tile pairs), else as the wide option (one tile at a time, scratch no larger than
+    the im2col int16 columns it replaces; taken only where the arena does not grow) where
+    winograd_wins estimates fewer instructions."""
     from ..ir import MemoryOption
     p = op.params
     force = forced(g)
     if force == "direct" or not eligible(g, op, p):
         return options
     scratch = scratch_bytes(p)
-    if force == "winograd":
-        return [MemoryOption("winograd", scratch)]
-    if not winograd_wins(p):
+    if force in ("winograd", "winograd1"):  # tile pairs where the DSP kernel runs, or not
+        return [MemoryOption("winograd", scratch_bytes(p, pairs=force == "winograd"))]
+    if not winograd_wins(g, op, options):
         return options
     return [o for o in options if o.role != "wide"] + [MemoryOption("winograd", scratch,
                                                                     role="wide")]
