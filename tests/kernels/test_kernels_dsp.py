@@ -14,6 +14,7 @@ import pytest
 from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
 from tests.helpers.opmodels import (
     conv_dw_conv,
+    pool,
     dw_then_wide,
     first_layer_then_wide,
     wide_then_conv_fc,
@@ -95,6 +96,11 @@ CASES = {
     "ring_3x3_c12_odd_w_pertensor": lambda: dw_then_wide((1, 10, 9, 12), per_channel=False),
     "ring_3x3_relu6": lambda: dw_then_wide((1, 9, 16, 8), act="RELU6"),
     "ring_3x3_relu_lower_bound": lambda: dw_then_wide((1, 8, 10, 4), act="RELU"),
+    # AVERAGE_POOL_2D four channels at a time (SXTAB16), windows cut by padding, channel tails
+    "avg_pool_global_c67": lambda: pool("AVERAGE_POOL_2D", (1, 5, 5, 67), (5, 5), (1, 1),
+                                        "VALID"),
+    "avg_pool_3x3_s2_same": lambda: pool("AVERAGE_POOL_2D", (1, 9, 7, 8), (3, 3), (2, 2),
+                                         "SAME"),
     "fc_folded": lambda: fc_model((1, 37), 11),
     "fc_pruned_rows": lambda: fc_model((1, 40), 9, per_channel=True, pruned=(0, 5)),
     "pointwise_pruned_rows": lambda: conv_model((1, 6, 6, 8), 16, (1, 1), padding="VALID",
