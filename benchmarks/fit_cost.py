@@ -4,9 +4,13 @@
     python -m benchmarks --boards mps2-an386 --per-layer --optimize size --out /tmp/pls
     python -m benchmarks --boards mps3-an547 --per-layer --out /tmp/plm
     python -m benchmarks.fit_cost /tmp/pl/results.json /tmp/pls/results.json /tmp/plm/results.json
+    python -m benchmarks.fit_cost --holdout kws,vww,... /tmp/pl/results.json   (no write)
 
 Every layer of every measured model becomes one row (features: MACs, outputs, output
-pixels, 1, bytes copied) of a non-negative least-squares fit per kernel key (op kind + variant)."""
+pixels, 1, bytes copied, taps) of a non-negative least-squares fit per kernel key (op kind +
+variant). --holdout: fit on the other models only and print each held-out model's whole-model
+estimate against its measurement (out-of-sample error), then the same in sample; nothing is
+written."""
 from __future__ import annotations
 
 import json
@@ -16,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from tinyengine_pio.compiler import compile_model
-from tinyengine_pio.platformio.boards import load_board
 from tinyengine_pio.costmodel import MVE_CPUS, features, kernel_key
+from tinyengine_pio.platformio.boards import load_board
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"
 OUT = Path(__file__).resolve().parents[1] / "tinyengine_pio" / "costmodel.json"
@@ -38,8 +42,10 @@ def nnls(a: np.ndarray, b: np.ndarray, iters: int = 200) -> np.ndarray:
     return x
 
 
-def main(paths: list[str]) -> int:
-    rows: dict[str, tuple[list, list]] = {}
+def _layers(paths: list[str]) -> list[dict]:
+    """One record per measured layer: model, board, the kernel keys predict_layer would try
+    (most specific first), features and instructions."""
+    out = []
     for path in paths:
         data = json.loads(Path(path).read_text())
         optimize = data["meta"].get("optimize", "speed")
@@ -51,9 +57,19 @@ def main(paths: list[str]) -> int:
                               optimize=optimize).graph
             mve = load_board(r["board"])["build"]["cpu"] in MVE_CPUS
             for layer, op in zip(r["layers"], g.operators):
-                x, y = rows.setdefault(kernel_key(op, optimize, mve), ([], []))
-                x.append(features(g, op))
-                y.append(layer["instructions"])
+                keys = [kernel_key(op, optimize, mve), kernel_key(op, optimize), kernel_key(op),
+                        op.kind]
+                out.append(dict(model=r["model"], board=r["board"], keys=keys,
+                                x=features(g, op), y=layer["instructions"]))
+    return out
+
+
+def fit(layers: list[dict], verbose: bool = False) -> dict:
+    rows: dict[str, tuple[list, list]] = {}
+    for rec in layers:
+        x, y = rows.setdefault(rec["keys"][0], ([], []))
+        x.append(rec["x"])
+        y.append(rec["y"])
     coef = {}
     for key, (x, y) in sorted(rows.items()):
         a, b = np.array(x), np.array(y, dtype=float)
@@ -61,7 +77,38 @@ def main(paths: list[str]) -> int:
         c = nnls(a * w[:, None], b * w)
         coef[key] = [round(float(v), 4) for v in c]
         err = np.abs(a @ c - b) / np.maximum(b, 1)
-        print(f"{key:32s} n={len(b):3d} coef={coef[key]} median err {np.median(err):.1%}")
+        if verbose:
+            print(f"{key:32s} n={len(b):3d} coef={coef[key]} median err {np.median(err):.1%}")
+    return coef
+
+
+def predict(coef: dict, rec: dict) -> float:
+    """As costmodel.predict_layer: the first key with coefficients, else the default."""
+    c = next((coef[k] for k in rec["keys"] if k in coef), [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])
+    return max(0.0, float(np.dot(c, rec["x"])))
+
+
+def holdout(layers: list[dict], names: list[str]) -> int:
+    """Fit without the held-out models, print whole-model errors out of and in sample."""
+    held = {m for m in {r["model"] for r in layers} if any(n in m for n in names)}
+    train = [r for r in layers if r["model"] not in held]
+    for title, coef, models in (("out of sample (fit without them)", fit(train), sorted(held)),
+                                ("in sample (fit on these)", fit(train),
+                                 sorted({r["model"] for r in train}))):
+        print(f"\n{title}:\n\n| model | board | measured | estimate | error |\n|---|---|---:|---:|---:|")
+        for model in models:
+            for board in sorted({r["board"] for r in layers if r["model"] == model}):
+                recs = [r for r in layers if r["model"] == model and r["board"] == board]
+                meas = sum(r["y"] for r in recs)
+                est = sum(predict(coef, r) for r in recs)
+                print(f"| {model} | {board} | {meas:,} | {est:,.0f} | {(est - meas) / meas:+.1%} |")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--holdout":
+        return holdout(_layers(argv[2:]), argv[1].split(","))
+    coef = fit(_layers(argv), verbose=True)
     OUT.write_text(json.dumps(coef, indent=1) + "\n")
     print(f"wrote {OUT}")
     return 0
