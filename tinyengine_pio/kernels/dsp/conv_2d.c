@@ -331,7 +331,15 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                          ox * stride_w - pad_l, run4, (int8_t)pad_val, stage + i * k_h * run4,
                          tab + i);
             for (ky = 0; ky < k_h; ++ky) {  /* the rows as doubled int16, column i */
-                te_widen_s8(tab[2 * ky + i], run4, cols + 2 * i + ky * run4, 4);
+                const int8_t *src = tab[2 * ky + i];
+                uint32_t *dst = cols + 2 * i + ky * run4;
+                int32_t k;
+                for (k = 0; k < run4; k += 4, dst += 4) {
+                    const uint32_t v = te_ld32(src + k);
+                    const uint32_t e = __sxtb16(v), o = te_sxtb16_ror8(v);
+                    dst[0] = __sadd16(e, e);
+                    dst[1] = __sadd16(o, o);
+                }
             }
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
