@@ -194,9 +194,9 @@ def reads_rows(op: Operator) -> bool:
 
 
 def rows_scratch(p: ConvParams) -> int:
-    """te_conv_2d_rows_fast's scratch: a pixel pair's doubled int16 columns (4 bytes a k),
-    then two staged windows."""
-    return 6 * p.k_h * rows_run(p)
+    """te_conv_2d_rows_fast's scratch: four pixels' doubled int16 columns (8 bytes a k), then
+    one staged window."""
+    return 9 * p.k_h * rows_run(p)
 
 
 def rows_weights(p: ConvParams, w: np.ndarray) -> np.ndarray:

@@ -269,8 +269,8 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
  * weights) and widened into a pixel pair's doubled int16 columns for te_gemm2x2_fast: no
  * byte-wise im2col. Pixels whose window reaches into the padding, or whose last row's words
  * would read past the input, get their rows staged first with the zero point (the folded bias
- * removes its share). `scratch`: the columns (16 * k_h * run4 / 4 bytes), then the staging
- * (2 * k_h * run4 bytes). */
+ * removes its share). Four pixels at a time through the 2x4 GEMM, the last 1-3 in pairs.
+ * `scratch`: the columns (8 * k_h * run4 bytes), then one staged window (k_h * run4). */
 #define TE_ROWS_MAX 16          /* kernel rows (the host checks k_h) */
 
 static void te_rows_stage(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
@@ -312,6 +312,26 @@ static void te_rows_taps(const int8_t *in, int32_t in_h, int32_t in_w, int32_t i
     }
 }
 
+/* The receptive field at input corner (y0, x0) as one doubled int16 column of the
+ * interleaved columns at `col` (`step` words per block of four k: 4 for pairs, 8 for quads). */
+static void te_rows_column(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           int32_t k_h, int32_t k_w, int32_t dil_h, int32_t y0, int32_t x0,
+                           int32_t run4, int8_t pad_val, int8_t *stage, uint32_t *col,
+                           int32_t step) {
+    const int8_t *tab[2 * TE_ROWS_MAX];
+    int32_t ky, k;
+    te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, y0, x0, run4, pad_val, stage, tab);
+    for (ky = 0; ky < k_h; ++ky) {
+        const int8_t *src = tab[2 * ky];
+        for (k = 0; k < run4; k += 4, col += step) {
+            const uint32_t v = te_ld32(src + k);
+            const uint32_t e = __sxtb16(v), o = te_sxtb16_ror8(v);
+            col[0] = __sadd16(e, e);
+            col[1] = __sadd16(o, o);
+        }
+    }
+}
+
 void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                           const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t pad_t,
@@ -319,32 +339,27 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
                           int8_t *scratch) {
     const int32_t run4 = (k_w * in_c + 3) & ~3, pixels = out_h * out_w;
-    uint32_t *const cols = (uint32_t *)(void *)scratch;     /* 4 words a block of four k */
-    int8_t *const stage = scratch + 16 * (k_h * run4 / 4);
-    const int8_t *tab[2 * TE_ROWS_MAX];
-    int32_t p, i, ky, oy = 0, ox = 0;
-    for (p = 0; p < pixels; p += 2) {
+    const int32_t nblk = k_h * run4 / 4;
+    uint32_t *const cols = (uint32_t *)(void *)scratch;     /* up to 8 words a block */
+    int8_t *const stage = scratch + 32 * nblk;
+    int32_t p, i, oy = 0, ox = 0;
+    for (p = 0; p + 4 <= pixels; p += 4) {   /* four pixels: the 2x4 GEMM */
+        for (i = 0; i < 4; ++i) {
+            te_rows_column(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
+                           ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 8);
+            te_next_px(&oy, &ox, out_w, 1);
+        }
+        te_gemm2x4_fast(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max);
+    }
+    for (; p < pixels; p += 2) {             /* the last 1-3 pixels in pairs */
         const int two = p + 1 < pixels;     /* a lone last pixel is computed twice */
         int8_t *oa = out + p * out_c;
         for (i = 0; i < 2; ++i) {
-            te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
-                         ox * stride_w - pad_l, run4, (int8_t)pad_val, stage + i * k_h * run4,
-                         tab + i);
-            for (ky = 0; ky < k_h; ++ky) {  /* the rows as doubled int16, column i */
-                const int8_t *src = tab[2 * ky + i];
-                uint32_t *dst = cols + 2 * i + ky * run4;
-                int32_t k;
-                for (k = 0; k < run4; k += 4, dst += 4) {
-                    const uint32_t v = te_ld32(src + k);
-                    const uint32_t e = __sxtb16(v), o = te_sxtb16_ror8(v);
-                    dst[0] = __sadd16(e, e);
-                    dst[1] = __sadd16(o, o);
-                }
-            }
+            te_rows_column(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
+                           ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 4);
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
-        te_gemm2x2_fast(cols, k_h * run4 / 4, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                        act_max);
+        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min, act_max);
     }
 }
 
