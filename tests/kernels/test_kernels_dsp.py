@@ -49,9 +49,9 @@ def pointwise_off_peak(in_shape, oc, act="NONE", out_q=(0.05, -20), pad=4, seed=
     return mb.build([x], [z])
 
 
-# the wide pointwise's 2x4 GEMM: pixels % 4 = 0..3 (the rest in 2x2 pairs, a lone last pixel),
-# fewer than four pixels, odd out_c, in_c % 4 != 0, every clamp mode (NONE, RELU with only a
-# lower bound, RELU6 with both)
+# the wide pointwise's 2x4 GEMM (te_conv_2d_1x1_fast4): pixels % 4 = 0..3 (the rest in 2x2
+# pairs, a lone last pixel), fewer than four pixels, odd out_c, in_c % 4 != 0, every clamp mode
+# (NONE, RELU with only a lower bound, RELU6 with both)
 POINTWISE4 = {
     "pw4_rest1_c5_odd7_relu6": lambda: pointwise_off_peak((1, 3, 3, 5), 7, "RELU6", (0.1, -20)),
     "pw4_rest2_c8_relu_low": lambda: pointwise_off_peak((1, 2, 5, 8), 6, "RELU", (0.05, 10)),
@@ -146,11 +146,14 @@ VARIANTS = {"inplace_planar_tall_10x4": (1, "inplace"),
 
 @pytest.mark.parametrize("name", sorted(POINTWISE4))
 def test_pointwise4_cases_reach_the_wide_variant(name):
-    """These cases run te_conv_2d_1x1_fast (the wide option, TE_FAST constants exact)."""
+    """These cases run te_conv_2d_1x1_fast4 (the wide option with four columns, TE_FAST
+    constants exact), the one with fewer than four pixels te_conv_2d_1x1_fast."""
     from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.conv_2d import pointwise_fours
     op = compile_model(CASES[name](), emit=False).graph.operators[0]
     assert op.memory.variant == "pointwise" and op.memory.role == "wide"
     assert op.params.fast is not None
+    assert pointwise_fours(op) == (name != "pw4_three_px_c5")
 
 
 # mps2-an386: the DSP kernels (Cortex-M4); mps3-an547: Cortex-M55, whose builds run the Helium

@@ -54,10 +54,13 @@ TE_INLINE void te_next_px(int32_t *oy, int32_t *ox, int32_t out_w, int advance) 
 #if TE_FAST
 /* dsp/conv_2d.c, TE_FAST variants: weights `wp` packed by the compiler in row pairs, rq per
  * row pair (layouts/gemm.py); `cols` holds two doubled int16 columns (16 * ceil(k / 4)
- * bytes, 4-aligned; four for te_conv_2d_1x1_fast: 32 * ceil(in_c / 4) bytes). */
+ * bytes, 4-aligned; four for te_conv_2d_1x1_fast4: 32 * ceil(in_c / 4) bytes). */
 void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
                          int32_t act_max, uint32_t *cols);
+void te_conv_2d_1x1_fast4(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
+                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
+                          int32_t act_max, uint32_t *cols);
 void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                             const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                             int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,

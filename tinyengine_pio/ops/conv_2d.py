@@ -152,10 +152,30 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
-    if p.algorithm == "pointwise":     # wide: four int16 columns (te_conv_2d_1x1_fast's 2x4)
+    if p.algorithm == "pointwise":
         return [MemoryOption("pointwise", 0, lean=True),
-                MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 4), role="wide")]
+                MemoryOption("pointwise", fast_scratch_bytes(p.in_c, pointwise_columns(g, op)),
+                             role="wide")]
     return [MemoryOption(p.algorithm)]
+
+
+def pointwise_columns(g: Graph, op: Operator) -> int:
+    """int16 columns of the wide pointwise variant: 4 (te_conv_2d_1x1_fast4, the 2x4 GEMM)
+    where the op's input, output and four columns stay within the graph's largest activation
+    tensor (a lower bound of the arena: the columns likely fit beside the peak), else 2
+    (te_conv_2d_1x1_fast, the 2x2 GEMM, half the scratch: where arenas are tight, e.g. kws's
+    in-place 64-channel layers, four columns would grow the arena and lose the wide variant)."""
+    p: ConvParams = op.params
+    acts = set(g.inputs) | {o for o2 in g.operators for o in o2.outputs}
+    largest = max(g.t(i).nbytes for i in acts)
+    own = g.t(op.inputs[0]).nbytes + g.t(op.outputs[0]).nbytes
+    return 4 if p.in_h * p.in_w >= 4 and own + fast_scratch_bytes(p.in_c, 4) <= largest else 2
+
+
+def pointwise_fours(op: Operator) -> bool:
+    """The chosen option is the wide pointwise with four columns (te_conv_2d_1x1_fast4)."""
+    return (op.memory.variant == "pointwise" and not op.memory.lean
+            and op.memory.scratch >= fast_scratch_bytes(op.params.in_c, 4))
 
 
 ROWS_MAX = 16                      # TE_ROWS_MAX in kernels/dsp/conv_2d.c
@@ -243,8 +263,9 @@ def _emit_pointwise(ctx, op: Operator, fast, mve, operands) -> None:
     ctx.dispatch(variant("dsp", fast and (
         ("te_conv_2d_1x1_lean", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp)
         if op.memory.lean else      # int16 columns would grow the arena
-        ("te_conv_2d_1x1_fast", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp,
-         ctx.arena_ptr(op.scratch_offset, "uint32_t")))), variant("portable", plain),
+        ("te_conv_2d_1x1_fast4" if pointwise_fours(op) else "te_conv_2d_1x1_fast", src, pixels,
+         p.in_c, *fast, dst, p.out_c, *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t")))),
+        variant("portable", plain),
         variant("mve", mve and ("te_gemm_mve", src, pixels, p.in_c, *mve, dst, p.out_c, *clamp)))
 
 
@@ -296,15 +317,16 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit, im2col read as padded rows (rows_run): pixel pairs read while
-    written (the wide pointwise: groups of four pixels); other im2col: pixel pairs copied out,
-    then written; generic: one pixel at a time, reads and writes interleaved."""
+    written (the wide pointwise with four columns: groups of four pixels); other im2col: pixel
+    pairs copied out, then written; generic: one pixel at a time, reads and writes
+    interleaved."""
     if op.memory.variant == "winograd":     # tile by tile (ops/conv_winograd.py)
         return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
     copied = op.memory.variant == "im2col" and not reads_rows(op)
-    four = op.memory.variant == "pointwise" and not op.memory.lean
-    return [Access(0, window_pattern(g, op, per_step=4 if four else 2, reads_first=copied))]
+    return [Access(0, window_pattern(g, op, per_step=4 if pointwise_fours(op) else 2,
+                                     reads_first=copied))]
 
 
 def macs(g: Graph, op: Operator) -> int:

@@ -6,13 +6,30 @@
 #include "te_isa.h"
 
 #if TE_FAST
-/* TE_FAST (DSP, --optimize speed): each group of four pixels is widened once into `cols`
- * (doubled int16, four interleaved columns of nblk = ceil(k / 4) blocks, 32 * nblk bytes),
- * then multiplied by the host-packed weights `wp` in the 2x4 GEMM; the last 1-3 pixels as
- * pairs (a lone last one twice) in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. */
+/* TE_FAST (DSP, --optimize speed): each pixel pair is widened once into `cols` (doubled int16,
+ * two interleaved columns of nblk = ceil(k / 4) blocks, 16 * nblk bytes), then multiplied by
+ * the host-packed weights `wp` in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. */
 void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
                          int32_t act_max, uint32_t *cols) {
+    const int32_t nblk = (in_c + 3) >> 2;
+    int32_t p;
+    for (p = 0; p < pixels; p += 2) {
+        const int8_t *a = in + p * in_c;
+        const int two = p + 1 < pixels;
+        int8_t *oa = out + p * out_c;
+        te_widen_s8(a, in_c, cols, 4);
+        te_widen_s8(two ? a + in_c : a, in_c, cols + 2, 4);
+        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                        act_max);
+    }
+}
+
+/* The same four pixels at a time: widened into four interleaved columns (32 * nblk bytes of
+ * `cols`) for the 2x4 GEMM; the last 1-3 pixels as above. */
+void te_conv_2d_1x1_fast4(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
+                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
+                          int32_t act_max, uint32_t *cols) {
     const int32_t nblk = (in_c + 3) >> 2;
     int32_t p, i;
     for (p = 0; p + 4 <= pixels; p += 4) {
@@ -21,14 +38,9 @@ void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const u
         }
         te_gemm2x4_fast(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max);
     }
-    for (; p < pixels; p += 2) {
-        const int8_t *a = in + p * in_c;
-        const int two = p + 1 < pixels;
-        int8_t *oa = out + p * out_c;
-        te_widen_s8(a, in_c, cols, 4);
-        te_widen_s8(two ? a + in_c : a, in_c, cols + 2, 4);
-        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                        act_max);
+    if (p < pixels) {
+        te_conv_2d_1x1_fast(in + p * in_c, pixels - p, in_c, wp, rq, out + p * out_c, out_c,
+                            act_min, act_max, cols);
     }
 }
 

@@ -115,20 +115,34 @@ TE_INLINE void te_gemm2x4_body(const uint32_t *cols, int32_t nblk, const uint32_
     const uint8_t *const end = (const uint8_t *)cols + (nblk << 5);
     const int32_t odd = nblk & 1;
     const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
-    int32_t oc, i;
-    for (oc = 0; oc < out_c; oc += TE_PAIR_ROWS, rq += TE_PAIR_RQ, out += TE_PAIR_ROWS) {
-        int32_t a0 = rq[0], a1 = rq[1], b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
-        const uint8_t *xp = (const uint8_t *)cols;
-        uint32_t w, t, x0, x1;
+    int32_t n = out_c >> 1, a0, a1, b0, b1, c0, c1, d0, d1, i;
+    int8_t *o = out;
+    const uint8_t *xp;
+    register uint32_t x0 __asm__("r8");     /* m, cc, e of the epilogue's LDM */
+    register uint32_t x1 __asm__("r9");
+    register uint32_t w __asm__("r10");
+    uint32_t t;
+    if (n > 0) {
+        if (clamp == 0) {
+            TE_GEMM2X4_PAIRS(TE_ST2X4_PLAIN);
+        } else if (clamp == 2) {
+            TE_GEMM2X4_PAIRS(TE_ST2X4_CLAMPED(TE_LO2X4));
+        } else {
+            TE_GEMM2X4_PAIRS(TE_ST2X4_CLAMPED(TE_LO2X4 TE_HI2X4));
+        }
+    }
+    if (out_c & 1) {                        /* last row: its pair partner is all zeros */
+        int32_t sums[4];
+        a0 = b0 = c0 = d0 = rq[0];
+        a1 = b1 = c1 = d1 = 0;
+        xp = (const uint8_t *)cols;
         TE_GEMM2X4_LOOP();
-        if (oc + 1 < out_c) {
-            te_rq2x4_store(a0, a1, b0, b1, c0, c1, d0, d1, rq + 2, out, out_c, clamp, bounds);
-        } else {                            /* last row: its pair partner is all zeros */
-            const int32_t sums[4] = {a0, b0, c0, d0};
-            for (i = 0; i < 4; ++i) {
-                out[i * out_c] = te_sat_fast(te_rq_fast(sums[i], rq[2], rq[3], rq[4]), clamp,
-                                             lo, hi);
-            }
+        sums[0] = a0;
+        sums[1] = b0;
+        sums[2] = c0;
+        sums[3] = d0;
+        for (i = 0; i < 4; ++i) {
+            o[i * out_c] = te_sat_fast(te_rq_fast(sums[i], rq[2], rq[3], rq[4]), clamp, lo, hi);
         }
     }
 }

@@ -14,6 +14,8 @@
  *   TE_RQ2X2             9 registers, m/c/e pinned to r8-r10 (ascending, for LDM), flags,
  *                        memory (two STRH)
  *   TE_RQ2X4             13 registers, m/c/e pinned to r8-r10, flags, memory (loads only)
+ *   TE_GEMM2X4_PAIRS     14 registers + lr-free loop state in memory: every one but sp and
+ *                        pc; x0, x1, w pinned to r8-r10 (ascending, for LDM)
  *   TE_DW3_ASM           10 registers, memory (loads only)
  *   TE_MVE_GEMV4_LOOP    a0..a3 pinned to r0, r2, r4, r6 (VMLADAVA wants even registers),
  *                        xp, wp; clobbers q0, q1, lr (DLSTP / LETP)
@@ -318,6 +320,80 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
     (void)c1;
     (void)d1;
 }
+
+/* All row pairs of the 2x4 GEMM in one asm loop, its state in memory (the MACs take every
+ * register but sp and pc; x0, x1, w are pinned to r8-r10 for the epilogue's LDM). Per pair:
+ * the two biases into the eight sums, the blocks (TE_MAC2X4_BLOCK, two a turn, entered midway
+ * for an odd count), the eight sums requantized (TE_RQ_SAT, each row's {m, cc, e} one LDM),
+ * each column's two bytes packed (BFI), then STORE: the clamp and four STRH at o + i * s. */
+#define TE_GEMM2X4_PAIRS(STORE)                                                           \
+    __asm__ volatile(                                                                     \
+        "8:\n\t"                                                                          \
+        "ldr %[t], %[rq]\n\t"                                                             \
+        "ldrd %[a0], %[a1], [%[t]]\n\t"                                                   \
+        "ldrd %[b0], %[b1], [%[t]]\n\t"                                                   \
+        "ldrd %[c0], %[c1], [%[t]]\n\t"                                                   \
+        "ldrd %[d0], %[d1], [%[t]]\n\t"                                                   \
+        "ldr %[xp], %[cols]\n\t"                                                          \
+        "ldr %[t], %[odd]\n\t"                                                            \
+        "cmp %[t], #0\n\t"                                                                \
+        "bne 1f\n\t"                                                                      \
+        "0:\n\t" TE_MAC2X4_BLOCK "1:\n\t" TE_MAC2X4_BLOCK                                 \
+        "ldr %[t], %[end]\n\t"                                                            \
+        "cmp %[xp], %[t]\n\t"                                                             \
+        "bne.w 0b\n\t"                                                                    \
+        "ldr %[t], %[rq]\n\t"                                                             \
+        "add %[t], %[t], #8\n\t"                                                          \
+        TE_RQ_LDM("%[t]", "%[x0]", "%[x1]", "%[w]")                                        \
+        TE_RQ_SAT("%[xp]", "%[x0]", "%[x1]", "%[w]", "%[a0]", "%[a0]")                     \
+        TE_RQ_SAT("%[xp]", "%[x0]", "%[x1]", "%[w]", "%[b0]", "%[b0]")                     \
+        TE_RQ_SAT("%[xp]", "%[x0]", "%[x1]", "%[w]", "%[c0]", "%[c0]")                     \
+        TE_RQ_SAT("%[x0]", "%[x0]", "%[x1]", "%[w]", "%[d0]", "%[d0]")                     \
+        TE_RQ_LDM("%[t]", "%[x0]", "%[x1]", "%[w]")                                        \
+        TE_RQ_SAT("%[xp]", "%[x0]", "%[x1]", "%[w]", "%[a1]", "%[a1]")                     \
+        TE_RQ_SAT("%[xp]", "%[x0]", "%[x1]", "%[w]", "%[b1]", "%[b1]")                     \
+        TE_RQ_SAT("%[xp]", "%[x0]", "%[x1]", "%[w]", "%[c1]", "%[c1]")                     \
+        TE_RQ_SAT("%[x0]", "%[x0]", "%[x1]", "%[w]", "%[d1]", "%[d1]")                     \
+        "str %[t], %[rq]\n\t"                                                             \
+        "bfi %[a0], %[a1], #8, #8\n\tbfi %[b0], %[b1], #8, #8\n\t"                          \
+        "bfi %[c0], %[c1], #8, #8\n\tbfi %[d0], %[d1], #8, #8\n\t"                          \
+        "ldr %[x0], %[o]\n\t"                                                             \
+        "ldr %[x1], %[s]\n\t" STORE                                                       \
+        "add %[x0], %[x0], #2\n\t"                                                        \
+        "str %[x0], %[o]\n\t"                                                             \
+        "ldr %[x0], %[n]\n\t"                                                             \
+        "subs %[x0], %[x0], #1\n\t"                                                       \
+        "str %[x0], %[n]\n\t"                                                             \
+        "bne.w 8b\n\t"                                                                    \
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [b0] "=&r"(b0), [b1] "=&r"(b1), [c0] "=&r"(c0),  \
+          [c1] "=&r"(c1), [d0] "=&r"(d0), [d1] "=&r"(d1), [xp] "=&r"(xp), [wp] "+r"(wp),   \
+          [w] "=&r"(w), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [rq] "+m"(rq),       \
+          [o] "+m"(o), [n] "+m"(n)                                                        \
+        : [cols] "m"(cols), [end] "m"(end), [odd] "m"(odd), [s] "m"(out_c),               \
+          [bounds] "m"(bounds)                                                            \
+        : "cc", "memory")
+/* The stores of TE_GEMM2X4_PAIRS (o in x0, s in x1; xp free): unclamped, four STRH; else
+ * columns a, b and c, d packed in a word each (PKHBT), clamped (SSUB8 / SEL against the
+ * bounds repeated in every byte: CLAMP), then stored as halves. */
+#define TE_ST2X4_PLAIN                                                                    \
+    "strh %[a0], [%[x0]]\n\t"                                                             \
+    "strh %[b0], [%[x0], %[x1]]\n\t"                                                      \
+    "strh %[c0], [%[x0], %[x1], lsl #1]\n\t"                                              \
+    "add %[xp], %[x0], %[x1], lsl #1\n\t"                                                 \
+    "strh %[d0], [%[xp], %[x1]]\n\t"
+#define TE_ST2X4_CLAMPED(CLAMP)                                                           \
+    "pkhbt %[a0], %[a0], %[b0], lsl #16\n\t"                                              \
+    "pkhbt %[c0], %[c0], %[d0], lsl #16\n\t"                                              \
+    "ldrd %[a1], %[b1], %[bounds]\n\t" CLAMP                                              \
+    "strh %[a0], [%[x0]]\n\t"                                                             \
+    "lsr %[a0], %[a0], #16\n\t"                                                           \
+    "strh %[a0], [%[x0], %[x1]]\n\t"                                                      \
+    "strh %[c0], [%[x0], %[x1], lsl #1]\n\t"                                              \
+    "lsr %[c0], %[c0], #16\n\t"                                                           \
+    "add %[xp], %[x0], %[x1], lsl #1\n\t"                                                 \
+    "strh %[c0], [%[xp], %[x1]]\n\t"
+#define TE_LO2X4 TE_CLAMP_LO("%[a0]", "%[a1]", "%[t]") TE_CLAMP_LO("%[c0]", "%[a1]", "%[t]")
+#define TE_HI2X4 TE_CLAMP_HI("%[a0]", "%[b1]", "%[t]") TE_CLAMP_HI("%[c0]", "%[b1]", "%[t]")
 
 /* ---- The 4x1 GEMV of FULLY_CONNECTED (rows packed in quads) ------------------------------
  * One 4x1 block of four k (16 MACs): the column's four k as int16 pairs (x0, x1), then the
