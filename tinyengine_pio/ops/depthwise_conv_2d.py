@@ -92,14 +92,15 @@ def prepare(g: Graph, op: Operator) -> None:
 
 def uses_ring(p: DepthwiseParams) -> bool:
     """The row-ring DSP kernel applies, and wins: 3x3, dilation 1, stride 1, depth multiplier
-    1, the fast operands, rows wide enough for its per-row setup (4 to RING_MAX_W outputs).
+    1, the fast operands, rows wide enough for its per-row setup (6 to RING_MAX_W outputs;
+    kws's 5-wide rows run faster in place, transposed: 3.63 against 4.23).
     Measured on the M4 (vww): 3.0-3.35 instructions/MAC against 4.3-4.7 for the plain kernel
     on 48- to 12-wide rows, 3.99 against 4.86 on 6 x 6 (most pixels there are border pixels for
     the plain kernel); at stride 2 the kernel (it takes stride_w 2) widens four input bytes per
     output and loses (4.34 and 4.56 against 4.30 and 4.28)."""
     return (p.fast is not None and p.batches == 1 and p.depth_mult == 1
             and (p.k_h, p.k_w, p.dil_h, p.dil_w, p.stride_h, p.stride_w) == (3, 3, 1, 1, 1, 1)
-            and 4 <= p.out_w <= RING_MAX_W)
+            and 6 <= p.out_w <= RING_MAX_W)
 
 
 def planar_inplace(p: DepthwiseParams) -> bool:
