@@ -60,7 +60,7 @@ def _layers(paths: list[str]) -> list[dict]:
                 keys = [kernel_key(op, optimize, mve), kernel_key(op, optimize), kernel_key(op),
                         op.kind]
                 out.append(dict(model=r["model"], board=r["board"], keys=keys,
-                                x=features(g, op), y=layer["instructions"]))
+                                x=features(g, op, mve), y=layer["instructions"]))
     return out
 
 

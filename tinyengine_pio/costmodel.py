@@ -28,19 +28,24 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
     --optimize size builds (the same variant name runs other code there), '@mve' for speed
     builds on a core with Helium (TE_MVE kernels)."""
     variant = op.memory.variant
+    if mve and optimize != "size" and op.kind == "DEPTHWISE_CONV_2D" and variant == "ring":
+        variant = None                  # Helium builds run the plain-order kernel
     key = f"{op.kind}:{variant}" if variant else op.kind
     key += ":lean" if op.memory.lean else ""
     k_hw = (getattr(op.params, "k_h", None), getattr(op.params, "k_w", None))
     if op.kind == "DEPTHWISE_CONV_2D" and k_hw != (3, 3):
         key += ":kxk"                   # not the unrolled 3x3 taps: a loop per tap
-    if _rows(op):
-        key += ":rows"                  # kernel rows read in place (te_conv_2d_rows_fast)
+    if not mve and optimize != "size":
+        if _rows(op):
+            key += ":rows"              # kernel rows read in place (te_conv_2d_rows_fast)
+        elif _planar(op):
+            key += ":planar"            # te_depthwise_conv_2d_inplace_planar_dsp
     if optimize == "size":
         return key + "@size"
     return key + "@mve" if mve else key
 
 
-def features(g: Graph, op: Operator) -> list[float]:
+def features(g: Graph, op: Operator, mve: bool = False) -> list[float]:
     """MACs, output elements, output pixels, one call, bytes the kernel copies first
     (im2col receptive fields, in-place depthwise planes) and kernel taps it visits one by one
     (im2col copies, the direct loops' bounds checks, depthwise border pixels' taps)."""
@@ -49,7 +54,7 @@ def features(g: Graph, op: Operator) -> list[float]:
     pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
     p, variant = op.params, op.memory.variant
     copied = taps = 0
-    if _rows(op):
+    if _rows(op) and not mve:
         taps = pixels * p.k_h           # a row pointer per kernel row, no copy
     elif variant == "im2col":
         taps = pixels * p.k_h * p.k_w
@@ -70,6 +75,14 @@ def _rows(op: Operator) -> bool:
         return False
     from .ops.conv_2d import reads_rows
     return reads_rows(op)
+
+
+def _planar(op: Operator) -> bool:
+    """An in-place depthwise conv whose DSP build runs the planar kernel."""
+    if op.kind != "DEPTHWISE_CONV_2D" or op.memory.variant != "inplace" or op.dtype != "int8":
+        return False
+    from .ops.depthwise_conv_2d import planar_inplace
+    return planar_inplace(op.params)
 
 
 def _border_pixels(p) -> int:
@@ -114,7 +127,7 @@ def predict_layer(g: Graph, op: Operator, mve: bool = False) -> int:
     c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"), mve))
          or coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
          or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])
-    return int(round(max(0.0, float(np.dot(c, features(g, op))))))
+    return int(round(max(0.0, float(np.dot(c, features(g, op, mve))))))
 
 
 def predict(g: Graph, mve: bool = False) -> list[int]:

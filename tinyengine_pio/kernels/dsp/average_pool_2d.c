@@ -7,12 +7,6 @@
 #include "te_isa.h"
 
 #if TE_FAST
-TE_INLINE uint32_t te_sxtab16_ror8(uint32_t acc, uint32_t x) {   /* acc + bytes 1 and 3 */
-    uint32_t r;
-    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
-    return r;
-}
-
 TE_INLINE int8_t te_avg_out(int32_t acc, int32_t count, int32_t act_min, int32_t act_max) {
     if (count > 0) {
         acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;

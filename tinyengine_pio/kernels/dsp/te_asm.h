@@ -36,6 +36,11 @@ TE_INLINE uint32_t te_sxtb16_ror8(uint32_t x) {   /* bytes 1 and 3, sign-extende
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 }
+TE_INLINE uint32_t te_sxtab16_ror8(uint32_t acc, uint32_t x) {   /* acc + bytes 1 and 3 */
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
+    return r;
+}
 #endif
 
 #if TE_FAST
