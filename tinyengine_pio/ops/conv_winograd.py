@@ -178,6 +178,51 @@ def emit_winograd(ctx, op) -> None:
     ctx.dispatch(variant("mve", mve), variant("dsp", dsp), variant("portable", plain))
 
 
+FLASH_BUDGET = 48 * 1024   # extra bytes of transformed filters per model (config winograd_flash)
+
+
+def extra_flash(p) -> int:
+    """Flash the variant adds to a layer: U, 16 x out_c x in_c int16, in place of the 9 x out_c
+    x in_c int8 weights of the GEMM it replaces (3.56x the layer's weights)."""
+    return (16 * 2 - 9) * p.out_c * p.in_c
+
+
+def within_flash(g, op, options: list) -> bool:
+    """Is `op` among the layers the automatic choice may give Winograd within the model's flash
+    budget (g.config["winograd_flash"], default FLASH_BUDGET)? Candidates (eligible, winning)
+    go by instructions saved per extra byte, best first, while their extra flash fits: the
+    issue's line is flash no larger than TFLM's, whose runtime alone is about 100 KB."""
+    from dataclasses import replace
+
+    from ..costmodel import predict_layer
+    from .conv_2d import memory_options  # the options without Winograd
+    budget = g.config.get("winograd_flash", FLASH_BUDGET)
+    if budget is None:
+        return True
+    ranked = []
+    for other in g.operators:
+        q = other.params
+        if other.kind != "CONV_2D" or other.dtype != "int8" or not eligible(g, other, q):
+            continue
+        if q.in_c % 4 != 0:
+            continue
+        opts = options if other is op else memory_options(g, other)
+        best = min((predict_layer(g, replace(other, memory=o)) for o in opts
+                    if o.role != "fallback"), default=0)
+        saved = best - winograd_instructions(q)
+        if saved > 0:
+            ranked.append((-saved / extra_flash(q), other.index, other))
+    used = 0
+    for _, _, other in sorted(ranked, key=lambda r: r[:2]):
+        cost = extra_flash(other.params)
+        if used + cost > budget:
+            continue
+        used += cost
+        if other is op:
+            return True
+    return False
+
+
 def with_winograd(g, op, options: list) -> list:
     """CONV_2D's memory options with the Winograd variant added where it applies: alone where
     forced (tile pairs), else as the wide option (one tile at a time, scratch no larger than
@@ -192,7 +237,7 @@ def with_winograd(g, op, options: list) -> list:
     scratch = scratch_bytes(p)
     if force in ("winograd", "winograd1"):  # tile pairs where the DSP kernel runs, or not
         return [MemoryOption("winograd", scratch_bytes(p, pairs=force == "winograd"))]
-    if not winograd_wins(g, op, options):
+    if not winograd_wins(g, op, options) or not within_flash(g, op, options):
         return options
     return [o for o in options if o.role != "wide"] + [MemoryOption("winograd", scratch,
                                                                     role="wide")]
