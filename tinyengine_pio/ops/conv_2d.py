@@ -152,24 +152,27 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
-    if p.algorithm == "pointwise":
+    if p.algorithm == "pointwise":     # wide: the 2x4 GEMM's four columns, else the 2x2's two
+        cols = pointwise_columns(g, op)
         return [MemoryOption("pointwise", 0, lean=True),
-                MemoryOption("pointwise", fast_scratch_bytes(p.in_c, pointwise_columns(g, op)),
-                             role="wide")]
+                MemoryOption("pointwise", fast_scratch_bytes(p.in_c, cols), role="wide")] + (
+                    [MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 2), role="wide")]
+                    if cols == 4 else [])
     return [MemoryOption(p.algorithm)]
 
 
 def pointwise_columns(g: Graph, op: Operator) -> int:
-    """int16 columns of the wide pointwise variant: 4 (te_conv_2d_1x1_fast4, the 2x4 GEMM)
-    where the op's input, output and four columns stay within the graph's largest activation
-    tensor (a lower bound of the arena: the columns likely fit beside the peak), else 2
-    (te_conv_2d_1x1_fast, the 2x2 GEMM, half the scratch: where arenas are tight, e.g. kws's
-    in-place 64-channel layers, four columns would grow the arena and lose the wide variant)."""
+    """int16 columns of the first wide pointwise option: 4 (te_conv_2d_1x1_fast4, the 2x4 GEMM)
+    where the op's input, output and four columns stay within twice the graph's largest
+    activation tensor (the columns may fit beside the peak), else 2 (te_conv_2d_1x1_fast, the
+    2x2 GEMM, half the scratch). With 4, the two-column option follows as a second wide option:
+    the planner takes it for the ops where four columns would grow the arena (kws's in-place
+    64-channel layers)."""
     p: ConvParams = op.params
     acts = set(g.inputs) | {o for o2 in g.operators for o in o2.outputs}
     largest = max(g.t(i).nbytes for i in acts)
     own = g.t(op.inputs[0]).nbytes + g.t(op.outputs[0]).nbytes
-    return 4 if p.in_h * p.in_w >= 4 and own + fast_scratch_bytes(p.in_c, 4) <= largest else 2
+    return 4 if p.in_h * p.in_w >= 4 and own + fast_scratch_bytes(p.in_c, 4) <= 2 * largest else 2
 
 
 def pointwise_fours(op: Operator) -> bool:

@@ -233,7 +233,8 @@ def _widen(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
 
 def _widen_each(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
     """The wide option for the ops still without it (the most instructions saved first), kept
-    where the arena does not grow: all at once, else halves in turn down to single ops."""
+    where the arena does not grow: all at once, else halves in turn down to single ops, which
+    then also try their further wide options (narrower: e.g. two int16 columns, not four)."""
     from ..costmodel import predict_layer
     gains = []
     for step, (op, opts) in enumerate(zip(g.operators, options)):
@@ -256,7 +257,14 @@ def _widen_each(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
             return trial
         for step in subset:
             g.operators[step].memory = saved[step]
-        if len(subset) == 1:
+        if len(subset) == 1:                # a narrower wide option of the op, if any
+            step = subset[0]
+            for other in [o for o in options[step] if o.role == "wide"][1:]:
+                g.operators[step].memory = other
+                trial = planner.plan()
+                if trial.arena_bytes <= p.arena_bytes:
+                    return trial
+            g.operators[step].memory = saved[step]
             return p
         half = len(subset) // 2
         return widen(subset[half:], widen(subset[:half], p))
