@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyengine_pio.compiler import compile_model
-from tinyengine_pio.costmodel import MVE_CPUS, features, kernel_key
+from tinyengine_pio.costmodel import MVE_CPUS, fallback_keys, features
 from tinyengine_pio.platformio.boards import load_board
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"
@@ -57,8 +57,7 @@ def _layers(paths: list[str]) -> list[dict]:
                               optimize=optimize).graph
             mve = load_board(r["board"])["build"]["cpu"] in MVE_CPUS
             for layer, op in zip(r["layers"], g.operators):
-                keys = [kernel_key(op, optimize, mve), kernel_key(op, optimize), kernel_key(op),
-                        op.kind]
+                keys = fallback_keys(op, optimize, mve)
                 out.append(dict(model=r["model"], board=r["board"], keys=keys,
                                 x=features(g, op, mve), y=layer["instructions"]))
     return out

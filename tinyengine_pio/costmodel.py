@@ -16,7 +16,6 @@ from .ir import Graph, MemoryOption, Operator
 from .ops import lookup
 from .platformio.boards import cpus_with
 
-
 # cores with Helium: the build.cpu of every board JSON whose build.isa has "mve", plus
 # platformio.boards.CPUS_WITHOUT_BOARD (cortex-m85); today ("cortex-m55", "cortex-m85")
 MVE_CPUS = cpus_with("mve")
@@ -40,9 +39,23 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
             key += ":rows"              # kernel rows read in place (te_conv_2d_rows_fast)
         elif _planar(op):
             key += ":planar"            # te_depthwise_conv_2d_inplace_planar_dsp
+        elif _fours(op):
+            key += ":x4"                # te_conv_2d_1x1_fast4 (the 2x4 GEMM)
     if optimize == "size":
         return key + "@size"
     return key + "@mve" if mve else key
+
+
+SUFFIXES = (":rows", ":planar", ":x4")     # kernels that refine a variant's key
+
+
+def fallback_keys(op: Operator, optimize: str = "speed", mve: bool = False) -> list[str]:
+    """The keys predict_layer tries, most specific first: the core's, the speed build's, the
+    variant without a refining suffix (a kernel not fitted yet predicts as its variant), the
+    op kind."""
+    keys = [kernel_key(op, optimize, mve), kernel_key(op, optimize), kernel_key(op)]
+    keys += [k[:-len(x)] for k in keys for x in SUFFIXES if k.endswith(x)]
+    return keys + [op.kind]
 
 
 def features(g: Graph, op: Operator, mve: bool = False) -> list[float]:
@@ -75,6 +88,14 @@ def _rows(op: Operator) -> bool:
         return False
     from .ops.conv_2d import reads_rows
     return reads_rows(op)
+
+
+def _fours(op: Operator) -> bool:
+    """A pointwise CONV_2D with the wide four-column option (te_conv_2d_1x1_fast4)."""
+    if op.kind != "CONV_2D" or op.dtype != "int8":
+        return False
+    from .ops.conv_2d import pointwise_fours
+    return pointwise_fours(op)
 
 
 def _planar(op: Operator) -> bool:
@@ -124,9 +145,8 @@ def predict_layer(g: Graph, op: Operator, mve: bool = False) -> int:
         if not mve:
             return int(round(winograd_instructions(op.params, uses_pairs(op))))
         op = replace(op, memory=MemoryOption("im2col"))       # Helium builds: the im2col GEMM
-    c = (coef.get(kernel_key(op, g.config.get("optimize", "speed"), mve))
-         or coef.get(kernel_key(op, g.config.get("optimize", "speed"))) or coef.get(kernel_key(op))
-         or coef.get(op.kind) or [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])
+    c = next((coef[k] for k in fallback_keys(op, g.config.get("optimize", "speed"), mve)
+              if k in coef), [4.0, 20.0, 0.0, 100.0, 4.0, 10.0])
     return int(round(max(0.0, float(np.dot(c, features(g, op, mve))))))
 
 
