@@ -100,6 +100,11 @@ def bench_one(name: str, path: Path, boards: list[str], env, work: Path, per_lay
             log("  %-10s skip: %s" % (board, exc))
             rows.append(dict(model=name, board=board, skipped=str(exc)))
             continue
+        except Exception as exc:  # pylint: disable=broad-except  (this board only)
+            log("  %-10s FAILED: %s" % (board, exc))
+            rows.append(dict(model=name, board=board, skipped="failed: %s"
+                             % str(exc).splitlines()[0]))
+            continue
         # the figures of the code this firmware was built from (its model.json)
         md = ModelMetadata.load(m.model_json_dir)
         if m.arena_bytes != md.arena.bytes:
