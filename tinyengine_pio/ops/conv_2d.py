@@ -147,7 +147,8 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
             0 if p.in_c % 4 == 0 else -(-2 * k_len // 4) * 4))
         implicit = p.in_c % 4 == 0 and p.in_off == 0
         run4 = rows_run(p)
-        if run4 is not None and rows_first(p):      # the DSP build reads rows in place
+        staged = any(op is g.operators[step] for st in g.stages for step in st.steps)
+        if run4 is not None and rows_first(p) and not staged:   # DSP: rows read in place
             return [MemoryOption("im2col", max(lean, rows_scratch(p)), lean=True),
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
@@ -214,7 +215,7 @@ def reads_rows(op: Operator) -> bool:
     """The lean im2col variant with padded rows (the DSP build runs te_conv_2d_rows_fast):
     where rows_first, the only im2col option."""
     return (op.memory.variant == "im2col" and op.memory.lean and rows_run(op.params) is not None
-            and rows_first(op.params))
+            and rows_first(op.params) and op.memory.scratch >= rows_scratch(op.params))
 
 
 def rows_scratch(p: ConvParams) -> int:

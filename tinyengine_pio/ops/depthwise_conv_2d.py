@@ -121,7 +121,8 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
     if g.config.get("optimize") == "size":
         return [MemoryOption("size")]
     p: DepthwiseParams = op.params
-    if uses_ring(p):
+    staged = any(op is g.operators[step] for st in g.stages for step in st.steps)
+    if uses_ring(p) and not staged:         # a fused stage's row slices: line buffers instead
         return [MemoryOption("ring", ring_bytes(p.in_c, p.out_w, p.stride_w)),
                 MemoryOption(None, role="fallback")]
     return [MemoryOption(None)]
