@@ -104,7 +104,7 @@ def test_cli_flash_budget(model, tmp_path, capsys):
 
 def test_hook_passes_the_board_flash(model, tmp_path, capsys):
     opts = hook.parse_options({"custom_tinyengine_model": "m.tflite"}, "e")
-    assert hook.auto_flash_budget(opts, 1 << 20, hook.DEFAULT_FLASH_RESERVE) == (1 << 20) - 16384
+    assert hook.auto_flash_budget(opts, 1 << 20, hook.DEFAULT_FLASH_RESERVE) == (1 << 20) - 20480
     assert hook.auto_flash_budget(dict(opts, optimize="size"), 1 << 20, 0) is None
     assert hook.auto_flash_budget(opts, 0, 0) is None
     assert hook.parse_options({"custom_tinyengine_model": "m.tflite",
