@@ -320,6 +320,19 @@ def wide_then_conv_fc(in_shape=(1, 16, 16, 8), wide=16, k=3, stride=2, second=4,
     return mb.build([x], [y])
 
 
+def _then_wide(mb, rng, x, a, c: int, wide: int) -> bytes:
+    """Finish a model: a 1x1 CONV_2D from tensor `a` (c channels) widening to `wide` channels,
+    the graph output (it holds the arena's peak, so the layers before it get their scratch)."""
+    n, oh, ow, _ = a.shape
+    wq, ws = random_conv_weights(rng, [wide, 1, 1, c], True, scale_range=(0.002, 0.02))
+    bq, bs = random_bias(rng, wide, IN_SCALE, ws)
+    y = mb.tensor([n, oh, ow, wide], "int8", scale=0.1, zero_point=5, name="y")
+    mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
+                      mb.const(bq, scale=bs, zero_point=0)], [y],
+          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
+    return mb.build([x], [y])
+
+
 def first_layer_then_wide(in_shape=(1, 11, 9, 3), out_c=8, k=3, stride=2, padding="SAME",
                           act="NONE", per_channel=True, wide=48, seed=0) -> bytes:
     """A first-layer k x k CONV_2D (few input channels into few) followed by a 1x1 CONV_2D
@@ -336,13 +349,7 @@ def first_layer_then_wide(in_shape=(1, 11, 9, 3), out_c=8, k=3, stride=2, paddin
     mb.op("CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=0 if per_channel else None),
                       mb.const(bq, scale=bs, zero_point=0)], [a],
           dict(padding=padding, stride_h=stride, stride_w=stride, fused_activation_function=act))
-    wq, ws = random_conv_weights(rng, [wide, 1, 1, out_c], True, scale_range=(0.002, 0.02))
-    bq, bs = random_bias(rng, wide, IN_SCALE, ws)
-    y = mb.tensor([n, oh, ow, wide], "int8", scale=0.1, zero_point=5, name="y")
-    mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
-                      mb.const(bq, scale=bs, zero_point=0)], [y],
-          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
-    return mb.build([x], [y])
+    return _then_wide(mb, rng, x, a, out_c, wide)
 
 
 def dw_then_wide(in_shape=(1, 12, 20, 8), padding="SAME", act="NONE", per_channel=True,
@@ -362,13 +369,7 @@ def dw_then_wide(in_shape=(1, 12, 20, 8), padding="SAME", act="NONE", per_channe
                                 mb.const(bq, scale=bs, zero_point=0)], [a],
           dict(padding=padding, stride_h=1, stride_w=1, depth_multiplier=1,
                dilation_h_factor=1, dilation_w_factor=1, fused_activation_function=act))
-    wq, ws = random_conv_weights(rng, [wide, 1, 1, c], True, scale_range=(0.002, 0.02))
-    bq, bs = random_bias(rng, wide, IN_SCALE, ws)
-    y = mb.tensor([n, oh, ow, wide], "int8", scale=0.1, zero_point=5, name="y")
-    mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
-                      mb.const(bq, scale=bs, zero_point=0)], [y],
-          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
-    return mb.build([x], [y])
+    return _then_wide(mb, rng, x, a, c, wide)
 
 
 def arg_min_max(kind="ARG_MAX", in_shape=(1, 5, 7, 6), axis=3, out_dtype="int32",

@@ -47,7 +47,7 @@ def test_bounds_refuse_overflow():
     assert not bounds_ok(transformed_filter(np.full((1, 3, 3, 2048), -128)), 0)
 
 
-def conv_chain(hw: int = 7, c: int = 24, seed: int = 2) -> bytes:
+def conv_chain(hw: int = 9, c: int = 24, seed: int = 2) -> bytes:
     """1x1 conv on a plane twice as large (the arena's peak), 2x2 max pool, then two 3x3 convs
     (c channels, odd plane): they win with Winograd on the M4 (the automatic choice), off the
     peak, and the last one may write over its dying input."""

@@ -360,32 +360,31 @@ def _close_after(target, exc: BaseException) -> None:
         raise type(exc)("%s\n%s output: %s" % (exc, label, log[-2000:])) from exc
 
 
-def build_stages(firmware) -> list[tuple] | None:
-    """The fused stages a PlatformIO-built firmware's model was compiled with (its generated
-    model.json beside the ELF: the schedule an automatic fit or a RAM budget chose), or None."""
+def _build_metadata(firmware):
+    """The model.json a PlatformIO build generated beside its ELF, or None."""
     from ..metadata import ModelMetadata
     elf = getattr(firmware, "elf", None)
     if elf is None:
         return None
     try:
-        md = ModelMetadata.load(os.path.join(os.path.dirname(os.fspath(elf)), "tinyengine", "src"))
+        return ModelMetadata.load(os.path.join(os.path.dirname(os.fspath(elf)), "tinyengine",
+                                               "src"))
     except (OSError, TypeError, ValueError, KeyError):
         return None
-    return stage_ranges(md)
+
+
+def build_stages(firmware) -> list[tuple] | None:
+    """The fused stages a PlatformIO-built firmware's model was compiled with (its generated
+    model.json beside the ELF: the schedule an automatic fit or a RAM budget chose), or None."""
+    md = _build_metadata(firmware)
+    return None if md is None else stage_ranges(md)
 
 
 def build_size_ops(firmware) -> list[int] | None:
     """The ops a PlatformIO-built firmware's model runs on the size kernels (the flash
     fallback's choice, its model.json's "flash"), or None."""
-    from ..metadata import ModelMetadata
-    elf = getattr(firmware, "elf", None)
-    if elf is None:
-        return None
-    try:
-        md = ModelMetadata.load(os.path.join(os.path.dirname(os.fspath(elf)), "tinyengine", "src"))
-    except (OSError, TypeError, ValueError, KeyError):
-        return None
-    return list(md.flash.size_ops) if md.flash is not None else None
+    md = _build_metadata(firmware)
+    return list(md.flash.size_ops) if md is not None and md.flash is not None else None
 
 
 def stage_ranges(md) -> list[tuple] | None:

@@ -37,6 +37,20 @@ void te_conv_2d_winograd_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_
 
 #include "te_common.h"
 
+/* Winograd F(2x2, 3x3) output transform, shared by the portable and DSP kernels: y[4] =
+ * A^T m A (4x the 2x2 output tile) of the 16 sums m (ops/conv_winograd.py). */
+TE_INLINE void te_wino_out(const int32_t *m, int32_t *y) {
+    int32_t c, t0[4], t1[4];
+    for (c = 0; c < 4; ++c) {
+        t0[c] = m[c] + m[4 + c] + m[8 + c];
+        t1[c] = m[4 + c] - m[8 + c] - m[12 + c];
+    }
+    y[0] = t0[0] + t0[1] + t0[2];
+    y[1] = t0[1] - t0[2] - t0[3];
+    y[2] = t1[0] + t1[1] + t1[2];
+    y[3] = t1[1] - t1[2] - t1[3];
+}
+
 /* Building blocks shared by the variants. te_im2col (portable/conv_2d.c): the receptive field
  * of the output pixel at input corner (iy0, ix0) as k_h * k_w * in_c bytes of col, padded
  * with pad_val. te_next_px: step the output pixel (oy, ox) in scan order when `advance` (a

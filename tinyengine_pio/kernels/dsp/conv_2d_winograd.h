@@ -82,19 +82,6 @@ static void te_wino_input(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
 }
 #undef TE_WINO_ROW
 
-/* y[4] = A^T m A of 16 sums m (4x the 2x2 tile). */
-TE_INLINE void te_wino_at(const int32_t *m, int32_t *y) {
-    int32_t c, t0[4], t1[4];
-    for (c = 0; c < 4; ++c) {
-        t0[c] = m[c] + m[4 + c] + m[8 + c];
-        t1[c] = m[4 + c] - m[8 + c] - m[12 + c];
-    }
-    y[0] = t0[0] + t0[1] + t0[2];
-    y[1] = t0[1] - t0[2] - t0[3];
-    y[2] = t1[0] + t1[1] + t1[2];
-    y[3] = t1[1] - t1[2] - t1[3];
-}
-
 /* Requantize and store the tile of one row (rq: its {m, cc, e}; bias2: 2 * bias) at `o`
  * (its top-left output byte; `down`: bytes to the row below), the pixels inside the output
  * only (w, h: 1 or 2 columns and rows). */
@@ -103,7 +90,7 @@ TE_INLINE void te_wino_store(const int32_t *m, int32_t bias2, const int32_t *rq,
                              int32_t lo, int32_t hi) {
     const int32_t mq = rq[0], cc = rq[1], e = rq[2];
     int32_t y[4];
-    te_wino_at(m, y);
+    te_wino_out(m, y);
     o[0] = te_sat_fast(te_rq_fast((y[0] >> 1) + bias2, mq, cc, e), clamp, lo, hi);
     if (w == 2) {
         o[out_c] = te_sat_fast(te_rq_fast((y[1] >> 1) + bias2, mq, cc, e), clamp, lo, hi);

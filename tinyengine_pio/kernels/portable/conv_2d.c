@@ -155,19 +155,6 @@ static void te_wino_tile_in(const int8_t *in, int32_t in_h, int32_t in_w, int32_
     }
 }
 
-/* y[4] = A^T m A (4x the 2x2 output tile) of the 16 sums m. */
-TE_INLINE void te_wino_out(const int32_t *m, int32_t *y) {
-    int32_t c, t0[4], t1[4];
-    for (c = 0; c < 4; ++c) {
-        t0[c] = m[c] + m[4 + c] + m[8 + c];
-        t1[c] = m[4 + c] - m[8 + c] - m[12 + c];
-    }
-    y[0] = t0[0] + t0[1] + t0[2];
-    y[1] = t0[1] - t0[2] - t0[3];
-    y[2] = t1[0] + t1[1] + t1[2];
-    y[3] = t1[1] - t1[2] - t1[3];
-}
-
 void te_conv_2d_winograd_s8(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                             const int16_t *u, const int32_t *bias, int32_t pad_t, int32_t pad_l,
                             int8_t *out, int32_t out_h, int32_t out_w, int32_t out_c,
