@@ -38,8 +38,7 @@ def _kernel(op) -> str:
 
 def main(argv: list[str]) -> int:
     board = argv[argv.index("--board") + 1] if "--board" in argv else "mps2-an386"
-    before, after, model = (_run(argv[0], argv[2], board), _run(argv[1], argv[2], board),
-                            argv[2])
+    before, after = _run(argv[0], argv[2], board), _run(argv[1], argv[2], board)
     src = MODELS / (after["model"] + ".tflite")
     ops = compile_model(src.read_bytes(), name=src.name, emit=False).graph.operators
     print(f"{after['model']} on {board}: git {before['git']} -> {after['git']}\n")

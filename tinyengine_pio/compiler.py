@@ -28,8 +28,8 @@ from .planner.policy import GraphPlan
 from .planner.policy import choose as choose_memory
 from .schedule import choose_order
 from .stages import make_stage
-from .stages.verify import verify_stage
 from .stages.search import Candidate, batch_pairs, instructions, pick, rows_of, search
+from .stages.verify import verify_stage
 from .validate import Limits
 
 OPTIMIZE = ("speed", "size", "memory")

@@ -605,7 +605,10 @@ def test_bench_reports_a_missing_emulator(tmp_path, capsys):
 def test_relative_build_dirs_are_the_callers(tmp_path, monkeypatch):
     """`--zephyr-build b` / `west flash -d b`: west runs from ZEPHYR_BASE, so the runners pass
     west the directory resolved against the caller's working directory."""
-    from tinyengine_pio.harness.targets.zephyr_build import ZephyrRunTarget, ZephyrTarget
+    from tinyengine_pio.harness.targets.zephyr_build import (
+        ZephyrRunTarget,
+        ZephyrTarget,
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ZEPHYR_BASE", str(tmp_path / "zephyr"))
     t = ZephyrTarget("b", "/dev/null", runner="jlink")

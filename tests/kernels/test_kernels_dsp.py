@@ -14,9 +14,9 @@ import pytest
 from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
 from tests.helpers.opmodels import (
     conv_dw_conv,
-    pool,
     dw_then_wide,
     first_layer_then_wide,
+    pool,
     wide_then_conv_fc,
 )
 from tests.helpers.sweeps import binary_model, conv_model, dw_model, fc_model
