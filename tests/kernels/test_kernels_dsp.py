@@ -21,7 +21,7 @@ from tests.helpers.opmodels import (
 )
 from tests.helpers.sweeps import binary_model, conv_model, dw_model, fc_model
 from tests.helpers.tflm import deterministic_inputs
-from tests.ops.test_conv_winograd import conv_chain
+from tests.kernels.test_conv_winograd import conv_chain
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")),
