@@ -108,6 +108,10 @@ class Graph:
     def t(self, index: int) -> Tensor:
         return self.tensors[index]
 
+    def in_stage(self, op: Operator) -> bool:
+        """Does `op` run inside a fused stage (one-row slices, the stage's line buffers)?"""
+        return any(op is self.operators[step] for st in self.stages for step in st.steps)
+
     def producers(self) -> dict[int, Operator]:
         return {o: op for op in self.operators for o in op.outputs}
 

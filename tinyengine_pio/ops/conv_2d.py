@@ -147,8 +147,7 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
             0 if p.in_c % 4 == 0 else -(-2 * k_len // 4) * 4))
         implicit = p.in_c % 4 == 0 and p.in_off == 0
         run4 = rows_run(p)
-        staged = any(op is g.operators[step] for st in g.stages for step in st.steps)
-        if run4 is not None and rows_first(p) and not staged:   # DSP: rows read in place
+        if run4 is not None and rows_first(p) and not g.in_stage(op):   # DSP: rows in place
             return [MemoryOption("im2col", max(lean, rows_scratch(p)), lean=True),
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),

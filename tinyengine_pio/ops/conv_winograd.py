@@ -231,8 +231,7 @@ def with_winograd(g, op, options: list) -> list:
     from ..ir import MemoryOption
     p = op.params
     force = forced(g)
-    staged = any(op is g.operators[step] for st in g.stages for step in st.steps)
-    if force == "direct" or staged or not eligible(g, op, p):    # stages: row slices
+    if force == "direct" or g.in_stage(op) or not eligible(g, op, p):    # stages: row slices
         return options
     scratch = scratch_bytes(p)
     if force in ("winograd", "winograd1"):  # tile pairs where the DSP kernel runs, or not

@@ -90,6 +90,13 @@ def prepare(g: Graph, op: Operator) -> None:
                                 depth_mult=oc // in_c, out_c=oc)
 
 
+def _planar_3x3(p: DepthwiseParams) -> bool:
+    """The planar kernels' shapes: 3x3, dilation 1, stride 1, depth multiplier 1, one batch,
+    the fast operands."""
+    return (p.fast is not None and p.batches == 1 and p.depth_mult == 1
+            and (p.k_h, p.k_w, p.dil_h, p.dil_w, p.stride_h, p.stride_w) == (3, 3, 1, 1, 1, 1))
+
+
 def uses_ring(p: DepthwiseParams) -> bool:
     """The row-ring DSP kernel applies, and wins: 3x3, dilation 1, stride 1, depth multiplier
     1, the fast operands, rows wide enough for its per-row setup (6 to RING_MAX_W outputs;
@@ -98,9 +105,7 @@ def uses_ring(p: DepthwiseParams) -> bool:
     on 48- to 12-wide rows, 3.99 against 4.86 on 6 x 6 (most pixels there are border pixels for
     the plain kernel); at stride 2 the kernel (it takes stride_w 2) widens four input bytes per
     output and loses (4.34 and 4.56 against 4.30 and 4.28)."""
-    return (p.fast is not None and p.batches == 1 and p.depth_mult == 1
-            and (p.k_h, p.k_w, p.dil_h, p.dil_w, p.stride_h, p.stride_w) == (3, 3, 1, 1, 1, 1)
-            and 6 <= p.out_w <= RING_MAX_W)
+    return _planar_3x3(p) and 6 <= p.out_w <= RING_MAX_W
 
 
 def planar_inplace(p: DepthwiseParams) -> bool:
@@ -108,9 +113,7 @@ def planar_inplace(p: DepthwiseParams) -> bool:
     stride 1, dilation 1, the fast operands, rows (along the longer side) of 8 to RING_MAX_W
     outputs. Measured on the M4: kws's 25 x 5 planes 4.35 -> 3.63 instructions/MAC; on 6 x 6
     (vww) it only ties the four-channel kernel (4.45 vs 4.37), on 3 x 3 it loses."""
-    return (p.fast is not None and p.batches == 1 and p.depth_mult == 1
-            and (p.k_h, p.k_w, p.dil_h, p.dil_w, p.stride_h, p.stride_w) == (3, 3, 1, 1, 1, 1)
-            and 8 <= max(p.out_h, p.out_w) <= RING_MAX_W)
+    return _planar_3x3(p) and 8 <= max(p.out_h, p.out_w) <= RING_MAX_W
 
 
 def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
@@ -121,8 +124,7 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
     if g.config.get("optimize") == "size":
         return [MemoryOption("size")]
     p: DepthwiseParams = op.params
-    staged = any(op is g.operators[step] for st in g.stages for step in st.steps)
-    if uses_ring(p) and not staged:         # a fused stage's row slices: line buffers instead
+    if uses_ring(p) and not g.in_stage(op):     # a stage's row slices: line buffers instead
         return [MemoryOption("ring", ring_bytes(p.in_c, p.out_w, p.stride_w)),
                 MemoryOption(None, role="fallback")]
     return [MemoryOption(None)]
@@ -151,15 +153,8 @@ def emit(ctx, op: Operator) -> None:
         args = (ctx.ptr(op.outputs[0]), p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias,
                 p.k_h, p.k_w, *p.geometry(), p.out_h, p.out_w, *requant,
                 ctx.arena_ptr(op.scratch_offset))
-        full, m, cc, e = p.fast
-        taps = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(3, 3, p.out_c)
         transposed = inplace_transposed(p.out_h, p.out_w)
-        if transposed:                      # the plane's rows are the input's columns
-            taps = taps.transpose(1, 0, 2)
-        wr = ctx.cond_const(ring_taps(taps.reshape(9, -1)), "uint32_t", f"wr{op.index}",
-                            "TE_FAST && !TE_MVE")
-        rr = ctx.cond_const(ring_rq(full, m, cc, e), "int32_t", f"rr{op.index}",
-                            "TE_FAST && !TE_MVE")
+        wr, rr = ring_operands(ctx, op, transposed)
         mve = fast_operands(ctx, op, "TE_MVE")
         ctx.dispatch(KernelCall("mve", "te_depthwise_conv_2d_inplace_mve", (*args, *mve)),
                      KernelCall("dsp", "te_depthwise_conv_2d_inplace_planar_dsp",
@@ -179,11 +174,7 @@ def emit(ctx, op: Operator) -> None:
         return
     if op.memory.variant == "ring":         # one batch, the fast operands (uses_ring)
         src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
-        full, m, cc, e = p.fast
-        taps = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(-1, p.out_c)
-        wr = ctx.cond_const(ring_taps(taps), "uint32_t", f"wr{op.index}", "TE_FAST && !TE_MVE")
-        rr = ctx.cond_const(ring_rq(full, m, cc, e), "int32_t", f"rr{op.index}",
-                            "TE_FAST && !TE_MVE")
+        wr, rr = ring_operands(ctx, op)
         mve = fast_operands(ctx, op, "TE_MVE")
         ctx.dispatch(KernelCall("mve", "te_depthwise_conv_2d_mve",
                                 (src, p.in_h, p.in_w, p.in_c, *mve, p.k_h, p.k_w, *p.geometry(),
@@ -242,6 +233,20 @@ def fast_operands(ctx, op: Operator, cond: str = "TE_FAST") -> tuple[str, str] |
     taps = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(-1, p.out_c)
     return (ctx.cond_const(dw_taps(taps), "uint32_t", f"wx{op.index}", cond),
             ctx.cond_const(dw_rq(full, m, cc, e, p.bias), "int32_t", f"rq{op.index}", cond))
+
+
+def ring_operands(ctx, op: Operator, transposed: bool = False) -> tuple[str, str]:
+    """The planar DSP kernels' operands (layouts/depthwise.py ring_taps, ring_rq), emitted for
+    DSP builds without Helium; `transposed`: the taps of the transposed plane."""
+    p: DepthwiseParams = op.params
+    full, m, cc, e = p.fast
+    taps = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(3, 3, p.out_c)
+    if transposed:                          # the plane's rows are the input's columns
+        taps = taps.transpose(1, 0, 2)
+    return (ctx.cond_const(ring_taps(taps.reshape(9, -1)), "uint32_t", f"wr{op.index}",
+                           "TE_FAST && !TE_MVE"),
+            ctx.cond_const(ring_rq(full, m, cc, e), "int32_t", f"rr{op.index}",
+                           "TE_FAST && !TE_MVE"))
 
 
 def access(g: Graph, op: Operator) -> list:

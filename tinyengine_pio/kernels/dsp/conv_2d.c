@@ -278,27 +278,20 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
  * A kernel row of an NHWC input is one run of k_w * in_c contiguous bytes. The host pads each
  * row of the weights with zeros to run4 = a multiple of four (layouts/gemm.py order otherwise),
  * so every row is read in place as whole words (the up to three bytes after a run meet zero
- * weights) and widened into a pixel pair's doubled int16 columns for te_gemm2x2_fast: no
- * byte-wise im2col. Pixels whose window reaches into the padding, or whose last row's words
- * would read past the input, get their rows staged first with the zero point (the folded bias
- * removes its share). Four pixels at a time through the 2x4 GEMM, the last 1-3 in pairs.
- * `scratch`: the columns (8 * k_h * run4 bytes), then one staged window (k_h * run4). */
+ * weights) and widened into the pixels' doubled int16 columns: no byte-wise im2col. Pixels
+ * whose window reaches into the padding, or whose last row's words would read past the input,
+ * get their rows staged first with the zero point (the folded bias removes its share). Four
+ * pixels at a time through the 2x4 GEMM, the last 1-3 in pairs. `scratch`: the columns
+ * (8 * k_h * run4 bytes), then the staging (k_h * run4 reserved; one row is used at a time). */
+
 #define TE_ROWS_MAX 16          /* kernel rows (the host checks k_h) */
 
 static void te_rows_stage(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                           int32_t k_h, int32_t k_w, int32_t dil_h, int32_t y0, int32_t x0,
                           int32_t run4, int8_t pad_val, int8_t *dst) {
-    int32_t ky, kx, i;
-    for (ky = 0; ky < k_h; ++ky, dst += run4) {
-        const int32_t iy = y0 + dil_h * ky;
-        for (kx = 0; kx < k_w; ++kx) {
-            const int32_t ix = x0 + kx;
-            const int inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
-            const int8_t *src = in + (iy * in_w + ix) * in_c;
-            for (i = 0; i < in_c; ++i) {
-                dst[kx * in_c + i] = inside ? src[i] : pad_val;
-            }
-        }
+    int32_t ky, i;
+    for (ky = 0; ky < k_h; ++ky, dst += run4) {     /* each row as im2col, zero-padded */
+        te_im2col(in, in_h, in_w, in_c, 1, k_w, y0 + dil_h * ky, x0, 1, 1, pad_val, dst);
         for (i = k_w * in_c; i < run4; ++i) {
             dst[i] = 0;
         }

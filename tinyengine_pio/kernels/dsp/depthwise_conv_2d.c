@@ -163,6 +163,26 @@ TE_INLINE void te_dw_ring_row(const uint32_t *q0, const uint32_t *q1, const uint
     }
 }
 
+/* Scratch of `words` words filled with the input zero point in both halfwords. */
+TE_INLINE void te_dw_fill_zp(int8_t *scratch, int32_t words, int32_t in_off) {
+    const uint32_t zp2 = te_rep2(-in_off);
+    int32_t i;
+    for (i = 0; i < words; ++i) {
+        ((uint32_t *)(void *)scratch)[i] = zp2;
+    }
+}
+
+/* Requantize n doubled sums of a channel (q: its {2 * folded bias, m, cc, e}) into every
+ * `step`-th byte from o. */
+TE_INLINE void te_dw_ring_out(const int32_t *acc, int32_t n, const int32_t *q, int8_t *o,
+                              int32_t step, int32_t clamp, int32_t lo, int32_t hi) {
+    const int32_t m = q[1], cc = q[2], e = q[3];
+    const int32_t *const end = acc + n;
+    for (; acc < end; ++acc, o += step) {
+        *o = te_sat_fast(te_rq_fast(*acc, m, cc, e), clamp, lo, hi);
+    }
+}
+
 TE_INLINE void te_dw_ring_body(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
                                const uint32_t *wr, const int32_t *rr, int32_t stride_h,
                                int32_t stride_w, int32_t pad_t, int32_t pad_l, int8_t *out,
@@ -171,14 +191,11 @@ TE_INLINE void te_dw_ring_body(const int8_t *in, int32_t in_h, int32_t in_w, int
                                const int32_t *shift, int32_t clamp, int32_t lo, int32_t hi,
                                int8_t *scratch) {
     const int32_t c4 = c & ~3, pitch = te_dw_ring_pitch(out_w, stride_w);
-    const int32_t slot_hw = c4 * pitch, words = 3 * slot_hw / 2;
-    const uint32_t zp2 = ((uint32_t)(uint16_t)(-in_off) << 16) | (uint16_t)(-in_off);
+    const int32_t slot_hw = c4 * pitch;
     int16_t *const ring = (int16_t *)(void *)scratch;
     int32_t acc[TE_DW_RING_MAX_W + 1];
-    int32_t i, oy, ox, ch, next = -pad_t;
-    for (i = 0; i < words; ++i) {
-        ((uint32_t *)(void *)scratch)[i] = zp2;
-    }
+    int32_t oy, ox, ch, next = -pad_t;
+    te_dw_fill_zp(scratch, 3 * slot_hw / 2, in_off);
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t y0 = oy * stride_h - pad_t;
         int32_t s0, s1, s2;
@@ -206,16 +223,11 @@ TE_INLINE void te_dw_ring_body(const int8_t *in, int32_t in_h, int32_t in_w, int
         s2 = (((y0 + 2) % 3 + 3) % 3) * slot_hw;
         for (ch = 0; ch < c4; ++ch, po += 1) {
             const int32_t *q = rr + 4 * ch;
-            const int32_t m = q[1], cc = q[2], e = q[3];
-            const int32_t *a = acc, *const end = acc + out_w;
-            int8_t *o = po;
             te_dw_ring_row((const uint32_t *)(const void *)(ring + s0 + ch * pitch),
                            (const uint32_t *)(const void *)(ring + s1 + ch * pitch),
                            (const uint32_t *)(const void *)(ring + s2 + ch * pitch), stride_w,
                            wr + 5 * ch, q[0], acc, out_w);
-            for (; a < end; ++a, o += c) {
-                *o = te_sat_fast(te_rq_fast(*a, m, cc, e), clamp, lo, hi);
-            }
+            te_dw_ring_out(acc, out_w, q, po, c, clamp, lo, hi);
         }
     }
 }
@@ -258,13 +270,10 @@ void te_depthwise_conv_2d_inplace_planar_dsp(
     const int32_t c4 = c & ~3, clamp = te_clamp_mode(act_min, act_max);
     const int32_t l1 = l_in < pitch - l_pad ? l_in : pitch - l_pad;
     const int32_t r1 = r_in < ph - r_pad ? r_in : ph - r_pad;
-    const uint32_t zp2 = ((uint32_t)(uint16_t)(-in_off) << 16) | (uint16_t)(-in_off);
     int16_t *const plane = (int16_t *)(void *)scratch;
     int32_t acc[TE_DW_RING_MAX_W + 1];
-    int32_t i, ch, r, x;
-    for (i = 0; i < ph * pitch / 2; ++i) {
-        ((uint32_t *)(void *)scratch)[i] = zp2;
-    }
+    int32_t ch, r, x;
+    te_dw_fill_zp(scratch, ph * pitch / 2, in_off);
     for (ch = 0; ch < c4; ++ch) {
         const int32_t *q = rr + 4 * ch;
         for (r = 0; r < r1; ++r) {          /* the channel's input into the plane */
@@ -276,15 +285,11 @@ void te_depthwise_conv_2d_inplace_planar_dsp(
         }
         for (r = 0; r < rows; ++r) {
             const int16_t *p0 = plane + r * pitch;
-            const int32_t *a = acc, *const end = acc + len;
-            int8_t *o = buf + r * o_r + ch;
             te_dw_ring_row((const uint32_t *)(const void *)p0,
                            (const uint32_t *)(const void *)(p0 + pitch),
                            (const uint32_t *)(const void *)(p0 + 2 * pitch), 1, wr + 5 * ch,
                            q[0], acc, len);
-            for (; a < end; ++a, o += o_l) {
-                *o = te_sat_fast(te_rq_fast(*a, q[1], q[2], q[3]), clamp, act_min, act_max);
-            }
+            te_dw_ring_out(acc, len, q, buf + r * o_r + ch, o_l, clamp, act_min, act_max);
         }
     }
     te_depthwise_conv_2d_inplace_tail_s8(buf, in_h, in_w, c, w, bias, 3, 3, 1, 1, 1, 1, pad_t,

@@ -17,13 +17,9 @@ TE_INLINE uint32_t te_dbl16(uint32_t v) {   /* both int16 lanes doubled */
 }
 
 void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
-    int32_t i;
-    for (i = 0; i + 4 <= n; i += 4) {
-        const uint32_t v = te_ld32(src + i);
-        dst[0] = te_dbl16(__sxtb16(v));
-        dst[1] = te_dbl16(te_sxtb16_ror8(v));
-        dst += step;
-    }
+    const int32_t i = n & ~3;
+    te_widen_blocks(src, n >> 2, dst, step);
+    dst += (n >> 2) * step;
     if (i < n) {                            /* zero-padded last block */
         uint32_t v = 0;
         int32_t j;
@@ -36,7 +32,7 @@ void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
 }
 
 void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step) {
-    const uint32_t v = ((uint32_t)(uint16_t)(2 * value) << 16) | (uint16_t)(2 * value);
+    const uint32_t v = te_rep2(2 * value);
     int32_t i;
     for (i = 0; i < nblk; ++i) {
         dst[0] = v;
