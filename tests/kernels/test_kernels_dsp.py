@@ -91,6 +91,21 @@ CASES = {
     "rows_3x3x2_valid_pertensor": lambda: first_layer_then_wide((1, 7, 8, 2), 5, stride=1,
                                                                 padding="VALID",
                                                                 per_channel=False),
+    # padded rows two pixels at a time (the four pixels' columns would cost the small arena
+    # 10%: micro_speech's 10x8 window), windows cut by every side of the padding, dilation_h,
+    # odd out_c, clamps; and wider windows (7x7: 49 taps) four pixels at a time
+    "rows_pairs_10x8x1_s2_same": lambda: conv_model((1, 49, 40, 1), 8, k=(10, 8), stride=(2, 2)),
+    "rows_pairs_10x8_relu6_pertensor_zp17": lambda: conv_model(
+        (1, 49, 40, 1), 8, k=(10, 8), stride=(2, 2), act="RELU6", per_channel=False,
+        in_q=(0.05, 17)),
+    "rows_pairs_10x8_relu_odd_rows": lambda: conv_model((1, 48, 39, 1), 8, k=(10, 8),
+                                                        stride=(2, 2), act="RELU",
+                                                        out_q=(0.05, 10)),
+    "rows_pairs_dil_h2_oc7": lambda: conv_model((1, 49, 40, 1), 7, k=(10, 8), stride=(2, 2),
+                                                dil=(2, 1)),
+    "rows_7x7x3_s2": lambda: first_layer_then_wide((1, 15, 13, 3), 8, 7, 2),
+    "rows_7x7x1_s1_relu": lambda: first_layer_then_wide((1, 12, 11, 1), 12, 7, 1, "SAME",
+                                                        act="RELU"),
     # depthwise 3x3 stride 1 on wide rows: planar through a ring of three input rows
     "ring_3x3_tail_c7_valid": lambda: dw_then_wide((1, 12, 20, 7), padding="VALID"),
     "ring_3x3_c12_odd_w_pertensor": lambda: dw_then_wide((1, 10, 9, 12), per_channel=False),
@@ -218,13 +233,18 @@ def test_winograd_matches_tflm(name, mode, board, tmp_path_factory, monkeypatch)
 
 
 @pytest.mark.parametrize("name", ["rows_3x3x3_s2_odd_relu6", "rows_3x3x1_s2_same",
-                                  "rows_3x3x2_valid_pertensor"])
+                                  "rows_3x3x2_valid_pertensor", "rows_7x7x3_s2",
+                                  "rows_7x7x1_s1_relu", "rows_pairs_10x8x1_s2_same",
+                                  "rows_pairs_10x8_relu6_pertensor_zp17",
+                                  "rows_pairs_10x8_relu_odd_rows", "rows_pairs_dil_h2_oc7"])
 def test_first_layer_cases_read_padded_rows(name):
-    """These cases reach te_conv_2d_rows_fast in DSP builds (ops/conv_2d.py rows_first)."""
+    """These cases reach te_conv_2d_rows_fast in DSP builds (ops/conv_2d.py rows_first), the
+    rows_pairs_ ones two pixels at a time (the planner's middle fallback)."""
     from tinyengine_pio.compiler import compile_model
-    from tinyengine_pio.ops.conv_2d import reads_rows
-    cm = compile_model(CASES[name](), emit=False)
-    assert reads_rows(cm.graph.operators[0])
+    from tinyengine_pio.ops.conv_2d import reads_rows, rows_quads
+    op = compile_model(CASES[name](), emit=False).graph.operators[0]
+    assert reads_rows(op)
+    assert rows_quads(op) == (not name.startswith("rows_pairs_"))
 
 
 @pytest.mark.parametrize("name", ["inplace_planar_tall_10x4", "inplace_planar_tall_12x3_relu6",

@@ -106,15 +106,15 @@ void te_conv_2d_winograd_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
                               int32_t act_max, uint32_t *vs, int32_t pairs);
 /* Padded kernel rows (in_c % 4 != 0, dilation_w 1): each kernel row read in place as
  * run4 = ceil4(k_w * in_c) bytes against weights zero-padded per row (ops/conv_2d.py
- * rows_weights) and widened into int16 columns; `scratch` (word-aligned): 8 * k_h * run4
- * bytes of columns, then k_h * run4 for a window in the padding (ops/conv_2d.py
- * rows_scratch). */
+ * rows_weights) and widened into int16 columns, four pixels at a time where `quads` (else
+ * two); `scratch` (word-aligned): 8 * k_h * run4 bytes of columns (4 * k_h * run4 without
+ * quads), then (k_h + 1) * run4 for the padding (ops/conv_2d.py rows_scratch). */
 void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                           const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t pad_t,
                           int32_t pad_l, int8_t *out, int32_t out_h, int32_t out_w,
                           int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
-                          int8_t *scratch);
+                          int8_t *scratch, int32_t quads);
 #endif
 
 #if TE_MVE

@@ -149,6 +149,8 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
         run4 = rows_run(p)
         if run4 is not None and rows_first(p) and not g.in_stage(op):   # DSP: rows in place
             return [MemoryOption("im2col", max(lean, rows_scratch(p)), lean=True),
+                    MemoryOption("im2col", max(lean, rows_scratch(p, quads=False)), lean=True,
+                                 role="fallback"),
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
         return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
@@ -204,23 +206,30 @@ def rows_first(p: ConvParams) -> bool:
     byte-wise im2col) beat the im2col columns, measured on the M4 (first layer,
     instructions/MAC, im2col -> rows): vww 3x3x3 into 8 3.72 -> 2.75, person_detect 3x3x1 into
     8 7.62 -> 4.78, cifar10 5x5x3 into 32 1.72 -> 1.39, ic_resnet8 3x3x3 into 16 2.61 -> 2.25,
-    kws 10x4x1 into 64 1.68 -> 1.55. Up to 40 taps into up to 64 channels: micro_speech's 10x8
-    window (80 taps) makes the staging scratch large enough for the planner to fall back to
-    the direct loops on its small arena."""
-    return p.k_h * p.k_w <= 40 and p.out_c <= 64
+    kws 10x4x1 into 64 1.68 -> 1.55. Up to 64 output channels. Where the four pixels' columns
+    cost the arena 10% (micro_speech's 10x8 window on its 4 KB arena), the planner takes the
+    two-pixel kernel (half the columns) before the direct loops."""
+    return p.out_c <= 64
 
 
 def reads_rows(op: Operator) -> bool:
     """The lean im2col variant with padded rows (the DSP build runs te_conv_2d_rows_fast):
-    where rows_first, the only im2col option."""
+    where rows_first, the only im2col options (four pixels, or two: rows_quads)."""
     return (op.memory.variant == "im2col" and op.memory.lean and rows_run(op.params) is not None
-            and rows_first(op.params) and op.memory.scratch >= rows_scratch(op.params))
+            and rows_first(op.params)
+            and op.memory.scratch >= rows_scratch(op.params, quads=False))
 
 
-def rows_scratch(p: ConvParams) -> int:
-    """te_conv_2d_rows_fast's scratch: four pixels' doubled int16 columns (8 bytes a k), then
-    one staged window."""
-    return 9 * p.k_h * rows_run(p)
+def rows_quads(op: Operator) -> bool:
+    """Padded rows four pixels at a time (the 2x4 GEMM), where the scratch holds their columns;
+    else two (the 2x2 GEMM)."""
+    return reads_rows(op) and op.memory.scratch >= rows_scratch(op.params)
+
+
+def rows_scratch(p: ConvParams, quads: bool = True) -> int:
+    """te_conv_2d_rows_fast's scratch: four (two) pixels' doubled int16 columns, 8 (4) bytes a
+    k, then the zero-point row and one staged window."""
+    return ((9 if quads else 5) * p.k_h + 1) * rows_run(p)
 
 
 def rows_weights(p: ConvParams, w: np.ndarray) -> np.ndarray:
@@ -286,7 +295,7 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
     ctx.dispatch(variant("dsp", fast and (
         ("te_conv_2d_rows_fast", src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w, p.stride_h,
          p.stride_w, p.dil_h, p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.out_c, p.pad_value,
-         *clamp, ctx.arena_ptr(op.scratch_offset)) if reads_rows(op) else
+         *clamp, ctx.arena_ptr(op.scratch_offset), int(rows_quads(op))) if reads_rows(op) else
         ("te_conv_2d_im2col_lean", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
          ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
         ("te_conv_2d_im2col_fast", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,

@@ -282,38 +282,43 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
  * whose window reaches into the padding, or whose last row's words would read past the input,
  * get their rows staged first with the zero point (the folded bias removes its share). Four
  * pixels at a time through the 2x4 GEMM, the last 1-3 in pairs. `scratch`: the columns
- * (8 * k_h * run4 bytes), then the staging (k_h * run4 reserved; one row is used at a time). */
+ * (8 * k_h * run4 bytes, 4 * k_h * run4 in pairs), then the staging: the zero-point row and
+ * k_h rows, run4 bytes each. */
 
 #define TE_ROWS_MAX 16          /* kernel rows (the host checks k_h) */
 
-static void te_rows_stage(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
-                          int32_t k_h, int32_t k_w, int32_t dil_h, int32_t y0, int32_t x0,
-                          int32_t run4, int8_t pad_val, int8_t *dst) {
-    int32_t ky, i;
-    for (ky = 0; ky < k_h; ++ky, dst += run4) {     /* each row as im2col, zero-padded */
-        te_im2col(in, in_h, in_w, in_c, 1, k_w, y0 + dil_h * ky, x0, 1, 1, pad_val, dst);
-        for (i = k_w * in_c; i < run4; ++i) {
-            dst[i] = 0;
-        }
-    }
-}
-
-/* The row pointers of the window at (y0, x0): in place, or staged into `stage`. */
+/* The row pointers of the window at (y0, x0): each kernel row in place where its words lie
+ * inside the input, the zero-point row `stage` (run4 bytes, filled once per call) where the row
+ * lies in the top or bottom padding, else (left / right padding, or words past the input's end)
+ * staged into its own run4 bytes after it: the input's bytes between zero-point ones, no
+ * per-byte bounds test (the three-plus bytes after a run meet zero weights). */
 static void te_rows_taps(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                          int32_t k_h, int32_t k_w, int32_t dil_h, int32_t y0, int32_t x0,
                          int32_t run4, int8_t pad_val, int8_t *stage, const int8_t **tab) {
-    const int32_t y1 = y0 + dil_h * (k_h - 1);
-    int32_t ky;
+    const int32_t size = in_h * in_w * in_c, y1 = y0 + dil_h * (k_h - 1);
+    int32_t ky, i, lo, hi;
     if (y0 >= 0 && y1 < in_h && x0 >= 0 && x0 + k_w <= in_w &&
-        (y1 * in_w + x0) * in_c + run4 <= in_h * in_w * in_c) {
+        (y1 * in_w + x0) * in_c + run4 <= size) {          /* the whole window in place */
         for (ky = 0; ky < k_h; ++ky) {
             tab[2 * ky] = in + ((y0 + dil_h * ky) * in_w + x0) * in_c;
         }
         return;
     }
-    te_rows_stage(in, in_h, in_w, in_c, k_h, k_w, dil_h, y0, x0, run4, pad_val, stage);
+    lo = (x0 < 0 ? -x0 : 0) * in_c;
+    hi = (x0 + k_w > in_w ? in_w - x0 : k_w) * in_c;
     for (ky = 0; ky < k_h; ++ky) {
-        tab[2 * ky] = stage + ky * run4;
+        const int32_t iy = y0 + dil_h * ky, at = (iy * in_w + x0) * in_c;
+        int8_t *dst = stage + (ky + 1) * run4;
+        if (iy < 0 || iy >= in_h || hi <= lo) {
+            tab[2 * ky] = stage;
+        } else if (lo == 0 && hi == k_w * in_c && at + run4 <= size) {
+            tab[2 * ky] = in + at;
+        } else {
+            for (i = 0; i < lo; ++i) dst[i] = pad_val;
+            for (; i < hi; ++i) dst[i] = in[at + i];
+            for (; i < run4; ++i) dst[i] = pad_val;
+            tab[2 * ky] = dst;
+        }
     }
 }
 
@@ -342,13 +347,16 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t pad_t,
                           int32_t pad_l, int8_t *out, int32_t out_h, int32_t out_w,
                           int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
-                          int8_t *scratch) {
+                          int8_t *scratch, int32_t quads) {
     const int32_t run4 = (k_w * in_c + 3) & ~3, pixels = out_h * out_w;
     const int32_t nblk = k_h * run4 / 4;
-    uint32_t *const cols = (uint32_t *)(void *)scratch;     /* up to 8 words a block */
-    int8_t *const stage = scratch + 32 * nblk;
+    uint32_t *const cols = (uint32_t *)(void *)scratch;     /* 8 (4) words a block */
+    int8_t *const stage = scratch + (quads ? 32 : 16) * nblk;
     int32_t p, i, oy = 0, ox = 0;
-    for (p = 0; p + 4 <= pixels; p += 4) {   /* four pixels: the 2x4 GEMM */
+    for (i = 0; i < run4; ++i) {             /* the zero-point row of the top / bottom padding */
+        stage[i] = (int8_t)pad_val;
+    }
+    for (p = 0; quads && p + 4 <= pixels; p += 4) {   /* four pixels: the 2x4 GEMM */
         for (i = 0; i < 4; ++i) {
             te_rows_column(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
                            ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 8);
@@ -356,7 +364,7 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
         }
         te_gemm2x4_fast(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max);
     }
-    for (; p < pixels; p += 2) {             /* the last 1-3 pixels in pairs */
+    for (; p < pixels; p += 2) {             /* pairs: the rest, or all without quads */
         const int two = p + 1 < pixels;     /* a lone last pixel is computed twice */
         int8_t *oa = out + p * out_c;
         for (i = 0; i < 2; ++i) {
