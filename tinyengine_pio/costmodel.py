@@ -23,16 +23,20 @@ MVE_CPUS = cpus_with("mve")
 
 def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
     """Op kind, kernel variant, ':lean' (int8-column TE_FAST variant), ':kxk' (depthwise
-    other than 3x3), '@size' for
+    other than 3x3), 'fir' for the one-dimensional depthwise kernel in place or not (its DSP
+    build runs te_depthwise_conv_2d_fir_dsp either way), '@size' for
     --optimize size builds (the same variant name runs other code there), '@mve' for speed
     builds on a core with Helium (TE_MVE kernels)."""
     variant = op.memory.variant
-    if mve and optimize != "size" and op.kind == "DEPTHWISE_CONV_2D" and variant == "ring":
+    if mve and optimize != "size" and op.kind == "DEPTHWISE_CONV_2D" and variant in ("ring",
+                                                                                     "fir"):
         variant = None                  # Helium builds run the plain-order kernel
+    elif not mve and optimize != "size" and _fir(op):
+        variant = "fir"
     key = f"{op.kind}:{variant}" if variant else op.kind
     key += ":lean" if op.memory.lean else ""
     k_hw = (getattr(op.params, "k_h", None), getattr(op.params, "k_w", None))
-    if op.kind == "DEPTHWISE_CONV_2D" and k_hw != (3, 3):
+    if op.kind == "DEPTHWISE_CONV_2D" and k_hw != (3, 3) and variant != "fir":
         key += ":kxk"                   # not the unrolled 3x3 taps: a loop per tap
     if not mve and optimize != "size":
         if _rows(op):
@@ -72,7 +76,7 @@ def features(g: Graph, op: Operator, mve: bool = False) -> list[float]:
     elif variant == "im2col":
         taps = pixels * p.k_h * p.k_w
         copied = taps * p.in_c
-    elif variant in ("inplace", "ring"):      # a copy of the input (planes, ring rows)
+    elif variant in ("inplace", "ring", "fir"):  # a copy of the input (planes, rows)
         copied = g.t(op.inputs[0]).nbytes
     elif variant in ("generic", "size", "implicit") and hasattr(p, "k_h"):
         taps = out.size * p.k_h * p.k_w            # per-tap bounds checks of the direct loops
@@ -104,6 +108,15 @@ def _planar(op: Operator) -> bool:
         return False
     from .ops.depthwise_conv_2d import planar_inplace
     return planar_inplace(op.params)
+
+
+def _fir(op: Operator) -> bool:
+    """A depthwise conv whose DSP build runs the one-dimensional FIR kernel."""
+    if (op.kind != "DEPTHWISE_CONV_2D" or op.memory.variant not in ("inplace", "fir")
+            or op.dtype != "int8"):
+        return False
+    from .ops.depthwise_conv_2d import uses_fir
+    return uses_fir(op.params)
 
 
 def _border_pixels(p) -> int:

@@ -232,10 +232,11 @@ def concatenation(shapes=((1, 4, 4, 3), (1, 4, 4, 5)), axis=3) -> bytes:
 
 
 def conv_dw_conv(hw: int = 4, channels: int = 64, seed: int = 1, w: int | None = None,
-                 cin: int = 2, cout: int = 4, act: str = "NONE") -> bytes:
-    """1x1 conv -> 3x3 depthwise -> 1x1 conv, shaped so that the depthwise layer runs in place
-    (many channels on a small plane: one-channel-group scratch beats the scan-order lag); the
-    plane is hw x hw, or hw x w."""
+                 cin: int = 2, cout: int = 4, act: str = "NONE", k=(3, 3), stride=(1, 1),
+                 dil=(1, 1), padding="SAME", per_channel=True) -> bytes:
+    """1x1 conv -> k depthwise (3x3 by default) -> 1x1 conv, shaped so that the depthwise layer
+    runs in place (many channels on a small plane: one-channel-group scratch beats the
+    scan-order lag); the plane is hw x hw, or hw x w."""
     rng = np.random.default_rng(seed)
     h, w = hw, hw if w is None else w
     mb = ModelBuilder()
@@ -244,11 +245,14 @@ def conv_dw_conv(hw: int = 4, channels: int = 64, seed: int = 1, w: int | None =
     a = mb.tensor([1, h, w, channels], "int8", scale=0.05, zero_point=2)
     mb.op("CONV_2D", [x, mb.const(w1, scale=s1, quant_dim=0), None], [a],
           dict(padding="SAME", stride_h=1, stride_w=1))
-    w2, s2 = random_conv_weights(rng, [1, 3, 3, channels], True, quant_dim=3)
+    w2, s2 = random_conv_weights(rng, [1, *k, channels], per_channel, quant_dim=3)
     b2, bs2 = random_bias(rng, channels, 0.05, s2)
+    h, w = (_conv_out(h, k[0], stride[0], padding, dil[0]),
+            _conv_out(w, k[1], stride[1], padding, dil[1]))
     b = mb.tensor([1, h, w, channels], "int8", scale=0.04, zero_point=-1)
     mb.op("DEPTHWISE_CONV_2D", [a, mb.const(w2, scale=s2, quant_dim=3), mb.const(b2, scale=bs2)],
-          [b], dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1,
+          [b], dict(padding=padding, stride_h=stride[0], stride_w=stride[1], depth_multiplier=1,
+                    dilation_h_factor=dil[0], dilation_w_factor=dil[1],
                     fused_activation_function=act))
     w3, s3 = random_conv_weights(rng, [cout, 1, 1, channels], True)
     y = mb.tensor([1, h, w, cout], "int8", scale=0.1, zero_point=0)
@@ -353,22 +357,24 @@ def first_layer_then_wide(in_shape=(1, 11, 9, 3), out_c=8, k=3, stride=2, paddin
 
 
 def dw_then_wide(in_shape=(1, 12, 20, 8), padding="SAME", act="NONE", per_channel=True,
-                 wide=64, seed=0) -> bytes:
-    """A 3x3 DEPTHWISE_CONV_2D followed by a 1x1 CONV_2D widening to `wide` channels, which
-    holds the arena's peak: the depthwise conv's kernel scratch is then free."""
+                 wide=64, seed=0, k=(3, 3), stride=(1, 1), dil=(1, 1)) -> bytes:
+    """A DEPTHWISE_CONV_2D (3x3 by default) followed by a 1x1 CONV_2D widening to `wide`
+    channels, which holds the arena's peak: the depthwise conv's kernel scratch is then free."""
     rng = np.random.default_rng(seed)
     n, h, w, c = in_shape
     mb = ModelBuilder()
     x = mb.tensor(in_shape, "int8", scale=IN_SCALE, zero_point=IN_ZP, name="x")
-    oh, ow = _conv_out(h, 3, 1, padding), _conv_out(w, 3, 1, padding)
-    wq, ws = random_conv_weights(rng, [1, 3, 3, c], per_channel, quant_dim=3,
+    oh = _conv_out(h, k[0], stride[0], padding, dil[0])
+    ow = _conv_out(w, k[1], stride[1], padding, dil[1])
+    wq, ws = random_conv_weights(rng, [1, *k, c], per_channel, quant_dim=3,
                                  scale_range=(0.005, 0.02))
     bq, bs = random_bias(rng, c, IN_SCALE, ws)
     a = mb.tensor([n, oh, ow, c], "int8", scale=IN_SCALE, zero_point=IN_ZP)
     mb.op("DEPTHWISE_CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=3),
                                 mb.const(bq, scale=bs, zero_point=0)], [a],
-          dict(padding=padding, stride_h=1, stride_w=1, depth_multiplier=1,
-               dilation_h_factor=1, dilation_w_factor=1, fused_activation_function=act))
+          dict(padding=padding, stride_h=stride[0], stride_w=stride[1], depth_multiplier=1,
+               dilation_h_factor=dil[0], dilation_w_factor=dil[1],
+               fused_activation_function=act))
     return _then_wide(mb, rng, x, a, c, wide)
 
 

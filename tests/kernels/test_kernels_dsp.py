@@ -145,7 +145,27 @@ CASES = {
     "add_tables_broadcast_relu": lambda: binary_model("ADD", (1, 4, 4, 8), (1, 1, 1, 8),
                                                       act="RELU"),
 }
+# depthwise on one-dimensional maps (1 x L x 1 x C, 1 x 1 x L x C): the FIR kernel
+# (te_depthwise_conv_2d_fir_dsp), in place or not: channel tails, per-tensor, RELU / RELU6,
+# SAME, stride 2, dilation, k 1 to 16, L up to 64
+FIR = {
+    "fir_w_k5_c7_same_relu6": lambda: dw_then_wide((1, 1, 20, 7), k=(1, 5), act="RELU6"),
+    "fir_k4_s2_dil2_c5_pertensor": lambda: dw_then_wide((1, 33, 1, 5), k=(4, 1), stride=(2, 1),
+                                                        dil=(2, 1), per_channel=False),
+    "fir_k16_l64_c6_relu": lambda: dw_then_wide((1, 64, 1, 6), k=(16, 1), act="RELU"),
+    "fir_k1_c9_valid": lambda: dw_then_wide((1, 12, 1, 9), k=(1, 1), padding="VALID"),
+    "fir_k15_l16_c8_valid": lambda: dw_then_wide((1, 16, 1, 8), k=(15, 1), padding="VALID",
+                                                 wide=128),
+    "fir_inplace_k5_c67_relu": lambda: conv_dw_conv(28, 67, w=1, k=(5, 1), padding="VALID",
+                                                    act="RELU"),
+    "fir_inplace_k10_c128": lambda: conv_dw_conv(24, 128, w=1, k=(10, 1), padding="VALID"),
+    "fir_inplace_w_k3_s2_c13_relu6": lambda: conv_dw_conv(1, 13, w=31, k=(1, 3), stride=(1, 2),
+                                                          act="RELU6", cin=32),
+    "fir_inplace_k7_dil3_c20_pertensor": lambda: conv_dw_conv(30, 20, w=1, k=(7, 1), dil=(3, 1),
+                                                              per_channel=False),
+}
 CASES.update(POINTWISE4)
+CASES.update(FIR)
 CASES["winograd_auto_chain"] = conv_chain   # unforced: Winograd one tile at a time (wide)
 
 # cases that must reach a given kernel variant (op index, variant) when compiled for speed
@@ -157,6 +177,7 @@ VARIANTS = {"inplace_planar_tall_10x4": (1, "inplace"),
             "implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
             "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise"),
             "winograd_auto_chain": (2, "winograd")}
+VARIANTS.update({name: (1, "inplace") if "inplace" in name else (0, "fir") for name in FIR})
 
 
 @pytest.mark.parametrize("name", sorted(POINTWISE4))
@@ -169,6 +190,15 @@ def test_pointwise4_cases_reach_the_wide_variant(name):
     assert op.memory.variant == "pointwise" and op.memory.role == "wide"
     assert op.params.fast is not None
     assert pointwise_fours(op) == (name != "pw4_three_px_c5")
+
+
+@pytest.mark.parametrize("name", sorted(FIR))
+def test_fir_cases_reach_the_fir_kernel(name):
+    """These cases' depthwise op runs te_depthwise_conv_2d_fir_dsp in DSP builds."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.depthwise_conv_2d import uses_fir
+    op = compile_model(CASES[name](), emit=False).graph.operators[VARIANTS[name][0]]
+    assert op.kind == "DEPTHWISE_CONV_2D" and uses_fir(op.params)
 
 
 # mps2-an386: the DSP kernels (Cortex-M4); mps3-an547: Cortex-M55, whose builds run the Helium

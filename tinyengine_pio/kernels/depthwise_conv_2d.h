@@ -87,6 +87,19 @@ void te_depthwise_conv_2d_inplace_planar_dsp(
         int32_t out_off, const int32_t *mult, const int32_t *shift, int32_t act_min,
         int32_t act_max, int8_t *scratch, const uint32_t *wr, const int32_t *rr,
         int32_t transposed);
+/* One-dimensional maps (1 x L x 1 x C with k x 1 taps, or 1 x 1 x L x C with 1 x k), any
+ * stride, dilation and padding (`pad` before the first pixel): a FIR per channel through one
+ * int16 row of te_dw_fir_pitch halfwords in `scratch` (layouts/depthwise.py fir_bytes); `out`
+ * may be `in` (in place). wf, rf per channel (layouts/depthwise.py fir_taps, ring_rq). */
+static inline int32_t te_dw_fir_pitch(int32_t len_out, int32_t k, int32_t stride,
+                                      int32_t dil) {
+    return ((len_out - 1) * stride + dil * (k - 1) + 3) & ~1;   /* the span, one halfword past */
+}
+void te_depthwise_conv_2d_fir_dsp(const int8_t *in, int32_t len_in, int32_t c,
+                                  const uint32_t *wf, const int32_t *rf, int32_t k,
+                                  int32_t stride, int32_t dil, int32_t pad, int8_t *out,
+                                  int32_t len_out, int32_t in_off, int32_t act_min,
+                                  int32_t act_max, int8_t *scratch);
 #endif
 #if TE_MVE
 TE_DW_FAST_DECL(mve)

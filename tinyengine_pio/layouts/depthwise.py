@@ -9,7 +9,9 @@ rq: per group RQ_FIELDS vectors of LANES int32 (RQ_WORDS): {2 * folded bias, m, 
 plain one for border pixels (which add the input offset to each tap inside).
 GROUP: channels per group of the in-place kernel's scratch copy (portable and DSP).
 The row-ring DSP kernel (3x3, te_depthwise_conv_2d_ring_dsp): per channel of the whole groups
-ring_taps (five words) and ring_rq (four int32), and ring_bytes of scratch."""
+ring_taps (five words) and ring_rq (four int32), and ring_bytes of scratch. The FIR DSP kernel
+(one-dimensional maps, te_depthwise_conv_2d_fir_dsp): per channel fir_taps and ring_rq, and
+fir_bytes of scratch."""
 from __future__ import annotations
 
 import numpy as np
@@ -63,9 +65,10 @@ def ring_taps(taps: np.ndarray) -> np.ndarray:
     return np.stack([lo | (hi << 16) for lo, hi in pairs], axis=1).astype(np.uint32)
 
 
-def ring_rq(full, m, cc, e) -> np.ndarray:
-    """rr (int32): per channel of the whole groups {2 * folded bias, m, cc, e}."""
-    c4 = len(full) // LANES * LANES
+def ring_rq(full, m, cc, e, whole_groups: bool = True) -> np.ndarray:
+    """rr (int32): per channel of the whole groups (else of every channel: the FIR kernel)
+    {2 * folded bias, m, cc, e}."""
+    c4 = len(full) // LANES * LANES if whole_groups else len(full)
     return np.stack([2 * np.asarray(full, np.int64), m, cc, e], axis=1)[:c4].astype(np.int32)
 
 
@@ -79,3 +82,24 @@ def inplace_plane_bytes(out_h: int, out_w: int) -> int:
     channel's padded plane, int16, rows along the longer side."""
     rows, length = (out_w, out_h) if inplace_transposed(out_h, out_w) else (out_h, out_w)
     return (rows + 2) * ring_pitch(length, 1) * 2
+
+
+def fir_taps(taps: np.ndarray) -> np.ndarray:
+    """wf (uint32) from taps [k, c]: per channel ceil(k / 2) words, the doubled taps as int16
+    pairs (w0 w1) (w2 w3) .., the first of a pair low, 0 past the last tap."""
+    k, c = taps.shape
+    t = np.zeros((k + k % 2, c), np.int64)
+    t[:k] = 2 * np.asarray(taps, np.int64)
+    t &= 0xFFFF
+    return (t[0::2] | (t[1::2] << 16)).T.astype(np.uint32)
+
+
+def fir_pitch(len_out: int, k: int, stride: int, dil: int) -> int:
+    """Halfwords per int16 row of the FIR kernel (te_dw_fir_pitch): the span of the taps over
+    all outputs and one halfword past it (an odd k's last pair), even."""
+    return ((len_out - 1) * stride + dil * (k - 1) + 3) & ~1
+
+
+def fir_bytes(len_out: int, k: int, stride: int, dil: int) -> int:
+    """Scratch of the FIR kernel: one int16 row."""
+    return fir_pitch(len_out, k, stride, dil) * 2

@@ -13,6 +13,8 @@ from ..layouts.depthwise import (
     RING_MAX_W,
     dw_rq,
     dw_taps,
+    fir_bytes,
+    fir_taps,
     inplace_plane_bytes,
     inplace_transposed,
     ring_bytes,
@@ -116,14 +118,47 @@ def planar_inplace(p: DepthwiseParams) -> bool:
     return _planar_3x3(p) and 8 <= max(p.out_h, p.out_w) <= RING_MAX_W
 
 
+def line_geometry(p: DepthwiseParams) -> tuple[int, int, int, int, int, int] | None:
+    """A one-dimensional map as (len_in, len_out, k, stride, dil, pad): 1 x L x 1 x C with
+    k x 1 taps, or 1 x 1 x L x C with 1 x k (one memory layout: L pixels of C channels), one
+    batch; else None."""
+    if p.batches != 1:
+        return None
+    if p.in_w == p.k_w == p.out_w == 1 and p.pad_l == 0:
+        return p.in_h, p.out_h, p.k_h, p.stride_h, p.dil_h, p.pad_t
+    if p.in_h == p.k_h == p.out_h == 1 and p.pad_t == 0:
+        return p.in_w, p.out_w, p.k_w, p.stride_w, p.dil_w, p.pad_l
+    return None
+
+
+def uses_fir(p: DepthwiseParams) -> bool:
+    """The FIR DSP kernel (te_depthwise_conv_2d_fir_dsp) applies and wins: a one-dimensional
+    map (line_geometry), depth multiplier 1, the fast operands, any k, stride, dilation and
+    padding, where each channel's row is reused enough to pay for its widening: two or more
+    outputs, and four or more or len_out * k >= 16. Measured on the M4, instructions/MAC plain
+    kernel -> FIR: sww 30 -> 28 k 3 13.7 -> 6.8, 28 -> 24 k 5 13.8 -> 4.7 (in place), 24 -> 15
+    k 10 10.9 -> 3.3 (in place); 8 -> 4 k 5 11.6 -> 8.8, 16 -> 2 k 15 9.0 -> 6.9, 10 -> 10 k 1
+    40 -> 22; it loses on single outputs (sww 15 -> 1 k 15: 8.7 against 11.5; 5 -> 1 k 5 12.3
+    against 23.8) and on 6 -> 2 k 5 (11.9 against 14.0)."""
+    geo = line_geometry(p)
+    if p.fast is None or p.depth_mult != 1 or geo is None:
+        return False
+    len_out, k = geo[1], geo[2]
+    return len_out >= 2 and (len_out >= 4 or len_out * k >= 16)
+
+
 def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
     """--optimize size: "size" (TE_OPTIMIZE_SIZE: no unrolled interior path). Wide 3x3 rows:
-    "ring" (planar through three input rows in scratch, no border case), with the plain kernel
-    as the fallback where the scratch would cost the arena much (planner/policy.py). The
-    in-place variant comes from the planner's pins (see access)."""
+    "ring" (planar through three input rows in scratch, no border case), one-dimensional maps
+    "fir" (uses_fir), each with the plain kernel as the fallback where the scratch would cost
+    the arena much (planner/policy.py). The in-place variant comes from the planner's pins (see
+    access)."""
     if g.config.get("optimize") == "size":
         return [MemoryOption("size")]
     p: DepthwiseParams = op.params
+    if uses_fir(p) and not g.in_stage(op):
+        return [MemoryOption("fir", fir_bytes(*line_geometry(p)[1:5])),
+                MemoryOption(None, role="fallback")]
     if uses_ring(p) and not g.in_stage(op):     # a stage's row slices: line buffers instead
         return [MemoryOption("ring", ring_bytes(p.in_c, p.out_w, p.stride_w)),
                 MemoryOption(None, role="fallback")]
@@ -145,23 +180,27 @@ def emit(ctx, op: Operator) -> None:
                      f"bias{op.index}")
     mult = ctx.const(p.mult, "int32_t", f"mult{op.index}")
     shift = ctx.const(p.shift, "int32_t", f"shift{op.index}")
-    fast = (None if op.memory.variant == "ring" or (op.memory.variant == "inplace"
-                                                    and planar_inplace(p))
+    inplace = op.memory.variant == "inplace"
+    fir = op.memory.variant == "fir" or (inplace and uses_fir(p))
+    fast = (None if op.memory.variant == "ring" or fir or (inplace and planar_inplace(p))
             else fast_operands(ctx, op))
     requant = (p.in_off, p.out_off, mult, shift, p.act_min, p.act_max)
-    if op.memory.variant == "inplace" and planar_inplace(p):
+    if inplace and (fir or planar_inplace(p)):
         args = (ctx.ptr(op.outputs[0]), p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias,
                 p.k_h, p.k_w, *p.geometry(), p.out_h, p.out_w, *requant,
                 ctx.arena_ptr(op.scratch_offset))
-        transposed = inplace_transposed(p.out_h, p.out_w)
-        wr, rr = ring_operands(ctx, op, transposed)
+        if fir:
+            dsp = fir_call(ctx, op, ctx.ptr(op.outputs[0]), ctx.ptr(op.outputs[0]))
+        else:
+            transposed = inplace_transposed(p.out_h, p.out_w)
+            wr, rr = ring_operands(ctx, op, transposed)
+            dsp = KernelCall("dsp", "te_depthwise_conv_2d_inplace_planar_dsp",
+                             (ctx.ptr(op.outputs[0]), p.in_h, p.in_w, p.in_c,
+                              ctx.ptr(op.inputs[1]), bias, p.pad_t, p.pad_l, p.out_h, p.out_w,
+                              *requant, ctx.arena_ptr(op.scratch_offset), wr, rr,
+                              int(transposed)))
         mve = fast_operands(ctx, op, "TE_MVE")
-        ctx.dispatch(KernelCall("mve", "te_depthwise_conv_2d_inplace_mve", (*args, *mve)),
-                     KernelCall("dsp", "te_depthwise_conv_2d_inplace_planar_dsp",
-                                (ctx.ptr(op.outputs[0]), p.in_h, p.in_w, p.in_c,
-                                 ctx.ptr(op.inputs[1]), bias, p.pad_t, p.pad_l, p.out_h,
-                                 p.out_w, *requant, ctx.arena_ptr(op.scratch_offset), wr, rr,
-                                 int(transposed))),
+        ctx.dispatch(KernelCall("mve", "te_depthwise_conv_2d_inplace_mve", (*args, *mve)), dsp,
                      KernelCall("portable", "te_depthwise_conv_2d_inplace_s8", args))
         return
     if op.memory.variant == "inplace":
@@ -172,19 +211,22 @@ def emit(ctx, op: Operator) -> None:
                                             (*args, *fast)) for isa in ("mve", "dsp")] or []),
                      KernelCall("portable", "te_depthwise_conv_2d_inplace_s8", args))
         return
-    if op.memory.variant == "ring":         # one batch, the fast operands (uses_ring)
+    if op.memory.variant in ("ring", "fir"):   # one batch, the fast operands
         src, dst = ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])
-        wr, rr = ring_operands(ctx, op)
+        if fir:
+            dsp = fir_call(ctx, op, src, dst)
+        else:
+            wr, rr = ring_operands(ctx, op)
+            dsp = KernelCall("dsp", "te_depthwise_conv_2d_ring_dsp",
+                             (src, p.in_h, p.in_w, p.in_c, wr, rr, p.stride_h, p.stride_w,
+                              p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.in_off,
+                              ctx.ptr(op.inputs[1]), bias, p.out_off, mult, shift, p.act_min,
+                              p.act_max, ctx.arena_ptr(op.scratch_offset)))
         mve = fast_operands(ctx, op, "TE_MVE")
         ctx.dispatch(KernelCall("mve", "te_depthwise_conv_2d_mve",
                                 (src, p.in_h, p.in_w, p.in_c, *mve, p.k_h, p.k_w, *p.geometry(),
                                  dst, p.out_h, p.out_w, p.in_off, ctx.ptr(op.inputs[1]), bias,
-                                 p.out_off, mult, shift, p.act_min, p.act_max)),
-                     KernelCall("dsp", "te_depthwise_conv_2d_ring_dsp",
-                                (src, p.in_h, p.in_w, p.in_c, wr, rr, p.stride_h, p.stride_w,
-                                 p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.in_off,
-                                 ctx.ptr(op.inputs[1]), bias, p.out_off, mult, shift, p.act_min,
-                                 p.act_max, ctx.arena_ptr(op.scratch_offset))),
+                                 p.out_off, mult, shift, p.act_min, p.act_max)), dsp,
                      KernelCall("portable", "te_depthwise_conv_2d_s8",
                                 (src, p.in_h, p.in_w, p.in_c, ctx.ptr(op.inputs[1]), bias, p.k_h,
                                  p.k_w, p.depth_mult, *p.geometry(), dst, p.out_h, p.out_w,
@@ -249,11 +291,29 @@ def ring_operands(ctx, op: Operator, transposed: bool = False) -> tuple[str, str
                            "TE_FAST && !TE_MVE"))
 
 
-def access(g: Graph, op: Operator) -> list:
-    """Two ways to overlap: the scan-order lag of the plain kernel, or (depth multiplier 1)
-    fully in place through a one-channel scratch plane."""
-    cands = window_access(g, op)
+def fir_call(ctx, op: Operator, src: str, dst: str) -> KernelCall:
+    """te_depthwise_conv_2d_fir_dsp from src to dst (the same buffer in place) with its
+    operands (layouts/depthwise.py fir_taps, ring_rq of every channel), emitted for DSP builds
+    without Helium."""
     p: DepthwiseParams = op.params
+    full, m, cc, e = p.fast
+    len_in, len_out, k, stride, dil, pad = line_geometry(p)
+    taps = ctx.g.t(op.inputs[1]).data.astype(np.int64).reshape(k, p.out_c)
+    cond = "TE_FAST && !TE_MVE"
+    wf = ctx.cond_const(fir_taps(taps), "uint32_t", f"wf{op.index}", cond)
+    rf = ctx.cond_const(ring_rq(full, m, cc, e, whole_groups=False), "int32_t", f"rf{op.index}",
+                        cond)
+    return KernelCall("dsp", "te_depthwise_conv_2d_fir_dsp",
+                      (src, len_in, p.in_c, wf, rf, k, stride, dil, pad, dst, len_out, p.in_off,
+                       p.act_min, p.act_max, ctx.arena_ptr(op.scratch_offset)))
+
+
+def access(g: Graph, op: Operator) -> list:
+    """Two ways to overlap: the scan-order lag of the plain kernel (not for the "fir" variant,
+    whose DSP kernel goes channel by channel), or (depth multiplier 1) fully in place through
+    a one-channel scratch plane (the FIR kernel's rows where uses_fir)."""
+    p: DepthwiseParams = op.params
+    cands = [] if op.memory.variant == "fir" else window_access(g, op)
     if p.depth_mult == 1 and p.batches == 1:
         pat = channel_inplace(p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, DW_GROUP)
         group = min(DW_GROUP, p.in_c)       # TE_DW_GROUP in kernels/te_layouts.h
@@ -264,6 +324,8 @@ def access(g: Graph, op: Operator) -> list:
             scratch = max(scratch, ph * pw * DW_LANES)
             if planar_inplace(p):           # the DSP build's planar plane
                 scratch = max(scratch, inplace_plane_bytes(p.out_h, p.out_w))
+            if uses_fir(p):                 # the DSP build's FIR rows
+                scratch = max(scratch, fir_bytes(*line_geometry(p)[1:5]))
         cands.append(Access(0, pat, MemoryOption("inplace", scratch)))
     return cands
 

@@ -296,4 +296,157 @@ void te_depthwise_conv_2d_inplace_planar_dsp(
                                          pad_l, out_h, out_w, in_off, out_off, mult, shift,
                                          act_min, act_max, scratch, c4);
 }
+/* ---- One-dimensional maps: a FIR per channel -----------------------------------------------
+ * 1 x L x 1 x C (k x 1 taps) or 1 x 1 x L x C (1 x k): a sequence of L pixels of C channels.
+ * Channel by channel, the channel's bytes (stride C) are widened into one int16 row of
+ * `scratch` (te_dw_fir_pitch halfwords, the padding columns holding the input zero point,
+ * whose share the folded bias removes), then the row goes through the taps: at stride 1 and
+ * dilation 1 two adjacent outputs share every pair of taps (SMLAD against the pairs at x and
+ * x + 1, unaligned loads), else one output per pass (dilated taps paired with PKHBT). A
+ * channel's outputs overwrite nothing but its own bytes, after they are in the scratch, so
+ * `out` may be `in` (in place; the planner's channel_inplace pattern has groups of four).
+ * wf: per channel ceil(k / 2) words, the doubled taps as int16 pairs (w0 w1) (w2 w3) .., 0
+ * past the last; rf: per channel {2 * folded bias, m, cc, e} (layouts/depthwise.py fir_taps,
+ * ring_rq). */
+TE_INLINE uint32_t te_ld32_h(const int16_t *p) {    /* halfwords p[0], p[1] */
+    return te_ld32((const int8_t *)(const void *)p);
+}
+
+/* n bytes src[0], src[c], .. into int16 d[0..n): once d is aligned, four at a time (two
+ * words), then a word and a halfword */
+TE_INLINE void te_dw_fir_widen(const int8_t *src, int32_t c, int32_t n, int16_t *d) {
+    int16_t *const end = d + n;
+    const int32_t c2 = 2 * c, c3 = 3 * c, c4 = 4 * c;
+    if (((uintptr_t)d & 2) != 0 && d < end) {
+        *d++ = *src;
+        src += c;
+    }
+    for (; d + 4 <= end; d += 4, src += c4) {
+        uint32_t *const dw = (uint32_t *)(void *)d;
+        dw[0] = te_pkhbt16(src[0], src[c]);
+        dw[1] = te_pkhbt16(src[c2], src[c3]);
+    }
+    if (d + 2 <= end) {
+        *(uint32_t *)(void *)d = te_pkhbt16(src[0], src[c]);
+        d += 2;
+        src += c2;
+    }
+    if (d < end) {
+        *d = *src;
+    }
+}
+
+TE_INLINE int32_t te_dw_fir_dot(const int16_t *x, const uint32_t *w, int32_t k, int32_t dil,
+                                int32_t acc) {
+    const int32_t kp = k >> 1;
+    int32_t t;
+    if (dil == 1) {             /* an odd last tap reads one halfword past, times 0 */
+        for (t = 0; t < (k + 1) >> 1; ++t) {
+            acc = __smlad(te_ld32_h(x + 2 * t), w[t], acc);
+        }
+        return acc;
+    }
+    for (t = 0; t < kp; ++t, x += 2 * dil) {
+        acc = __smlad(te_pkhbt16(x[0], x[dil]), w[t], acc);
+    }
+    return k & 1 ? __smlabb(x[0], w[kp], acc) : acc;
+}
+
+/* A channel's outputs from its row x, stride 1, dilation 1, its kp (1..8, a
+ * constant in each specialisation) tap pairs in registers w0..w7: pairs of outputs, then the
+ * odd last one. */
+#define TE_FIR_W(t) const uint32_t w##t = kp > (t) ? wf[t] : 0
+#define TE_FIR_PAIR(t)                                                                    \
+    if (kp > (t)) {                                                                       \
+        a0 = __smlad(te_ld32_h(x + 2 * (t)), w##t, a0);                                   \
+        a1 = __smlad(te_ld32_h(x + 2 * (t) + 1), w##t, a1);                               \
+    }
+#define TE_FIR_ONE(t)                                                                     \
+    if (kp > (t)) {                                                                       \
+        a0 = __smlad(te_ld32_h(x + 2 * (t)), w##t, a0);                                   \
+    }
+#define TE_FIR_PAIRS()                                                                    \
+    TE_FIR_PAIR(0) TE_FIR_PAIR(1) TE_FIR_PAIR(2) TE_FIR_PAIR(3) TE_FIR_PAIR(4)            \
+    TE_FIR_PAIR(5) TE_FIR_PAIR(6) TE_FIR_PAIR(7)
+TE_INLINE void te_dw_fir_row(const int16_t *x, const uint32_t *wf, const int32_t *q,
+                             int32_t kp, int8_t *o, int32_t len_out, int32_t c, int32_t clamp,
+                             int32_t lo, int32_t hi) {
+    const int32_t b2 = q[0], m = q[1], cc = q[2], e = q[3];
+    int8_t *const end = o + (len_out - 1) * c;
+    TE_FIR_W(0); TE_FIR_W(1); TE_FIR_W(2); TE_FIR_W(3);
+    TE_FIR_W(4); TE_FIR_W(5); TE_FIR_W(6); TE_FIR_W(7);
+    for (; o < end; x += 2, o += 2 * c) {
+        int32_t a0 = b2, a1 = b2;
+        TE_FIR_PAIRS()
+        o[0] = te_sat_fast(te_rq_fast(a0, m, cc, e), clamp, lo, hi);
+        o[c] = te_sat_fast(te_rq_fast(a1, m, cc, e), clamp, lo, hi);
+    }
+    if (o == end) {             /* the odd last output */
+        int32_t a0 = b2;
+        TE_FIR_ONE(0) TE_FIR_ONE(1) TE_FIR_ONE(2) TE_FIR_ONE(3)
+        TE_FIR_ONE(4) TE_FIR_ONE(5) TE_FIR_ONE(6) TE_FIR_ONE(7)
+        *o = te_sat_fast(te_rq_fast(a0, m, cc, e), clamp, lo, hi);
+    }
+}
+#undef TE_FIR_PAIRS
+#undef TE_FIR_PAIR
+#undef TE_FIR_ONE
+#undef TE_FIR_W
+
+/* Any stride and dilation: one output a pass. */
+TE_INLINE void te_dw_fir_strided(const int16_t *x, const uint32_t *wf, const int32_t *q,
+                                 int32_t k, int32_t stride, int32_t dil, int8_t *o,
+                                 int32_t len_out, int32_t c, int32_t clamp, int32_t lo,
+                                 int32_t hi) {
+    const int32_t b2 = q[0], m = q[1], cc = q[2], e = q[3];
+    int8_t *const end = o + len_out * c;
+    for (; o < end; x += stride, o += c) {
+        *o = te_sat_fast(te_rq_fast(te_dw_fir_dot(x, wf, k, dil, b2), m, cc, e), clamp, lo,
+                         hi);
+    }
+}
+
+TE_INLINE void te_dw_fir_body(const int8_t *in, int32_t len_in, int32_t c, const uint32_t *wf,
+                              const int32_t *rf, int32_t k, int32_t stride, int32_t dil,
+                              int32_t pad, int8_t *out, int32_t len_out, int32_t in_off,
+                              int32_t clamp, int32_t lo, int32_t hi, int8_t *scratch) {
+    const int32_t pitch = te_dw_fir_pitch(len_out, k, stride, dil), kp = (k + 1) >> 1;
+    const int32_t x1 = len_in < pitch - pad ? len_in : pitch - pad;
+    int16_t *const row = (int16_t *)(void *)scratch;
+    int32_t ch;
+    te_dw_fill_zp(scratch, pitch / 2, in_off);
+    for (ch = 0; ch < c; ++ch) {
+        const uint32_t *const w = wf + ch * kp;
+        te_dw_fir_widen(in + ch, c, x1, row + pad);
+#define TE_FIR(KP)                                                                        \
+    te_dw_fir_row(row, w, rf + 4 * ch, KP, out + ch, len_out, c, clamp, lo, hi)
+        switch (stride == 1 && dil == 1 ? kp : 0) {   /* the tap pairs in registers */
+        case 1: TE_FIR(1); break;
+        case 2: TE_FIR(2); break;
+        case 3: TE_FIR(3); break;
+        case 4: TE_FIR(4); break;
+        case 5: TE_FIR(5); break;
+        case 6: TE_FIR(6); break;
+        case 7: TE_FIR(7); break;
+        case 8: TE_FIR(8); break;
+        default:
+            te_dw_fir_strided(row, w, rf + 4 * ch, k, stride, dil, out + ch, len_out, c, clamp,
+                              lo, hi);
+            break;
+        }
+#undef TE_FIR
+    }
+}
+
+void te_depthwise_conv_2d_fir_dsp(const int8_t *in, int32_t len_in, int32_t c,
+                                  const uint32_t *wf, const int32_t *rf, int32_t k,
+                                  int32_t stride, int32_t dil, int32_t pad, int8_t *out,
+                                  int32_t len_out, int32_t in_off, int32_t act_min,
+                                  int32_t act_max, int8_t *scratch) {
+#define TE_CALL(clamp)                                                                    \
+    te_dw_fir_body(in, len_in, c, wf, rf, k, stride, dil, pad, out, len_out, in_off, clamp,  \
+                   act_min, act_max, scratch)
+    TE_BY_CLAMP(act_min, act_max, TE_CALL);
+#undef TE_CALL
+}
 #endif

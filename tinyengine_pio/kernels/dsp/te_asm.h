@@ -41,6 +41,11 @@ TE_INLINE uint32_t te_sxtab16_ror8(uint32_t acc, uint32_t x) {   /* acc + bytes 
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
     return r;
 }
+TE_INLINE uint32_t te_pkhbt16(int32_t lo, int32_t hi) {   /* lo's low halfword, hi's above */
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+    return r;
+}
 #endif
 
 #if TE_FAST
