@@ -29,7 +29,7 @@ def _kernel(op) -> str:
     from tinyengine_pio.ops.depthwise_conv_2d import planar_inplace
     v = op.memory.variant or "plain"
     if op.kind == "CONV_2D":
-        v = ("rows 2x4" if reads_rows(op) else "pointwise 2x4" if pointwise_fours(op)
+        v = ("rows 2x4" if reads_rows(op) else f"{v} 2x4" if pointwise_fours(op)
              else v + (" lean" if op.memory.lean else ""))
     elif op.kind == "DEPTHWISE_CONV_2D" and v == "inplace" and planar_inplace(op.params):
         v = "in place, planar"

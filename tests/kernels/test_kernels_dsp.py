@@ -49,6 +49,45 @@ def pointwise_off_peak(in_shape, oc, act="NONE", out_q=(0.05, -20), pad=4, seed=
     return mb.build([x], [z])
 
 
+def conv_after_peak(in_shape, first, oc, k=(3, 3), stride=(1, 1), padding="SAME", dil=(1, 1),
+                    act="NONE", out_q=(0.05, -20), per_channel=True, pad=0, seed=0) -> bytes:
+    """A 1x1 CONV_2D from `in_shape` to `first` channels (it holds the arena's peak when the
+    input is the larger tensor), then the k x k CONV_2D under test, then optionally a PAD by
+    `pad` pixels (a peak after it: room for four int16 columns)."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = in_shape
+    mb = ModelBuilder()
+    x = mb.tensor(in_shape, "int8", scale=0.05, zero_point=-3)
+    wq, ws = random_conv_weights(rng, [first, 1, 1, c], True, scale_range=(0.001, 0.004))
+    bq, bs = random_bias(rng, first, 0.05, ws)
+    a = mb.tensor([n, h, w, first], "int8", scale=0.05, zero_point=7)
+    mb.op("CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
+                      mb.const(bq, scale=bs, zero_point=0)], [a],
+          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
+    oh = _out(h, k[0], stride[0], padding, dil[0])
+    ow = _out(w, k[1], stride[1], padding, dil[1])
+    wq, ws = random_conv_weights(rng, [oc, k[0], k[1], first], per_channel,
+                                 scale_range=(0.001, 0.004))
+    bq, bs = random_bias(rng, oc, 0.05, ws)
+    y = mb.tensor([n, oh, ow, oc], "int8", scale=out_q[0], zero_point=out_q[1])
+    mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0,
+                                  quant_dim=0 if per_channel else None),
+                      mb.const(bq, scale=bs, zero_point=0)], [y],
+          dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+               dilation_h_factor=dil[0], dilation_w_factor=dil[1],
+               fused_activation_function=act))
+    if not pad:
+        return mb.build([x], [y])
+    z = mb.tensor([n, oh + 2 * pad, ow + 2 * pad, oc], "int8", scale=out_q[0],
+                  zero_point=out_q[1])
+    mb.op("PAD", [y, mb.int32([[0, 0], [pad, pad], [pad, pad], [0, 0]])], [z])
+    return mb.build([x], [z])
+
+
+def _out(n: int, k: int, s: int, padding: str, d: int = 1) -> int:
+    return -(-n // s) if padding == "SAME" else (n - (k - 1) * d - 1) // s + 1
+
+
 # the wide pointwise's 2x4 GEMM (te_conv_2d_1x1_fast4): pixels % 4 = 0..3 (the rest in 2x2
 # pairs, a lone last pixel), fewer than four pixels, odd out_c, in_c % 4 != 0, every clamp mode
 # (NONE, RELU with only a lower bound, RELU6 with both)
@@ -165,6 +204,38 @@ FIR = {
                                                               per_channel=False),
 }
 CASES.update(POINTWISE4)
+
+# im2col after the arena's peak (in_c % 4 == 0): four int16 columns through the 2x4 GEMM where
+# they fit (pixels % 4 = 0..3, the rest in pairs), else one column against int16 weights
+# (te_conv_2d_im2col_w16: odd out_c in a partial row quad, padding, stride, dilation, clamps)
+IM2COL = {
+    "im2col_w16_same_relu6_pertensor_oc5": lambda: conv_after_peak(
+        (1, 6, 6, 16), 8, 5, act="RELU6", per_channel=False),
+    "im2col_w16_s2_relu_low_oc7": lambda: conv_after_peak(
+        (1, 6, 6, 16), 8, 7, stride=(2, 2), act="RELU", out_q=(0.05, 10)),
+    "im2col_w16_dil_h2_oc6": lambda: conv_after_peak((1, 7, 6, 16), 8, 6, dil=(2, 1)),
+    "im2col_w16_valid_c12_oc16": lambda: conv_after_peak((1, 6, 7, 24), 12, 16,
+                                                         padding="VALID"),
+    "im2col_x4_rest1_s2_relu6": lambda: conv_after_peak((1, 6, 6, 32), 8, 5, stride=(2, 2),
+                                                        act="RELU6"),
+    "im2col_x4_rest2_c8": lambda: conv_after_peak((1, 5, 6, 48), 8, 6, stride=(2, 1)),
+    "im2col_x4_rest3_c12_dil_relu_low": lambda: conv_after_peak(
+        (1, 5, 7, 48), 12, 7, dil=(1, 2), act="RELU", out_q=(0.05, 10)),
+    "im2col_x4_exact_pertensor": lambda: conv_after_peak((1, 6, 6, 48), 8, 9,
+                                                         per_channel=False),
+}
+CASES.update(IM2COL)
+
+
+@pytest.mark.parametrize("name", sorted(IM2COL))
+def test_im2col_cases_reach_their_kernel(name):
+    """The im2col_w16_ cases run te_conv_2d_im2col_w16, the im2col_x4_ ones
+    te_conv_2d_im2col_fast4 (DSP builds)."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.conv_2d import pointwise_fours, reads_w16
+    op = compile_model(CASES[name](), emit=False).graph.operators[1]
+    assert op.memory.variant == "im2col"
+    assert (reads_w16(op), pointwise_fours(op)) == (("w16" in name), ("x4" in name))
 CASES.update(FIR)
 CASES["winograd_auto_chain"] = conv_chain   # unforced: Winograd one tile at a time (wide)
 

@@ -26,6 +26,10 @@ void te_gemv4_fast(const uint32_t *col, int32_t nblk, const uint32_t *wp, const 
                    int8_t *out, int32_t units, int32_t lo, int32_t hi);
 void te_gemv4_s8_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                       int8_t *out, int32_t units, int32_t lo, int32_t hi);
+/* One doubled int16 column (two words a block) times int16 weights, rows in quads
+ * (layouts/gemm.py pack_rows16), rq per quad (rq_blocks, group 4, doubled). */
+void te_gemm4x1_w16(const uint32_t *col, int32_t nblk, const uint32_t *w16, const int32_t *rq,
+                    int8_t *out, int32_t out_c, int32_t lo, int32_t hi);
 #endif
 #if TE_MVE
 /* mve/gemm.c: Helium, weights and rq as layouts/mve.py */

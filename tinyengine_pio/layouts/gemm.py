@@ -33,6 +33,18 @@ def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
     return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
 
 
+def pack_rows16(w2d: np.ndarray) -> np.ndarray:
+    """Weights [rows, k] int8 as int16 pairs for te_gemm4x1_w16: rows in quads, per block of
+    K_BLOCK k and row two words (w0 w2) (w1 w3), the lanes SXTB16 / SXTB16 ROR 8 give a doubled
+    column block; k and rows zero-padded."""
+    rows, k = w2d.shape
+    nblk = -(-k // K_BLOCK)
+    padded = np.zeros((-(-rows // QUAD_ROWS) * QUAD_ROWS, nblk * K_BLOCK), np.int16)
+    padded[:rows, :k] = w2d
+    blocks = padded.reshape(-1, QUAD_ROWS, nblk, 2, 2).transpose(0, 2, 1, 4, 3)
+    return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
+
+
 def rq_blocks(bias, fast, group: int, doubled: bool = True) -> np.ndarray:
     """rq for `bias` per row and fast = (m, cc, e) per row, in the layout above."""
     m, cc, e = (np.asarray(a, np.int64) for a in fast)

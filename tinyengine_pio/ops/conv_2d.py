@@ -7,6 +7,7 @@ import numpy as np
 import tflite
 
 from ..ir import Graph, MemoryOption, Operator
+from ..layouts.gemm import QUAD_ROWS, pack_rows16, rq_blocks
 from ..planner.overlap import Access
 from ..stages.rows import window_rows
 from ..variants import variant
@@ -152,10 +153,14 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
                     MemoryOption("im2col", max(lean, rows_scratch(p, quads=False)), lean=True,
                                  role="fallback"),
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
-        return [MemoryOption("im2col", lean, lean=True), MemoryOption("im2col", wide, role="wide"),
+        stage = wide - fast_scratch_bytes(k_len, 2)
+        wide4 = ([MemoryOption("im2col", max(wide, fast_scratch_bytes(k_len, 4) + stage),
+                               role="wide")] if gemm_columns(g, op, k_len) == 4 else [])
+        return [MemoryOption("im2col", lean, lean=True), *wide4,
+                MemoryOption("im2col", wide, role="wide"),
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
     if p.algorithm == "pointwise":     # wide: the 2x4 GEMM's four columns, else the 2x2's two
-        cols = pointwise_columns(g, op)
+        cols = gemm_columns(g, op, p.in_c)
         return [MemoryOption("pointwise", 0, lean=True),
                 MemoryOption("pointwise", fast_scratch_bytes(p.in_c, cols), role="wide")] + (
                     [MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 2), role="wide")]
@@ -163,24 +168,27 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
     return [MemoryOption(p.algorithm)]
 
 
-def pointwise_columns(g: Graph, op: Operator) -> int:
-    """int16 columns of the first wide pointwise option: 4 (te_conv_2d_1x1_fast4, the 2x4 GEMM)
-    where the op's input, output and four columns stay within twice the graph's largest
-    activation tensor (the columns may fit beside the peak), else 2 (te_conv_2d_1x1_fast, the
-    2x2 GEMM, half the scratch). With 4, the two-column option follows as a second wide option:
-    the planner takes it for the ops where four columns would grow the arena (kws's in-place
-    64-channel layers)."""
+def gemm_columns(g: Graph, op: Operator, k: int) -> int:
+    """int16 columns of the first wide pointwise / im2col option: 4 (te_conv_2d_1x1_fast4 /
+    te_conv_2d_im2col_fast4, the 2x4 GEMM) where the op's input, output and four columns of
+    k stay within twice the graph's largest activation tensor (the columns may fit beside the
+    peak), else 2 (the 2x2 GEMM, half the scratch). With 4, the two-column option follows as a
+    second wide option: the planner takes it for the ops where four columns would grow the
+    arena (kws's in-place 64-channel layers)."""
     p: ConvParams = op.params
     acts = set(g.inputs) | {o for o2 in g.operators for o in o2.outputs}
     largest = max(g.t(i).nbytes for i in acts)
     own = g.t(op.inputs[0]).nbytes + g.t(op.outputs[0]).nbytes
-    return 4 if p.in_h * p.in_w >= 4 and own + fast_scratch_bytes(p.in_c, 4) <= 2 * largest else 2
+    return 4 if p.out_h * p.out_w >= 4 and own + fast_scratch_bytes(k, 4) <= 2 * largest else 2
 
 
 def pointwise_fours(op: Operator) -> bool:
-    """The chosen option is the wide pointwise with four columns (te_conv_2d_1x1_fast4)."""
-    return (op.memory.variant == "pointwise" and not op.memory.lean
-            and op.memory.scratch >= fast_scratch_bytes(op.params.in_c, 4))
+    """The chosen option is a wide one with four columns (te_conv_2d_1x1_fast4 or
+    te_conv_2d_im2col_fast4)."""
+    p: ConvParams = op.params
+    k = p.in_c if op.memory.variant == "pointwise" else p.k_h * p.k_w * p.in_c
+    return (op.memory.variant in ("pointwise", "im2col") and not op.memory.lean
+            and op.memory.scratch >= fast_scratch_bytes(k, 4))
 
 
 ROWS_MAX = 16                      # TE_ROWS_MAX in kernels/dsp/conv_2d.c
@@ -232,6 +240,27 @@ def rows_scratch(p: ConvParams, quads: bool = True) -> int:
     return ((9 if quads else 5) * p.k_h + 1) * rows_run(p)
 
 
+def reads_w16(op: Operator) -> bool:
+    """The lean im2col variant with in_c % 4 == 0: its DSP build runs te_conv_2d_im2col_w16,
+    one int16 column (the lean scratch) against int16 weights (twice the flash). Measured on
+    the M4: cifar10's 5x5x32 layer 1.32 -> 0.9x instructions/MAC (see conv_2d.h)."""
+    return (op.memory.variant == "im2col" and op.memory.lean and op.params.in_c % 4 == 0
+            and not reads_rows(op)
+            and op.memory.scratch >= fast_scratch_bytes(op.params.k_h * op.params.k_w
+                                                        * op.params.in_c, 1))
+
+
+def w16_operands(ctx, op: Operator, w2d: np.ndarray, k, cond: str):
+    """(int16 weights, rq per row quad) of te_conv_2d_im2col_w16, or None without the fast
+    constants."""
+    if k is None:
+        return None
+    bias, m, cc, e = k
+    return (ctx.cond_const(pack_rows16(w2d), "uint32_t", f"wp{op.index}", cond),
+            ctx.cond_const(rq_blocks(bias, (m, cc, e), QUAD_ROWS), "int32_t", f"rq{op.index}",
+                           cond))
+
+
 def rows_weights(p: ConvParams, w: np.ndarray) -> np.ndarray:
     """[out_c, k_h * run4]: each kernel row of the filter zero-padded to rows_run bytes."""
     run4 = rows_run(p)
@@ -251,9 +280,10 @@ def emit(ctx, op: Operator) -> None:
         k = p.fast
         if variant != "implicit":           # Helium: own operands, the DSP ones elsewhere
             mve = mve_gemm_operands(ctx, op, w2d, k)
-        fast = fast_gemm_operands(ctx, op, rows_weights(p, g.t(op.inputs[1]).data)
-                                  if reads_rows(op) else w2d, k, 2,
-                                  cond="TE_FAST && !TE_MVE" if mve else "TE_FAST")
+        cond = "TE_FAST && !TE_MVE" if mve else "TE_FAST"
+        fast = (w16_operands(ctx, op, w2d, k, cond) if reads_w16(op) else
+                fast_gemm_operands(ctx, op, rows_weights(p, g.t(op.inputs[1]).data)
+                                   if reads_rows(op) else w2d, k, 2, cond=cond))
     bias, in_off = (p.direct_offsets() if variant in ("generic", "implicit")
                     else (p.bias, p.in_off))
     operands = portable_operands(ctx, op, fast, bias)
@@ -290,15 +320,19 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
     plain = ("te_conv_2d_im2col_s8", src, p.in_h, p.in_w, p.in_c, w, bias, *geometry, p.out_off,
              mult, shift, *clamp, ctx.arena_ptr(op.scratch_offset))
     k_len = p.k_h * p.k_w * p.in_c
+    fours = pointwise_fours(op)
     stage = ("NULL" if p.in_c % 4 == 0 else
-             ctx.arena_ptr(op.scratch_offset + fast_scratch_bytes(k_len, 2)))
+             ctx.arena_ptr(op.scratch_offset + fast_scratch_bytes(k_len, 4 if fours else 2)))
     ctx.dispatch(variant("dsp", fast and (
+        ("te_conv_2d_im2col_w16", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
+         ctx.arena_ptr(op.scratch_offset, "uint32_t")) if reads_w16(op) else
         ("te_conv_2d_rows_fast", src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w, p.stride_h,
          p.stride_w, p.dil_h, p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.out_c, p.pad_value,
          *clamp, ctx.arena_ptr(op.scratch_offset), int(rows_quads(op))) if reads_rows(op) else
         ("te_conv_2d_im2col_lean", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
          ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
-        ("te_conv_2d_im2col_fast", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
+        ("te_conv_2d_im2col_fast4" if fours else "te_conv_2d_im2col_fast", src, p.in_h, p.in_w,
+         p.in_c, *fast, *geometry, *clamp,
          ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage))), variant("portable", plain),
         variant("mve", mve and ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, *mve,
                                 *geometry, *clamp, ctx.arena_ptr(op.scratch_offset))))
@@ -330,16 +364,18 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit, im2col read as padded rows (rows_run): pixel pairs read while
-    written (the wide pointwise with four columns: groups of four pixels); other im2col: pixel
-    pairs copied out, then written; generic: one pixel at a time, reads and writes
-    interleaved."""
+    written (the wide pointwise with four columns: groups of four pixels, the rest in pairs);
+    other im2col: pixel pairs copied out, then written (te_conv_2d_im2col_w16: one pixel; the
+    four-column kernel copies four, but the Helium and portable builds of the same plan copy
+    pairs); generic: one pixel at a time, reads and writes interleaved."""
     if op.memory.variant == "winograd":     # tile by tile (ops/conv_winograd.py)
         return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
     copied = op.memory.variant == "im2col" and not reads_rows(op)
-    return [Access(0, window_pattern(g, op, per_step=4 if pointwise_fours(op) else 2,
-                                     reads_first=copied))]
+    per_step = 1 if reads_w16(op) else 4 if pointwise_fours(op) and not copied else 2
+    return [Access(0, window_pattern(g, op, per_step=per_step, reads_first=copied,
+                                     rest_step=2))]
 
 
 def macs(g: Graph, op: Operator) -> int:

@@ -82,12 +82,13 @@ def window_fields(g: Graph, op: Operator, k_h: int, k_w: int) -> dict:
                 out_w=out_w)
 
 
-def window_pattern(g: Graph, op: Operator, per_step: int = 1, reads_first: bool = False):
+def window_pattern(g: Graph, op: Operator, per_step: int = 1, reads_first: bool = False,
+                   rest_step: int | None = None):
     p: WindowParams = op.params
     out_c = g.t(op.outputs[0]).shape[3]
     return window(p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, out_c, p.k_h, p.k_w, p.stride_h,
                   p.stride_w, p.dil_h, p.dil_w, p.pad_t, p.pad_l, per_step=per_step,
-                  reads_first=reads_first)
+                  reads_first=reads_first, rest_step=rest_step)
 
 
 def window_access(g: Graph, op: Operator) -> list[Access]:

@@ -129,12 +129,20 @@ def _taps(k: int, size: int, out: int, stride: int, dil: int, pad: int) -> range
 
 def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_bytes: int,
            k_h: int, k_w: int, stride_h: int, stride_w: int, dil_h: int, dil_w: int,
-           pad_t: int, pad_l: int, per_step: int = 1, reads_first: bool = False) -> AccessPattern:
+           pad_t: int, pad_l: int, per_step: int = 1, reads_first: bool = False,
+           rest_step: int | None = None) -> AccessPattern:
     """Conv / depthwise / pool kernels: output pixels in row-major order, `per_step` pixels at a
-    time, each step reading its windows (all channels) and writing its pixels; reads and writes
-    interleave unless the kernel copies the windows out first (im2col: reads_first)."""
+    time (the pixels after the last whole group `rest_step` at a time: the four-pixel GEMMs
+    finish in pairs), each step reading its windows (all channels) and writing its pixels;
+    reads and writes interleave unless the kernel copies the windows out first (im2col:
+    reads_first)."""
+    n = out_h * out_w
+    full = n - n % per_step
+    rest = per_step if rest_step is None else rest_step
+    pixel = np.arange(n, dtype=np.int64)
+    write = np.where(pixel < full, pixel // per_step, full // per_step + (pixel - full) // rest)
     oy, ox = np.meshgrid(np.arange(out_h), np.arange(out_w), indexing="ij")
-    step = (oy * out_w + ox).reshape(-1) // per_step
+    step = write[(oy * out_w + ox).reshape(-1)]
     last = np.full(in_h * in_w, -1, dtype=np.int64)
     for ky in _taps(k_h, in_h, out_h, stride_h, dil_h, pad_t):
         iy = (oy * stride_h - pad_t + ky * dil_h).reshape(-1)
@@ -142,7 +150,6 @@ def window(in_h: int, in_w: int, in_c_bytes: int, out_h: int, out_w: int, out_c_
             ix = (ox * stride_w - pad_l + kx * dil_w).reshape(-1)
             ok = (iy >= 0) & (iy < in_h) & (ix >= 0) & (ix < in_w)
             np.maximum.at(last, iy[ok] * in_w + ix[ok], step[ok])
-    write = np.arange(out_h * out_w, dtype=np.int64) // per_step
     return AccessPattern(in_c_bytes, out_c_bytes, last, out_h * out_w, reads_first,
                          None if per_step == 1 else write)
 

@@ -44,17 +44,18 @@ void te_conv_2d_1x1_fast4(const int8_t *in, int32_t pixels, int32_t in_c, const 
     }
 }
 
-/* The receptive field of output pixel (oy, ox) as one doubled int16 column (step 4: every
- * other pair of words), straight from the input when in_c is a multiple of 4, else through
- * the int8 im2col in `stage`. */
+/* The receptive field of output pixel (oy, ox) as one doubled int16 column of interleaved
+ * ones (`step` words per block of four k: 4 for two columns, 8 for four), straight from the
+ * input when in_c is a multiple of 4, else through the int8 im2col in `stage`. */
 static void te_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                            int32_t k_h, int32_t k_w, int32_t iy0, int32_t ix0, int32_t dil_h,
-                           int32_t dil_w, int32_t pad_val, uint32_t *col, int8_t *stage) {
+                           int32_t dil_w, int32_t pad_val, uint32_t *col, int8_t *stage,
+                           int32_t step) {
     int32_t ky, kx;
     if (stage != 0) {
         te_im2col(in, in_h, in_w, in_c, k_h, k_w, iy0, ix0, dil_h, dil_w, (int8_t)pad_val,
                   stage);
-        te_widen_s8(stage, k_h * k_w * in_c, col, 4);
+        te_widen_s8(stage, k_h * k_w * in_c, col, step);
         return;
     }
     for (ky = 0; ky < k_h; ++ky) {
@@ -62,37 +63,93 @@ static void te_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t
         for (kx = 0; kx < k_w; ++kx) {
             const int32_t ix = ix0 + dil_w * kx;
             if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-                te_fill_s16(col, in_c >> 2, pad_val, 4);
+                te_fill_s16(col, in_c >> 2, pad_val, step);
             } else {
-                te_widen_s8(in + (iy * in_w + ix) * in_c, in_c, col, 4);
+                te_widen_s8(in + (iy * in_w + ix) * in_c, in_c, col, step);
             }
-            col += in_c;                    /* in_c / 4 blocks of 4 words */
+            col += (in_c >> 2) * step;      /* in_c / 4 blocks of `step` words */
         }
     }
 }
 
-/* k x k: two receptive fields at a time; `stage` (2 * k_h * k_w * in_c bytes) only when in_c is
- * not a multiple of 4, else NULL. */
+/* Pixels p.. (the first at output (oy, ox)) two receptive fields at a time through the 2x2
+ * GEMM; `stage` (2 * k_h * k_w * in_c bytes) only when in_c is not a multiple of 4, else
+ * NULL. */
+static void te_im2col_pairs(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                            const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                            int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                            int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_w,
+                            int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
+                            uint32_t *cols, int8_t *stage, int32_t p, int32_t pixels,
+                            int32_t oy, int32_t ox) {
+    const int32_t k_len = k_h * k_w * in_c;
+    int32_t i;
+    for (; p < pixels; p += 2) {
+        const int two = p + 1 < pixels;     /* a lone last pixel goes in both columns */
+        int8_t *oa = out + p * out_c;
+        for (i = 0; i < 2; ++i) {
+            te_im2col_fast(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
+                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * i,
+                           stage != 0 ? stage + i * k_len : 0, 4);
+            te_next_px(&oy, &ox, out_w, i == 1 || two);
+        }
+        te_gemm2x2_fast(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
+                        act_min, act_max);
+    }
+}
+
+/* k x k: two receptive fields at a time (te_im2col_pairs). */
 void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                             const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                             int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
                             int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                             int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
                             int32_t act_max, uint32_t *cols, int8_t *stage) {
-    const int32_t k_len = k_h * k_w * in_c;
-    const int32_t pixels = out_h * out_w;
+    te_im2col_pairs(in, in_h, in_w, in_c, wp, rq, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
+                    pad_t, pad_l, out, out_w, out_c, pad_val, act_min, act_max, cols, stage, 0,
+                    out_h * out_w, 0, 0);
+}
+
+/* Four receptive fields at a time through the 2x4 GEMM (`cols`: four interleaved columns,
+ * 32 * nblk bytes; `stage` as above), the last 1-3 pixels in pairs. */
+void te_conv_2d_im2col_fast4(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                             const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
+                             int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                             int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                             int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
+                             int32_t act_max, uint32_t *cols, int8_t *stage) {
+    const int32_t k_len = k_h * k_w * in_c, pixels = out_h * out_w;
     int32_t p, i, oy = 0, ox = 0;
-    for (p = 0; p < pixels; p += 2) {
-        const int two = p + 1 < pixels;     /* a lone last pixel goes in both columns */
-        int8_t *oa = out + p * out_c;
-        for (i = 0; i < 2; ++i) {
+    for (p = 0; p + 4 <= pixels; p += 4) {
+        for (i = 0; i < 4; ++i) {
             te_im2col_fast(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
-                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * i,
-                           stage != 0 ? stage + i * k_len : 0);
-            te_next_px(&oy, &ox, out_w, i == 1 || two);
+                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * i, stage, 8);
+            te_next_px(&oy, &ox, out_w, 1);
         }
-        te_gemm2x2_fast(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
-                        act_min, act_max);
+        te_gemm2x4_fast(cols, (k_len + 3) >> 2, wp, rq, out + p * out_c, out_c, act_min,
+                        act_max);
+    }
+    te_im2col_pairs(in, in_h, in_w, in_c, wp, rq, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
+                    pad_t, pad_l, out, out_w, out_c, pad_val, act_min, act_max, cols, stage, p,
+                    pixels, oy, ox);
+}
+
+/* One receptive field at a time as one doubled int16 column (`col`: 8 * ceil(k / 4) bytes,
+ * in_c a multiple of 4) through the 4x1 GEMM with int16 weights (te_gemm4x1_w16): the lean
+ * variant's scratch, the wide variant's speed and better (no widening per row pair). */
+void te_conv_2d_im2col_w16(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           const uint32_t *w16, const int32_t *rq, int32_t k_h, int32_t k_w,
+                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                           int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
+                           int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
+                           int32_t act_max, uint32_t *col) {
+    const int32_t nblk = k_h * k_w * in_c >> 2, pixels = out_h * out_w;
+    int32_t p, oy = 0, ox = 0;
+    for (p = 0; p < pixels; ++p) {
+        te_im2col_fast(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
+                       ox * stride_w - pad_l, dil_h, dil_w, pad_val, col, 0, 2);
+        te_next_px(&oy, &ox, out_w, 1);
+        te_gemm4x1_w16(col, nblk, w16, rq, out + p * out_c, out_c, act_min, act_max);
     }
 }
 

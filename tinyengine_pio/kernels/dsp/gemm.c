@@ -203,6 +203,36 @@ void te_gemv4_s8_fast(const int8_t *x, int32_t nblk, const uint32_t *wp, const i
     te_gemv4_body(x, nblk, wp, rq, out, units, 1, lo, hi);
 }
 
+/* The 4x1 GEMM with int16 weights (TE_GEMM4X1_W16_LOOP, te_asm.h): no widening in the loop,
+ * the weights take twice the flash of int8 ones. */
+TE_INLINE void te_gemm4x1_w16_body(const uint32_t *col, int32_t nblk, const uint32_t *w16,
+                                   const int32_t *rq, int8_t *out, int32_t out_c,
+                                   int32_t clamp, int32_t lo, int32_t hi) {
+    const uint32_t *wp = w16;
+    int32_t r, i;
+    for (r = 0; r < out_c; r += 4, rq += 16) {
+        int32_t acc[4];
+        int32_t a0 = rq[0], a1 = rq[1], a2 = rq[2], a3 = rq[3];
+        const uint32_t *xp = col;
+        TE_GEMM4X1_W16_LOOP(nblk);
+        acc[0] = a0;
+        acc[1] = a1;
+        acc[2] = a2;
+        acc[3] = a3;
+        for (i = 0; i < 4 && r + i < out_c; ++i) {
+            out[r + i] = te_sat_fast(te_rq_fast(acc[i], rq[4 + 3 * i], rq[5 + 3 * i],
+                                                rq[6 + 3 * i]), clamp, lo, hi);
+        }
+    }
+}
+
+void te_gemm4x1_w16(const uint32_t *col, int32_t nblk, const uint32_t *w16, const int32_t *rq,
+                    int8_t *out, int32_t out_c, int32_t lo, int32_t hi) {
+#define TE_CALL(clamp) te_gemm4x1_w16_body(col, nblk, w16, rq, out, out_c, clamp, lo, hi)
+    TE_BY_CLAMP(lo, hi, TE_CALL);
+#undef TE_CALL
+}
+
 /* The 2x1 GEMM (pairs of rows, one int8 column x, sums doubled before requantizing). */
 TE_INLINE void te_gemm2x1_body(const int8_t *x, int32_t nblk, const uint32_t *wp,
                                const int32_t *rq, int8_t *out, int32_t out_c, int32_t clamp,

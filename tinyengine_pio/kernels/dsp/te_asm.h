@@ -11,6 +11,7 @@
  *   TE_GEMV4_QUADS       13 registers + lr: every one but sp and pc; w0..w3 pinned to r8-r11
  *                        (ascending, for LDM); its loop state lives in memory operands
  *   TE_GEMM2X1_LOOP      10 registers, flags, memory
+ *   TE_GEMM4X1_W16_LOOP  11 registers, flags, memory
  *   TE_RQ2X2             9 registers, m/c/e pinned to r8-r10 (ascending, for LDM), flags,
  *                        memory (two STRH)
  *   TE_RQ2X4             13 registers, m/c/e pinned to r8-r10, flags, memory (loads only)
@@ -188,6 +189,36 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
           [t1] "=&r"(t1), [x0] "=&r"(x0), [x1] "=&r"(x1)                                   \
         : [end] "m"(end)                                                                  \
         : "cc", "memory")
+
+/* One 4x1 block of four k (16 MACs), 13 instructions: the doubled int16 column's two words,
+ * then per row its int16 weight pairs (w0 w2)(w1 w3) (layouts/gemm.py pack_rows16). */
+#define TE_MAC4X1_W16_ROW(ACC)                                                            \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
+    "smlad %[" ACC "], %[w0], %[x0], %[" ACC "]\n\t"                                       \
+    "smlad %[" ACC "], %[w1], %[x1], %[" ACC "]\n\t"
+#define TE_MAC4X1_W16_BLOCK                                                               \
+    "ldrd %[x0], %[x1], [%[xp]], #8\n\t"                                                  \
+    TE_MAC4X1_W16_ROW("a0") TE_MAC4X1_W16_ROW("a1") TE_MAC4X1_W16_ROW("a2")               \
+    TE_MAC4X1_W16_ROW("a3")
+/* a0..a3 += rows of the quad x the column over nblk >= 1 blocks (xp, wp advance): 14
+ * instructions per 16 MACs, two blocks unrolled. */
+#define TE_GEMM4X1_W16_LOOP(nblk)                                                         \
+    do {                                                                                  \
+        int32_t end_ = (nblk);                                                            \
+        uint32_t w0_, w1_, x0_, x1_;                                                      \
+        __asm__ volatile(                                                                 \
+            "tst %[end], #1\n\t"   /* odd block count: enter the unrolled pair midway */    \
+            "add %[end], %[xp], %[end], lsl #3\n\t"                                        \
+            "bne 1f\n\t"                                                                  \
+            "0:\n\t" TE_MAC4X1_W16_BLOCK "1:\n\t" TE_MAC4X1_W16_BLOCK                     \
+            "cmp %[xp], %[end]\n\t"                                                       \
+            "bne 0b\n\t"                                                                  \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp),   \
+              [wp] "+r"(wp), [end] "+r"(end_), [w0] "=&r"(w0_), [w1] "=&r"(w1_),           \
+              [x0] "=&r"(x0_), [x1] "=&r"(x1_)                                             \
+            :                                                                             \
+            : "cc", "memory");                                                            \
+    } while (0)
 
 /* One 2x1 block of four k (8 MACs) straight from int8 x: the lean variant, no column buffer. */
 #define TE_MAC2X1_BLOCK                                                                   \
