@@ -136,10 +136,10 @@ def uses_fir(p: DepthwiseParams) -> bool:
     map (line_geometry), depth multiplier 1, the fast operands, any k, stride, dilation and
     padding, where each channel's row is reused enough to pay for its widening: two or more
     outputs, and four or more or len_out * k >= 16. Measured on the M4, instructions/MAC plain
-    kernel -> FIR: sww 30 -> 28 k 3 13.7 -> 6.8, 28 -> 24 k 5 13.8 -> 4.7 (in place), 24 -> 15
-    k 10 10.9 -> 3.3 (in place); 8 -> 4 k 5 11.6 -> 8.8, 16 -> 2 k 15 9.0 -> 6.9, 10 -> 10 k 1
-    40 -> 22; it loses on single outputs (sww 15 -> 1 k 15: 8.7 against 11.5; 5 -> 1 k 5 12.3
-    against 23.8) and on 6 -> 2 k 5 (11.9 against 14.0)."""
+    kernel -> FIR: sww 30 -> 28 k 3 13.71 -> 6.32, 28 -> 24 k 5 13.79 -> 4.45 (in place),
+    24 -> 15 k 10 10.90 -> 3.13 (in place); 8 -> 4 k 5 11.6 -> 8.8, 16 -> 2 k 15 9.0 -> 6.9,
+    10 -> 10 k 1 40 -> 22; it loses on single outputs (sww 15 -> 1 k 15: 8.7 against 11.5;
+    5 -> 1 k 5 12.3 against 23.8) and on 6 -> 2 k 5 (11.9 against 14.0)."""
     geo = line_geometry(p)
     if p.fast is None or p.depth_mult != 1 or geo is None:
         return False
