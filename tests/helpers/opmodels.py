@@ -324,9 +324,11 @@ def wide_then_conv_fc(in_shape=(1, 16, 16, 8), wide=16, k=3, stride=2, second=4,
     return mb.build([x], [y])
 
 
-def _then_wide(mb, rng, x, a, c: int, wide: int) -> bytes:
+def _then_wide(mb, rng, x, a, c: int, wide: int, keep_input: bool = False) -> bytes:
     """Finish a model: a 1x1 CONV_2D from tensor `a` (c channels) widening to `wide` channels,
-    the graph output (it holds the arena's peak, so the layers before it get their scratch)."""
+    the graph output (it holds the arena's peak, so the layers before it get their scratch);
+    `keep_input`: the input `x` is a graph output too (it lives to the end: nothing runs in
+    place over it)."""
     n, oh, ow, _ = a.shape
     wq, ws = random_conv_weights(rng, [wide, 1, 1, c], True, scale_range=(0.002, 0.02))
     bq, bs = random_bias(rng, wide, IN_SCALE, ws)
@@ -334,7 +336,7 @@ def _then_wide(mb, rng, x, a, c: int, wide: int) -> bytes:
     mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
                       mb.const(bq, scale=bs, zero_point=0)], [y],
           dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
-    return mb.build([x], [y])
+    return mb.build([x], [y, x] if keep_input else [y])
 
 
 def first_layer_then_wide(in_shape=(1, 11, 9, 3), out_c=8, k=3, stride=2, padding="SAME",
@@ -357,9 +359,11 @@ def first_layer_then_wide(in_shape=(1, 11, 9, 3), out_c=8, k=3, stride=2, paddin
 
 
 def dw_then_wide(in_shape=(1, 12, 20, 8), padding="SAME", act="NONE", per_channel=True,
-                 wide=64, seed=0, k=(3, 3), stride=(1, 1), dil=(1, 1)) -> bytes:
+                 wide=64, seed=0, k=(3, 3), stride=(1, 1), dil=(1, 1),
+                 keep_input: bool = False) -> bytes:
     """A DEPTHWISE_CONV_2D (3x3 by default) followed by a 1x1 CONV_2D widening to `wide`
-    channels, which holds the arena's peak: the depthwise conv's kernel scratch is then free."""
+    channels, which holds the arena's peak: the depthwise conv's kernel scratch is then free
+    (`keep_input`: see _then_wide)."""
     rng = np.random.default_rng(seed)
     n, h, w, c = in_shape
     mb = ModelBuilder()
@@ -375,7 +379,7 @@ def dw_then_wide(in_shape=(1, 12, 20, 8), padding="SAME", act="NONE", per_channe
           dict(padding=padding, stride_h=stride[0], stride_w=stride[1], depth_multiplier=1,
                dilation_h_factor=dil[0], dilation_w_factor=dil[1],
                fused_activation_function=act))
-    return _then_wide(mb, rng, x, a, c, wide)
+    return _then_wide(mb, rng, x, a, c, wide, keep_input)
 
 
 def arg_min_max(kind="ARG_MAX", in_shape=(1, 5, 7, 6), axis=3, out_dtype="int32",

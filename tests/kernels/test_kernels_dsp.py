@@ -147,9 +147,12 @@ CASES = {
                                                         act="RELU"),
     # depthwise 3x3 stride 1 on wide rows: planar through a ring of three input rows
     "ring_3x3_tail_c7_valid": lambda: dw_then_wide((1, 12, 20, 7), padding="VALID"),
-    "ring_3x3_c12_odd_w_pertensor": lambda: dw_then_wide((1, 10, 9, 12), per_channel=False),
-    "ring_3x3_relu6": lambda: dw_then_wide((1, 9, 16, 8), act="RELU6"),
-    "ring_3x3_relu_lower_bound": lambda: dw_then_wide((1, 8, 10, 4), act="RELU"),
+    # (the input kept to the end: the planner would otherwise run these small layers in place)
+    "ring_3x3_c12_odd_w_pertensor": lambda: dw_then_wide((1, 10, 9, 12), per_channel=False,
+                                                         keep_input=True),
+    "ring_3x3_relu6": lambda: dw_then_wide((1, 9, 16, 8), act="RELU6", keep_input=True),
+    "ring_3x3_relu_lower_bound": lambda: dw_then_wide((1, 8, 10, 4), act="RELU",
+                                                      keep_input=True),
     # AVERAGE_POOL_2D four channels at a time (SXTAB16), windows cut by padding, channel tails
     "avg_pool_global_c67": lambda: pool("AVERAGE_POOL_2D", (1, 5, 5, 67), (5, 5), (1, 1),
                                         "VALID"),
