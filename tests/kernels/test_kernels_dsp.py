@@ -29,24 +29,47 @@ pytestmark = pytest.mark.skipif(
            "libnewlib-arm-none-eabi qemu-system-arm)")
 
 
+def _conv(mb, rng, src, oc, k=(1, 1), stride=(1, 1), padding="VALID", dil=(1, 1), act="NONE",
+          out_q=(0.05, -20), per_channel=True):
+    """A CONV_2D from `src` (scale 0.05) to `oc` channels; returns its output tensor."""
+    n, h, w, c = src.shape
+    oh = _out(h, k[0], stride[0], padding, dil[0])
+    ow = _out(w, k[1], stride[1], padding, dil[1])
+    wq, ws = random_conv_weights(rng, [oc, k[0], k[1], c], per_channel,
+                                 scale_range=(0.001, 0.004))
+    bq, bs = random_bias(rng, oc, 0.05, ws)
+    y = mb.tensor([n, oh, ow, oc], "int8", scale=out_q[0], zero_point=out_q[1])
+    mb.op("CONV_2D", [src, mb.const(wq, scale=ws, zero_point=0,
+                                    quant_dim=0 if per_channel else None),
+                      mb.const(bq, scale=bs, zero_point=0)], [y],
+          dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+               dilation_h_factor=dil[0], dilation_w_factor=dil[1],
+               fused_activation_function=act))
+    return y
+
+
+def _padded(mb, y, pad: int):
+    """A PAD of `y` by `pad` pixels on every side (it holds the arena's peak)."""
+    n, h, w, c = y.shape
+    z = mb.tensor([n, h + 2 * pad, w + 2 * pad, c], "int8", scale=float(y.scale),
+                  zero_point=int(y.zero_point))
+    mb.op("PAD", [y, mb.int32([[0, 0], [pad, pad], [pad, pad], [0, 0]])], [z])
+    return z
+
+
+def _out(n: int, k: int, s: int, padding: str, d: int = 1) -> int:
+    return -(-n // s) if padding == "SAME" else (n - (k - 1) * d - 1) // s + 1
+
+
 def pointwise_off_peak(in_shape, oc, act="NONE", out_q=(0.05, -20), pad=4, seed=0) -> bytes:
     """A 1x1 CONV_2D (the case under test) followed by a PAD by `pad` pixels on every side,
     which holds the arena's peak: the conv gets the wide TE_FAST variant (four int16 columns,
     te_conv_2d_1x1_fast's 2x4 GEMM)."""
     rng = np.random.default_rng(seed)
-    n, h, w, c = in_shape
     mb = ModelBuilder()
     x = mb.tensor(in_shape, "int8", scale=0.05, zero_point=-3)
-    wq, ws = random_conv_weights(rng, [oc, 1, 1, c], True, scale_range=(0.001, 0.004))
-    bq, bs = random_bias(rng, oc, 0.05, ws)
-    y = mb.tensor([n, h, w, oc], "int8", scale=out_q[0], zero_point=out_q[1])
-    mb.op("CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
-                      mb.const(bq, scale=bs, zero_point=0)], [y],
-          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function=act))
-    z = mb.tensor([n, h + 2 * pad, w + 2 * pad, oc], "int8", scale=out_q[0],
-                  zero_point=out_q[1])
-    mb.op("PAD", [y, mb.int32([[0, 0], [pad, pad], [pad, pad], [0, 0]])], [z])
-    return mb.build([x], [z])
+    y = _conv(mb, rng, x, oc, act=act, out_q=out_q)
+    return mb.build([x], [_padded(mb, y, pad)])
 
 
 def conv_after_peak(in_shape, first, oc, k=(3, 3), stride=(1, 1), padding="SAME", dil=(1, 1),
@@ -55,37 +78,11 @@ def conv_after_peak(in_shape, first, oc, k=(3, 3), stride=(1, 1), padding="SAME"
     input is the larger tensor), then the k x k CONV_2D under test, then optionally a PAD by
     `pad` pixels (a peak after it: room for four int16 columns)."""
     rng = np.random.default_rng(seed)
-    n, h, w, c = in_shape
     mb = ModelBuilder()
     x = mb.tensor(in_shape, "int8", scale=0.05, zero_point=-3)
-    wq, ws = random_conv_weights(rng, [first, 1, 1, c], True, scale_range=(0.001, 0.004))
-    bq, bs = random_bias(rng, first, 0.05, ws)
-    a = mb.tensor([n, h, w, first], "int8", scale=0.05, zero_point=7)
-    mb.op("CONV_2D", [x, mb.const(wq, scale=ws, zero_point=0, quant_dim=0),
-                      mb.const(bq, scale=bs, zero_point=0)], [a],
-          dict(padding="VALID", stride_h=1, stride_w=1, fused_activation_function="NONE"))
-    oh = _out(h, k[0], stride[0], padding, dil[0])
-    ow = _out(w, k[1], stride[1], padding, dil[1])
-    wq, ws = random_conv_weights(rng, [oc, k[0], k[1], first], per_channel,
-                                 scale_range=(0.001, 0.004))
-    bq, bs = random_bias(rng, oc, 0.05, ws)
-    y = mb.tensor([n, oh, ow, oc], "int8", scale=out_q[0], zero_point=out_q[1])
-    mb.op("CONV_2D", [a, mb.const(wq, scale=ws, zero_point=0,
-                                  quant_dim=0 if per_channel else None),
-                      mb.const(bq, scale=bs, zero_point=0)], [y],
-          dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
-               dilation_h_factor=dil[0], dilation_w_factor=dil[1],
-               fused_activation_function=act))
-    if not pad:
-        return mb.build([x], [y])
-    z = mb.tensor([n, oh + 2 * pad, ow + 2 * pad, oc], "int8", scale=out_q[0],
-                  zero_point=out_q[1])
-    mb.op("PAD", [y, mb.int32([[0, 0], [pad, pad], [pad, pad], [0, 0]])], [z])
-    return mb.build([x], [z])
-
-
-def _out(n: int, k: int, s: int, padding: str, d: int = 1) -> int:
-    return -(-n // s) if padding == "SAME" else (n - (k - 1) * d - 1) // s + 1
+    a = _conv(mb, rng, x, first, out_q=(0.05, 7))
+    y = _conv(mb, rng, a, oc, k, stride, padding, dil, act, out_q, per_channel)
+    return mb.build([x], [_padded(mb, y, pad) if pad else y])
 
 
 # the wide pointwise's 2x4 GEMM (te_conv_2d_1x1_fast4): pixels % 4 = 0..3 (the rest in 2x2
