@@ -67,7 +67,10 @@ def fallback_keys(op: Operator, optimize: str = "speed", mve: bool = False) -> l
 def features(g: Graph, op: Operator, mve: bool = False) -> list[float]:
     """MACs, output elements, output pixels, one call, bytes the kernel copies first
     (im2col receptive fields, in-place depthwise planes) and kernel taps it visits one by one
-    (im2col copies, the direct loops' bounds checks, depthwise border pixels' taps)."""
+    (im2col copies, the direct loops' bounds checks, depthwise border pixels' taps) or, for
+    the depthwise kernels that go channel by channel (ring, in place, FIR), the channel rows
+    they set up one by one (their per-row cost told the ring from the planar in-place kernel
+    apart, which MACs alone ranked the wrong way round on vww's 24-wide layers)."""
     out = g.t(op.outputs[0])
     shape = out.shape if out.shape else (1,)
     pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
@@ -80,6 +83,8 @@ def features(g: Graph, op: Operator, mve: bool = False) -> list[float]:
         copied = taps * p.in_c
     elif variant in ("inplace", "ring", "fir"):  # a copy of the input (planes, rows)
         copied = g.t(op.inputs[0]).nbytes
+        if len(shape) == 4:
+            taps = shape[-1] * (min(shape[1], shape[2]) if _planar(op) else shape[1])
     elif variant in ("generic", "size", "implicit") and hasattr(p, "k_h"):
         taps = out.size * p.k_h * p.k_w            # per-tap bounds checks of the direct loops
     elif op.kind == "DEPTHWISE_CONV_2D" and variant is None:

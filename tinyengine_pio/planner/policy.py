@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..ir import Graph, MemoryOption, Operator
-from . import ALGORITHMS, Plan, plan
+from . import Plan, plan
 from .buffers import Buffer, Pin
 from .overlap import best_delta, hazard_free
 
@@ -186,7 +186,6 @@ def choose(g: Graph, options_of: OptionsOf, access_of: AccessOf, alignment: int 
     if thorough or any(op.memory.role == "default" and _role(opts, "wide") is not None
                        for op, opts in zip(g.operators, options)):
         p = _widen_each(g, planner, options, p)     # the ops the all-at-once widening left
-    p = _prefer_faster(g, planner, p)
     _place_scratch(g, p)
     return GraphPlan(plan=p, offsets={i: p.offsets[f"t{i}"] for i in planner.life},
                      lifetimes=planner.life)
@@ -286,45 +285,6 @@ def _widen_each(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
         return widen(subset[half:], widen(subset[:half], p))
 
     return widen(steps, p) if steps else p
-
-
-def _prefer_faster(g: Graph, planner: _Planner, p: Plan) -> Plan:
-    """The pins are chosen for the arena alone; where an op's other way to overlap its input
-    (the in-place kernel, or its own kernel beside or at a lag of its input) is faster by the
-    cost model, take it if the arena does not grow (kws: three of its four depthwise layers ran
-    in place, the fourth at a lag, 4.86 against 3.40 instructions/MAC)."""
-    from ..costmodel import predict_layer
-    from . import run_algorithms
-    buffers, pins = planner.inputs()
-    producer = {f"t{g.storage(o)}": op for op in g.operators for o in op.outputs}
-    chosen = {q.member: q for q in p.pins}
-    names = planner.algorithms or sorted(ALGORITHMS)
-
-    def cost(op: Operator, pin: Pin | None) -> int:
-        if pin is None or not pin.scratch:
-            return predict_layer(g, op)
-        saved, op.memory = op.memory, MemoryOption(pin.kind, pin.scratch, role="pinned")
-        try:
-            return predict_layer(g, op)
-        finally:
-            op.memory = saved
-
-    for member in sorted({q.member for q in pins}):
-        op = producer[member]
-        alts = [q for q in pins if q.member == member] + [None]
-        now = cost(op, chosen.get(member))
-        faster = sorted(((cost(op, q), i) for i, q in enumerate(alts)), key=lambda t: t)
-        for c, i in faster:
-            if c >= now:
-                break
-            trial = [q for m, q in sorted(chosen.items()) if m != member] + [
-                alts[i]] * (alts[i] is not None)
-            offsets, size, name, sizes = run_algorithms(buffers, planner.alignment, names, trial)
-            if size <= p.arena_bytes:
-                p = Plan(offsets, size, p.lower_bound, name, trial, sizes)
-                chosen = {q.member: q for q in trial}
-                break
-    return p
 
 
 def _place_scratch(g: Graph, p: Plan) -> None:
