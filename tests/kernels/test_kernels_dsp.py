@@ -212,7 +212,7 @@ IM2COL = {
     "im2col_w16_same_relu6_pertensor_oc5": lambda: conv_after_peak(
         (1, 6, 6, 16), 8, 5, act="RELU6", per_channel=False),
     "im2col_w16_s2_relu_low_oc7": lambda: conv_after_peak(
-        (1, 6, 6, 16), 8, 7, stride=(2, 2), act="RELU", out_q=(0.05, 10)),
+        (1, 6, 6, 16), 12, 7, stride=(2, 2), act="RELU", out_q=(0.05, 10)),
     "im2col_w16_dil_h2_oc6": lambda: conv_after_peak((1, 7, 6, 16), 8, 6, dil=(2, 1)),
     "im2col_w16_valid_c12_oc16": lambda: conv_after_peak((1, 6, 7, 24), 12, 16,
                                                          padding="VALID"),
