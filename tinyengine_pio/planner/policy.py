@@ -129,11 +129,6 @@ class _Planner:
         self.life = lifetimes(g)
 
     def plan(self) -> Plan:
-        buffers, pins = self.inputs()
-        return plan(buffers, self.alignment, self.algorithms, pins)
-
-    def inputs(self) -> tuple[list[Buffer], list[Pin]]:
-        """The buffers (tensors, kernel scratch) and the overlap candidates (pins)."""
         g, life = self.g, self.life
         sizes = buffer_bytes(g)
         buffers = [Buffer(f"t{i}", sizes.get(i, g.t(i).nbytes), s, e)
@@ -150,7 +145,7 @@ class _Planner:
                 buffers.append(Buffer(f"scratch{st.first}", scratch, st.first, st.last + 1))
         pins = (overlap_candidates(g, life, self.access_of, self.alignment)
                 + stage_pins(g, life, self.alignment) if self.overlap else [])
-        return buffers, pins
+        return plan(buffers, self.alignment, self.algorithms, pins)
 
     def on_peak(self, p: Plan, step: int) -> bool:
         """Does the planned memory at `step` reach the arena's top?"""
