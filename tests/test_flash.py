@@ -75,10 +75,32 @@ def test_ops_fall_back_byte_exact(model, speed, tmp_path):
     write_files(str(tmp_path), cm.files)
     assert_matches_tflm(model, tmp_path)
     # what the harness recompiles from model.json: the same code
-    again = compile_model(model, size_ops=md.flash.size_ops)
+    again = compile_model(model, size_ops=md.flash.size_ops, w16=md.flash.w16)
     assert {k: v for k, v in again.files.items() if k != "model.json"} == \
         {k: v for k, v in cm.files.items() if k != "model.json"}
     assert "ops use" in fl.line() or "op uses" in fl.line()
+
+
+def test_int16_gemm_weights_go_first(model, speed, tmp_path):
+    """The pointwise op's 2x4 GEMM reads int16 weights (ops/conv_2d.py choose_w16); a budget
+    they alone break turns them off before any op falls back, and model.json says so."""
+    from tests.helpers.hostrun import assert_matches_tflm
+    plain = compile_model(model, emit=False)
+    assert [op.w16 for op in plain.graph.operators] == [False, False, True]
+    lean = compile_model(model, emit=False, w16=False)
+    lean_bytes = op_flash(lean.graph, lean.offsets, "dsp")[1]
+    assert lean_bytes < speed and not any(op.w16 for op in lean.graph.operators)
+    cm = compile_model(model, flash_budget=lean_bytes)
+    fl = cm.flash
+    assert (fl.size_ops, fl.w16, fl.bytes, fl.speed_bytes) == ([], False, lean_bytes, speed)
+    assert "int16 weights are off" in fl.line()
+    md = json.loads(cm.files["model.json"])
+    assert md["flash"]["w16"] is False and "int16 weights are off" in hook.flash_message(md)
+    again = compile_model(model, size_ops=[], w16=False)
+    assert {k: v for k, v in again.files.items() if k != "model.json"} == \
+        {k: v for k, v in cm.files.items() if k != "model.json"}
+    write_files(str(tmp_path), cm.files)
+    assert_matches_tflm(model, tmp_path)
 
 
 def test_nothing_fits_says_by_how_much(model):

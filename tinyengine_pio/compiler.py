@@ -21,6 +21,7 @@ from .ir import Graph
 from .kernel_sources import generated_names
 from .metadata import SharedArena, metadata_file
 from .ops import lookup
+from .ops.conv_2d import choose_w16
 from .passes import run_pipeline
 from .passes.int8_io import check_io
 from .planner import Plan
@@ -67,7 +68,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                   shared_arena: bool = False, io: str = "model", ram_budget: int | None = None,
                   fuse: list[tuple[int, int]] | None = None, input_stream: bool = False,
                   progress=None, flash_budget: int | None = None, flash_isa: str = "dsp",
-                  size_ops: list[int] | None = None) -> CompiledModel:
+                  size_ops: list[int] | None = None, w16: bool = True) -> CompiledModel:
     """optimize="speed" uses the GEMM / im2col / unrolled kernels; "size" the direct loops.
     `limits` bounds tensor and arena sizes (default 64 MiB each, validate.Limits).
     `check_writes` adds the debug write check (built with -D<PREFIX>_CHECK_WRITES).
@@ -87,7 +88,8 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     `flash_isa` build ("dsp": TE_FAST cores, "mve": Helium, "portable"); where they do not
     fit, operators fall back one by one to the size kernels (flash.py; cm.flash, model.json's
     "flash"; FlashBudgetError when even all of them do not fit). `size_ops`: .tflite operator
-    indices compiled as with optimize="size" (what model.json's "flash" recorded)."""
+    indices compiled as with optimize="size" (what model.json's "flash" recorded); `w16=False`:
+    no int16 GEMM weights (ops/conv_2d.py choose_w16; model.json's "flash" "w16")."""
     _check_prefix(prefix)
     if optimize not in OPTIMIZE:
         raise OptionError(f"optimize must be one of {', '.join(OPTIMIZE)}, not {optimize!r}")
@@ -100,6 +102,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source.config["optimize"] = optimize
     source.config["io"] = io
     source.config["input_stream"] = bool(input_stream)
+    source.config["no_w16"] = not w16
     if size_ops:
         _check_size_ops(source, size_ops)
     goal = "memory" if input_stream and optimize != "size" and ram_budget is None else optimize
@@ -118,6 +121,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                                  overlap, thorough=thorough and bool(stages))
 
         gp, schedules = _schedule(g, plan_with, goal, ram_budget, fuse, progress)
+        choose_w16(g)
         return g, gp, schedules
 
     g, gp, schedules = build(list(size_ops or []))
@@ -125,10 +129,11 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     if flash_budget is not None:
         g, gp, schedules, fallback = fit_flash(build, source, (g, gp, schedules), flash_budget,
                                                flash_isa, list(size_ops or []))
-    elif size_ops:             # as given (e.g. what a model.json recorded): record them again
+    elif size_ops or not w16:  # as given (e.g. what a model.json recorded): record them again
         total = op_flash(g, gp.offsets, flash_isa)[1]
-        fallback = FlashFallback(budget=None, isa=flash_isa, size_ops=sorted(set(size_ops)),
-                                 speed_bytes=total, bytes=total)
+        fallback = FlashFallback(budget=None, isa=flash_isa,
+                                 size_ops=sorted(set(size_ops or [])), speed_bytes=total,
+                                 bytes=total, w16=w16)
     _verify_stages(g, gp)
     if input_stream:
         _check_streamed(g)

@@ -47,6 +47,7 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
             key += ":planar"            # te_depthwise_conv_2d_inplace_planar_dsp
         elif _fours(op):
             key += ":x4"                # te_conv_2d_1x1_fast4 (the 2x4 GEMM)
+            key += ":w16" if op.w16 else ""     # its int16 weights (ops/conv_2d.py choose_w16)
     if optimize == "size":
         return key + "@size"
     return key + "@mve" if mve else key

@@ -53,6 +53,7 @@ class FlashFallback:
     speed_bytes: int = 0          # the constants with every operator on its fast kernels
     bytes: int = 0                # the constants as compiled
     extra_instructions: int = 0   # cost model: size kernels minus fast kernels of size_ops
+    w16: bool = True              # False: the int16 GEMM weights (choose_w16) turned off first
 
     @property
     def saved_bytes(self) -> int:
@@ -61,6 +62,10 @@ class FlashFallback:
     def line(self) -> str:
         """One line for the build output."""
         n = len(self.size_ops)
+        if not self.w16 and not n and self.budget is not None:
+            return (f"flash: the 2x4 GEMMs' int16 weights are off to fit "
+                    f"{size_text(self.budget)} (saves {self.saved_bytes:,} B; constants "
+                    f"{self.bytes:,} B)")
         if self.budget is None:
             return (f"flash: {n} op{'s' if n != 1 else ''} on the size kernels as given "
                     f"(constants {self.bytes:,} B)")
@@ -231,6 +236,16 @@ def fit_flash(build, source, built, budget: int, isa: str, given: list[int]):
     size kernels; `built` is its result for `given` (the caller's size_ops)."""
     g, gp, schedules = built
     fast = op_flash(g, gp.offsets, isa)
+    w16_bytes = fast[1]
+    if fast[1] > budget and any(op.w16 for op in g.operators):
+        source.config["no_w16"] = True      # first the 2x4 GEMMs' int16 weights (choose_w16)
+        g, gp, schedules = build(given)
+        fast = op_flash(g, gp.offsets, isa)
+        if fast[1] <= budget:
+            return g, gp, schedules, FlashFallback(budget=budget, isa=isa,
+                                                   size_ops=sorted(set(given)),
+                                                   speed_bytes=w16_bytes, bytes=fast[1],
+                                                   w16=False)
     if fast[1] <= budget:
         return g, gp, schedules, None
     small_g = size_graph(source)
@@ -258,5 +273,6 @@ def fit_flash(build, source, built, budget: int, isa: str, given: list[int]):
         target -= total - budget
     more = sum(small_insns.get(i, 0) - fast_insns.get(i, 0) for i in chosen)
     return g, gp, schedules, FlashFallback(budget=budget, isa=isa, size_ops=chosen,
-                                           speed_bytes=fast[1], bytes=total,
-                                           extra_instructions=int(more))
+                                           speed_bytes=w16_bytes, bytes=total,
+                                           extra_instructions=int(more),
+                                           w16=not source.config.get("no_w16"))

@@ -92,6 +92,7 @@ class Operator:
     memory: MemoryOption = field(default_factory=MemoryOption)   # chosen by planner/policy.py
     scratch_offset: int | None = None                             # arena offset of its scratch
     dtype: str = "int8"        # the implementation family running it (ops.base.select)
+    w16: bool = False          # its 2x4 GEMM reads int16 weights (ops/conv_2d.py choose_w16)
 
 
 @dataclass

@@ -81,6 +81,7 @@ class FlashInfo:
     speed_bytes: int             # constants with every op on its fast kernels (that build)
     bytes: int                   # constants as compiled
     extra_instructions: int      # cost model: what the size kernels of size_ops add
+    w16: bool = True             # False: the 2x4 GEMMs' int16 weights were turned off first
 
 
 @dataclass
@@ -227,7 +228,7 @@ def build_metadata(cm, prefix: str, source_name: str, optimize: str,
         flash=None if cm.flash is None else FlashInfo(
             size_ops=list(cm.flash.size_ops), isa=cm.flash.isa, budget=cm.flash.budget,
             speed_bytes=cm.flash.speed_bytes, bytes=cm.flash.bytes,
-            extra_instructions=cm.flash.extra_instructions))
+            extra_instructions=cm.flash.extra_instructions, w16=cm.flash.w16))
 
 
 def metadata_file(cm, prefix: str, source_name: str, optimize: str,

@@ -99,6 +99,11 @@ POINTWISE4 = {
     "pw4_three_px_c5": lambda: pointwise_off_peak((1, 1, 3, 5), 4),
     "pw4_c16_odd_blocks_relu6": lambda: pointwise_off_peak((1, 3, 4, 12), 10, "RELU6",
                                                            (0.1, -20)),
+    # weights over the int16 weights' budget (ops/conv_2d.py choose_w16): int8 weights; the
+    # cases above take int16 ones (te_gemm2x4_w16 / te_gemm2x2_w16)
+    "pw4_i8_rest1_c72_odd71_relu6": lambda: pointwise_off_peak((1, 3, 3, 72), 71, "RELU6",
+                                                               (0.1, -20)),
+    "pw4_i8_rest2_c64_oc66": lambda: pointwise_off_peak((1, 2, 5, 64), 66),
 }
 
 CASES = {
@@ -223,6 +228,10 @@ IM2COL = {
         (1, 5, 7, 48), 12, 7, dil=(1, 2), act="RELU", out_q=(0.05, 10)),
     "im2col_x4_exact_pertensor": lambda: conv_after_peak((1, 6, 6, 48), 8, 9,
                                                          per_channel=False),
+    # int8 weights (over choose_w16's budget; the x4 cases above take int16 ones)
+    "im2col_x4_i8_rest1_oc60": lambda: conv_after_peak((1, 6, 6, 64), 8, 60, stride=(2, 2)),
+    "im2col_x4_i8_rest2_oc61_relu6": lambda: conv_after_peak((1, 6, 11, 64), 8, 61,
+                                                             stride=(2, 2), act="RELU6"),
 }
 CASES.update(IM2COL)
 
@@ -236,6 +245,7 @@ def test_im2col_cases_reach_their_kernel(name):
     op = compile_model(CASES[name](), emit=False).graph.operators[1]
     assert op.memory.variant == "im2col"
     assert (reads_w16(op), pointwise_fours(op)) == (("w16" in name), ("x4" in name))
+    assert op.w16 == ("x4" in name and "_i8_" not in name)      # the 2x4 GEMM's int16 weights
 CASES.update(FIR)
 CASES["winograd_auto_chain"] = conv_chain   # unforced: Winograd one tile at a time (wide)
 
@@ -261,6 +271,7 @@ def test_pointwise4_cases_reach_the_wide_variant(name):
     assert op.memory.variant == "pointwise" and op.memory.role == "wide"
     assert op.params.fast is not None
     assert pointwise_fours(op) == (name != "pw4_three_px_c5")
+    assert op.w16 == (name != "pw4_three_px_c5" and "_i8_" not in name)
 
 
 @pytest.mark.parametrize("name", sorted(FIR))

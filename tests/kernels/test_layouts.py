@@ -32,6 +32,18 @@ def test_pack_rows_word_holds_four_k_of_one_row():
         assert list(b[0, 1, 1, :3]) == list(w[1, 4:7]) and b[0, 1, 1, 3] == 0
 
 
+def test_pack_rows16_block_is_two_words_per_row_in_sxtb16_order():
+    w = (np.arange(5 * 7, dtype=np.int64).reshape(5, 7) - 17).astype(np.int8)
+    for group in (gemm.PAIR_ROWS, gemm.QUAD_ROWS):
+        words = gemm.pack_rows16(w, group)
+        nblk = -(-7 // gemm.K_BLOCK)
+        assert words.nbytes == 2 * gemm.pack_rows(w, group).nbytes
+        h = words.view("<i2").reshape(-1, nblk, group, 2, 2)   # group, block, row, word, lane
+        # row 1, block 1 (k 4..7): words (k4 k6) (k5 k7), k7 past the row's end is 0
+        assert [list(x) for x in h[0, 1, 1]] == [[w[1, 4], w[1, 6]], [w[1, 5], 0]]
+        assert (h[-1, :, 5 - (len(h) - 1) * group:] == 0).all()   # padded rows are zero
+
+
 def test_rq_blocks_group_is_biases_then_m_cc_e():
     rq = gemm.rq_blocks([1, 2, 3], ([10, 20, 30], [11, 21, 31], [12, 22, 32]), gemm.PAIR_ROWS)
     assert rq.size == 2 * gemm.rq_words(gemm.PAIR_ROWS)

@@ -211,3 +211,35 @@ def test_float32_refusals():
     mb.op("CONV_2D", [x, w], [y], dict(padding="SAME"))
     with pytest.raises((UnsupportedError, MalformedModelError), match=r"operator #0 CONV_2D"):
         compile_model(mb.build([x], [y]))
+
+
+def test_int16_gemm_weights_within_their_budget(monkeypatch):
+    """choose_w16: the 2x4 GEMM's int16 weights go to the ops with the most output pixels
+    first (ties in graph order) while the extra flash stays within the budget; w16=False
+    turns them off. Three four-column ops of 144 B packed weights each: 64, 16, 16 pixels."""
+    import numpy as np
+
+    from tests.helpers.builder import ModelBuilder
+    from tests.kernels.test_kernels_dsp import _conv, _padded
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops import conv_2d
+    rng = np.random.default_rng(0)
+    mb = ModelBuilder()
+    x = mb.tensor((1, 8, 8, 12), "int8", scale=0.05, zero_point=-3)
+    c = _conv(mb, rng, _conv(mb, rng, _conv(mb, rng, x, 12), 12, stride=(2, 2)), 12)
+    model = mb.build([x], [_padded(mb, c, 6)])
+
+    def chosen(**kw):
+        g = compile_model(model, emit=False, **kw).graph
+        assert all(conv_2d.pointwise_fours(op) for op in g.operators[:3])
+        return [op.w16 for op in g.operators]
+
+    assert chosen() == [True, True, True, False]            # 432 B within the 4 KB floor
+    monkeypatch.setattr(conv_2d, "W16_EXTRA_MIN", 300)
+    assert chosen() == [True, True, False, False]
+    monkeypatch.setattr(conv_2d, "W16_EXTRA_MIN", 150)
+    assert chosen() == [True, False, False, False]
+    monkeypatch.setattr(conv_2d, "W16_EXTRA_MAX", 100)
+    assert chosen() == [False] * 4
+    monkeypatch.undo()
+    assert chosen(w16=False) == [False] * 4

@@ -84,7 +84,7 @@ class Dut:
                  firmware=None, target=None, board: str | None = None, check_identity=True,
                  source_name: str = "model.tflite", optimize: str = "speed",
                  alignment: int = 4, compiled=None, io: str = "model", fuse=None,
-                 size_ops=None):
+                 size_ops=None, w16: bool = True):
         from ..compiler import compile_model
         self.client = client
         self.model = bytes(model)
@@ -97,10 +97,11 @@ class Dut:
         # ``compiled``: that CompiledModel when the caller already has it; ``io``: the
         # build's --io (custom_tinyengine_io, CONFIG_TINYENGINE_IO_INT8); ``fuse``: the fused
         # stages the build chose (--optimize memory, a RAM budget: its model.json's "stages");
-        # ``size_ops``: the ops a flash budget put on the size kernels (model.json's "flash")
+        # ``size_ops``: the ops a flash budget put on the size kernels (model.json's "flash"),
+        # ``w16``: False where it turned the int16 GEMM weights off
         self.cm = compiled if compiled is not None else compile_model(
             self.model, prefix="model", name=source_name, optimize=optimize,
-            alignment=alignment, io=io, fuse=fuse or None, size_ops=size_ops or None)
+            alignment=alignment, io=io, fuse=fuse or None, size_ops=size_ops or None, w16=w16)
         self.identity: Identity = client.hello()
         self.board = board or self.identity.board
         self.label: str | None = None
@@ -145,7 +146,7 @@ class Dut:
                        fuse=attr("fuse") if attr("fuse") is not None
                        else build_stages(attr("firmware")),
                        size_ops=getattr(target, "size_ops", None) or build_size_ops(
-                           attr("firmware")))
+                           attr("firmware")), w16=build_w16(attr("firmware")))
         except BaseException as exc:
             _close_after(target, exc)
             raise
@@ -385,6 +386,13 @@ def build_size_ops(firmware) -> list[int] | None:
     fallback's choice, its model.json's "flash"), or None."""
     md = _build_metadata(firmware)
     return list(md.flash.size_ops) if md is not None and md.flash is not None else None
+
+
+def build_w16(firmware) -> bool:
+    """False where a PlatformIO-built firmware's flash fallback turned the int16 GEMM weights
+    off (its model.json's "flash" "w16")."""
+    md = _build_metadata(firmware)
+    return md is None or md.flash is None or md.flash.w16
 
 
 def stage_ranges(md) -> list[tuple] | None:

@@ -74,7 +74,7 @@ void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const u
                          int32_t act_max, uint32_t *cols);
 void te_conv_2d_1x1_fast4(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                           const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
-                          int32_t act_max, uint32_t *cols);
+                          int32_t act_max, uint32_t *cols, int32_t w16);
 void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                             const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                             int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
@@ -89,13 +89,15 @@ void te_conv_2d_im2col_w16(const int8_t *in, int32_t in_h, int32_t in_w, int32_t
                            int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                            int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
                            int32_t act_max, uint32_t *col);
-/* Four pixels at a time (the 2x4 GEMM): `cols` 32 * ceil(k / 4) bytes, `stage` as above. */
+/* Four pixels at a time (the 2x4 GEMM): `cols` 32 * ceil(k / 4) bytes, `stage` as above. The
+ * fast4 kernels take `w16`: 0 for wp packed as int8 row pairs, 1 for int16 ones (pack_rows16
+ * in row pairs, twice the flash, about 0.12 instructions/MAC fewer). */
 void te_conv_2d_im2col_fast4(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                              const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                              int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
                              int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                              int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
-                             int32_t act_max, uint32_t *cols, int8_t *stage);
+                             int32_t act_max, uint32_t *cols, int8_t *stage, int32_t w16);
 void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
                          int32_t act_max);

@@ -17,6 +17,11 @@ void te_gemm2x2_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, con
                      int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo, int32_t hi);
 void te_gemm2x4_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, const int32_t *rq,
                      int8_t *out, int32_t out_c, int32_t lo, int32_t hi);
+/* The same against int16 weights: pack_rows16 in row pairs (twice the flash), rq as above. */
+void te_gemm2x2_w16(const uint32_t *cols, int32_t nblk, const uint32_t *w16, const int32_t *rq,
+                    int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo, int32_t hi);
+void te_gemm2x4_w16(const uint32_t *cols, int32_t nblk, const uint32_t *w16, const int32_t *rq,
+                    int8_t *out, int32_t out_c, int32_t lo, int32_t hi);
 void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
                         const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c, int32_t lo,
                         int32_t hi);

@@ -33,15 +33,16 @@ def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
     return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
 
 
-def pack_rows16(w2d: np.ndarray) -> np.ndarray:
-    """Weights [rows, k] int8 as int16 pairs for te_gemm4x1_w16: rows in quads, per block of
-    K_BLOCK k and row two words (w0 w2) (w1 w3), the lanes SXTB16 / SXTB16 ROR 8 give a doubled
-    column block; k and rows zero-padded."""
+def pack_rows16(w2d: np.ndarray, group: int = QUAD_ROWS) -> np.ndarray:
+    """Weights [rows, k] int8 as int16 pairs: rows in groups (quads for te_gemm4x1_w16, pairs
+    for te_gemm2x4_w16 / te_gemm2x2_w16), per block of K_BLOCK k and row two words (w0 w2)
+    (w1 w3), the lanes SXTB16 / SXTB16 ROR 8 give a doubled column block; k and rows
+    zero-padded. Twice pack_rows' bytes."""
     rows, k = w2d.shape
     nblk = -(-k // K_BLOCK)
-    padded = np.zeros((-(-rows // QUAD_ROWS) * QUAD_ROWS, nblk * K_BLOCK), np.int16)
+    padded = np.zeros((-(-rows // group) * group, nblk * K_BLOCK), np.int16)
     padded[:rows, :k] = w2d
-    blocks = padded.reshape(-1, QUAD_ROWS, nblk, 2, 2).transpose(0, 2, 1, 4, 3)
+    blocks = padded.reshape(-1, group, nblk, 2, 2).transpose(0, 2, 1, 4, 3)
     return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import tflite
 
 from ..ir import Graph, MemoryOption, Operator
-from ..layouts.gemm import QUAD_ROWS, pack_rows16, rq_blocks
+from ..layouts.gemm import PAIR_ROWS, QUAD_ROWS, pack_rows16, rq_blocks
 from ..planner.overlap import Access
 from ..stages.rows import window_rows
 from ..variants import variant
@@ -250,15 +250,47 @@ def reads_w16(op: Operator) -> bool:
                                                         * op.params.in_c, 1))
 
 
-def w16_operands(ctx, op: Operator, w2d: np.ndarray, k, cond: str):
-    """(int16 weights, rq per row quad) of te_conv_2d_im2col_w16, or None without the fast
+def w16_operands(ctx, op: Operator, w2d: np.ndarray, k, cond: str, group: int = QUAD_ROWS):
+    """(int16 weights, rq) of te_conv_2d_im2col_w16 (rows in quads), or of the fast4 kernels
+    with w16 (group=PAIR_ROWS: the 2x4 GEMM's row pairs), or None without the fast
     constants."""
     if k is None:
         return None
     bias, m, cc, e = k
-    return (ctx.cond_const(pack_rows16(w2d), "uint32_t", f"wp{op.index}", cond),
-            ctx.cond_const(rq_blocks(bias, (m, cc, e), QUAD_ROWS), "int32_t", f"rq{op.index}",
+    return (ctx.cond_const(pack_rows16(w2d, group), "uint32_t", f"wp{op.index}", cond),
+            ctx.cond_const(rq_blocks(bias, (m, cc, e), group), "int32_t", f"rq{op.index}",
                            cond))
+
+
+W16_EXTRA_MAX = 64 * 1024     # bytes the fast4 kernels' int16 weights may add to a model
+W16_EXTRA_MIN = 4 * 1024      # ... at least (small models: a third of their weights is little)
+
+
+def choose_w16(g: Graph) -> None:
+    """Mark the ops whose 2x4 GEMM (te_conv_2d_1x1_fast4 / te_conv_2d_im2col_fast4, the wide
+    option with four columns) reads int16 weights: 25 instead of 29 instructions per 32 MACs
+    (no SXTB16), measured on the M4 (vww's pointwise layers 1.03-1.58 -> 0.91-1.45
+    instructions/MAC), for twice the weights' flash. The extra flash is bounded by a third of
+    the model's weights (at least W16_EXTRA_MIN) and by W16_EXTRA_MAX, so that the build stays
+    near the int8 model's size (below TFLM's on every shared model); within it the ops with the
+    most output pixels go first (the instructions saved per extra byte are 0.125 x the
+    pixels), ties in graph order. Run after planning (op.memory chosen); g.config["no_w16"]
+    (the flash fallback) turns it off."""
+    weights = sum(g.t(i).nbytes for i in {i for op in g.operators for i in op.inputs
+                                          if i >= 0 and g.t(i).is_const})
+    budget = 0 if g.config.get("no_w16") else min(max(weights // 3, W16_EXTRA_MIN),
+                                                  W16_EXTRA_MAX)
+    fours = [op for op in g.operators if op.kind == "CONV_2D" and op.dtype == "int8"
+             and isinstance(op.params, ConvParams) and op.params.fast is not None
+             and op.memory.variant in ("pointwise", "im2col") and pointwise_fours(op)]
+    for op in g.operators:
+        op.w16 = False
+    used = 0
+    for op in sorted(fours, key=lambda o: (-o.params.out_h * o.params.out_w, o.index)):
+        extra = pack_rows16(g.t(op.inputs[1]).data.reshape(op.params.out_c, -1),
+                            PAIR_ROWS).nbytes // 2
+        if used + extra <= budget:
+            op.w16, used = True, used + extra
 
 
 def rows_weights(p: ConvParams, w: np.ndarray) -> np.ndarray:
@@ -282,6 +314,7 @@ def emit(ctx, op: Operator) -> None:
             mve = mve_gemm_operands(ctx, op, w2d, k)
         cond = "TE_FAST && !TE_MVE" if mve else "TE_FAST"
         fast = (w16_operands(ctx, op, w2d, k, cond) if reads_w16(op) else
+                w16_operands(ctx, op, w2d, k, cond, PAIR_ROWS) if op.w16 else
                 fast_gemm_operands(ctx, op, rows_weights(p, g.t(op.inputs[1]).data)
                                    if reads_rows(op) else w2d, k, 2, cond=cond))
     bias, in_off = (p.direct_offsets() if variant in ("generic", "implicit")
@@ -307,7 +340,8 @@ def _emit_pointwise(ctx, op: Operator, fast, mve, operands) -> None:
         ("te_conv_2d_1x1_lean", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp)
         if op.memory.lean else      # int16 columns would grow the arena
         ("te_conv_2d_1x1_fast4" if pointwise_fours(op) else "te_conv_2d_1x1_fast", src, pixels,
-         p.in_c, *fast, dst, p.out_c, *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t")))),
+         p.in_c, *fast, dst, p.out_c, *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t"),
+         *([int(op.w16)] if pointwise_fours(op) else [])))),
         variant("portable", plain),
         variant("mve", mve and ("te_gemm_mve", src, pixels, p.in_c, *mve, dst, p.out_c, *clamp)))
 
@@ -333,7 +367,8 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
          ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
         ("te_conv_2d_im2col_fast4" if fours else "te_conv_2d_im2col_fast", src, p.in_h, p.in_w,
          p.in_c, *fast, *geometry, *clamp,
-         ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage))), variant("portable", plain),
+         ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage,
+         *([int(op.w16)] if fours else [])))), variant("portable", plain),
         variant("mve", mve and ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, *mve,
                                 *geometry, *clamp, ctx.arena_ptr(op.scratch_offset))))
 

@@ -867,11 +867,16 @@ def flash_message(meta):
     """The line saying which ops a flash budget put on the size kernels (model.json's
     "flash", docs/MODEL_JSON.md), or None."""
     fl = meta.get("flash")
-    if not isinstance(fl, dict) or not fl.get("size_ops") or not fl.get("budget"):
+    if not isinstance(fl, dict) or not fl.get("budget") or (
+            not fl.get("size_ops") and fl.get("w16", True)):
         return None
     n, budget = len(fl["size_ops"]), int(fl["budget"])
     fit = ("%d MB" % (budget >> 20) if budget % (1 << 20) == 0 else
            "%d KB" % (budget >> 10) if budget % 1024 == 0 else "{:,} B".format(budget))
+    if not n:
+        return ("flash: the 2x4 GEMMs' int16 weights are off to fit %s (saves {:,} B; "
+                "constants {:,} B)".format(int(fl["speed_bytes"]) - int(fl["bytes"]),
+                                           int(fl["bytes"])) % fit)
     extra = int(fl.get("extra_instructions", 0))
     more = "%.1fM" % (extra / 1e6) if extra >= 100000 else "{:,}".format(extra)
     return ("flash: %d op%s use%s the size kernels to fit %s (saves {:,} B, +%s instructions; "

@@ -8,10 +8,11 @@
 #if TE_FAST
 /* TE_FAST (DSP, --optimize speed): each pixel pair is widened once into `cols` (doubled int16,
  * two interleaved columns of nblk = ceil(k / 4) blocks, 16 * nblk bytes), then multiplied by
- * the host-packed weights `wp` in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. */
-void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
+ * the host-packed weights `wp` in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. With
+ * `w16` the weights are int16 pairs (pack_rows16 in row pairs) for te_gemm2x2_w16. */
+static void te_1x1_pairs(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
-                         int32_t act_max, uint32_t *cols) {
+                         int32_t act_max, uint32_t *cols, int32_t w16) {
     const int32_t nblk = (in_c + 3) >> 2;
     int32_t p;
     for (p = 0; p < pixels; p += 2) {
@@ -20,8 +21,30 @@ void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const u
         int8_t *oa = out + p * out_c;
         te_widen_s8(a, in_c, cols, 4);
         te_widen_s8(two ? a + in_c : a, in_c, cols + 2, 4);
-        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                        act_max);
+        if (w16) {
+            te_gemm2x2_w16(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                           act_max);
+        } else {
+            te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                            act_max);
+        }
+    }
+}
+
+void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
+                         const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
+                         int32_t act_max, uint32_t *cols) {
+    te_1x1_pairs(in, pixels, in_c, wp, rq, out, out_c, act_min, act_max, cols, 0);
+}
+
+/* The 2x4 GEMM of four widened columns against int8 weights, or int16 ones (`w16`). */
+TE_INLINE void te_gemm2x4_by(const uint32_t *cols, int32_t nblk, const uint32_t *wp,
+                             const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
+                             int32_t act_max, int32_t w16) {
+    if (w16) {
+        te_gemm2x4_w16(cols, nblk, wp, rq, out, out_c, act_min, act_max);
+    } else {
+        te_gemm2x4_fast(cols, nblk, wp, rq, out, out_c, act_min, act_max);
     }
 }
 
@@ -29,18 +52,18 @@ void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const u
  * `cols`) for the 2x4 GEMM; the last 1-3 pixels as above. */
 void te_conv_2d_1x1_fast4(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                           const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
-                          int32_t act_max, uint32_t *cols) {
+                          int32_t act_max, uint32_t *cols, int32_t w16) {
     const int32_t nblk = (in_c + 3) >> 2;
     int32_t p, i;
     for (p = 0; p + 4 <= pixels; p += 4) {
         for (i = 0; i < 4; ++i) {
             te_widen_s8(in + (p + i) * in_c, in_c, cols + 2 * i, 8);
         }
-        te_gemm2x4_fast(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max);
+        te_gemm2x4_by(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max, w16);
     }
     if (p < pixels) {
-        te_conv_2d_1x1_fast(in + p * in_c, pixels - p, in_c, wp, rq, out + p * out_c, out_c,
-                            act_min, act_max, cols);
+        te_1x1_pairs(in + p * in_c, pixels - p, in_c, wp, rq, out + p * out_c, out_c, act_min,
+                     act_max, cols, w16);
     }
 }
 
@@ -81,7 +104,7 @@ static void te_im2col_pairs(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                             int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_w,
                             int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
                             uint32_t *cols, int8_t *stage, int32_t p, int32_t pixels,
-                            int32_t oy, int32_t ox) {
+                            int32_t oy, int32_t ox, int32_t w16) {
     const int32_t k_len = k_h * k_w * in_c;
     int32_t i;
     for (; p < pixels; p += 2) {
@@ -93,8 +116,13 @@ static void te_im2col_pairs(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                            stage != 0 ? stage + i * k_len : 0, 4);
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
-        te_gemm2x2_fast(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
-                        act_min, act_max);
+        if (w16) {
+            te_gemm2x2_w16(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
+                           act_min, act_max);
+        } else {
+            te_gemm2x2_fast(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
+                            act_min, act_max);
+        }
     }
 }
 
@@ -107,17 +135,17 @@ void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                             int32_t act_max, uint32_t *cols, int8_t *stage) {
     te_im2col_pairs(in, in_h, in_w, in_c, wp, rq, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
                     pad_t, pad_l, out, out_w, out_c, pad_val, act_min, act_max, cols, stage, 0,
-                    out_h * out_w, 0, 0);
+                    out_h * out_w, 0, 0, 0);
 }
 
 /* Four receptive fields at a time through the 2x4 GEMM (`cols`: four interleaved columns,
- * 32 * nblk bytes; `stage` as above), the last 1-3 pixels in pairs. */
+ * 32 * nblk bytes; `stage` as above), the last 1-3 pixels in pairs; int16 weights with w16. */
 void te_conv_2d_im2col_fast4(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                              const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                              int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
                              int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                              int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
-                             int32_t act_max, uint32_t *cols, int8_t *stage) {
+                             int32_t act_max, uint32_t *cols, int8_t *stage, int32_t w16) {
     const int32_t k_len = k_h * k_w * in_c, pixels = out_h * out_w;
     int32_t p, i, oy = 0, ox = 0;
     for (p = 0; p + 4 <= pixels; p += 4) {
@@ -126,12 +154,12 @@ void te_conv_2d_im2col_fast4(const int8_t *in, int32_t in_h, int32_t in_w, int32
                            ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * i, stage, 8);
             te_next_px(&oy, &ox, out_w, 1);
         }
-        te_gemm2x4_fast(cols, (k_len + 3) >> 2, wp, rq, out + p * out_c, out_c, act_min,
-                        act_max);
+        te_gemm2x4_by(cols, (k_len + 3) >> 2, wp, rq, out + p * out_c, out_c, act_min, act_max,
+                      w16);
     }
     te_im2col_pairs(in, in_h, in_w, in_c, wp, rq, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
                     pad_t, pad_l, out, out_w, out_c, pad_val, act_min, act_max, cols, stage, p,
-                    pixels, oy, ox);
+                    pixels, oy, ox, w16);
 }
 
 /* One receptive field at a time as one doubled int16 column (`col`: 8 * ceil(k / 4) bytes,

@@ -107,6 +107,21 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
     "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 
+/* The same against int16 weights, each row's block (w0 w2) (w1 w3): 12 instructions. */
+#define TE_MAC2X2_BLOCK16                                                                 \
+    "ldrd %[t0], %[w0], [%[wp]], #8\n\t"                                                  \
+    "ldrd %[t1], %[w1], [%[wp]], #8\n\t"                                                  \
+    "ldrd %[x0], %[x1], [%[xp], #8]\n\t"                                                  \
+    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
+    "ldrd %[x0], %[x1], [%[xp]], #16\n\t"                                                 \
+    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+
 /* The same from int8 columns interleaved per block (a 4 bytes, b 4 bytes): 19 instructions,
  * sums not doubled (the lean variant, no int16 buffer). */
 #define TE_MAC2X2_S8_BLOCK TE_MAC2X2_S8_AT("[%[xp], #4]", "[%[xp]], #8")
@@ -140,27 +155,32 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
     "ldr %[w], [%[wp]], #4\n\t"                                                           \
     "sxtb16 %[t], %[w]\n\t"                                                               \
     "sxtb16 %[w], %[w], ror #8\n\t"
-#define TE_MAC2X4_BLOCK                                                                   \
-    TE_MAC2X4_W                                                                           \
+/* A row's block as int16 pairs (w0 w2) (w1 w3) (layouts/gemm.py pack_rows16): one LDRD. */
+#define TE_MAC2X4_W16 "ldrd %[t], %[w], [%[wp]], #8\n\t"
+#define TE_MAC2X4_BLOCK_OF(W)                                                             \
+    W                                                                                     \
     TE_MAC2X4_COL("a0", "ldrd %[x0], %[x1], [%[xp]]\n\t")                                 \
     TE_MAC2X4_COL("b0", "ldrd %[x0], %[x1], [%[xp], #8]\n\t")                             \
     TE_MAC2X4_COL("c0", "ldrd %[x0], %[x1], [%[xp], #16]\n\t")                            \
     TE_MAC2X4_COL("d0", "ldrd %[x0], %[x1], [%[xp], #24]\n\t")                            \
-    TE_MAC2X4_W                                                                           \
+    W                                                                                     \
     TE_MAC2X4_COL("d1", "")                                                               \
     TE_MAC2X4_COL("c1", "ldrd %[x0], %[x1], [%[xp], #16]\n\t")                            \
     TE_MAC2X4_COL("b1", "ldrd %[x0], %[x1], [%[xp], #8]\n\t")                             \
     TE_MAC2X4_COL("a1", "ldrd %[x0], %[x1], [%[xp]], #32\n\t")
+/* int8 weights (29 instructions a block) and int16 ones (25: no SXTB16, twice the flash) */
+#define TE_MAC2X4_BLOCK TE_MAC2X4_BLOCK_OF(TE_MAC2X4_W)
+#define TE_MAC2X4_BLOCK16 TE_MAC2X4_BLOCK_OF(TE_MAC2X4_W16)
 
 /* acc2 of rows r, r+1 x columns a..d over the blocks from xp to `end` (in memory, as `odd`,
  * the block count's parity: the 14 registers r0-r12 and lr are all operands): 30.5
  * instructions per 32 MACs. */
-#define TE_GEMM2X4_LOOP()                                                                 \
+#define TE_GEMM2X4_LOOP(BLOCK)                                                            \
     __asm__ volatile(                                                                     \
         "ldr %[t], %[odd]\n\t"                                                            \
         "cmp %[t], #0\n\t"         /* odd block count: enter the unrolled pair midway */    \
         "bne 1f\n\t"                                                                      \
-        "0:\n\t" TE_MAC2X4_BLOCK "1:\n\t" TE_MAC2X4_BLOCK                                 \
+        "0:\n\t" BLOCK "1:\n\t" BLOCK                                                     \
         "ldr %[t], %[end]\n\t"                                                            \
         "cmp %[xp], %[t]\n\t"                                                             \
         "bne.w 0b\n\t"                                                                    \
@@ -367,7 +387,7 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
  * the two biases into the eight sums, the blocks (TE_MAC2X4_BLOCK, two a turn, entered midway
  * for an odd count), the eight sums requantized (TE_RQ_SAT, each row's {m, cc, e} one LDM),
  * each column's two bytes packed (BFI), then STORE: the clamp and four STRH at o + i * s. */
-#define TE_GEMM2X4_PAIRS(STORE)                                                           \
+#define TE_GEMM2X4_PAIRS(BLOCK, STORE)                                                    \
     __asm__ volatile(                                                                     \
         "8:\n\t"                                                                          \
         "ldr %[t], %[rq]\n\t"                                                             \
@@ -379,7 +399,7 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
         "ldr %[t], %[odd]\n\t"                                                            \
         "cmp %[t], #0\n\t"                                                                \
         "bne 1f\n\t"                                                                      \
-        "0:\n\t" TE_MAC2X4_BLOCK "1:\n\t" TE_MAC2X4_BLOCK                                 \
+        "0:\n\t" BLOCK "1:\n\t" BLOCK                                                     \
         "ldr %[t], %[end]\n\t"                                                            \
         "cmp %[xp], %[t]\n\t"                                                             \
         "bne.w 0b\n\t"                                                                    \
