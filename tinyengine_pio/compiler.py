@@ -103,6 +103,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source.config["io"] = io
     source.config["input_stream"] = bool(input_stream)
     source.config["no_w16"] = not w16
+    source.config["model_bytes"] = len(data)
     if size_ops:
         _check_size_ops(source, size_ops)
     goal = "memory" if input_stream and optimize != "size" and ram_budget is None else optimize

@@ -43,6 +43,8 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
             key += ":rows"              # kernel rows read in place (te_conv_2d_rows_fast)
         elif _w16(op):
             key += ":w16"               # te_conv_2d_im2col_w16 (int16 weights, one column)
+        elif _regs(op):
+            key += ":regs"              # te_conv_2d_1x1_regs (the pixel in registers)
         elif _planar(op):
             key += ":planar"            # te_depthwise_conv_2d_inplace_planar_dsp
         elif _fours(op):
@@ -53,7 +55,7 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
     return key + "@mve" if mve else key
 
 
-SUFFIXES = (":rows", ":w16", ":planar", ":x4")     # kernels that refine a variant's key
+SUFFIXES = (":rows", ":w16", ":planar", ":x4", ":regs")   # kernels refining a variant's key
 
 
 def fallback_keys(op: Operator, optimize: str = "speed", mve: bool = False) -> list[str]:
@@ -108,6 +110,14 @@ def _w16(op: Operator) -> bool:
         return False
     from .ops.conv_2d import reads_w16
     return reads_w16(op)
+
+
+def _regs(op: Operator) -> bool:
+    """A lean pointwise CONV_2D whose DSP build runs te_conv_2d_1x1_regs (ops/conv_2d.py)."""
+    if op.kind != "CONV_2D" or op.dtype != "int8":
+        return False
+    from .ops.conv_2d import reads_regs
+    return reads_regs(op)
 
 
 def _fours(op: Operator) -> bool:

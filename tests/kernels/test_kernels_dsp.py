@@ -210,6 +210,26 @@ FIR = {
 }
 CASES.update(POINTWISE4)
 
+# lean pointwise with in_c 4, 8, 12: the pixel in registers (te_conv_2d_1x1_regs): odd out_c,
+# fewer than four rows, every clamp mode, per-tensor, an output smaller than its input
+REGS = {
+    "regs_c4_oc5_relu6": lambda: conv_model((1, 5, 7, 4), 5, (1, 1), padding="VALID",
+                                            act="RELU6"),
+    "regs_c12_oc13_relu_low": lambda: conv_model((1, 3, 5, 12), 13, (1, 1), padding="VALID",
+                                                 act="RELU", out_q=(0.05, 10)),
+    "regs_c8_oc3_pertensor": lambda: conv_model((1, 4, 4, 8), 3, (1, 1), padding="VALID",
+                                                per_channel=False),
+    "regs_c12_to_c4": lambda: conv_model((1, 6, 6, 12), 4, (1, 1), padding="VALID"),
+}
+CASES.update(REGS)
+
+
+@pytest.mark.parametrize("name", sorted(REGS))
+def test_regs_cases_reach_their_kernel(name):
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.conv_2d import reads_regs
+    assert reads_regs(compile_model(CASES[name](), emit=False).graph.operators[0])
+
 # im2col after the arena's peak (in_c % 4 == 0): four int16 columns through the 2x4 GEMM where
 # they fit (pixels % 4 = 0..3, the rest in pairs), else one column against int16 weights
 # (te_conv_2d_im2col_w16: odd out_c in a partial row quad, padding, stride, dilation, clamps)

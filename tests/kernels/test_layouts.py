@@ -44,6 +44,17 @@ def test_pack_rows16_block_is_two_words_per_row_in_sxtb16_order():
         assert (h[-1, :, 5 - (len(h) - 1) * group:] == 0).all()   # padded rows are zero
 
 
+def test_pack_regs_record_per_row():
+    w = np.array([[1, 2, 3, 4, 5], [-1, -2, -3, -4, -128]], np.int8)
+    rec = gemm.pack_regs(w, [10, -20], ([100, 200], [300, 400], [5, 6])).view("<i4")
+    assert rec.size == 2 * (1 + 2 * 2 + 3)
+    row = rec.reshape(2, -1)
+    assert list(row[1, [0, 5, 6, 7]]) == [-40, 200, 400, 6]
+    lanes = row[:, 1:5].copy().view("<i2").reshape(2, 2, 2, 2)    # row, block, word, lane
+    assert [list(x) for x in lanes[0, 0]] == [[2, 6], [4, 8]]      # doubled, SXTB16 order
+    assert [list(x) for x in lanes[1, 1]] == [[-256, 0], [0, 0]]   # k 4, then zero padding
+
+
 def test_rq_blocks_group_is_biases_then_m_cc_e():
     rq = gemm.rq_blocks([1, 2, 3], ([10, 20, 30], [11, 21, 31], [12, 22, 32]), gemm.PAIR_ROWS)
     assert rq.size == 2 * gemm.rq_words(gemm.PAIR_ROWS)

@@ -235,9 +235,9 @@ def test_int16_gemm_weights_within_their_budget(monkeypatch):
         return [op.w16 for op in g.operators]
 
     assert chosen() == [True, True, True, False]            # 432 B within the 4 KB floor
-    monkeypatch.setattr(conv_2d, "W16_EXTRA_MIN", 300)
+    monkeypatch.setattr(conv_2d, "W16_EXTRA_MAX", 300)
     assert chosen() == [True, True, False, False]
-    monkeypatch.setattr(conv_2d, "W16_EXTRA_MIN", 150)
+    monkeypatch.setattr(conv_2d, "W16_EXTRA_MAX", 150)
     assert chosen() == [True, False, False, False]
     monkeypatch.setattr(conv_2d, "W16_EXTRA_MAX", 100)
     assert chosen() == [False] * 4

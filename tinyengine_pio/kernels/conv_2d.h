@@ -98,6 +98,10 @@ void te_conv_2d_im2col_fast4(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                              int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
                              int32_t act_max, uint32_t *cols, int8_t *stage, int32_t w16);
+/* Pointwise with in_c 4, 8 or 12 (no scratch): the pixel in registers, `rec` one record per
+ * row (layouts/gemm.py pack_regs). */
+void te_conv_2d_1x1_regs(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *rec,
+                         int8_t *out, int32_t out_c, int32_t act_min, int32_t act_max);
 void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
                          int32_t act_max);

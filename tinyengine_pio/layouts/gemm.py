@@ -46,6 +46,22 @@ def pack_rows16(w2d: np.ndarray, group: int = QUAD_ROWS) -> np.ndarray:
     return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
 
 
+def pack_regs(w2d: np.ndarray, bias, fast) -> np.ndarray:
+    """Records of te_conv_2d_1x1_regs (in_c 4, 8 or 12: the pixel in registers): per row
+    {2 * bias, then per block of K_BLOCK k the doubled weights as int16 pairs (2 w0, 2 w2)
+    (2 w1, 2 w3), then m, cc, e} as uint32 words; k zero-padded to whole blocks."""
+    rows, k = w2d.shape
+    nblk = -(-k // K_BLOCK)
+    padded = np.zeros((rows, nblk * K_BLOCK), np.int16)
+    padded[:, :k] = 2 * w2d.astype(np.int16)
+    wts = padded.reshape(rows, nblk, 2, 2).transpose(0, 1, 3, 2).reshape(rows, -1)
+    m, cc, e = (np.asarray(a, np.int64) for a in fast)
+    head = (2 * np.asarray(bias, np.int64)).astype("<u4").reshape(rows, 1)
+    tail = np.stack([m, cc, e], axis=-1).astype("<u4")
+    words = np.ascontiguousarray(wts).view("<u4")
+    return np.concatenate([head, words, tail], axis=1).reshape(-1)
+
+
 def rq_blocks(bias, fast, group: int, doubled: bool = True) -> np.ndarray:
     """rq for `bias` per row and fast = (m, cc, e) per row, in the layout above."""
     m, cc, e = (np.asarray(a, np.int64) for a in fast)

@@ -7,7 +7,7 @@ import numpy as np
 import tflite
 
 from ..ir import Graph, MemoryOption, Operator
-from ..layouts.gemm import PAIR_ROWS, QUAD_ROWS, pack_rows16, rq_blocks
+from ..layouts.gemm import PAIR_ROWS, QUAD_ROWS, pack_regs, pack_rows16, rq_blocks
 from ..planner.overlap import Access
 from ..stages.rows import window_rows
 from ..variants import variant
@@ -250,6 +250,19 @@ def reads_w16(op: Operator) -> bool:
                                                         * op.params.in_c, 1))
 
 
+REGS_IN_C = (4, 8, 12)        # te_conv_2d_1x1_regs: the pixel's k in registers
+
+
+def reads_regs(op: Operator) -> bool:
+    """The lean pointwise variant with in_c 4, 8 or 12: its DSP build runs
+    te_conv_2d_1x1_regs (the pixel widened into registers once, a record of doubled int16
+    weights and requantization per row, no scratch), one pixel a step. Measured on the M4:
+    vww's 8 -> 16 layer at 48 x 48 (on the arena's peak) 2.91 -> 2.0 instructions/MAC."""
+    p = op.params
+    return (op.memory.variant == "pointwise" and op.memory.lean and p.in_c in REGS_IN_C
+            and p.fast is not None)
+
+
 def w16_operands(ctx, op: Operator, w2d: np.ndarray, k, cond: str, group: int = QUAD_ROWS):
     """(int16 weights, rq) of te_conv_2d_im2col_w16 (rows in quads), or of the fast4 kernels
     with w16 (group=PAIR_ROWS: the 2x4 GEMM's row pairs), or None without the fast
@@ -262,24 +275,25 @@ def w16_operands(ctx, op: Operator, w2d: np.ndarray, k, cond: str, group: int = 
                            cond))
 
 
-W16_EXTRA_MAX = 64 * 1024     # bytes the fast4 kernels' int16 weights may add to a model
-W16_EXTRA_MIN = 4 * 1024      # ... at least (small models: a third of their weights is little)
+W16_EXTRA_MAX = 48 * 1024     # bytes the fast4 kernels' int16 weights may add to a model
+W16_EXTRA_MIN = 4 * 1024      # ... at least
 
 
 def choose_w16(g: Graph) -> None:
     """Mark the ops whose 2x4 GEMM (te_conv_2d_1x1_fast4 / te_conv_2d_im2col_fast4, the wide
     option with four columns) reads int16 weights: 25 instead of 29 instructions per 32 MACs
     (no SXTB16), measured on the M4 (vww's pointwise layers 1.03-1.58 -> 0.91-1.45
-    instructions/MAC), for twice the weights' flash. The extra flash is bounded by a third of
-    the model's weights (at least W16_EXTRA_MIN) and by W16_EXTRA_MAX, so that the build stays
-    near the int8 model's size (below TFLM's on every shared model); within it the ops with the
-    most output pixels go first (the instructions saved per extra byte are 0.125 x the
-    pixels), ties in graph order. Run after planning (op.memory chosen); g.config["no_w16"]
-    (the flash fallback) turns it off."""
+    instructions/MAC), for twice the weights' flash. The extra flash is bounded by what the
+    .tflite file holds beside the weights (its graph and metadata: flash a TFLM build spends
+    and this one does not, so the build stays below TFLM's), at least W16_EXTRA_MIN and at
+    most W16_EXTRA_MAX; within it the ops with the most output pixels go first (the
+    instructions saved per extra byte are 0.125 x the pixels), ties in graph order. Run after
+    planning (op.memory chosen); g.config["no_w16"] (compile_model(w16=False), the flash
+    fallback) turns it off."""
     weights = sum(g.t(i).nbytes for i in {i for op in g.operators for i in op.inputs
                                           if i >= 0 and g.t(i).is_const})
-    budget = 0 if g.config.get("no_w16") else min(max(weights // 3, W16_EXTRA_MIN),
-                                                  W16_EXTRA_MAX)
+    overhead = g.config.get("model_bytes", 0) - weights
+    budget = 0 if g.config.get("no_w16") else min(max(overhead, W16_EXTRA_MIN), W16_EXTRA_MAX)
     fours = [op for op in g.operators if op.kind == "CONV_2D" and op.dtype == "int8"
              and isinstance(op.params, ConvParams) and op.params.fast is not None
              and op.memory.variant in ("pointwise", "im2col") and pointwise_fours(op)]
@@ -314,6 +328,8 @@ def emit(ctx, op: Operator) -> None:
             mve = mve_gemm_operands(ctx, op, w2d, k)
         cond = "TE_FAST && !TE_MVE" if mve else "TE_FAST"
         fast = (w16_operands(ctx, op, w2d, k, cond) if reads_w16(op) else
+                (ctx.cond_const(pack_regs(w2d, k[0], k[1:]), "uint32_t", f"wp{op.index}",
+                                cond),) if reads_regs(op) and k is not None else
                 w16_operands(ctx, op, w2d, k, cond, PAIR_ROWS) if op.w16 else
                 fast_gemm_operands(ctx, op, rows_weights(p, g.t(op.inputs[1]).data)
                                    if reads_rows(op) else w2d, k, 2, cond=cond))
@@ -337,6 +353,8 @@ def _emit_pointwise(ctx, op: Operator, fast, mve, operands) -> None:
     plain = ("te_conv_2d_1x1_s8", src, pixels, p.in_c, w, bias, dst, p.out_c, p.out_off, mult,
              shift, *clamp)
     ctx.dispatch(variant("dsp", fast and (
+        ("te_conv_2d_1x1_regs", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp)
+        if reads_regs(op) else
         ("te_conv_2d_1x1_lean", src, pixels, p.in_c, *fast, dst, p.out_c, *clamp)
         if op.memory.lean else      # int16 columns would grow the arena
         ("te_conv_2d_1x1_fast4" if pointwise_fours(op) else "te_conv_2d_1x1_fast", src, pixels,
@@ -400,15 +418,17 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit, im2col read as padded rows (rows_run): pixel pairs read while
     written (the wide pointwise with four columns: groups of four pixels, the rest in pairs);
-    other im2col: pixel pairs copied out, then written (te_conv_2d_im2col_w16: one pixel; the
-    four-column kernel copies four, but the Helium and portable builds of the same plan copy
-    pairs); generic: one pixel at a time, reads and writes interleaved."""
+    te_conv_2d_1x1_regs: one pixel a step; other im2col: pixel pairs copied out, then written
+    (te_conv_2d_im2col_w16: one pixel; the four-column kernel copies four, but the Helium and
+    portable builds of the same plan copy pairs); generic: one pixel at a time, reads and
+    writes interleaved."""
     if op.memory.variant == "winograd":     # tile by tile (ops/conv_winograd.py)
         return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
     copied = op.memory.variant == "im2col" and not reads_rows(op)
-    per_step = 1 if reads_w16(op) else 4 if pointwise_fours(op) and not copied else 2
+    per_step = (1 if reads_w16(op) or reads_regs(op) else
+                4 if pointwise_fours(op) and not copied else 2)
     return [Access(0, window_pattern(g, op, per_step=per_step, reads_first=copied,
                                      rest_step=2))]
 

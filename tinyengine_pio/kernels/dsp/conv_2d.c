@@ -477,6 +477,73 @@ TE_INLINE void te_1x1_pairs_body(const int8_t *in, int32_t pixels, int32_t in_c,
     }
 }
 
+/* Pointwise with in_c 4, 8 or 12, no scratch: each pixel's k widened into registers once
+ * (SXTB16: no doubling, the records hold doubled weights), then every row from the record
+ * stream `rec` (layouts/gemm.py pack_regs), one output byte a row; a clamp afterwards, four
+ * bytes at a time (SSUB8 / SEL). A pixel is read whole before its first output is written
+ * (the planner's one-pixel steps: out may overlap in). */
+TE_INLINE uint32_t te_clamp4(uint32_t v, uint32_t lo4, uint32_t hi4, int32_t clamp) {
+    uint32_t g;
+    if (clamp == 2) {
+        __asm__(TE_CLAMP_LO("%[v]", "%[lo]", "%[g]") : [v] "+r"(v), [g] "=&r"(g)
+                : [lo] "r"(lo4) : "cc");
+    } else {
+        __asm__(TE_CLAMP_LO("%[v]", "%[lo]", "%[g]") TE_CLAMP_HI("%[v]", "%[hi]", "%[g]")
+                : [v] "+r"(v), [g] "=&r"(g) : [lo] "r"(lo4), [hi] "r"(hi4) : "cc");
+    }
+    return v;
+}
+
+TE_INLINE void te_1x1_regs_body(const int8_t *in, int32_t pixels, int32_t in_c,
+                                const uint32_t *rec, int8_t *out, int32_t out_c,
+                                int32_t clamp, int32_t lo, int32_t hi) {
+    const uint32_t lo4 = te_rep4(lo), hi4 = te_rep4(hi);
+    register int32_t a __asm__("r8");       /* ascending, for the LDMs */
+    register uint32_t w __asm__("r9");
+    register uint32_t v __asm__("r10");
+    register int32_t e __asm__("r11");
+    int32_t p, i, t;
+    for (p = 0; p < pixels; ++p, in += in_c) {
+        const uint32_t *r = rec;
+        int8_t *o = out + p * out_c;
+        int8_t *const end = o + out_c;
+        const uint32_t u0 = te_ld32(in), u1 = in_c > 4 ? te_ld32(in + 4) : 0,
+                       u2 = in_c > 8 ? te_ld32(in + 8) : 0;
+        const uint32_t x0 = __sxtb16(u0), x1 = te_sxtb16_ror8(u0), x2 = __sxtb16(u1),
+                       x3 = te_sxtb16_ror8(u1), x4 = __sxtb16(u2), x5 = te_sxtb16_ror8(u2);
+        if (in_c == 4) {
+            TE_REGS_ROWS("");
+        } else if (in_c == 8) {
+            TE_REGS_ROWS(TE_REGS_MORE("x2", "x3"));
+        } else {
+            TE_REGS_ROWS(TE_REGS_MORE("x2", "x3") TE_REGS_MORE("x4", "x5"));
+        }
+        if (clamp != 0) {
+            o = end - out_c;
+            for (i = 0; i + 4 <= out_c; i += 4) {
+                const uint32_t c4 = te_clamp4(te_ld32(o + i), lo4, hi4, clamp);
+                __builtin_memcpy(o + i, &c4, 4);
+            }
+            for (; i < out_c; ++i) {
+                o[i] = te_sat_fast(o[i], clamp, lo, hi);
+            }
+        }
+    }
+    (void)a;
+    (void)w;
+    (void)v;
+    (void)e;
+    (void)t;
+}
+
+void te_conv_2d_1x1_regs(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *rec,
+                         int8_t *out, int32_t out_c, int32_t act_min, int32_t act_max) {
+#define TE_CALL(clamp) te_1x1_regs_body(in, pixels, in_c, rec, out, out_c, clamp, act_min, \
+                                        act_max)
+    TE_BY_CLAMP(act_min, act_max, TE_CALL);
+#undef TE_CALL
+}
+
 void te_conv_2d_1x1_lean(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
                          int32_t act_max) {

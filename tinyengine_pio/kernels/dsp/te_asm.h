@@ -17,6 +17,8 @@
  *   TE_RQ2X4             13 registers, m/c/e pinned to r8-r10, flags, memory (loads only)
  *   TE_GEMM2X4_PAIRS     14 registers + lr-free loop state in memory: every one but sp and
  *                        pc; x0, x1, w pinned to r8-r10 (ascending, for LDM)
+ *   TE_REGS_ROWS         14 registers: every one but sp and pc (x0..x5, the record and
+ *                        output pointers, the end, t; a, w, v, e pinned to r8-r11 for LDM)
  *   TE_DW3_ASM           10 registers, memory (loads only)
  *   TE_MVE_GEMV4_LOOP    a0..a3 pinned to r0, r2, r4, r6 (VMLADAVA wants even registers),
  *                        xp, wp; clobbers q0, q1, lr (DLSTP / LETP)
@@ -455,6 +457,36 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
     "strh %[c0], [%[xp], %[x1]]\n\t"
 #define TE_LO2X4 TE_CLAMP_LO("%[a0]", "%[a1]", "%[t]") TE_CLAMP_LO("%[c0]", "%[a1]", "%[t]")
 #define TE_HI2X4 TE_CLAMP_HI("%[a0]", "%[b1]", "%[t]") TE_CLAMP_HI("%[c0]", "%[b1]", "%[t]")
+
+/* ---- Pointwise with in_c 4, 8 or 12: the pixel in registers, a record per row -------------
+ * x0..x5: the pixel's k as int16 pairs in SXTB16 order (x0 = (k0 k2), x1 = (k1 k3), ..).
+ * Records (layouts/gemm.py pack_regs): {2 * bias, the doubled int16 weight pairs of each
+ * block of four k, m, cc, e}. Per row: one LDM of the bias and first block, one of each
+ * further block, one of m, cc, e, the requantization, one STRB: 14 instructions for 8 k.
+ * a, w, v, e are pinned to ascending registers (r8-r11) for the LDMs. */
+#define TE_REGS_MORE(X0, X1)                                                              \
+    "ldm %[r]!, {%[w], %[v]}\n\t"                                                         \
+    "smlad %[a], %[w], %[" X0 "], %[a]\n\t"                                              \
+    "smlad %[a], %[v], %[" X1 "], %[a]\n\t"
+#define TE_REGS_ROWS(MORE)                                                                \
+    __asm__ volatile(                                                                     \
+        "1:\n\t"                                                                          \
+        "ldm %[r]!, {%[a], %[w], %[v]}\n\t"                                               \
+        "smlad %[a], %[w], %[x0], %[a]\n\t"                                               \
+        "smlad %[a], %[v], %[x1], %[a]\n\t" MORE                                          \
+        "ldm %[r]!, {%[w], %[v], %[e]}\n\t"                                               \
+        "smmlar %[t], %[a], %[w], %[v]\n\t"                                               \
+        "add %[t], %[t], %[a], asr #31\n\t"                                               \
+        "asr %[t], %[t], %[e]\n\t"                                                        \
+        "ssat %[t], #8, %[t]\n\t"                                                         \
+        "strb %[t], [%[o]], #1\n\t"                                                       \
+        "cmp %[o], %[end]\n\t"                                                            \
+        "bne 1b\n\t"                                                                      \
+        : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w] "=&r"(w), [v] "=&r"(v),             \
+          [e] "=&r"(e), [t] "=&r"(t)                                                      \
+        : [x0] "r"(x0), [x1] "r"(x1), [x2] "r"(x2), [x3] "r"(x3), [x4] "r"(x4),           \
+          [x5] "r"(x5), [end] "r"(end)                                                    \
+        : "cc", "memory")
 
 /* ---- The 4x1 GEMV of FULLY_CONNECTED (rows packed in quads) ------------------------------
  * One 4x1 block of four k (16 MACs): the column's four k as int16 pairs (x0, x1), then the
