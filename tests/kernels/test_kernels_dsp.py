@@ -147,6 +147,12 @@ CASES = {
     "rows_7x7x3_s2": lambda: first_layer_then_wide((1, 15, 13, 3), 8, 7, 2),
     "rows_7x7x1_s1_relu": lambda: first_layer_then_wide((1, 12, 11, 1), 12, 7, 1, "SAME",
                                                         act="RELU"),
+    # the cases above read int16 weights (ops/conv_2d.py choose_w16), these int8 ones (over
+    # its budget): four pixels, and two
+    "rows_i8_5x5x3_s2_oc63_relu6": lambda: first_layer_then_wide((1, 13, 12, 3), 63, 5, 2,
+                                                                 act="RELU6", wide=96),
+    "rows_i8_pairs_10x8_oc53_relu6": lambda: conv_model((1, 19, 16, 1), 53, k=(10, 8),
+                                                        stride=(2, 2), act="RELU6"),
     # depthwise 3x3 stride 1 on wide rows: planar through a ring of three input rows
     "ring_3x3_tail_c7_valid": lambda: dw_then_wide((1, 12, 20, 7), padding="VALID"),
     # (the input kept to the end: the planner would otherwise run these small layers in place)
@@ -222,6 +228,17 @@ REGS = {
     "regs_c12_to_c4": lambda: conv_model((1, 6, 6, 12), 4, (1, 1), padding="VALID"),
 }
 CASES.update(REGS)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CASES if n.startswith("rows_")))
+def test_rows_cases_reach_their_kernel(name):
+    """The rows_ cases run te_conv_2d_rows_fast: four pixels at a time but for the pairs_
+    ones, int16 weights but for the i8_ ones."""
+    from tinyengine_pio.compiler import compile_model
+    from tinyengine_pio.ops.conv_2d import reads_rows, rows_quads
+    op = compile_model(CASES[name](), emit=False).graph.operators[0]
+    assert reads_rows(op) and rows_quads(op) == ("pairs" not in name)
+    assert op.w16 == ("_i8_" not in name)
 
 
 @pytest.mark.parametrize("name", sorted(REGS))

@@ -128,14 +128,14 @@ void te_conv_2d_winograd_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
 /* Padded kernel rows (in_c % 4 != 0, dilation_w 1): each kernel row read in place as
  * run4 = ceil4(k_w * in_c) bytes against weights zero-padded per row (ops/conv_2d.py
  * rows_weights) and widened into int16 columns, four pixels at a time where `quads` (else
- * two); `scratch` (word-aligned): 8 * k_h * run4 bytes of columns (4 * k_h * run4 without
+ * two), against int16 weights (pack_rows16 in row pairs) where `w16`; `scratch` (word-aligned): 8 * k_h * run4 bytes of columns (4 * k_h * run4 without
  * quads), then (k_h + 1) * run4 for the padding (ops/conv_2d.py rows_scratch). */
 void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                           const uint32_t *wp, const int32_t *rq, int32_t k_h, int32_t k_w,
                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t pad_t,
                           int32_t pad_l, int8_t *out, int32_t out_h, int32_t out_w,
                           int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
-                          int8_t *scratch, int32_t quads);
+                          int8_t *scratch, int32_t quads, int32_t w16);
 #endif
 
 #if TE_MVE

@@ -281,7 +281,7 @@ W16_EXTRA_MIN = 4 * 1024      # ... at least
 
 def choose_w16(g: Graph) -> None:
     """Mark the ops whose 2x4 GEMM (te_conv_2d_1x1_fast4 / te_conv_2d_im2col_fast4, the wide
-    option with four columns) reads int16 weights: 25 instead of 29 instructions per 32 MACs
+    option with four columns, and te_conv_2d_rows_fast, the padded rows) reads int16 weights: 25 instead of 29 instructions per 32 MACs
     (no SXTB16), measured on the M4 (vww's pointwise layers 1.03-1.58 -> 0.91-1.45
     instructions/MAC), for twice the weights' flash. The extra flash is bounded by what the
     .tflite file holds beside the weights (its graph and metadata: flash a TFLM build spends
@@ -296,13 +296,15 @@ def choose_w16(g: Graph) -> None:
     budget = 0 if g.config.get("no_w16") else min(max(overhead, W16_EXTRA_MIN), W16_EXTRA_MAX)
     fours = [op for op in g.operators if op.kind == "CONV_2D" and op.dtype == "int8"
              and isinstance(op.params, ConvParams) and op.params.fast is not None
-             and op.memory.variant in ("pointwise", "im2col") and pointwise_fours(op)]
+             and op.memory.variant in ("pointwise", "im2col")
+             and (pointwise_fours(op) or reads_rows(op))]
     for op in g.operators:
         op.w16 = False
     used = 0
     for op in sorted(fours, key=lambda o: (-o.params.out_h * o.params.out_w, o.index)):
-        extra = pack_rows16(g.t(op.inputs[1]).data.reshape(op.params.out_c, -1),
-                            PAIR_ROWS).nbytes // 2
+        w = g.t(op.inputs[1]).data
+        w2d = rows_weights(op.params, w) if reads_rows(op) else w.reshape(op.params.out_c, -1)
+        extra = pack_rows16(w2d, PAIR_ROWS).nbytes // 2
         if used + extra <= budget:
             op.w16, used = True, used + extra
 
@@ -327,12 +329,13 @@ def emit(ctx, op: Operator) -> None:
         if variant != "implicit":           # Helium: own operands, the DSP ones elsewhere
             mve = mve_gemm_operands(ctx, op, w2d, k)
         cond = "TE_FAST && !TE_MVE" if mve else "TE_FAST"
+        if reads_rows(op):
+            w2d = rows_weights(p, g.t(op.inputs[1]).data)
         fast = (w16_operands(ctx, op, w2d, k, cond) if reads_w16(op) else
                 (ctx.cond_const(pack_regs(w2d, k[0], k[1:]), "uint32_t", f"wp{op.index}",
                                 cond),) if reads_regs(op) and k is not None else
                 w16_operands(ctx, op, w2d, k, cond, PAIR_ROWS) if op.w16 else
-                fast_gemm_operands(ctx, op, rows_weights(p, g.t(op.inputs[1]).data)
-                                   if reads_rows(op) else w2d, k, 2, cond=cond))
+                fast_gemm_operands(ctx, op, w2d, k, 2, cond=cond))
     bias, in_off = (p.direct_offsets() if variant in ("generic", "implicit")
                     else (p.bias, p.in_off))
     operands = portable_operands(ctx, op, fast, bias)
@@ -380,7 +383,8 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
          ctx.arena_ptr(op.scratch_offset, "uint32_t")) if reads_w16(op) else
         ("te_conv_2d_rows_fast", src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w, p.stride_h,
          p.stride_w, p.dil_h, p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.out_c, p.pad_value,
-         *clamp, ctx.arena_ptr(op.scratch_offset), int(rows_quads(op))) if reads_rows(op) else
+         *clamp, ctx.arena_ptr(op.scratch_offset), int(rows_quads(op)), int(op.w16))
+        if reads_rows(op) else
         ("te_conv_2d_im2col_lean", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
          ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
         ("te_conv_2d_im2col_fast4" if fours else "te_conv_2d_im2col_fast", src, p.in_h, p.in_w,

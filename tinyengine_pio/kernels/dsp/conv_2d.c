@@ -432,7 +432,7 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                           int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t pad_t,
                           int32_t pad_l, int8_t *out, int32_t out_h, int32_t out_w,
                           int32_t out_c, int32_t pad_val, int32_t act_min, int32_t act_max,
-                          int8_t *scratch, int32_t quads) {
+                          int8_t *scratch, int32_t quads, int32_t w16) {
     const int32_t run4 = (k_w * in_c + 3) & ~3, pixels = out_h * out_w;
     const int32_t nblk = k_h * run4 / 4;
     uint32_t *const cols = (uint32_t *)(void *)scratch;     /* 8 (4) words a block */
@@ -447,7 +447,7 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                            ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 8);
             te_next_px(&oy, &ox, out_w, 1);
         }
-        te_gemm2x4_fast(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max);
+        te_gemm2x4_by(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max, w16);
     }
     for (; p < pixels; p += 2) {             /* pairs: the rest, or all without quads */
         const int two = p + 1 < pixels;     /* a lone last pixel is computed twice */
@@ -457,7 +457,13 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                            ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 4);
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
-        te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min, act_max);
+        if (w16) {
+            te_gemm2x2_w16(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                           act_max);
+        } else {
+            te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
+                            act_max);
+        }
     }
 }
 
