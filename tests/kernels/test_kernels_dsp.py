@@ -161,6 +161,7 @@ CASES = {
     "ring_3x3_relu6": lambda: dw_then_wide((1, 9, 16, 8), act="RELU6", keep_input=True),
     "ring_3x3_relu_lower_bound": lambda: dw_then_wide((1, 8, 10, 4), act="RELU",
                                                       keep_input=True),
+    "ring_3x3_w6_c8_relu6": lambda: dw_then_wide((1, 7, 6, 8), act="RELU6", keep_input=True),
     # AVERAGE_POOL_2D four channels at a time (SXTAB16), windows cut by padding, channel tails
     "avg_pool_global_c67": lambda: pool("AVERAGE_POOL_2D", (1, 5, 5, 67), (5, 5), (1, 1),
                                         "VALID"),
@@ -292,6 +293,7 @@ VARIANTS = {"inplace_planar_tall_10x4": (1, "inplace"),
             "inplace_planar_wide_4x10_c67_relu": (1, "inplace"),
             "ring_3x3_tail_c7_valid": (0, "ring"), "ring_3x3_c12_odd_w_pertensor": (0, "ring"),
             "ring_3x3_relu6": (0, "ring"), "ring_3x3_relu_lower_bound": (0, "ring"),
+            "ring_3x3_w6_c8_relu6": (0, "ring"),
             "implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
             "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise"),
             "winograd_auto_chain": (2, "winograd")}

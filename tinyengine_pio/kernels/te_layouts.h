@@ -3,17 +3,18 @@
 #ifndef TE_LAYOUTS_H_
 #define TE_LAYOUTS_H_
 
-#define TE_K_BLOCK      4   /* k per packed weight word of the DSP GEMMs */
-#define TE_PAIR_ROWS    2   /* rows per group of the 2x2 / 2x1 DSP GEMMs */
-#define TE_QUAD_ROWS    4   /* rows per group of the 4x1 DSP GEMV */
-#define TE_PAIR_RQ      8   /* rq int32 per row pair: 2 bias x2, m cc e x2 */
-#define TE_QUAD_RQ      16  /* rq int32 per row quad: 2 bias x4, m cc e x4 */
-#define TE_MVE_ROWS     4   /* rows per group of the Helium GEMM */
-#define TE_MVE_K_CHUNK  16  /* k per chunk of the Helium GEMM weights */
-#define TE_MVE_RQ       16  /* rq int32 per Helium group: {2 bias, m, cc, -e} x4 */
-#define TE_DW_LANES     4   /* channels per group of the fast depthwise kernels */
-#define TE_DW_TAP_WORDS 2   /* uint32 per tap and group of the depthwise taps */
-#define TE_DW_RQ        20  /* rq int32 per depthwise group: 5 fields x4 channels */
-#define TE_DW_GROUP     4   /* channels per scratch copy of the in-place depthwise kernel */
+#define TE_K_BLOCK           4   /* k per packed weight word of the DSP GEMMs */
+#define TE_PAIR_ROWS         2   /* rows per group of the 2x2 / 2x1 DSP GEMMs */
+#define TE_QUAD_ROWS         4   /* rows per group of the 4x1 DSP GEMV */
+#define TE_PAIR_RQ           8   /* rq int32 per row pair: 2 bias x2, m cc e x2 */
+#define TE_QUAD_RQ           16  /* rq int32 per row quad: 2 bias x4, m cc e x4 */
+#define TE_MVE_ROWS          4   /* rows per group of the Helium GEMM */
+#define TE_MVE_K_CHUNK       16  /* k per chunk of the Helium GEMM weights */
+#define TE_MVE_RQ            16  /* rq int32 per Helium group: {2 bias, m, cc, -e} x4 */
+#define TE_DW_LANES          4   /* channels per group of the fast depthwise kernels */
+#define TE_DW_TAP_WORDS      2   /* uint32 per tap and group of the depthwise taps */
+#define TE_DW_RQ             20  /* rq int32 per depthwise group: 5 fields x4 channels */
+#define TE_DW_GROUP          4   /* channels per scratch copy of the in-place depthwise kernel */
+#define TE_DW_RING_TAP_WORDS 6   /* uint32 per channel of the planar 3x3 taps */
 
 #endif /* TE_LAYOUTS_H_ */

@@ -9,7 +9,7 @@ rq: per group RQ_FIELDS vectors of LANES int32 (RQ_WORDS): {2 * folded bias, m, 
 plain one for border pixels (which add the input offset to each tap inside).
 GROUP: channels per group of the in-place kernel's scratch copy (portable and DSP).
 The row-ring DSP kernel (3x3, te_depthwise_conv_2d_ring_dsp): per channel of the whole groups
-ring_taps (five words) and ring_rq (four int32), and ring_bytes of scratch. The FIR DSP kernel
+ring_taps (RING_TAP_WORDS words) and ring_rq (four int32), and ring_bytes of scratch. The FIR DSP kernel
 (one-dimensional maps, te_depthwise_conv_2d_fir_dsp): per channel fir_taps and ring_rq, and
 fir_bytes of scratch."""
 from __future__ import annotations
@@ -21,6 +21,7 @@ TAP_WORDS = 2        # uint32 per tap and group: channels (0, 2), (1, 3)
 RQ_FIELDS = 5        # 2 * folded bias, m, cc, e, 2 * bias
 RQ_WORDS = RQ_FIELDS * LANES
 GROUP = 4            # in-place: channels copied to the scratch at a time
+RING_TAP_WORDS = 6   # uint32 per channel of the planar kernels' taps (two per kernel row)
 
 
 def dw_taps(taps: np.ndarray) -> np.ndarray:
@@ -56,12 +57,13 @@ def ring_bytes(c: int, out_w: int, stride: int) -> int:
 
 
 def ring_taps(taps: np.ndarray) -> np.ndarray:
-    """wr (uint32) from 3x3 taps [9, c]: per channel of the whole groups, the doubled taps as
-    int16 pairs (w00 w01) (w10 w11) (w20 w21) (w02 w12) (w22 0), the first of a pair low."""
+    """wr (uint32) from 3x3 taps [9, c]: per channel of the whole groups, the doubled taps of
+    each kernel row r as two int16 pairs (w_r0 w_r1) (w_r1 w_r2), the first of a pair low
+    (RING_TAP_WORDS words: an output at x takes SMLAD of the first with inputs (x, x+1), its
+    neighbour at x + 1 SMLAD of the second with (x+2, x+3))."""
     c4 = taps.shape[1] // LANES * LANES
     t = (2 * np.asarray(taps, np.int64)[:, :c4]).reshape(3, 3, c4) & 0xFFFF
-    pairs = [(t[0, 0], t[0, 1]), (t[1, 0], t[1, 1]), (t[2, 0], t[2, 1]), (t[0, 2], t[1, 2]),
-             (t[2, 2], 0 * t[2, 2])]
+    pairs = [(t[r, a], t[r, a + 1]) for r in range(3) for a in (0, 1)]
     return np.stack([lo | (hi << 16) for lo, hi in pairs], axis=1).astype(np.uint32)
 
 

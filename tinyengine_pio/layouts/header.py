@@ -25,6 +25,7 @@ CONSTANTS = (
     ("TE_DW_TAP_WORDS", depthwise.TAP_WORDS, "uint32 per tap and group of the depthwise taps"),
     ("TE_DW_RQ", depthwise.RQ_WORDS, "rq int32 per depthwise group: 5 fields x4 channels"),
     ("TE_DW_GROUP", depthwise.GROUP, "channels per scratch copy of the in-place depthwise kernel"),
+    ("TE_DW_RING_TAP_WORDS", depthwise.RING_TAP_WORDS, "uint32 per channel of the planar 3x3 taps"),
 )
 
 

@@ -87,8 +87,9 @@ TE_INLINE void te_dw_border_px(const int8_t *r0, int32_t xp, int32_t yp, const u
  * row read before the first output row that needs it (never later than the plain kernel's
  * pixel order reads it), so the plain kernel's in-scan overlap of input and output holds. The
  * c % 4 last channels of a row go first, pixel by pixel from the input.
- * wr: per channel five words, the doubled taps as int16 pairs (w00 w01) (w10 w11) (w20 w21)
- * (w02 w12) (w22 0); rr: per channel {2 * folded bias, m, cc, e} (layouts/depthwise.py). */
+ * wr: per channel TE_DW_RING_TAP_WORDS words, the doubled taps as int16 pairs (w00 w01)
+ * (w01 w02) (w10 w11) (w11 w12) (w20 w21) (w21 w22); rr: per channel {2 * folded bias, m, cc,
+ * e} (layouts/depthwise.py). */
 TE_INLINE int32_t te_dw_ring_pitch(int32_t out_w, int32_t stride) {
     const int32_t ow2 = (out_w + 1) & ~1;   /* output pairs read up to one halfword past */
     return ((ow2 - 1) * stride + 2 + 3) & ~1;
@@ -124,41 +125,44 @@ static void te_dw_ring_load(const int8_t *in, int32_t in_h, int32_t in_w, int32_
 }
 
 /* The doubled sums of one output row of a channel from its rows q0, q1, q2 into acc (out_w
- * rounded up to even), two outputs at a time. */
+ * rounded up to even), two outputs at a time; wk: the channel's taps, per kernel row the
+ * pairs (w0 w1) (w1 w2) (layouts/depthwise.py ring_taps). Stride 1 (TE_DW_RING_S1 in
+ * te_asm.h): inputs A = (x, x+1), B = (x+2, x+3) of each row, out x = SMLAD(A, (w0 w1)) +
+ * SMLABT(B, (w1 w2)), out x+1 = SMLATB(A, (w0 w1)) + SMLAD(B, (w1 w2)): 4 instructions a row,
+ * 21 for two outputs; its asm takes all 14 registers, so it runs in a function of its own
+ * (small frame, no frame pointer). */
+static void __attribute__((noinline)) te_dw_ring_s1(const uint32_t *q0, const uint32_t *q1,
+                                                    const uint32_t *q2, const uint32_t *wk,
+                                                    int32_t b2, int32_t *acc,
+                                                    const int32_t *end) {
+    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5];
+    uint32_t A, B;
+    int32_t a0, a1;
+    TE_DW_RING_S1();
+}
+
 TE_INLINE void te_dw_ring_row(const uint32_t *q0, const uint32_t *q1, const uint32_t *q2,
                               int32_t stride, const uint32_t *wk, int32_t b2, int32_t *acc,
                               int32_t out_w) {
-    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], wa = wk[3], wb = wk[4];
-    int32_t *const end = acc + out_w;
-    if (stride == 1) {          /* inputs x..x+3: A = (x, x+1), B = (x+2, x+3) */
-        for (; acc < end; acc += 2, ++q0, ++q1, ++q2) {
-            uint32_t A = q0[0], B = q0[1];
-            int32_t a0 = __smlabb(B, wa, __smlad(A, w0, b2));
-            int32_t a1 = __smlatb(B, wa, __smlabt(B, w0, __smlatb(A, w0, b2)));
-            A = q1[0];
-            B = q1[1];
-            a0 = __smlabt(B, wa, __smlad(A, w1, a0));
-            a1 = __smlatt(B, wa, __smlabt(B, w1, __smlatb(A, w1, a1)));
-            A = q2[0];
-            B = q2[1];
-            acc[0] = __smlabb(B, wb, __smlad(A, w2, a0));
-            acc[1] = __smlatb(B, wb, __smlabt(B, w2, __smlatb(A, w2, a1)));
-        }
+    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5];
+    int32_t *const end = acc + ((out_w + 1) & ~1);
+    if (stride == 1) {
+        te_dw_ring_s1(q0, q1, q2, wk, b2, acc, end);
     } else {                    /* inputs x..x+5: A, B, C; outputs at x and x + 2 */
         for (; acc < end; acc += 2, q0 += 2, q1 += 2, q2 += 2) {
             uint32_t A = q0[0], B = q0[1], C = q0[2];
-            int32_t a0 = __smlabb(B, wa, __smlad(A, w0, b2));
-            int32_t a1 = __smlabb(C, wa, __smlad(B, w0, b2));
+            int32_t a0 = __smlabt(B, w1, __smlad(A, w0, b2));
+            int32_t a1 = __smlabt(C, w1, __smlad(B, w0, b2));
             A = q1[0];
             B = q1[1];
             C = q1[2];
-            a0 = __smlabt(B, wa, __smlad(A, w1, a0));
-            a1 = __smlabt(C, wa, __smlad(B, w1, a1));
+            a0 = __smlabt(B, w3, __smlad(A, w2, a0));
+            a1 = __smlabt(C, w3, __smlad(B, w2, a1));
             A = q2[0];
             B = q2[1];
             C = q2[2];
-            acc[0] = __smlabb(B, wb, __smlad(A, w2, a0));
-            acc[1] = __smlabb(C, wb, __smlad(B, w2, a1));
+            acc[0] = __smlabt(B, w5, __smlad(A, w4, a0));
+            acc[1] = __smlabt(C, w5, __smlad(B, w4, a1));
         }
     }
 }
@@ -226,7 +230,7 @@ TE_INLINE void te_dw_ring_body(const int8_t *in, int32_t in_h, int32_t in_w, int
             te_dw_ring_row((const uint32_t *)(const void *)(ring + s0 + ch * pitch),
                            (const uint32_t *)(const void *)(ring + s1 + ch * pitch),
                            (const uint32_t *)(const void *)(ring + s2 + ch * pitch), stride_w,
-                           wr + 5 * ch, q[0], acc, out_w);
+                           wr + TE_DW_RING_TAP_WORDS * ch, q[0], acc, out_w);
             te_dw_ring_out(acc, out_w, q, po, c, clamp, lo, hi);
         }
     }
@@ -287,7 +291,8 @@ void te_depthwise_conv_2d_inplace_planar_dsp(
             const int16_t *p0 = plane + r * pitch;
             te_dw_ring_row((const uint32_t *)(const void *)p0,
                            (const uint32_t *)(const void *)(p0 + pitch),
-                           (const uint32_t *)(const void *)(p0 + 2 * pitch), 1, wr + 5 * ch,
+                           (const uint32_t *)(const void *)(p0 + 2 * pitch), 1,
+                           wr + TE_DW_RING_TAP_WORDS * ch,
                            q[0], acc, len);
             te_dw_ring_out(acc, len, q, buf + r * o_r + ch, o_l, clamp, act_min, act_max);
         }
