@@ -7,7 +7,8 @@ The package keeps them by instruction set (tinyengine_pio/kernels/):
     dsp/<stem>.c         Cortex-M DSP extension (TE_FAST builds)
     mve/<stem>.c         Helium (TE_MVE builds)
     {dsp,mve}/<stem>_*.h private headers of a stem's SIMD variants
-    te_*.h, dsp/te_*.h   shared headers (te_common.h, te_isa.h, te_layouts.h, te_dsp.h, te_asm.h)
+    te_*.h, dsp/te_*.h   shared headers (te_common.h, te_isa.h, te_layouts.h, te_dsp.h, te_asm.h,
+                         te_ring.h)
 
     float32/<stem>.{c,h} the float32 implementation of an operator (ops/float32/<stem>.py), a
                          kernel stem of its own, `<stem>_f32`, with its header
@@ -24,7 +25,8 @@ from importlib import resources
 from typing import Iterable
 
 ISAS = ("portable", "dsp", "mve")
-SHARED_HEADERS = ("te_common.h", "te_isa.h", "te_layouts.h", "dsp/te_dsp.h", "dsp/te_asm.h")
+SHARED_HEADERS = ("te_common.h", "te_isa.h", "te_layouts.h", "dsp/te_dsp.h", "dsp/te_asm.h",
+                  "dsp/te_ring.h")
 
 
 def _root():

@@ -126,12 +126,18 @@ CASES = {
     "inplace_planar_tall_12x3_relu6": lambda: conv_dw_conv(12, 48, w=3, cin=48, cout=48,
                                                            act="RELU6"),
     "inplace_planar_wide_4x10_c67_relu": lambda: conv_dw_conv(4, 67, w=10, act="RELU"),
+    # planar 3x3 first layers (in_c 1-3: te_conv_2d_planar_dsp): stride 1 and 2, SAME and
+    # VALID, odd widths and out_c, every clamp mode, per-tensor
+    "planar_3x3x3_s2_odd_relu6": lambda: first_layer_then_wide(act="RELU6"),
+    "planar_3x3x1_s2_same": lambda: first_layer_then_wide((1, 12, 10, 1)),
+    "planar_3x3x2_s1_valid_pertensor": lambda: first_layer_then_wide(
+        (1, 7, 8, 2), 5, stride=1, padding="VALID", per_channel=False),
+    "planar_3x3x1_s1_same_relu_oc5": lambda: first_layer_then_wide((1, 9, 14, 1), 5, 3, 1,
+                                                                  act="RELU"),
+    "planar_3x3x3_s2_valid_w7_oc7": lambda: first_layer_then_wide((1, 12, 15, 3), 7, 3, 2,
+                                                                 "VALID"),
     # padded kernel rows read in place (first layers: in_c 1-3 into few channels)
-    "rows_3x3x3_s2_odd_relu6": lambda: first_layer_then_wide(act="RELU6"),
-    "rows_3x3x1_s2_same": lambda: first_layer_then_wide((1, 12, 10, 1)),
-    "rows_3x3x2_valid_pertensor": lambda: first_layer_then_wide((1, 7, 8, 2), 5, stride=1,
-                                                                padding="VALID",
-                                                                per_channel=False),
+    "rows_3x3x3_dil_h2": lambda: conv_model((1, 15, 13, 3), 16, (3, 3), dil=(2, 1)),
     # padded rows two pixels at a time (the four pixels' columns would cost the small arena
     # 10%: micro_speech's 10x8 window), windows cut by every side of the padding, dilation_h,
     # odd out_c, clamps; and wider windows (7x7: 49 taps) four pixels at a time
@@ -233,13 +239,21 @@ CASES.update(REGS)
 
 @pytest.mark.parametrize("name", sorted(n for n in CASES if n.startswith("rows_")))
 def test_rows_cases_reach_their_kernel(name):
-    """The rows_ cases run te_conv_2d_rows_fast: four pixels at a time but for the pairs_
-    ones, int16 weights but for the i8_ ones."""
+    """The rows_ cases run te_conv_2d_rows_fast (ops/conv_2d.py rows_first): four pixels at a
+    time but for the pairs_ ones (the planner's middle fallback), int16 weights but for the
+    i8_ ones."""
     from tinyengine_pio.compiler import compile_model
     from tinyengine_pio.ops.conv_2d import reads_rows, rows_quads
     op = compile_model(CASES[name](), emit=False).graph.operators[0]
     assert reads_rows(op) and rows_quads(op) == ("pairs" not in name)
     assert op.w16 == ("_i8_" not in name)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CASES if n.startswith("planar_3x3")))
+def test_planar_cases_reach_their_kernel(name):
+    from tinyengine_pio.compiler import compile_model
+    op = compile_model(CASES[name](), emit=False).graph.operators[0]
+    assert op.memory.variant == "planar"
 
 
 @pytest.mark.parametrize("name", sorted(REGS))
@@ -381,21 +395,6 @@ def test_winograd_matches_tflm(name, mode, board, tmp_path_factory, monkeypatch)
         for set_name, inputs in deterministic_inputs(data):
             r = dut.infer(inputs)
             assert r.matches_reference, f"{name} / {set_name}: {r.mismatch}"
-
-
-@pytest.mark.parametrize("name", ["rows_3x3x3_s2_odd_relu6", "rows_3x3x1_s2_same",
-                                  "rows_3x3x2_valid_pertensor", "rows_7x7x3_s2",
-                                  "rows_7x7x1_s1_relu", "rows_pairs_10x8x1_s2_same",
-                                  "rows_pairs_10x8_relu6_pertensor_zp17",
-                                  "rows_pairs_10x8_relu_odd_rows", "rows_pairs_dil_h2_oc7"])
-def test_first_layer_cases_read_padded_rows(name):
-    """These cases reach te_conv_2d_rows_fast in DSP builds (ops/conv_2d.py rows_first), the
-    rows_pairs_ ones two pixels at a time (the planner's middle fallback)."""
-    from tinyengine_pio.compiler import compile_model
-    from tinyengine_pio.ops.conv_2d import reads_rows, rows_quads
-    op = compile_model(CASES[name](), emit=False).graph.operators[0]
-    assert reads_rows(op)
-    assert rows_quads(op) == (not name.startswith("rows_pairs_"))
 
 
 @pytest.mark.parametrize("name", ["inplace_planar_tall_10x4", "inplace_planar_tall_12x3_relu6",

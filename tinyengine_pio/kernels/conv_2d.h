@@ -98,6 +98,15 @@ void te_conv_2d_im2col_fast4(const int8_t *in, int32_t in_h, int32_t in_w, int32
                              int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                              int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
                              int32_t act_max, uint32_t *cols, int8_t *stage, int32_t w16);
+/* Planar first layers (3x3, in_c 1-3, dilation 1, stride_w 1 or 2, out_w <=
+ * TE_DW_RING_MAX_W): in_c depthwise-style passes per output channel over int16 rows of the
+ * input (ops/conv_planar.py); `scratch` 3 * in_c * pitch int16 (layouts/depthwise.py
+ * ring_pitch), word-aligned. */
+void te_conv_2d_planar_dsp(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           const uint32_t *wr, const int32_t *rr, int32_t stride_h,
+                           int32_t stride_w, int32_t pad_t, int32_t pad_l, int8_t *out,
+                           int32_t out_h, int32_t out_w, int32_t out_c, int32_t pad_val,
+                           int32_t act_min, int32_t act_max, int8_t *scratch);
 /* Pointwise with in_c 4, 8 or 12 (no scratch): the pixel in registers, `rec` one record per
  * row (layouts/gemm.py pack_regs). */
 void te_conv_2d_1x1_regs(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *rec,

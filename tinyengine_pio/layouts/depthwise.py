@@ -56,12 +56,13 @@ def ring_bytes(c: int, out_w: int, stride: int) -> int:
     return 3 * (c // LANES * LANES) * ring_pitch(out_w, stride) * 2
 
 
-def ring_taps(taps: np.ndarray) -> np.ndarray:
-    """wr (uint32) from 3x3 taps [9, c]: per channel of the whole groups, the doubled taps of
-    each kernel row r as two int16 pairs (w_r0 w_r1) (w_r1 w_r2), the first of a pair low
+def ring_taps(taps: np.ndarray, whole_groups: bool = True) -> np.ndarray:
+    """wr (uint32) from 3x3 taps [9, c]: per channel of the whole groups (else of every
+    channel: the planar first-layer convolution's [out_c * in_c]), the doubled taps of each
+    kernel row r as two int16 pairs (w_r0 w_r1) (w_r1 w_r2), the first of a pair low
     (RING_TAP_WORDS words: an output at x takes SMLAD of the first with inputs (x, x+1), its
     neighbour at x + 1 SMLAD of the second with (x+2, x+3))."""
-    c4 = taps.shape[1] // LANES * LANES
+    c4 = taps.shape[1] // LANES * LANES if whole_groups else taps.shape[1]
     t = (2 * np.asarray(taps, np.int64)[:, :c4]).reshape(3, 3, c4) & 0xFFFF
     pairs = [(t[r, a], t[r, a + 1]) for r in range(3) for a in (0, 1)]
     return np.stack([lo | (hi << 16) for lo, hi in pairs], axis=1).astype(np.uint32)

@@ -19,6 +19,7 @@ from .base import (
     register,
     require,
 )
+from .conv_planar import planar_applies, planar_operands, planar_option
 from .conv_winograd import access as winograd_access
 from .conv_winograd import emit_winograd, with_winograd
 from .gemm_operands import (
@@ -149,10 +150,14 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
         implicit = p.in_c % 4 == 0 and p.in_off == 0
         run4 = rows_run(p)
         if run4 is not None and rows_first(p) and not g.in_stage(op):   # DSP: rows in place
-            return [MemoryOption("im2col", max(lean, rows_scratch(p)), lean=True),
+            rows = [MemoryOption("im2col", max(lean, rows_scratch(p)), lean=True),
                     MemoryOption("im2col", max(lean, rows_scratch(p, quads=False)), lean=True,
                                  role="fallback"),
                     MemoryOption("implicit" if implicit else "generic", role="fallback")]
+            if planar_applies(g, op):       # 3x3 first layers: planar, the rows as fallbacks
+                return [planar_option(p, lean),
+                        *(MemoryOption(o.variant, o.scratch, o.lean, "fallback") for o in rows)]
+            return rows
         stage = wide - fast_scratch_bytes(k_len, 2)
         wide4 = ([MemoryOption("im2col", max(wide, fast_scratch_bytes(k_len, 4) + stage),
                                role="wide")] if gemm_columns(g, op, k_len) == 4 else [])
@@ -323,7 +328,7 @@ def emit(ctx, op: Operator) -> None:
         return emit_winograd(ctx, op)
     g = ctx.g
     fast = mve = None
-    if variant in ("pointwise", "im2col", "implicit"):
+    if variant in ("pointwise", "im2col", "implicit", "planar"):
         w2d = g.t(op.inputs[1]).data.reshape(p.out_c, -1)
         k = p.fast
         if variant != "implicit":           # Helium: own operands, the DSP ones elsewhere
@@ -331,7 +336,8 @@ def emit(ctx, op: Operator) -> None:
         cond = "TE_FAST && !TE_MVE" if mve else "TE_FAST"
         if reads_rows(op):
             w2d = rows_weights(p, g.t(op.inputs[1]).data)
-        fast = (w16_operands(ctx, op, w2d, k, cond) if reads_w16(op) else
+        fast = (planar_operands(ctx, op) if variant == "planar" and k is not None else
+                w16_operands(ctx, op, w2d, k, cond) if reads_w16(op) else
                 (ctx.cond_const(pack_regs(w2d, k[0], k[1:]), "uint32_t", f"wp{op.index}",
                                 cond),) if reads_regs(op) and k is not None else
                 w16_operands(ctx, op, w2d, k, cond, PAIR_ROWS) if op.w16 else
@@ -341,7 +347,7 @@ def emit(ctx, op: Operator) -> None:
     operands = portable_operands(ctx, op, fast, bias)
     if variant == "pointwise":
         _emit_pointwise(ctx, op, fast, mve, operands)
-    elif variant == "im2col":
+    elif variant in ("im2col", "planar"):
         _emit_im2col(ctx, op, fast, mve, operands)
     elif variant == "implicit":
         _emit_implicit(ctx, op, fast, operands, in_off)
@@ -379,6 +385,9 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
     stage = ("NULL" if p.in_c % 4 == 0 else
              ctx.arena_ptr(op.scratch_offset + fast_scratch_bytes(k_len, 4 if fours else 2)))
     ctx.dispatch(variant("dsp", fast and (
+        ("te_conv_2d_planar_dsp", src, p.in_h, p.in_w, p.in_c, *fast, p.stride_h, p.stride_w,
+         p.pad_t, p.pad_l, dst, p.out_h, p.out_w, p.out_c, p.pad_value, *clamp,
+         ctx.arena_ptr(op.scratch_offset)) if op.memory.variant == "planar" else
         ("te_conv_2d_im2col_w16", src, p.in_h, p.in_w, p.in_c, *fast, *geometry, *clamp,
          ctx.arena_ptr(op.scratch_offset, "uint32_t")) if reads_w16(op) else
         ("te_conv_2d_rows_fast", src, p.in_h, p.in_w, p.in_c, *fast, p.k_h, p.k_w, p.stride_h,
@@ -419,6 +428,12 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
                  in_off, p.out_off, mult, shift, p.act_min, p.act_max)
 
 
+def _with_winograd(g: Graph, op: Operator, options: list) -> list:
+    """The Winograd option where it applies, not for planar first layers (in_c 1-3, where
+    Winograd loses: 1.3-1.7x of direct)."""
+    return options if options[0].variant == "planar" else with_winograd(g, op, options)
+
+
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit, im2col read as padded rows (rows_run): pixel pairs read while
     written (the wide pointwise with four columns: groups of four pixels, the rest in pairs);
@@ -430,7 +445,7 @@ def access(g: Graph, op: Operator) -> list:
         return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
-    copied = op.memory.variant == "im2col" and not reads_rows(op)
+    copied = op.memory.variant in ("im2col", "planar") and not reads_rows(op)
     per_step = (1 if reads_w16(op) or reads_regs(op) else
                 4 if pointwise_fours(op) and not copied else 2)
     return [Access(0, window_pattern(g, op, per_step=per_step, reads_first=copied,
@@ -444,7 +459,7 @@ def macs(g: Graph, op: Operator) -> int:
 
 register(OpDef(name="CONV_2D", stem="conv_2d", read_options=read_options, prepare=prepare, emit=emit,
                kernels=("conv_2d", "gemm"), macs=macs, access=access,
-               memory_options=lambda g, op: with_winograd(g, op, memory_options(g, op)),
+               memory_options=lambda g, op: _with_winograd(g, op, memory_options(g, op)),
                fold_input_offset=fold_input_offset,
                finalize=finalize,
                fuses_activation=True, accepts_folded_pad=True,

@@ -4,6 +4,7 @@
 #include "conv_2d.h"
 #include "gemm.h"
 #include "te_isa.h"
+#include "te_ring.h"
 
 #if TE_FAST
 /* TE_FAST (DSP, --optimize speed): each pixel pair is widened once into `cols` (doubled int16,
@@ -465,6 +466,80 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                             act_max);
         }
     }
+}
+
+/* ---- Planar first layers: 3x3 with in_c 1-3 as in_c depthwise passes per output channel ----
+ * Each input row goes once into a ring slot of three rows, in_c planar int16 rows (padding
+ * columns and rows outside the input: the zero point, whose share the folded bias removes);
+ * then per output row and channel, the in_c passes of te_dw_ring_row (stride_w 1 or 2) add
+ * into one row of sums, requantized into every out_c-th byte. Input rows are read in order,
+ * each before the first output row that needs it, outputs written row by row (the im2col
+ * kernel's pixel order reads no later). wr: per output channel and input channel the
+ * TE_DW_RING_TAP_WORDS tap pairs (layouts/depthwise.py ring_taps); rr: per output channel
+ * {2 * folded bias, m, cc, e}; scratch: 3 * in_c * te_dw_ring_pitch(out_w, stride_w) int16. */
+static void te_planar_load(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           int32_t iy, int32_t pad_l, int32_t pitch, int16_t zp, int16_t *slot) {
+    const int32_t x1 = in_w < pitch - pad_l ? in_w : pitch - pad_l;
+    int32_t x, c;
+    for (c = 0; c < in_c; ++c) {
+        int16_t *d = slot + c * pitch + pad_l;
+        const int8_t *s = in + iy * in_w * in_c + c;
+        if (iy < 0 || iy >= in_h) {
+            for (x = 0; x < x1; ++x) d[x] = zp;
+        } else {
+            for (x = 0; x < x1; ++x, s += in_c) d[x] = *s;
+        }
+    }
+}
+
+TE_INLINE void te_planar_body(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                              const uint32_t *wr, const int32_t *rr, int32_t stride_h,
+                              int32_t stride_w, int32_t pad_t, int32_t pad_l, int8_t *out,
+                              int32_t out_h, int32_t out_w, int32_t out_c, int32_t pad_val,
+                              int32_t clamp, int32_t lo, int32_t hi, int8_t *scratch) {
+    const int32_t pitch = te_dw_ring_pitch(out_w, stride_w), slot_hw = in_c * pitch;
+    int16_t *const ring = (int16_t *)(void *)scratch;
+    int32_t acc[TE_DW_RING_MAX_W + 1];
+    int32_t oy, oc, ic, next = -pad_t;
+    te_dw_fill_zp(scratch, 3 * slot_hw / 2, -pad_val);     /* slot_hw is even */
+    for (oy = 0; oy < out_h; ++oy) {
+        const int32_t y0 = oy * stride_h - pad_t;
+        const int16_t *q0, *q1, *q2;
+        int8_t *po = out + oy * out_w * out_c;
+        if (next < y0) {
+            next = y0;
+        }
+        for (; next <= y0 + 2; ++next) {
+            te_planar_load(in, in_h, in_w, in_c, next, pad_l, pitch, (int16_t)pad_val,
+                           ring + ((next % 3 + 3) % 3) * slot_hw);
+        }
+        q0 = ring + ((y0 % 3 + 3) % 3) * slot_hw;
+        q1 = ring + (((y0 + 1) % 3 + 3) % 3) * slot_hw;
+        q2 = ring + (((y0 + 2) % 3 + 3) % 3) * slot_hw;
+        for (oc = 0; oc < out_c; ++oc, ++po) {
+            const int32_t *q = rr + 4 * oc;
+            for (ic = 0; ic < in_c; ++ic) {
+                te_dw_ring_row((const uint32_t *)(const void *)(q0 + ic * pitch),
+                               (const uint32_t *)(const void *)(q1 + ic * pitch),
+                               (const uint32_t *)(const void *)(q2 + ic * pitch), stride_w,
+                               wr + TE_DW_RING_TAP_WORDS * (oc * in_c + ic), q[0], acc, out_w,
+                               ic);
+            }
+            te_dw_ring_out(acc, out_w, q, po, out_c, clamp, lo, hi);
+        }
+    }
+}
+
+void te_conv_2d_planar_dsp(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
+                           const uint32_t *wr, const int32_t *rr, int32_t stride_h,
+                           int32_t stride_w, int32_t pad_t, int32_t pad_l, int8_t *out,
+                           int32_t out_h, int32_t out_w, int32_t out_c, int32_t pad_val,
+                           int32_t act_min, int32_t act_max, int8_t *scratch) {
+#define TE_CALL(clamp)                                                                    \
+    te_planar_body(in, in_h, in_w, in_c, wr, rr, stride_h, stride_w, pad_t, pad_l, out, out_h, \
+                   out_w, out_c, pad_val, clamp, act_min, act_max, scratch)
+    TE_BY_CLAMP(act_min, act_max, TE_CALL);
+#undef TE_CALL
 }
 
 /* Lean TE_FAST pointwise (no column buffer): pixel pairs read in place by the implicit GEMM's

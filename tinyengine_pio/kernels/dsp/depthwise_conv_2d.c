@@ -3,6 +3,7 @@
  * entries te_depthwise_conv_2d_dsp / _inplace_dsp from depthwise_conv_2d_fast.h. */
 #include "depthwise_conv_2d.h"
 #include "te_isa.h"
+#include "te_ring.h"
 
 #if TE_FAST && !TE_MVE
 /* One output pixel of a four-channel group with host-prepared operands, every tap inside the
@@ -90,11 +91,6 @@ TE_INLINE void te_dw_border_px(const int8_t *r0, int32_t xp, int32_t yp, const u
  * wr: per channel TE_DW_RING_TAP_WORDS words, the doubled taps as int16 pairs (w00 w01)
  * (w01 w02) (w10 w11) (w11 w12) (w20 w21) (w21 w22); rr: per channel {2 * folded bias, m, cc,
  * e} (layouts/depthwise.py). */
-TE_INLINE int32_t te_dw_ring_pitch(int32_t out_w, int32_t stride) {
-    const int32_t ow2 = (out_w + 1) & ~1;   /* output pairs read up to one halfword past */
-    return ((ow2 - 1) * stride + 2 + 3) & ~1;
-}
-
 /* Input row iy of the group channels into a ring slot (rows outside: the zero point). */
 static void te_dw_ring_load(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c,
                             int32_t c4, int32_t iy, int32_t pad_l, int32_t pitch, int16_t zp,
@@ -121,69 +117,6 @@ static void te_dw_ring_load(const int8_t *in, int32_t in_h, int32_t in_w, int32_
             d[pitch] = (int16_t)o;
             d[3 * pitch] = (int16_t)(o >> 16);
         }
-    }
-}
-
-/* The doubled sums of one output row of a channel from its rows q0, q1, q2 into acc (out_w
- * rounded up to even), two outputs at a time; wk: the channel's taps, per kernel row the
- * pairs (w0 w1) (w1 w2) (layouts/depthwise.py ring_taps). Stride 1 (TE_DW_RING_S1 in
- * te_asm.h): inputs A = (x, x+1), B = (x+2, x+3) of each row, out x = SMLAD(A, (w0 w1)) +
- * SMLABT(B, (w1 w2)), out x+1 = SMLATB(A, (w0 w1)) + SMLAD(B, (w1 w2)): 4 instructions a row,
- * 21 for two outputs; its asm takes all 14 registers, so it runs in a function of its own
- * (small frame, no frame pointer). */
-static void __attribute__((noinline)) te_dw_ring_s1(const uint32_t *q0, const uint32_t *q1,
-                                                    const uint32_t *q2, const uint32_t *wk,
-                                                    int32_t b2, int32_t *acc,
-                                                    const int32_t *end) {
-    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5];
-    uint32_t A, B;
-    int32_t a0, a1;
-    TE_DW_RING_S1();
-}
-
-TE_INLINE void te_dw_ring_row(const uint32_t *q0, const uint32_t *q1, const uint32_t *q2,
-                              int32_t stride, const uint32_t *wk, int32_t b2, int32_t *acc,
-                              int32_t out_w) {
-    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5];
-    int32_t *const end = acc + ((out_w + 1) & ~1);
-    if (stride == 1) {
-        te_dw_ring_s1(q0, q1, q2, wk, b2, acc, end);
-    } else {                    /* inputs x..x+5: A, B, C; outputs at x and x + 2 */
-        for (; acc < end; acc += 2, q0 += 2, q1 += 2, q2 += 2) {
-            uint32_t A = q0[0], B = q0[1], C = q0[2];
-            int32_t a0 = __smlabt(B, w1, __smlad(A, w0, b2));
-            int32_t a1 = __smlabt(C, w1, __smlad(B, w0, b2));
-            A = q1[0];
-            B = q1[1];
-            C = q1[2];
-            a0 = __smlabt(B, w3, __smlad(A, w2, a0));
-            a1 = __smlabt(C, w3, __smlad(B, w2, a1));
-            A = q2[0];
-            B = q2[1];
-            C = q2[2];
-            acc[0] = __smlabt(B, w5, __smlad(A, w4, a0));
-            acc[1] = __smlabt(C, w5, __smlad(B, w4, a1));
-        }
-    }
-}
-
-/* Scratch of `words` words filled with the input zero point in both halfwords. */
-TE_INLINE void te_dw_fill_zp(int8_t *scratch, int32_t words, int32_t in_off) {
-    const uint32_t zp2 = te_rep2(-in_off);
-    int32_t i;
-    for (i = 0; i < words; ++i) {
-        ((uint32_t *)(void *)scratch)[i] = zp2;
-    }
-}
-
-/* Requantize n doubled sums of a channel (q: its {2 * folded bias, m, cc, e}) into every
- * `step`-th byte from o. */
-TE_INLINE void te_dw_ring_out(const int32_t *acc, int32_t n, const int32_t *q, int8_t *o,
-                              int32_t step, int32_t clamp, int32_t lo, int32_t hi) {
-    const int32_t m = q[1], cc = q[2], e = q[3];
-    const int32_t *const end = acc + n;
-    for (; acc < end; ++acc, o += step) {
-        *o = te_sat_fast(te_rq_fast(*acc, m, cc, e), clamp, lo, hi);
     }
 }
 
@@ -230,7 +163,7 @@ TE_INLINE void te_dw_ring_body(const int8_t *in, int32_t in_h, int32_t in_w, int
             te_dw_ring_row((const uint32_t *)(const void *)(ring + s0 + ch * pitch),
                            (const uint32_t *)(const void *)(ring + s1 + ch * pitch),
                            (const uint32_t *)(const void *)(ring + s2 + ch * pitch), stride_w,
-                           wr + TE_DW_RING_TAP_WORDS * ch, q[0], acc, out_w);
+                           wr + TE_DW_RING_TAP_WORDS * ch, q[0], acc, out_w, 0);
             te_dw_ring_out(acc, out_w, q, po, c, clamp, lo, hi);
         }
     }
@@ -293,7 +226,7 @@ void te_depthwise_conv_2d_inplace_planar_dsp(
                            (const uint32_t *)(const void *)(p0 + pitch),
                            (const uint32_t *)(const void *)(p0 + 2 * pitch), 1,
                            wr + TE_DW_RING_TAP_WORDS * ch,
-                           q[0], acc, len);
+                           q[0], acc, len, 0);
             te_dw_ring_out(acc, len, q, buf + r * o_r + ch, o_l, clamp, act_min, act_max);
         }
     }

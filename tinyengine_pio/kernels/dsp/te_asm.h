@@ -21,6 +21,7 @@
  *                        output pointers, the end, t; a, w, v, e pinned to r8-r11 for LDM)
  *   TE_DW3_ASM           10 registers, memory (loads only)
  *   TE_DW_RING_S1        14 registers: every one but sp and pc (b2 and the end in memory)
+ *   TE_DW_RING_S2        14 registers, as TE_DW_RING_S1 (and taps w4, w5 in memory)
  *   TE_MVE_GEMV4_LOOP    a0..a3 pinned to r0, r2, r4, r6 (VMLADAVA wants even registers),
  *                        xp, wp; clobbers q0, q1, lr (DLSTP / LETP)
  *   TE_DW3_MVE_ASM       3 q registers + 3 offset vectors, p, w (a low register: VLDRH)
@@ -587,7 +588,8 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
 /* ---- Depthwise 3x3 on planar int16 rows (te_dw_ring_row, stride 1) ----------------------
  * Two outputs of a row of sums per turn from the channel's three input rows q0..q2 (post-
  * incremented a word), its taps w0..w5 ((w_r0 w_r1) (w_r1 w_r2) per kernel row r); the sums
- * start from the memory operand b2 and go to acc (post-incremented) until `end` (memory):
+ * start as START loads them (the memory operand b2, or acc's own) and go to acc
+ * (post-incremented) until `end` (memory):
  * 20 instructions per two outputs (18 MACs). */
 #define TE_DW_RING_S1_ROW(Q, WA, WB)                                                      \
     "ldrd %[A], %[B], [%[" Q "]], #4\n\t"                                                 \
@@ -595,11 +597,9 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
     "smlad %[a0], %[A], %[" WA "], %[a0]\n\t"                                             \
     "smlabt %[a0], %[B], %[" WB "], %[a0]\n\t"                                            \
     "smlad %[a1], %[B], %[" WB "], %[a1]\n\t"
-#define TE_DW_RING_S1()                                                                   \
+#define TE_DW_RING_S1(START)                                                              \
     __asm__ volatile(                                                                     \
-        "1:\n\t"                                                                          \
-        "ldr %[a0], %[b2]\n\t"                                                            \
-        "mov %[a1], %[a0]\n\t"                                                            \
+        "1:\n\t" START                                                                     \
         TE_DW_RING_S1_ROW("q0", "w0", "w1") TE_DW_RING_S1_ROW("q1", "w2", "w3")            \
         TE_DW_RING_S1_ROW("q2", "w4", "w5")                                               \
         "strd %[a0], %[a1], [%[acc]], #8\n\t"                                              \
@@ -610,6 +610,37 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
           [B] "=&r"(B), [a0] "=&r"(a0), [a1] "=&r"(a1)                                    \
         : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [w3] "r"(w3), [w4] "r"(w4),           \
           [w5] "r"(w5), [b2] "m"(b2), [end] "m"(end)                                      \
+        : "cc", "memory")
+/* Stride 2: inputs A, B, C = (x, x+1) (x+2, x+3) (x+4, x+5) of each row, outputs at x and
+ * x + 2: SMLAD(A | B, (w0 w1)) + SMLABT(B | C, (w1 w2)); the last row's taps w4, w5 from
+ * memory (the 14 registers are taken): 26 instructions per two outputs. */
+#define TE_DW_RING_S2_ROW(Q, WA, WB)                                                      \
+    "ldrd %[A], %[B], [%[" Q "]], #8\n\t"                                                 \
+    "ldr %[C], [%[" Q "]]\n\t"                                                            \
+    "smlad %[a0], %[A], " WA ", %[a0]\n\t"                                                \
+    "smlad %[a1], %[B], " WA ", %[a1]\n\t"                                                \
+    "smlabt %[a0], %[B], " WB ", %[a0]\n\t"                                               \
+    "smlabt %[a1], %[C], " WB ", %[a1]\n\t"
+#define TE_DW_RING_S2(START)                                                              \
+    __asm__ volatile(                                                                     \
+        "1:\n\t" START                                                                     \
+        TE_DW_RING_S2_ROW("q0", "%[w0]", "%[w1]") TE_DW_RING_S2_ROW("q1", "%[w2]", "%[w3]") \
+        "ldrd %[A], %[B], [%[q2]], #8\n\t"                                                 \
+        "ldr %[C], [%[q2]]\n\t"                                                            \
+        "ldr %[t], %[w4]\n\t"                                                              \
+        "smlad %[a0], %[A], %[t], %[a0]\n\t"                                               \
+        "smlad %[a1], %[B], %[t], %[a1]\n\t"                                               \
+        "ldr %[t], %[w5]\n\t"                                                              \
+        "smlabt %[a0], %[B], %[t], %[a0]\n\t"                                              \
+        "smlabt %[a1], %[C], %[t], %[a1]\n\t"                                              \
+        "strd %[a0], %[a1], [%[acc]], #8\n\t"                                              \
+        "ldr %[A], %[end]\n\t"                                                            \
+        "cmp %[acc], %[A]\n\t"                                                            \
+        "bne 1b\n\t"                                                                      \
+        : [q0] "+r"(q0), [q1] "+r"(q1), [q2] "+r"(q2), [acc] "+r"(acc), [A] "=&r"(A),     \
+          [B] "=&r"(B), [C] "=&r"(C), [a0] "=&r"(a0), [a1] "=&r"(a1), [t] "=&r"(t)        \
+        : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [w3] "r"(w3), [w4] "m"(w4),           \
+          [w5] "m"(w5), [b2] "m"(b2), [end] "m"(end)                                      \
         : "cc", "memory")
 #endif /* TE_FAST */
 
