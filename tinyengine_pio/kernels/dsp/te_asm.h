@@ -611,6 +611,30 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
         : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [w3] "r"(w3), [w4] "r"(w4),           \
           [w5] "r"(w5), [b2] "m"(b2), [end] "m"(end)                                      \
         : "cc", "memory")
+/* Two doubled sums from acc (post-incremented) requantized (m, cc, e: te_rq_fast) and
+ * saturated into o and o + step, o advanced by two steps, until acc reaches `end`: 14
+ * instructions per two outputs (no clamp). */
+#define TE_DW_RING_OUT2()                                                                 \
+    __asm__ volatile(                                                                     \
+        "1:\n\t"                                                                          \
+        "ldrd %[a], %[b], [%[acc]], #8\n\t"                                                \
+        "smmlar %[t], %[a], %[m], %[cc]\n\t"                                              \
+        "add %[t], %[t], %[a], asr #31\n\t"                                               \
+        "asr %[t], %[t], %[e]\n\t"                                                        \
+        "ssat %[t], #8, %[t]\n\t"                                                         \
+        "strb %[t], [%[o]]\n\t"                                                           \
+        "smmlar %[t], %[b], %[m], %[cc]\n\t"                                              \
+        "add %[t], %[t], %[b], asr #31\n\t"                                               \
+        "asr %[t], %[t], %[e]\n\t"                                                        \
+        "ssat %[t], #8, %[t]\n\t"                                                         \
+        "strb %[t], [%[o], %[step]]\n\t"                                                  \
+        "add %[o], %[o], %[step], lsl #1\n\t"                                             \
+        "cmp %[acc], %[end]\n\t"                                                          \
+        "bne 1b\n\t"                                                                      \
+        : [acc] "+r"(acc), [o] "+r"(o), [a] "=&r"(a), [b] "=&r"(b), [t] "=&r"(t)          \
+        : [m] "r"(m), [cc] "r"(cc), [e] "r"(e), [step] "r"(step), [end] "r"(end2)         \
+        : "cc", "memory")
+
 /* Stride 2: inputs A, B, C = (x, x+1) (x+2, x+3) (x+4, x+5) of each row, outputs at x and
  * x + 2: SMLAD(A | B, (w0 w1)) + SMLABT(B | C, (w1 w2)); the last row's taps w4, w5 from
  * memory (the 14 registers are taken): 26 instructions per two outputs. */

@@ -85,7 +85,11 @@ TE_INLINE void te_dw_fill_zp(int8_t *scratch, int32_t words, int32_t in_off) {
 TE_INLINE void te_dw_ring_out(const int32_t *acc, int32_t n, const int32_t *q, int8_t *o,
                               int32_t step, int32_t clamp, int32_t lo, int32_t hi) {
     const int32_t m = q[1], cc = q[2], e = q[3];
-    const int32_t *const end = acc + n;
+    const int32_t *const end = acc + n, *const end2 = acc + (n & ~1);
+    if (clamp == 0 && acc != end2) {        /* pairs in asm (TE_DW_RING_OUT2) */
+        int32_t a, b, t;
+        TE_DW_RING_OUT2();
+    }
     for (; acc < end; ++acc, o += step) {
         *o = te_sat_fast(te_rq_fast(*acc, m, cc, e), clamp, lo, hi);
     }
