@@ -21,7 +21,7 @@ from .base import (
 )
 from .conv_planar import planar_applies, planar_operands, planar_option
 from .conv_winograd import access as winograd_access
-from .conv_winograd import emit_winograd, with_winograd
+from .conv_winograd import emit_winograd, forced, with_winograd
 from .gemm_operands import (
     fast_gemm_constants,
     fast_gemm_operands,
@@ -430,8 +430,10 @@ def _emit_direct(ctx, op: Operator, operands, in_off: int) -> None:
 
 def _with_winograd(g: Graph, op: Operator, options: list) -> list:
     """The Winograd option where it applies, not for planar first layers (in_c 1-3, where
-    Winograd loses: 1.3-1.7x of direct)."""
-    return options if options[0].variant == "planar" else with_winograd(g, op, options)
+    Winograd loses: 1.3-1.7x of direct) unless forced (TE_CONV_ALGORITHM)."""
+    if options[0].variant == "planar" and forced(g) is None:
+        return options
+    return with_winograd(g, op, options)
 
 
 def access(g: Graph, op: Operator) -> list:
