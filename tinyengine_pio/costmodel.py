@@ -30,7 +30,9 @@ def kernel_key(op: Operator, optimize: str = "speed", mve: bool = False) -> str:
     variant = op.memory.variant
     if mve and optimize != "size" and op.kind == "DEPTHWISE_CONV_2D" and variant in ("ring",
                                                                                      "fir"):
-        variant = None                  # Helium builds run the plain-order kernel
+        # Helium builds run the plain-order kernel, or in place where the pin was withheld
+        from .ops.depthwise_conv_2d import moved_mve
+        variant = "inplace" if moved_mve(op) else None
     elif not mve and optimize != "size" and _fir(op):
         variant = "fir"
     key = f"{op.kind}:{variant}" if variant else op.kind

@@ -77,7 +77,8 @@ class MemoryOption:
     variant: str | None = None   # kernel algorithm ("im2col", "implicit", ...); None: the only one
     scratch: int = 0             # bytes alive during the op only
     lean: bool = False           # TE_FAST kernel reading int8 columns (no int16 column buffer)
-    role: str = "default"        # "default", "wide" (faster, more scratch), "fallback" (less)
+    role: str = "default"        # "default", "wide" (faster, more scratch), "fallback" (less),
+    #                              "pinned" (an in-place pin's), "unpinned" (a pin withheld)
 
 
 @dataclass

@@ -261,6 +261,35 @@ def conv_dw_conv(hw: int = 4, channels: int = 64, seed: int = 1, w: int | None =
     return mb.build([x], [y])
 
 
+def dw_chain(hw: int = 6, channels: int = 32, cin: int = 64, cout: int = 4, blocks: int = 2,
+             seed: int = 1) -> bytes:
+    """`blocks` x (1x1 conv to `channels` -> 3x3 depthwise, SAME, RELU6) on an hw x hw plane,
+    then a 1x1 conv to `cout`: a MobileNet tail whose depthwise layers the planner's in-place
+    pins reach, some of them withheld for the planar ring (planner/policy.py _keep_planar)."""
+    rng = np.random.default_rng(seed)
+    mb = ModelBuilder()
+    cur = x = mb.tensor([1, hw, hw, cin], "int8", scale=0.05, zero_point=-3)
+    c = cin
+    for _ in range(blocks):
+        w1, s1 = random_conv_weights(rng, [channels, 1, 1, c], True)
+        a = mb.tensor([1, hw, hw, channels], "int8", scale=0.05, zero_point=2)
+        mb.op("CONV_2D", [cur, mb.const(w1, scale=s1, quant_dim=0), None], [a],
+              dict(padding="SAME", stride_h=1, stride_w=1))
+        w2, s2 = random_conv_weights(rng, [1, 3, 3, channels], True, quant_dim=3)
+        b2, bs2 = random_bias(rng, channels, 0.05, s2)
+        cur = mb.tensor([1, hw, hw, channels], "int8", scale=0.04, zero_point=-1)
+        mb.op("DEPTHWISE_CONV_2D", [a, mb.const(w2, scale=s2, quant_dim=3),
+                                    mb.const(b2, scale=bs2)], [cur],
+              dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1,
+                   fused_activation_function="RELU6"))
+        c = channels
+    w3, s3 = random_conv_weights(rng, [cout, 1, 1, c], True)
+    y = mb.tensor([1, hw, hw, cout], "int8", scale=0.1, zero_point=0)
+    mb.op("CONV_2D", [cur, mb.const(w3, scale=s3, quant_dim=0), None], [y],
+          dict(padding="SAME", stride_h=1, stride_w=1))
+    return mb.build([x], [y])
+
+
 SINGLE_OP_MODELS = {
     "conv2d_pc_same_relu6": conv2d,
     "conv2d_stride2_valid": lambda: conv2d(stride=(2, 2), padding="VALID",

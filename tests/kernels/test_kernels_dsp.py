@@ -14,6 +14,7 @@ import pytest
 from tests.helpers.builder import ModelBuilder, random_bias, random_conv_weights
 from tests.helpers.opmodels import (
     conv_dw_conv,
+    dw_chain,
     dw_then_wide,
     first_layer_then_wide,
     pool,
@@ -168,6 +169,10 @@ CASES = {
     "ring_3x3_relu_lower_bound": lambda: dw_then_wide((1, 8, 10, 4), act="RELU",
                                                       keep_input=True),
     "ring_3x3_w6_c8_relu6": lambda: dw_then_wide((1, 7, 6, 8), act="RELU6", keep_input=True),
+    # in-place pins withheld for the ring (planner/policy.py _keep_planar; the Helium build
+    # moves the input and runs in place: te_depthwise_conv_2d_moved_mve), beside pinned ones
+    "unpinned_ring_6x6_c32": lambda: dw_chain(6, 32, 64, 4, 2),
+    "unpinned_ring_mixed_3_blocks": lambda: dw_chain(6, 32, 4, 64, 3),
     # AVERAGE_POOL_2D four channels at a time (SXTAB16), windows cut by padding, channel tails
     "avg_pool_global_c67": lambda: pool("AVERAGE_POOL_2D", (1, 5, 5, 67), (5, 5), (1, 1),
                                         "VALID"),
@@ -254,6 +259,14 @@ def test_planar_cases_reach_their_kernel(name):
     from tinyengine_pio.compiler import compile_model
     op = compile_model(CASES[name](), emit=False).graph.operators[0]
     assert op.memory.variant == "planar"
+
+
+@pytest.mark.parametrize("name", ["unpinned_ring_6x6_c32", "unpinned_ring_mixed_3_blocks"])
+def test_unpinned_cases_withhold_pins(name):
+    from tinyengine_pio.compiler import compile_model
+    roles = [op.memory.role for op in compile_model(CASES[name](), emit=False).graph.operators
+             if op.kind == "DEPTHWISE_CONV_2D"]
+    assert "unpinned" in roles and ("pinned" in roles) == ("mixed" in name)
 
 
 @pytest.mark.parametrize("name", sorted(REGS))

@@ -103,6 +103,14 @@ void te_depthwise_conv_2d_fir_dsp(const int8_t *in, int32_t len_in, int32_t c,
 #endif
 #if TE_MVE
 TE_DW_FAST_DECL(mve)
+/* mve/depthwise_conv_2d.c: the in-place kernel on `buf` after moving `in` there (3x3,
+ * stride 1, output the input's shape). */
+void te_depthwise_conv_2d_moved_mve(const int8_t *in, int32_t bytes, int8_t *buf, int32_t in_h,
+                                    int32_t in_w, int32_t c, const int8_t *w,
+                                    const int32_t *bias, int32_t pad_t, int32_t pad_l,
+                                    int32_t in_off, int32_t out_off, const int32_t *mult,
+                                    const int32_t *shift, int32_t act_min, int32_t act_max,
+                                    int8_t *scratch, const uint32_t *wx, const int32_t *rq);
 #endif
 
 /* First and one-past-last kernel index whose input coordinate lies in [0, size). */

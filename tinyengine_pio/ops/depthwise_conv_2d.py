@@ -223,7 +223,12 @@ def emit(ctx, op: Operator) -> None:
                               ctx.ptr(op.inputs[1]), bias, p.out_off, mult, shift, p.act_min,
                               p.act_max, ctx.arena_ptr(op.scratch_offset)))
         mve = fast_operands(ctx, op, "TE_MVE")
-        ctx.dispatch(KernelCall("mve", "te_depthwise_conv_2d_mve",
+        moved = not fir and moved_mve(op)
+        ctx.dispatch(KernelCall("mve", "te_depthwise_conv_2d_moved_mve",
+                                (src, inp.nbytes, dst, p.in_h, p.in_w, p.in_c,
+                                 ctx.ptr(op.inputs[1]), bias, p.pad_t, p.pad_l, *requant,
+                                 ctx.arena_ptr(op.scratch_offset), *mve)) if moved else
+                     KernelCall("mve", "te_depthwise_conv_2d_mve",
                                 (src, p.in_h, p.in_w, p.in_c, *mve, p.k_h, p.k_w, *p.geometry(),
                                  dst, p.out_h, p.out_w, p.in_off, ctx.ptr(op.inputs[1]), bias,
                                  p.out_off, mult, shift, p.act_min, p.act_max)), dsp,
@@ -306,6 +311,25 @@ def fir_call(ctx, op: Operator, src: str, dst: str) -> KernelCall:
     return KernelCall("dsp", "te_depthwise_conv_2d_fir_dsp",
                       (src, len_in, p.in_c, wf, rf, k, stride, dil, pad, dst, len_out, p.in_off,
                        p.act_min, p.act_max, ctx.arena_ptr(op.scratch_offset)))
+
+
+def moved_mve(op: Operator) -> bool:
+    """A ring op whose in-place pin the planner withheld (role "unpinned") runs, in Helium
+    builds, the in-place kernel on its output after moving the input there
+    (te_depthwise_conv_2d_moved_mve), where the output has the input's shape and the scratch
+    holds the in-place kernel's."""
+    p = op.params
+    return (op.memory.variant == "ring" and op.memory.role == "unpinned"
+            and (p.in_h, p.in_w, p.in_c) == (p.out_h, p.out_w, p.out_c)
+            and op.memory.scratch >= mve_inplace_scratch(p))
+
+
+def mve_inplace_scratch(p: DepthwiseParams) -> int:
+    """Scratch of the Helium in-place kernel: a group's padded plane (and the portable
+    kernel's group copy)."""
+    ph = (p.out_h - 1) * p.stride_h + p.dil_h * (p.k_h - 1) + 1
+    pw = (p.out_w - 1) * p.stride_w + p.dil_w * (p.k_w - 1) + 1
+    return max(p.in_h * p.in_w * min(DW_GROUP, p.in_c), ph * pw * DW_LANES)
 
 
 def access(g: Graph, op: Operator) -> list:

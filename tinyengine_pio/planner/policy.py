@@ -12,7 +12,7 @@ operators' access patterns prove safe.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..ir import Graph, MemoryOption, Operator
@@ -212,17 +212,18 @@ def _keep_planar(g: Graph, planner: _Planner, options, p: Plan) -> Plan:
     if not slow:
         return p
     t = trial(slow)
-    if t is not None:
-        return t
-    off_peak = [m for m in slow if not planner.on_peak(p, step_of[m])]
-    t = trial(off_peak) if off_peak and len(off_peak) < len(slow) else None
-    if t is not None:
-        return t
-    for member in sorted(slow, key=lambda m: step_of[m]):
-        t = trial([member])
-        if t is not None:
-            p = t
-    return p
+    if t is None:
+        off_peak = [m for m in slow if not planner.on_peak(p, step_of[m])]
+        t = trial(off_peak) if off_peak and len(off_peak) < len(slow) else None
+    if t is None:
+        for member in sorted(slow, key=lambda m: step_of[m]):
+            one = trial([member])
+            if one is not None:
+                p = t = one
+    for member in planner.withheld:     # their Helium builds still run the in-place kernel
+        op = g.operators[step_of[member]]
+        op.memory = replace(op.memory, role="unpinned")
+    return p if t is None else t
 
 
 def _fall_back(g: Graph, planner: _Planner, options, p: Plan) -> Plan:

@@ -72,4 +72,38 @@ TE_INLINE void te_dw_mve_border_px(const int8_t *r0, int32_t xp, int32_t yp,
                                         (int16_t)((off2) & 0xFFFFu), po, lo, hi))
 #define TE_DW_ISA(name) name##_mve
 #include "depthwise_conv_2d_fast.h"
+
+/* A 3x3 stride-1 depthwise op planned out of place whose DSP build runs the planar ring (the
+ * planner withheld its in-place pin, planner/policy.py _keep_planar): its Helium build moves
+ * the input into `buf` (te_move_mve: they may overlap) and runs the in-place kernel there, all
+ * pixels interior, as the pin would have (the plain kernel's border pixels dominate on small
+ * planes). */
+/* memmove with 16-byte predicated vectors: forward where dst precedes src, else backward
+ * (each block is loaded before the store that may overlap it). */
+static void te_move_mve(int8_t *dst, const int8_t *src, int32_t n) {
+    int32_t i;
+    if (dst < src) {
+        for (i = 0; i < n; i += 16) {
+            const mve_pred16_t q = vctp8q((uint32_t)(n - i));
+            vst1q_p_s8(dst + i, vld1q_z_s8(src + i, q), q);
+        }
+    } else if (dst > src) {
+        for (i = (n - 1) & ~15; i >= 0; i -= 16) {
+            const mve_pred16_t q = vctp8q((uint32_t)(n - i));
+            vst1q_p_s8(dst + i, vld1q_z_s8(src + i, q), q);
+        }
+    }
+}
+
+void te_depthwise_conv_2d_moved_mve(const int8_t *in, int32_t bytes, int8_t *buf, int32_t in_h,
+                                    int32_t in_w, int32_t c, const int8_t *w,
+                                    const int32_t *bias, int32_t pad_t, int32_t pad_l,
+                                    int32_t in_off, int32_t out_off, const int32_t *mult,
+                                    const int32_t *shift, int32_t act_min, int32_t act_max,
+                                    int8_t *scratch, const uint32_t *wx, const int32_t *rq) {
+    te_move_mve(buf, in, bytes);
+    te_depthwise_conv_2d_inplace_mve(buf, in_h, in_w, c, w, bias, 3, 3, 1, 1, 1, 1, pad_t, pad_l,
+                                     in_h, in_w, in_off, out_off, mult, shift, act_min, act_max,
+                                     scratch, wx, rq);
+}
 #endif
