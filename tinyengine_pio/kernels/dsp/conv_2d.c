@@ -7,6 +7,17 @@
 #include "te_ring.h"
 
 #if TE_FAST
+/* The 2x2 GEMM of two widened columns against int8 weights, or int16 ones (`w16`). */
+TE_INLINE void te_gemm2x2_by(const uint32_t *cols, int32_t nblk, const uint32_t *wp,
+                             const int32_t *rq, int8_t *oa, int8_t *ob, int32_t out_c,
+                             int32_t act_min, int32_t act_max, int32_t w16) {
+    if (w16) {
+        te_gemm2x2_w16(cols, nblk, wp, rq, oa, ob, out_c, act_min, act_max);
+    } else {
+        te_gemm2x2_fast(cols, nblk, wp, rq, oa, ob, out_c, act_min, act_max);
+    }
+}
+
 /* TE_FAST (DSP, --optimize speed): each pixel pair is widened once into `cols` (doubled int16,
  * two interleaved columns of nblk = ceil(k / 4) blocks, 16 * nblk bytes), then multiplied by
  * the host-packed weights `wp` in the 2x2 GEMM; rq per row pair, see te_gemm2x2_fast. With
@@ -22,13 +33,8 @@ static void te_1x1_pairs(const int8_t *in, int32_t pixels, int32_t in_c, const u
         int8_t *oa = out + p * out_c;
         te_widen_s8(a, in_c, cols, 4);
         te_widen_s8(two ? a + in_c : a, in_c, cols + 2, 4);
-        if (w16) {
-            te_gemm2x2_w16(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                           act_max);
-        } else {
-            te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                            act_max);
-        }
+        te_gemm2x2_by(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min, act_max,
+                      w16);
     }
 }
 
@@ -117,13 +123,8 @@ static void te_im2col_pairs(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                            stage != 0 ? stage + i * k_len : 0, 4);
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
-        if (w16) {
-            te_gemm2x2_w16(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
-                           act_min, act_max);
-        } else {
-            te_gemm2x2_fast(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
-                            act_min, act_max);
-        }
+        te_gemm2x2_by(cols, (k_len + 3) >> 2, wp, rq, oa, two ? oa + out_c : oa, out_c,
+                      act_min, act_max, w16);
     }
 }
 
@@ -458,13 +459,8 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
                            ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 4);
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
-        if (w16) {
-            te_gemm2x2_w16(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                           act_max);
-        } else {
-            te_gemm2x2_fast(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min,
-                            act_max);
-        }
+        te_gemm2x2_by(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min, act_max,
+                      w16);
     }
 }
 

@@ -92,39 +92,31 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
     "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 
-/* One 2x2 block of four k (16 MACs): rows r0/r1 of the packed pair, doubled int16 columns
- * a/b interleaved per block (a0 a1 b0 b1, 16 bytes). */
+/* One 2x2 block of four k (16 MACs): rows r0/r1 of the packed pair as W loads them into
+ * (t0 w0) (t1 w1), doubled int16 columns a/b interleaved per block (a0 a1 b0 b1, 16 bytes). */
+#define TE_MAC2X2_BLOCK_OF(W)                                                             \
+    W                                                                                     \
+    "ldrd %[x0], %[x1], [%[xp], #8]\n\t"                                                  \
+    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
+    "ldrd %[x0], %[x1], [%[xp]], #16\n\t"                                                 \
+    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+/* int8 weights, a word per row (15 instructions), or int16 ones, each row's block (w0 w2)
+ * (w1 w3) (12 instructions). */
 #define TE_MAC2X2_BLOCK                                                                   \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
-    "sxtb16 %[t0], %[w0]\n\t"                                                             \
-    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
-    "sxtb16 %[t1], %[w1]\n\t"                                                             \
-    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
-    "ldrd %[x0], %[x1], [%[xp], #8]\n\t"                                                  \
-    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
-    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
-    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
-    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
-    "ldrd %[x0], %[x1], [%[xp]], #16\n\t"                                                 \
-    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
-    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
-    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
-    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
-
-/* The same against int16 weights, each row's block (w0 w2) (w1 w3): 12 instructions. */
+    TE_MAC2X2_BLOCK_OF("ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                \
+                       "sxtb16 %[t0], %[w0]\n\t"                                           \
+                       "sxtb16 %[w0], %[w0], ror #8\n\t"                                   \
+                       "sxtb16 %[t1], %[w1]\n\t"                                           \
+                       "sxtb16 %[w1], %[w1], ror #8\n\t")
 #define TE_MAC2X2_BLOCK16                                                                 \
-    "ldrd %[t0], %[w0], [%[wp]], #8\n\t"                                                  \
-    "ldrd %[t1], %[w1], [%[wp]], #8\n\t"                                                  \
-    "ldrd %[x0], %[x1], [%[xp], #8]\n\t"                                                  \
-    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
-    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
-    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
-    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
-    "ldrd %[x0], %[x1], [%[xp]], #16\n\t"                                                 \
-    "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
-    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
-    "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
-    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
+    TE_MAC2X2_BLOCK_OF("ldrd %[t0], %[w0], [%[wp]], #8\n\t"                                \
+                       "ldrd %[t1], %[w1], [%[wp]], #8\n\t")
 
 /* The same from int8 columns interleaved per block (a 4 bytes, b 4 bytes): 19 instructions,
  * sums not doubled (the lean variant, no int16 buffer). */
