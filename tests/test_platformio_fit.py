@@ -15,7 +15,7 @@ from tinyengine_pio.platformio import estimate as est
 from tinyengine_pio.platformio import hook
 from tinyengine_pio.platformio.hook import HookError, parse_options
 
-LAYERWISE, FUSED = 37356, 9752        # conv_dw_conv(): layer by layer, stages 0-2
+LAYERWISE, FUSED = 37924, 9752        # conv_dw_conv(): layer by layer, stages 0-2
 
 
 def _opts(**kw):
@@ -96,7 +96,7 @@ def test_needs_generation():
     assert not hook.needs_generation(st, "k", None)             # as before
     assert not hook.needs_generation(st, "k", 9000)             # fits
     assert hook.needs_generation(st, "k", 8999)                 # no longer fits: fit it
-    fused = dict(st, ram_budget=16384, layerwise_arena=37356)
+    fused = dict(st, ram_budget=16384, layerwise_arena=37924)
     assert not hook.needs_generation(fused, "k", 16384)
     assert not hook.needs_generation(fused, "k", 20000)         # fused still needed
     assert hook.needs_generation(fused, "k", 40000)             # layer by layer fits now
@@ -174,7 +174,7 @@ def test_does_not_fit_layer_by_layer_fused_stages_do(tmp_path, stage_model, caps
     assert stamp["ram_budget"] == 16384 and stamp["arena_bytes"] == FUSED
     assert stamp["stages"] == [[(0, 2)]] and stamp["layerwise_arena"] == LAYERWISE
     assert _meta(gen)["stages"][0]["first"] == 0
-    m = re.search(r"TinyEngine: model arena 37,356 B does not fit 16,384 B \(RAM 32K - reserve "
+    m = re.search(r"TinyEngine: model arena 37,924 B does not fit 16,384 B \(RAM 32K - reserve "
                   r"16K\); fused stages 0-2 fit: arena 9,752 B, about [+-][\d.]+% instructions", out)
     assert m, out
     # the stamp written to disk has it too (the next build's decision)
@@ -215,12 +215,12 @@ def test_explicit_budget_and_memory(tmp_path, stage_model, capsys):
 
 
 def test_estimate_fits_the_compile_does_not(tmp_path, stage_model, capsys):
-    """The lower bound (36,864 B) fits the budget, the planned arena (37,356 B) does not: the
+    """The lower bound (36,864 B) fits the budget, the planned arena (37,924 B) does not: the
     default compile runs first, then the one with the budget; the exact arena is in the line."""
     stamp, gen = _fit(tmp_path, stage_model, 16384 + 36900)
     out = capsys.readouterr().out
     assert stamp["ram_budget"] == 36900 and stamp["arena_bytes"] <= 36900
-    assert "model arena 37,356 B does not fit 36,900 B (RAM 53,284 B - reserve 16K); fused " \
+    assert "model arena 37,924 B does not fit 36,900 B (RAM 53,284 B - reserve 16K); fused " \
            "stages" in out, out
 
 
@@ -239,5 +239,5 @@ def test_shared_arena_models_each_fit_the_budget(tmp_path, stage_model, capsys):
     out = capsys.readouterr().out
     assert stamp["ram_budget"] == 16384 and stamp["stages"][0] == [(0, 2)]
     assert stamp["stages"][1] == [] and stamp["arena_bytes"] == FUSED
-    assert "TinyEngine: big arena 37,356 B does not fit 16,384 B" in out, out
+    assert "TinyEngine: big arena 37,924 B does not fit 16,384 B" in out, out
     assert "small arena" not in out

@@ -261,7 +261,7 @@ REGS_IN_C = (4, 8, 12)        # te_conv_2d_1x1_regs: the pixel's k in registers
 def reads_regs(op: Operator) -> bool:
     """The lean pointwise variant with in_c 4, 8 or 12: its DSP build runs
     te_conv_2d_1x1_regs (the pixel widened into registers once, a record of doubled int16
-    weights and requantization per row, no scratch), one pixel a step. Measured on the M4:
+    weights and requantization per row, no scratch). Measured on the M4:
     vww's 8 -> 16 layer at 48 x 48 (on the arena's peak) 2.91 -> 2.0 instructions/MAC."""
     p = op.params
     return (op.memory.variant == "pointwise" and op.memory.lean and p.in_c in REGS_IN_C
@@ -439,17 +439,17 @@ def _with_winograd(g: Graph, op: Operator, options: list) -> list:
 def access(g: Graph, op: Operator) -> list:
     """pointwise, implicit, im2col read as padded rows (rows_run): pixel pairs read while
     written (the wide pointwise with four columns: groups of four pixels, the rest in pairs);
-    te_conv_2d_1x1_regs: one pixel a step; other im2col: pixel pairs copied out, then written
-    (te_conv_2d_im2col_w16: one pixel; the four-column kernel copies four, but the Helium and
-    portable builds of the same plan copy pairs); generic: one pixel at a time, reads and
-    writes interleaved."""
+    te_conv_2d_1x1_regs reads each pixel whole before writing it, which the pairs' pattern
+    covers (the portable and Helium builds of the same plan read while they write); other
+    im2col: pixel pairs copied out, then written (te_conv_2d_im2col_w16: one pixel; the
+    four-column kernel copies four, but the Helium and portable builds of the same plan copy
+    pairs); generic: one pixel at a time, reads and writes interleaved."""
     if op.memory.variant == "winograd":     # tile by tile (ops/conv_winograd.py)
         return winograd_access(g, op)
     if op.memory.variant == "generic":
         return window_access(g, op)
     copied = op.memory.variant in ("im2col", "planar") and not reads_rows(op)
-    per_step = (1 if reads_w16(op) or reads_regs(op) else
-                4 if pointwise_fours(op) and not copied else 2)
+    per_step = 1 if reads_w16(op) else 4 if pointwise_fours(op) and not copied else 2
     return [Access(0, window_pattern(g, op, per_step=per_step, reads_first=copied,
                                      rest_step=2))]
 

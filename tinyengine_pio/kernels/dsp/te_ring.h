@@ -23,7 +23,7 @@ TE_INLINE int32_t te_dw_ring_pitch(int32_t out_w, int32_t stride) {
  * (w1 w2)): 4 instructions a row, 21 for two outputs. The asm takes all 14 registers, so it
  * runs in a function of its own (small frame, no frame pointer); `add`: the sums start from
  * acc's, else from b2. */
-static inline __attribute__((noinline)) void te_dw_ring_s1(const uint32_t *q0,
+static __attribute__((noinline, unused)) void te_dw_ring_s1(const uint32_t *q0,
                                                            const uint32_t *q1,
                                                            const uint32_t *q2,
                                                            const uint32_t *wk, int32_t b2,
@@ -40,7 +40,7 @@ static inline __attribute__((noinline)) void te_dw_ring_s1(const uint32_t *q0,
 }
 
 /* The same at stride 2 (TE_DW_RING_S2: 26 instructions per two outputs). */
-static inline __attribute__((noinline)) void te_dw_ring_s2(const uint32_t *q0,
+static __attribute__((noinline, unused)) void te_dw_ring_s2(const uint32_t *q0,
                                                            const uint32_t *q1,
                                                            const uint32_t *q2,
                                                            const uint32_t *wk, int32_t b2,
