@@ -166,6 +166,10 @@ def memory_options(g: Graph, op: Operator) -> list[MemoryOption]:
                 MemoryOption("implicit" if implicit else "generic", role="fallback")]
     if p.algorithm == "pointwise":     # wide: the 2x4 GEMM's four columns, else the 2x2's two
         cols = gemm_columns(g, op, p.in_c)
+        if p.in_c in REGS_IN_C and p.fast is not None:   # lean runs te_conv_2d_1x1_regs, faster
+            return [MemoryOption("pointwise", 0, lean=True)] + (     # than the 2x2 (K <= 12)
+                [MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 4), role="wide")]
+                if cols == 4 else [])
         return [MemoryOption("pointwise", 0, lean=True),
                 MemoryOption("pointwise", fast_scratch_bytes(p.in_c, cols), role="wide")] + (
                     [MemoryOption("pointwise", fast_scratch_bytes(p.in_c, 2), role="wide")]
