@@ -14,7 +14,7 @@ from tinyengine_pio.platformio import estimate as est
 from tinyengine_pio.platformio import hook
 from tinyengine_pio.platformio.hook import HookError, parse_options
 
-LAYERWISE = 37356        # conv_dw_conv() layer by layer (tests/test_platformio_fit.py)
+LAYERWISE = 37924        # conv_dw_conv() layer by layer (tests/test_platformio_fit.py)
 INPUT = 48 * 48 * 3      # its input [1,48,48,3] int8
 
 
