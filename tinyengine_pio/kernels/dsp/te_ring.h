@@ -18,43 +18,30 @@ TE_INLINE int32_t te_dw_ring_pitch(int32_t out_w, int32_t stride) {
     return ((ow2 - 1) * stride + 2 + 3) & ~1;
 }
 
-/* Stride 1 (TE_DW_RING_S1 in te_asm.h): inputs A = (x, x+1), B = (x+2, x+3) of each row,
- * out x = SMLAD(A, (w0 w1)) + SMLABT(B, (w1 w2)), out x+1 = SMLATB(A, (w0 w1)) + SMLAD(B,
- * (w1 w2)): 4 instructions a row, 21 for two outputs. The asm takes all 14 registers, so it
- * runs in a function of its own (small frame, no frame pointer); `add`: the sums start from
- * acc's, else from b2. */
-static __attribute__((noinline, unused)) void te_dw_ring_s1(const uint32_t *q0,
-                                                           const uint32_t *q1,
-                                                           const uint32_t *q2,
-                                                           const uint32_t *wk, int32_t b2,
-                                                           int32_t *acc, const int32_t *end,
-                                                           int32_t add) {
-    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5];
-    uint32_t A, B;
-    int32_t a0, a1;
-    if (add) {
-        TE_DW_RING_S1("ldrd %[a0], %[a1], [%[acc]]\n\t");
-    } else {
-        TE_DW_RING_S1("ldr %[a0], %[b2]\n\tmov %[a1], %[a0]\n\t");
+/* The row loops in asm, one function each (the asm takes all 14 registers: a small frame, no
+ * frame pointer): stride 1 (TE_DW_RING_S1 in te_asm.h): inputs A = (x, x+1), B = (x+2, x+3)
+ * of each row, out x = SMLAD(A, (w0 w1)) + SMLABT(B, (w1 w2)), out x+1 = SMLATB(A, (w0 w1)) +
+ * SMLAD(B, (w1 w2)): 4 instructions a row, 21 for two outputs; stride 2 (TE_DW_RING_S2): 26.
+ * `add`: the sums start from acc's, else from b2. */
+#define TE_DW_RING_FN(NAME, LOOP)                                                         \
+    static __attribute__((noinline, unused)) void NAME(                                   \
+            const uint32_t *q0, const uint32_t *q1, const uint32_t *q2, const uint32_t *wk,  \
+            int32_t b2, int32_t *acc, const int32_t *end, int32_t add) {                  \
+        const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4];         \
+        const uint32_t w5 = wk[5];                                                        \
+        uint32_t A, B, C, t;                                                              \
+        int32_t a0, a1;                                                                   \
+        if (add) {                                                                        \
+            LOOP("ldrd %[a0], %[a1], [%[acc]]\n\t");                                       \
+        } else {                                                                          \
+            LOOP("ldr %[a0], %[b2]\n\tmov %[a1], %[a0]\n\t");                              \
+        }                                                                                 \
+        (void)C;                                                                          \
+        (void)t;                                                                          \
     }
-}
-
-/* The same at stride 2 (TE_DW_RING_S2: 26 instructions per two outputs). */
-static __attribute__((noinline, unused)) void te_dw_ring_s2(const uint32_t *q0,
-                                                           const uint32_t *q1,
-                                                           const uint32_t *q2,
-                                                           const uint32_t *wk, int32_t b2,
-                                                           int32_t *acc, const int32_t *end,
-                                                           int32_t add) {
-    const uint32_t w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5];
-    uint32_t A, B, C, t;
-    int32_t a0, a1;
-    if (add) {
-        TE_DW_RING_S2("ldrd %[a0], %[a1], [%[acc]]\n\t");
-    } else {
-        TE_DW_RING_S2("ldr %[a0], %[b2]\n\tmov %[a1], %[a0]\n\t");
-    }
-}
+TE_DW_RING_FN(te_dw_ring_s1, TE_DW_RING_S1)
+TE_DW_RING_FN(te_dw_ring_s2, TE_DW_RING_S2)
+#undef TE_DW_RING_FN
 
 /* The doubled sums of one output row of a channel from its rows q0, q1, q2 into acc (out_w
  * rounded up to even), two outputs at a time, from b2 (or, `add`, added to acc's); wk: the
