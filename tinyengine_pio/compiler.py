@@ -103,7 +103,6 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
     source.config["io"] = io
     source.config["input_stream"] = bool(input_stream)
     source.config["no_w16"] = not w16
-    source.config["model_bytes"] = len(data)
     if size_ops:
         _check_size_ops(source, size_ops)
     goal = "memory" if input_stream and optimize != "size" and ram_budget is None else optimize
@@ -122,7 +121,7 @@ def compile_model(data: bytes, prefix: str = "model", name: str = "model.tflite"
                                  overlap, thorough=thorough and bool(stages))
 
         gp, schedules = _schedule(g, plan_with, goal, ram_budget, fuse, progress)
-        choose_w16(g)
+        choose_w16(g, len(data) - sum(g.t(i).nbytes for i in _const_inputs(g)))
         return g, gp, schedules
 
     g, gp, schedules = build(list(size_ops or []))

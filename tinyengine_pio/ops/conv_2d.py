@@ -288,20 +288,17 @@ W16_EXTRA_MAX = 48 * 1024     # bytes the fast4 kernels' int16 weights may add t
 W16_EXTRA_MIN = 4 * 1024      # ... at least
 
 
-def choose_w16(g: Graph) -> None:
+def choose_w16(g: Graph, overhead: int) -> None:
     """Mark the ops whose 2x4 GEMM (te_conv_2d_1x1_fast4 / te_conv_2d_im2col_fast4, the wide
-    option with four columns, and te_conv_2d_rows_fast, the padded rows) reads int16 weights: 25 instead of 29 instructions per 32 MACs
-    (no SXTB16), measured on the M4 (vww's pointwise layers 1.03-1.58 -> 0.91-1.45
-    instructions/MAC), for twice the weights' flash. The extra flash is bounded by what the
-    .tflite file holds beside the weights (its graph and metadata: flash a TFLM build spends
-    and this one does not, so the build stays below TFLM's), at least W16_EXTRA_MIN and at
-    most W16_EXTRA_MAX; within it the ops with the most output pixels go first (the
-    instructions saved per extra byte are 0.125 x the pixels), ties in graph order. Run after
-    planning (op.memory chosen); g.config["no_w16"] (compile_model(w16=False), the flash
-    fallback) turns it off."""
-    weights = sum(g.t(i).nbytes for i in {i for op in g.operators for i in op.inputs
-                                          if i >= 0 and g.t(i).is_const})
-    overhead = g.config.get("model_bytes", 0) - weights
+    option with four columns, and te_conv_2d_rows_fast, the padded rows) reads int16
+    weights: 25 instead of 29 instructions per 32 MACs (no SXTB16), measured on the M4
+    (vww's pointwise layers 1.03-1.58 -> 0.91-1.46 instructions/MAC), for twice the weights'
+    flash. The extra flash is bounded by `overhead`, what the .tflite file holds beside the
+    weights (its graph and metadata: flash a TFLM build spends and this one does not, so the
+    build stays below TFLM's), at least W16_EXTRA_MIN and at most W16_EXTRA_MAX; within it
+    the ops with the most output pixels go first (the instructions saved per extra byte are
+    0.125 x the pixels), ties in graph order. Run after planning (op.memory chosen);
+    g.config["no_w16"] (compile_model(w16=False), the flash fallback) turns it off."""
     budget = 0 if g.config.get("no_w16") else min(max(overhead, W16_EXTRA_MIN), W16_EXTRA_MAX)
     fours = [op for op in g.operators if op.kind == "CONV_2D" and op.dtype == "int8"
              and isinstance(op.params, ConvParams) and op.params.fast is not None
