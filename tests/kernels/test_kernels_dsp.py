@@ -122,6 +122,15 @@ CASES = {
     "dw_mult2": lambda: dw_model((1, 6, 6, 3), mult=2),
     "dw_single_channel_as_conv": lambda: dw_model((1, 9, 9, 1), mult=8, stride=(2, 2)),
     "dw_inplace": conv_dw_conv,
+    # the four-channel 3x3 kernel's asm loops (TE_DW3_GROUPS: every group of a pixel;
+    # TE_DW3_ROW_PIXELS: a row of one group in place): word stores at c % 4 != 0, every clamp
+    # mode, stride 2, dilation, 3x3 maps
+    "dw4_3x3_s2_relu_c10": lambda: dw_model((1, 11, 11, 10), stride=(2, 2), act="RELU",
+                                            out_q=(0.05, 10)),
+    "dw4_3x3_dil2_relu6_c12": lambda: dw_model((1, 10, 10, 12), dil=(2, 2), act="RELU6"),
+    "dw4_inplace_3x3_s2_relu6_c10": lambda: conv_dw_conv(8, 10, stride=(2, 2), act="RELU6",
+                                                         cin=16),
+    "dw4_inplace_3x3_map_c128_relu": lambda: conv_dw_conv(3, 128, act="RELU"),
     # in place, 3x3 stride 1, planar (one channel's int16 plane): rows along the longer side
     "inplace_planar_tall_10x4": lambda: conv_dw_conv(10, 64, w=4, cin=64, cout=64),
     "inplace_planar_tall_12x3_relu6": lambda: conv_dw_conv(12, 48, w=3, cin=48, cout=48,
@@ -323,7 +332,10 @@ VARIANTS = {"inplace_planar_tall_10x4": (1, "inplace"),
             "ring_3x3_w6_c8_relu6": (0, "ring"),
             "implicit_5x5_same": (0, "implicit"), "implicit_dilated_relu6": (0, "implicit"),
             "im2col_5x5_s2_odd": (0, "implicit"), "pointwise_relu_low_clamp": (0, "pointwise"),
-            "winograd_auto_chain": (2, "winograd")}
+            "winograd_auto_chain": (2, "winograd"),
+            "dw4_3x3_s2_relu_c10": (0, None), "dw4_3x3_dil2_relu6_c12": (0, None),
+            "dw4_inplace_3x3_s2_relu6_c10": (1, "inplace"),
+            "dw4_inplace_3x3_map_c128_relu": (1, "inplace")}
 VARIANTS.update({name: (1, "inplace") if "inplace" in name else (0, "fir") for name in FIR})
 
 

@@ -74,7 +74,53 @@ TE_INLINE void te_dw_border_px(const int8_t *r0, int32_t xp, int32_t yp, const u
     po[3] = te_sat_fast(te_rq_fast(a3, rq[7], rq[11], rq[15]), clamp, lo, hi);
 }
 
+/* Every four-channel group of an interior 3x3 pixel in one asm loop (TE_DW3_GROUPS): po[4g..]
+ * from the window at r0 + 4g, the groups' taps wx and rq one after another; bounds {lo, hi}
+ * repeated in every byte. */
+TE_INLINE void te_dw3_px_groups(const int8_t *r0, int32_t xp, int32_t yp, const uint32_t *wx,
+                                const int32_t *rq, int8_t *po, int32_t groups, int32_t clamp,
+                                const uint32_t *bounds) {
+    const int8_t *p = r0;
+    const uint32_t *w = wx;
+    const int32_t *r = rq;
+    int8_t *o = po;
+    const int8_t *const end = po + 4 * groups;
+    int32_t a0, a1, a2, a3;
+    uint32_t x, xe, we, wo;
+    _Static_assert(TE_DW_RQ == 20, "TE_DW3_GROUPS steps the rq by 80 bytes");
+    if (clamp == 0) {
+        TE_DW3_GROUPS("");
+    } else if (clamp == 2) {
+        TE_DW3_GROUPS(TE_DW3_LO);
+    } else {
+        TE_DW3_GROUPS(TE_DW3_LOHI);
+    }
+}
+
+/* The out_w pixels of an output row of one four-channel group, 3x3 (TE_DW3_ROW_PIXELS): the
+ * windows from r0 pstep bytes apart, the outputs from po ostep bytes apart. */
+TE_INLINE void te_dw3_row_pixels(const int8_t *r0, int32_t xp, int32_t yp, const uint32_t *wg,
+                                 const int32_t *rq, int8_t *po, int32_t out_w, int32_t pstep,
+                                 int32_t ostep, int32_t clamp, const uint32_t *bounds) {
+    const int8_t *p = r0;
+    const uint32_t *w = wg, *const w0 = wg;
+    const int32_t *r = rq;
+    int8_t *o = po;
+    const int8_t *const end = po + out_w * ostep;
+    int32_t a0, a1, a2, a3;
+    uint32_t x, xe, we, wo;
+    if (clamp == 0) {
+        TE_DW3_ROW_PIXELS("");
+    } else if (clamp == 2) {
+        TE_DW3_ROW_PIXELS(TE_DW3_LO);
+    } else {
+        TE_DW3_ROW_PIXELS(TE_DW3_LOHI);
+    }
+}
+
 #define TE_DW_PX te_dw_fast_px
+#define TE_DW_PX_GROUPS te_dw3_px_groups
+#define TE_DW_ROW_PIXELS te_dw3_row_pixels
 #define TE_DW_BORDER_PX te_dw_border_px
 #define TE_DW_ISA(name) name##_dsp
 #include "depthwise_conv_2d_fast.h"

@@ -1,7 +1,9 @@
 /* The fast DEPTHWISE_CONV_2D body (depth multiplier 1, operands as layouts/depthwise.py),
  * one text for dsp/depthwise_conv_2d.c and mve/depthwise_conv_2d.c: include it after
  * defining TE_DW_PX and TE_DW_BORDER_PX (one interior / border pixel of a four-channel group,
- * signatures of te_dw_fast_px / te_dw_border_px) and TE_DW_ISA(name) (the entries' suffix). */
+ * signatures of te_dw_fast_px / te_dw_border_px) and TE_DW_ISA(name) (the entries' suffix);
+ * optionally TE_DW_PX_GROUPS (all groups of an interior 3x3 pixel, te_dw3_px_groups) and
+ * TE_DW_ROW_PIXELS (an output row of one group in place, te_dw3_row_pixels). */
 #ifndef TE_DEPTHWISE_CONV_2D_FAST_H_
 #define TE_DEPTHWISE_CONV_2D_FAST_H_
 
@@ -38,8 +40,10 @@ TE_INLINE void te_dw_fast_body(const int8_t *in, int32_t in_h, int32_t in_w, int
     const uint32_t off2 = ((uint32_t)(uint16_t)in_off << 16) | (uint16_t)in_off;
     const int32_t xp = dil_w * c, yp = dil_h * in_w * c, span_w = dil_w * (k_w - 1);
     const int32_t groups = c >> 2, taps2 = TE_DW_TAP_WORDS * k_h * k_w;
+    const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};   /* for TE_DW_PX_GROUPS */
     int32_t g, oy, ox, ky0, ky1, kx0, kx1;
     int8_t *po = out;
+    (void)bounds;
     for (oy = 0; oy < out_h; ++oy) {
         const int32_t iy0 = oy * stride_h - pad_t;
         int32_t ix0 = -pad_l;
@@ -49,6 +53,11 @@ TE_INLINE void te_dw_fast_body(const int8_t *in, int32_t in_h, int32_t in_w, int
             if (ky0 == 0 && ky1 == k_h && ix0 >= 0 && ix0 + span_w < in_w) {
                 kx0 = 0;
                 kx1 = k_w;
+#ifdef TE_DW_PX_GROUPS
+                if (k_h == 3 && k_w == 3 && groups > 0) {
+                    TE_DW_PX_GROUPS(r0, xp, yp, wx, rq, po, groups, clamp, bounds);
+                } else
+#endif
                 for (g = 0; g < groups; ++g) {
                     TE_DW_PX(r0 + 4 * g, xp, yp, wx + g * taps2, rq + g * TE_DW_RQ, k_h, k_w,
                              po + 4 * g, clamp, lo, hi);
@@ -92,6 +101,7 @@ void TE_DW_ISA(te_depthwise_conv_2d_inplace)(
         const int32_t *rq) {
     int32_t c0 = 0, i, j;
     const int32_t clamp = te_clamp_mode(act_min, act_max);
+    const uint32_t bounds[2] = {te_rep4(act_min), te_rep4(act_max)};   /* TE_DW_ROW_PIXELS */
     /* each group's planes go to the scratch with the padding filled in (the input zero
      * point, which adds nothing once the offset is folded): every pixel is interior */
     const int32_t ph = (out_h - 1) * stride_h + dil_h * (k_h - 1) + 1;
@@ -100,6 +110,7 @@ void TE_DW_ISA(te_depthwise_conv_2d_inplace)(
     const int32_t l = pad_l < pw ? pad_l : pw;
     const int32_t m = in_w < pw - l ? in_w : pw - l;
     int32_t oy, ox;
+    (void)bounds;
     for (; c0 + 4 <= c; c0 += 4) {
         uint32_t *d = (uint32_t *)(void *)scratch;
         for (i = 0; i < ph; ++i) {
@@ -118,6 +129,15 @@ void TE_DW_ISA(te_depthwise_conv_2d_inplace)(
         for (oy = 0; oy < out_h; ++oy) {
             const int8_t *r = scratch + oy * stride_h * pw * 4;
             int8_t *po = buf + oy * out_w * c + c0;
+#ifdef TE_DW_ROW_PIXELS
+            if (k_h == 3 && k_w == 3 && out_w > 0) {
+                TE_DW_ROW_PIXELS(r, dil_w * 4, dil_h * pw * 4,
+                                 wx + (c0 / 4) * k_h * k_w * TE_DW_TAP_WORDS,
+                                 rq + (c0 / 4) * TE_DW_RQ, po, out_w, stride_w * 4, c, clamp,
+                                 bounds);
+                continue;
+            }
+#endif
             for (ox = 0; ox < out_w; ++ox, r += stride_w * 4, po += c) {
                 TE_DW_PX(r, dil_w * 4, dil_h * pw * 4, wx + (c0 / 4) * k_h * k_w * TE_DW_TAP_WORDS,
                          rq + (c0 / 4) * TE_DW_RQ, k_h, k_w, po, clamp, act_min, act_max);

@@ -20,6 +20,8 @@
  *   TE_REGS_ROWS         14 registers: every one but sp and pc (x0..x5, the record and
  *                        output pointers, the end, t; a, w, v, e pinned to r8-r11 for LDM)
  *   TE_DW3_ASM           10 registers, memory (loads only)
+ *   TE_DW3_GROUPS        14 registers: every one but sp and pc (the end, bounds in memory)
+ *   TE_DW3_ROW_PIXELS    14 registers, as TE_DW3_GROUPS (and the steps, w0 in memory)
  *   TE_DW_RING_S1        14 registers: every one but sp and pc (b2 and the end in memory)
  *   TE_DW_RING_S2        14 registers, as TE_DW_RING_S1 (and taps w4, w5 in memory)
  *   TE_MVE_GEMV4_LOOP    a0..a3 pinned to r0, r2, r4, r6 (VMLADAVA wants even registers),
@@ -577,6 +579,64 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
                        [we] "=&r"(we), [wo] "=&r"(wo)                                     \
                      : [xp] "r"(xp), [yp] "r"(yp)                                         \
                      : "memory")
+/* One four-channel group of one output pixel, 3x3, every tap inside: the sums from the folded
+ * biases (r), the nine taps (TE_DW3_ROW from p, rows yp apart; p back on its first row
+ * after), the requantization (m at word 4 + i of the group's rq, cc at 8 + i, e at 12 + i)
+ * and the four bytes packed into a0 (BFI); then CLAMP (TE_DW3_LO / TE_DW3_LOHI against the
+ * bounds {lo, hi} in every byte, memory): 110 instructions clamped both ways. */
+#define TE_DW3_RQ_CH(A, I)                                                                \
+    "ldr %[we], [%[r], #" #I " * 4 + 16]\n\t"                                              \
+    "ldr %[wo], [%[r], #" #I " * 4 + 32]\n\t"                                              \
+    "ldr %[xe], [%[r], #" #I " * 4 + 48]\n\t"                                              \
+    TE_RQ_SAT("%[x]", "%[we]", "%[wo]", "%[xe]", "%[" A "]", "%[" A "]")
+#define TE_DW3_LO "ldr %[we], %[bounds]\n\t" TE_CLAMP_LO("%[a0]", "%[we]", "%[x]")
+#define TE_DW3_LOHI                                                                       \
+    "ldrd %[we], %[wo], %[bounds]\n\t" TE_CLAMP_LO("%[a0]", "%[we]", "%[x]")               \
+    TE_CLAMP_HI("%[a0]", "%[wo]", "%[x]")
+#define TE_DW3_PX(CLAMP)                                                                  \
+    "ldrd %[a0], %[a1], [%[r]]\n\t"                                                       \
+    "ldrd %[a2], %[a3], [%[r], #8]\n\t"                                                   \
+    TE_DW3_ROW "add %[p], %[p], %[yp]\n\t" TE_DW3_ROW "add %[p], %[p], %[yp]\n\t" TE_DW3_ROW \
+    "sub %[p], %[p], %[yp], lsl #1\n\t"                                                   \
+    TE_DW3_RQ_CH("a0", 0) TE_DW3_RQ_CH("a1", 1) TE_DW3_RQ_CH("a2", 2) TE_DW3_RQ_CH("a3", 3)   \
+    "bfi %[a0], %[a1], #8, #8\n\t"                                                        \
+    "bfi %[a0], %[a2], #16, #8\n\t"                                                       \
+    "bfi %[a0], %[a3], #24, #8\n\t" CLAMP
+#define TE_DW3_OPERANDS(...)                                                              \
+    : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [p] "+r"(p),        \
+      [w] "+r"(w), [r] "+r"(r), [o] "+r"(o), [x] "=&r"(x), [xe] "=&r"(xe), [we] "=&r"(we), \
+      [wo] "=&r"(wo)                                                                      \
+    : [xp] "r"(xp), [yp] "r"(yp), [end] "m"(end),                                         \
+      [bounds] "m"(*(const uint32_t(*)[2])bounds)__VA_ARGS__                              \
+    : "cc", "memory"
+/* Every four-channel group of one interior pixel (the window's groups 4 bytes apart; w and r
+ * run on through the groups' taps and rq), one STR each (unaligned where c % 4 != 0, as the
+ * M4 and later allow), until o reaches `end` (memory): 116 instructions a group, clamped
+ * both ways, where the C loop around TE_DW3_ASM took about 140. */
+#define TE_DW3_GROUPS(CLAMP)                                                              \
+    __asm__ volatile("1:\n\t" TE_DW3_PX(CLAMP)                                             \
+                     "add %[p], %[p], #4\n\t"                                             \
+                     "add %[r], %[r], #80\n\t"   /* TE_DW_RQ words */                        \
+                     "str %[a0], [%[o]], #4\n\t"                                          \
+                     "ldr %[x], %[end]\n\t"                                               \
+                     "cmp %[o], %[x]\n\t"                                                 \
+                     "bne.w 1b\n\t" TE_DW3_OPERANDS())
+/* The pixels of an output row of one group (the in-place kernel's padded planes): the window
+ * steps by pstep bytes, the output by ostep, the taps start again at w0 (all memory), until o
+ * reaches `end`: 118 instructions a pixel, clamped both ways. */
+#define TE_DW3_ROW_PIXELS(CLAMP)                                                          \
+    __asm__ volatile("1:\n\t" TE_DW3_PX(CLAMP)                                             \
+                     "ldr %[x], %[pstep]\n\t"                                             \
+                     "add %[p], %[p], %[x]\n\t"                                           \
+                     "ldr %[w], %[w0]\n\t"                                                \
+                     "str %[a0], [%[o]]\n\t"                                              \
+                     "ldr %[x], %[ostep]\n\t"                                             \
+                     "add %[o], %[o], %[x]\n\t"                                           \
+                     "ldr %[x], %[end]\n\t"                                               \
+                     "cmp %[o], %[x]\n\t"                                                 \
+                     "bne.w 1b\n\t"                                                       \
+                     TE_DW3_OPERANDS(, [pstep] "m"(pstep), [ostep] "m"(ostep), [w0] "m"(w0)))
+
 /* ---- Depthwise 3x3 on planar int16 rows (te_dw_ring_row, stride 1) ----------------------
  * Two outputs of a row of sums per turn from the channel's three input rows q0..q2 (post-
  * incremented a word), its taps w0..w5 ((w_r0 w_r1) (w_r1 w_r2) per kernel row r); the sums
