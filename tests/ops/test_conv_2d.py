@@ -241,5 +241,11 @@ def test_int16_gemm_weights_within_their_budget(monkeypatch):
     assert chosen() == [True, False, False, False]
     monkeypatch.setattr(conv_2d, "W16_EXTRA_MAX", 100)
     assert chosen() == [False] * 4
+    # past the MAX: the .tflite's non-weight bytes less W16_MARGIN
+    from tinyengine_pio.compiler import _const_inputs
+    g = compile_model(model, emit=False).graph
+    overhead = len(model) - sum(g.t(i).nbytes for i in _const_inputs(g))
+    monkeypatch.setattr(conv_2d, "W16_MARGIN", overhead - 300)
+    assert chosen() == [True, True, False, False]
     monkeypatch.undo()
     assert chosen(w16=False) == [False] * 4

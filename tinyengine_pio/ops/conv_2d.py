@@ -305,7 +305,7 @@ def choose_w16(g: Graph, overhead: int) -> None:
     Run after planning (op.memory chosen); g.config["no_w16"] (compile_model(w16=False), the
     flash fallback) turns it off."""
     budget = 0 if g.config.get("no_w16") else max(
-        W16_EXTRA_MIN, min(overhead, W16_EXTRA_MAX), overhead - W16_MARGIN)
+        min(max(overhead, W16_EXTRA_MIN), W16_EXTRA_MAX), overhead - W16_MARGIN)
     fours = [op for op in g.operators if op.kind == "CONV_2D" and op.dtype == "int8"
              and isinstance(op.params, ConvParams) and op.params.fast is not None
              and op.memory.variant in ("pointwise", "im2col")
