@@ -117,13 +117,15 @@ void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
 
 /* The 2x4 GEMM: rows in pairs as te_gemm2x2_fast, four doubled int16 columns a..d interleaved
  * per block of four k (32 bytes, te_widen_s8 step 8); outputs of column i at out + i * out_c.
- * Per row pair 29 instructions per block of 32 MACs, one epilogue for 8 outputs. */
+ * Per row pair 29 instructions per block of 32 MACs (four blocks a loop test), one epilogue
+ * for 8 outputs. */
 TE_INLINE void te_gemm2x4_body(const uint32_t *cols, int32_t nblk, const uint32_t *wp,
                                const int32_t *rq, int8_t *out, int32_t out_c, int32_t clamp,
                                int32_t lo, int32_t hi, int32_t w16) {
     const uint8_t *const end = (const uint8_t *)cols + (nblk << 5);
-    const int32_t odd = nblk & 1;
+    const int32_t odd = nblk & 1, rem = nblk & 3;
     const uint32_t bounds[2] = {te_rep4(lo), te_rep4(hi)};
+    uint32_t entry = 0;                     /* TE_GEMM2X4_PAIRS: the blocks' loop entry */
     int32_t n = out_c >> 1, a0, a1, b0, b1, c0, c1, d0, d1, i;
     int8_t *o = out;
     const uint8_t *xp;

@@ -381,12 +381,29 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
 }
 
 /* All row pairs of the 2x4 GEMM in one asm loop, its state in memory (the MACs take every
- * register but sp and pc; x0, x1, w are pinned to r8-r10 for the epilogue's LDM). Per pair:
- * the two biases into the eight sums, the blocks (TE_MAC2X4_BLOCK, two a turn, entered midway
- * for an odd count), the eight sums requantized (TE_RQ_SAT, each row's {m, cc, e} one LDM),
- * each column's two bytes packed (BFI), then STORE: the clamp and four STRH at o + i * s. */
+ * register but sp and pc; x0, x1, w are pinned to r8-r10 for the epilogue's LDM). First the
+ * entry into the blocks' loop for the block count's remainder mod 4 (`rem`; the address, with
+ * the Thumb bit, kept in `entry`). Per pair: the two biases into the eight sums, the blocks
+ * (TE_MAC2X4_BLOCK, four a turn, entered through `entry`: one loop test per four blocks), the
+ * eight sums requantized (TE_RQ_SAT, each row's {m, cc, e} one LDM), each column's two bytes
+ * packed (BFI), then STORE: the clamp and four STRH at o + i * s. */
 #define TE_GEMM2X4_PAIRS(BLOCK, STORE)                                                    \
     __asm__ volatile(                                                                     \
+        "ldr %[t], %[rem]\n\t"                                                            \
+        "cmp %[t], #2\n\t"                                                                \
+        "beq 92f\n\t"                                                                     \
+        "bhi 93f\n\t"                                                                     \
+        "cmp %[t], #1\n\t"                                                                \
+        "beq 91f\n\t"                                                                     \
+        "adr.w %[xp], 0f\n\t"                                                             \
+        "b 94f\n\t"                                                                       \
+        "91:\n\tadr.w %[xp], 1f\n\t"                                                      \
+        "b 94f\n\t"                                                                       \
+        "92:\n\tadr.w %[xp], 2f\n\t"                                                      \
+        "b 94f\n\t"                                                                       \
+        "93:\n\tadr.w %[xp], 3f\n\t"                                                      \
+        "94:\n\torr %[xp], %[xp], #1\n\t"                                                 \
+        "str %[xp], %[entry]\n\t"                                                         \
         "8:\n\t"                                                                          \
         "ldr %[t], %[rq]\n\t"                                                             \
         "ldrd %[a0], %[a1], [%[t]]\n\t"                                                   \
@@ -394,10 +411,9 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
         "ldrd %[c0], %[c1], [%[t]]\n\t"                                                   \
         "ldrd %[d0], %[d1], [%[t]]\n\t"                                                   \
         "ldr %[xp], %[cols]\n\t"                                                          \
-        "ldr %[t], %[odd]\n\t"                                                            \
-        "cmp %[t], #0\n\t"                                                                \
-        "bne 1f\n\t"                                                                      \
-        "0:\n\t" BLOCK "1:\n\t" BLOCK                                                     \
+        "ldr %[t], %[entry]\n\t"                                                          \
+        "bx %[t]\n\t"                                                                     \
+        "0:\n\t" BLOCK "3:\n\t" BLOCK "2:\n\t" BLOCK "1:\n\t" BLOCK                       \
         "ldr %[t], %[end]\n\t"                                                            \
         "cmp %[xp], %[t]\n\t"                                                             \
         "bne.w 0b\n\t"                                                                    \
@@ -427,8 +443,8 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
         : [a0] "=&r"(a0), [a1] "=&r"(a1), [b0] "=&r"(b0), [b1] "=&r"(b1), [c0] "=&r"(c0),  \
           [c1] "=&r"(c1), [d0] "=&r"(d0), [d1] "=&r"(d1), [xp] "=&r"(xp), [wp] "+r"(wp),   \
           [w] "=&r"(w), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [rq] "+m"(rq),       \
-          [o] "+m"(o), [n] "+m"(n)                                                        \
-        : [cols] "m"(cols), [end] "m"(end), [odd] "m"(odd), [s] "m"(out_c),               \
+          [o] "+m"(o), [n] "+m"(n), [entry] "+m"(entry)                                   \
+        : [cols] "m"(cols), [end] "m"(end), [rem] "m"(rem), [s] "m"(out_c),               \
           [bounds] "m"(bounds)                                                            \
         : "cc", "memory")
 /* The stores of TE_GEMM2X4_PAIRS (o in x0, s in x1; xp free): unclamped, four STRH; else
