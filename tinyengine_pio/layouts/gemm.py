@@ -1,10 +1,13 @@
 """GEMM operand layouts of the DSP kernels (kernels/dsp/gemm.c): packed weight rows and the
 per-group requantization blocks `rq`.
 
-Weights: rows in groups of PAIR_ROWS (the 2x2 / 2x1 GEMMs of CONV_2D) or QUAD_ROWS (the 4x1
-GEMV of FULLY_CONNECTED); per block of K_BLOCK k one little-endian 32-bit word per row; k and
-rows zero-padded to whole blocks and groups. SXTB16 / SXTB16 ROR 8 of a word then line up with
-the two words of a doubled int16 column block.
+Weights: rows in groups of PAIR_ROWS (the 2x4 / 2x2 / 2x1 GEMMs of CONV_2D) or QUAD_ROWS (the
+4x1 GEMV of FULLY_CONNECTED); k and rows zero-padded to whole blocks of K_BLOCK k and groups.
+Quads: per block one little-endian 32-bit word per row; SXTB16 / SXTB16 ROR 8 of a word line up
+with the two words of a doubled int16 column block, (k0 k2) and (k1 k3). Pairs: per block the
+word [r0k0 r1k0 r0k2 r1k2], then [r0k1 r1k1 r0k3 r1k3]: SXTB16 / SXTB16 ROR 8 of a word give
+rows r0 / r1 for one column word, so that the 2x4 GEMM loads each column word once for both
+rows (kernels/dsp/te_asm.h).
 
 rq: per group of rows {2 * bias of each row (the bias itself where not doubled: kernels that
 read int8 columns), then m, cc, e of each row}: group * (1 + RQ_ROW_WORDS) int32."""
@@ -23,27 +26,31 @@ def rq_words(group: int) -> int:
     return group * (1 + RQ_ROW_WORDS)
 
 
-def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
-    """Weights [rows, k] int8 as uint32 words in the layout above."""
+def _padded(w2d: np.ndarray, group: int, dtype) -> np.ndarray:
+    """[groups, group, blocks, 2 (k0 k1 | k2 k3), 2 (k0 | k1)]: w2d zero-padded."""
     rows, k = w2d.shape
     nblk = -(-k // K_BLOCK)
-    padded = np.zeros((-(-rows // group) * group, nblk * K_BLOCK), np.int8)
+    padded = np.zeros((-(-rows // group) * group, nblk * K_BLOCK), dtype)
     padded[:rows, :k] = w2d
-    blocks = padded.reshape(-1, group, nblk, K_BLOCK).transpose(0, 2, 1, 3)
-    return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
+    return padded.reshape(-1, group, nblk, 2, 2)
+
+
+def pack_rows(w2d: np.ndarray, group: int) -> np.ndarray:
+    """Weights [rows, k] int8 as uint32 words in the layout above (pairs: per block and
+    column word the two rows' bytes interleaved; quads: a word per row)."""
+    blocks = _padded(w2d, group, np.int8)
+    order = (0, 2, 4, 3, 1) if group == PAIR_ROWS else (0, 2, 1, 3, 4)
+    return np.ascontiguousarray(blocks.transpose(order)).reshape(-1).view("<u4")
 
 
 def pack_rows16(w2d: np.ndarray, group: int = QUAD_ROWS) -> np.ndarray:
-    """Weights [rows, k] int8 as int16 pairs: rows in groups (quads for te_gemm4x1_w16, pairs
-    for te_gemm2x4_w16 / te_gemm2x2_w16), per block of K_BLOCK k and row two words (w0 w2)
-    (w1 w3), the lanes SXTB16 / SXTB16 ROR 8 give a doubled column block; k and rows
-    zero-padded. Twice pack_rows' bytes."""
-    rows, k = w2d.shape
-    nblk = -(-k // K_BLOCK)
-    padded = np.zeros((-(-rows // group) * group, nblk * K_BLOCK), np.int16)
-    padded[:rows, :k] = w2d
-    blocks = padded.reshape(-1, group, nblk, 2, 2).transpose(0, 2, 1, 4, 3)
-    return np.ascontiguousarray(blocks).reshape(-1).view("<u4")
+    """Weights [rows, k] int8 as int16 pairs (w0 w2) (w1 w3) per block and row, the lanes of
+    the doubled column block's two words: quads (te_gemm4x1_w16) a row's two words after the
+    other, pairs (te_gemm2x4_w16 / te_gemm2x2_w16) (r0: w0 w2) (r1: w0 w2) (r0: w1 w3)
+    (r1: w1 w3); k and rows zero-padded. Twice pack_rows' bytes."""
+    blocks = _padded(w2d, group, np.int16)
+    order = (0, 2, 4, 1, 3) if group == PAIR_ROWS else (0, 2, 1, 4, 3)
+    return np.ascontiguousarray(blocks.transpose(order)).reshape(-1).view("<u4")
 
 
 def pack_regs(w2d: np.ndarray, bias, fast) -> np.ndarray:

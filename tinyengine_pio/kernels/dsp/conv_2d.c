@@ -32,7 +32,7 @@ static void te_1x1_pairs(const int8_t *in, int32_t pixels, int32_t in_c, const u
         const int two = p + 1 < pixels;
         int8_t *oa = out + p * out_c;
         te_widen_s8(a, in_c, cols, 4);
-        te_widen_s8(two ? a + in_c : a, in_c, cols + 2, 4);
+        te_widen_s8(two ? a + in_c : a, in_c, cols + 1, 4);
         te_gemm2x2_by(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min, act_max,
                       w16);
     }
@@ -64,7 +64,7 @@ void te_conv_2d_1x1_fast4(const int8_t *in, int32_t pixels, int32_t in_c, const 
     int32_t p, i;
     for (p = 0; p + 4 <= pixels; p += 4) {
         for (i = 0; i < 4; ++i) {
-            te_widen_s8(in + (p + i) * in_c, in_c, cols + 2 * i, 8);
+            te_widen_s8(in + (p + i) * in_c, in_c, cols + i, 8);
         }
         te_gemm2x4_by(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max, w16);
     }
@@ -119,7 +119,7 @@ static void te_im2col_pairs(const int8_t *in, int32_t in_h, int32_t in_w, int32_
         int8_t *oa = out + p * out_c;
         for (i = 0; i < 2; ++i) {
             te_im2col_fast(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
-                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * i,
+                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + i,
                            stage != 0 ? stage + i * k_len : 0, 4);
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
@@ -153,7 +153,7 @@ void te_conv_2d_im2col_fast4(const int8_t *in, int32_t in_h, int32_t in_w, int32
     for (p = 0; p + 4 <= pixels; p += 4) {
         for (i = 0; i < 4; ++i) {
             te_im2col_fast(in, in_h, in_w, in_c, k_h, k_w, oy * stride_h - pad_t,
-                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + 2 * i, stage, 8);
+                           ox * stride_w - pad_l, dil_h, dil_w, pad_val, cols + i, stage, 8);
             te_next_px(&oy, &ox, out_w, 1);
         }
         te_gemm2x4_by(cols, (k_len + 3) >> 2, wp, rq, out + p * out_c, out_c, act_min, act_max,
@@ -424,7 +424,7 @@ static void te_rows_column(const int8_t *in, int32_t in_h, int32_t in_w, int32_t
             const uint32_t v = te_ld32(src + k);
             const uint32_t e = __sxtb16(v), o = te_sxtb16_ror8(v);
             col[0] = __sadd16(e, e);
-            col[1] = __sadd16(o, o);
+            col[step >> 1] = __sadd16(o, o);
         }
     }
 }
@@ -446,7 +446,7 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
     for (p = 0; quads && p + 4 <= pixels; p += 4) {   /* four pixels: the 2x4 GEMM */
         for (i = 0; i < 4; ++i) {
             te_rows_column(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
-                           ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 8);
+                           ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + i, 8);
             te_next_px(&oy, &ox, out_w, 1);
         }
         te_gemm2x4_by(cols, nblk, wp, rq, out + p * out_c, out_c, act_min, act_max, w16);
@@ -456,7 +456,7 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
         int8_t *oa = out + p * out_c;
         for (i = 0; i < 2; ++i) {
             te_rows_column(in, in_h, in_w, in_c, k_h, k_w, dil_h, oy * stride_h - pad_t,
-                           ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + 2 * i, 4);
+                           ox * stride_w - pad_l, run4, (int8_t)pad_val, stage, cols + i, 4);
             te_next_px(&oy, &ox, out_w, i == 1 || two);
         }
         te_gemm2x2_by(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min, act_max,

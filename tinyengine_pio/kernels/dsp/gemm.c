@@ -5,12 +5,14 @@
 
 #if TE_FAST
 /* ---------------------------------------------------------------------------------------
- * Columns are widened once per pixel pair to doubled int16 (2x fits int16), four k at a time
- * in SXTB16 order: word 0 = (x0, x2), word 1 = (x1, x3). Two columns a, b interleave per
- * block of four k: a0 a1 b0 b1 (16 bytes). The weights are packed by the compiler in groups of
- * rows (2 for the pair GEMM, 4 for the column GEMM), per block of four k one 32-bit word per
- * row, zero-padded to whole blocks and groups; SXTB16 / SXTB16 ROR 8 of a word then line up
- * with the two column words, and SMLAD accumulates 2 * acc directly. */
+ * Columns are widened once per pixel pair (or quad) to doubled int16 (2x fits int16), four k
+ * at a time in SXTB16 order: word 0 = (x0, x2), word 1 = (x1, x3). Interleaved columns hold
+ * per block of four k every column's word 0, then every column's word 1: a0 b0 a1 b1 (16
+ * bytes), a0 b0 c0 d0 a1 b1 c1 d1 (32): te_widen_s8 with `step` 4 or 8 at column i's first
+ * word. The weights are packed by the compiler in groups of rows (pairs for the pair GEMMs,
+ * quads for the column GEMM; layouts/gemm.py and te_asm.h), zero-padded to whole blocks and
+ * groups, so that their int16 lanes line up with the column words and SMLAD accumulates
+ * 2 * acc directly. */
 
 TE_INLINE uint32_t te_dbl16(uint32_t v) {   /* both int16 lanes doubled */
     return __sadd16(v, v);
@@ -27,7 +29,7 @@ void te_widen_s8(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
             v |= (uint32_t)(uint8_t)src[i + j] << (8 * j);
         }
         dst[0] = te_dbl16(__sxtb16(v));
-        dst[1] = te_dbl16(te_sxtb16_ror8(v));
+        dst[step >> 1] = te_dbl16(te_sxtb16_ror8(v));
     }
 }
 
@@ -36,7 +38,7 @@ void te_fill_s16(uint32_t *dst, int32_t nblk, int32_t value, int32_t step) {
     int32_t i;
     for (i = 0; i < nblk; ++i) {
         dst[0] = v;
-        dst[1] = v;
+        dst[step >> 1] = v;
         dst += step;
     }
 }
@@ -117,7 +119,7 @@ void te_gemm2x2_s8_fast(const int8_t *cols, int32_t nblk, const uint32_t *wp,
 
 /* The 2x4 GEMM: rows in pairs as te_gemm2x2_fast, four doubled int16 columns a..d interleaved
  * per block of four k (32 bytes, te_widen_s8 step 8); outputs of column i at out + i * out_c.
- * Per row pair 29 instructions per block of 32 MACs (four blocks a loop test), one epilogue
+ * Per row pair 26 instructions per block of 32 MACs (four blocks a loop test), one epilogue
  * for 8 outputs. */
 TE_INLINE void te_gemm2x4_body(const uint32_t *cols, int32_t nblk, const uint32_t *wp,
                                const int32_t *rq, int8_t *out, int32_t out_c, int32_t clamp,
@@ -177,7 +179,7 @@ void te_gemm2x4_fast(const uint32_t *cols, int32_t nblk, const uint32_t *wp, con
 #undef TE_CALL
 }
 
-/* The same against int16 weights (pack_rows16 in row pairs): 25 instead of 29 instructions per
+/* The same against int16 weights (pack_rows16 in row pairs): 22 instead of 26 instructions per
  * block of 32 MACs, twice the weights' flash. */
 void te_gemm2x4_w16(const uint32_t *cols, int32_t nblk, const uint32_t *w16, const int32_t *rq,
                     int8_t *out, int32_t out_c, int32_t lo, int32_t hi) {

@@ -68,17 +68,27 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
     return (y + (acc2 >> 31)) >> e;
 }
 
-/* ---- GEMM blocks (layouts/gemm.py: rows packed in pairs or quads, four k a word) ---------- */
+/* ---- GEMM blocks (layouts/gemm.py: rows packed in pairs or quads) ----------------------------
+ * A block is four k. Row pairs (pack_rows / pack_rows16 in pairs) hold per block the two rows'
+ * (k0, k2) lanes, then their (k1, k3) lanes: int8 words [r0k0 r1k0 r0k2 r1k2] [r0k1 r1k1 r0k3
+ * r1k3], whose SXTB16 / SXTB16 ROR 8 give row r0's / r1's int16 pair, or int16 pairs
+ * (r0: k0 k2) (r1: k0 k2) (r0: k1 k3) (r1: k1 k3). The doubled int16 columns (te_widen_s8) hold
+ * per block every column's (k0, k2) word, then every column's (k1, k3) word: one LDRD of two
+ * columns' words meets both rows' weights. */
+
+/* The two rows' weights of an int8 pair block (the words in w0, w1) as t0 = r0 (k0 k2),
+ * t1 = r1 (k0 k2), w0 = r0 (k1 k3), w1 = r1 (k1 k3). */
+#define TE_PAIR_S8_UNPACK                                                                 \
+    "sxtb16 %[t0], %[w0]\n\t"                                                             \
+    "sxtb16 %[t1], %[w0], ror #8\n\t"                                                     \
+    "sxtb16 %[w0], %[w1]\n\t"                                                             \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"
 
 /* One 2x2 block of four k (16 MACs) from int8 columns, 19 instructions: rows r0/r1 of the
  * packed pair (wp), column b's word at address B, then column a's at A (asm operand strings:
  * interleaved columns or two tap pointers); sums not doubled. */
 #define TE_MAC2X2_S8_AT(B, A)                                                             \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                                  \
-    "sxtb16 %[t0], %[w0]\n\t"                                                             \
-    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
-    "sxtb16 %[t1], %[w1]\n\t"                                                             \
-    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t" TE_PAIR_S8_UNPACK                                 \
     "ldr %[x1], " B "\n\t"                                                                \
     "sxtb16 %[x0], %[x1]\n\t"                                                             \
     "sxtb16 %[x1], %[x1], ror #8\n\t"                                                     \
@@ -95,30 +105,26 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 
 /* One 2x2 block of four k (16 MACs): rows r0/r1 of the packed pair as W loads them into
- * (t0 w0) (t1 w1), doubled int16 columns a/b interleaved per block (a0 a1 b0 b1, 16 bytes). */
+ * (t0 w0) (t1 w1), doubled int16 columns a, b (a's and b's (k0 k2) words, then their (k1 k3)
+ * words: 16 bytes). */
 #define TE_MAC2X2_BLOCK_OF(W)                                                             \
     W                                                                                     \
-    "ldrd %[x0], %[x1], [%[xp], #8]\n\t"                                                  \
-    "smlad %[b0], %[t0], %[x0], %[b0]\n\t"                                                \
-    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
-    "smlad %[b1], %[t1], %[x0], %[b1]\n\t"                                                \
-    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"                                                \
     "ldrd %[x0], %[x1], [%[xp]], #16\n\t"                                                 \
     "smlad %[a0], %[t0], %[x0], %[a0]\n\t"                                                \
-    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
     "smlad %[a1], %[t1], %[x0], %[a1]\n\t"                                                \
-    "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
-/* int8 weights, a word per row (15 instructions), or int16 ones, each row's block (w0 w2)
- * (w1 w3) (12 instructions). */
+    "smlad %[b0], %[t0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[t1], %[x1], %[b1]\n\t"                                                \
+    "ldrd %[x0], %[x1], [%[xp], #-8]\n\t"                                                 \
+    "smlad %[a0], %[w0], %[x0], %[a0]\n\t"                                                \
+    "smlad %[a1], %[w1], %[x0], %[a1]\n\t"                                                \
+    "smlad %[b0], %[w0], %[x1], %[b0]\n\t"                                                \
+    "smlad %[b1], %[w1], %[x1], %[b1]\n\t"
+/* int8 weights (15 instructions), or int16 ones (12). */
 #define TE_MAC2X2_BLOCK                                                                   \
-    TE_MAC2X2_BLOCK_OF("ldrd %[w0], %[w1], [%[wp]], #8\n\t"                                \
-                       "sxtb16 %[t0], %[w0]\n\t"                                           \
-                       "sxtb16 %[w0], %[w0], ror #8\n\t"                                   \
-                       "sxtb16 %[t1], %[w1]\n\t"                                           \
-                       "sxtb16 %[w1], %[w1], ror #8\n\t")
+    TE_MAC2X2_BLOCK_OF("ldrd %[w0], %[w1], [%[wp]], #8\n\t" TE_PAIR_S8_UNPACK)
 #define TE_MAC2X2_BLOCK16                                                                 \
-    TE_MAC2X2_BLOCK_OF("ldrd %[t0], %[w0], [%[wp]], #8\n\t"                                \
-                       "ldrd %[t1], %[w1], [%[wp]], #8\n\t")
+    TE_MAC2X2_BLOCK_OF("ldrd %[t0], %[t1], [%[wp]], #8\n\t"                                \
+                       "ldrd %[w0], %[w1], [%[wp]], #8\n\t")
 
 /* The same from int8 columns interleaved per block (a 4 bytes, b 4 bytes): 19 instructions,
  * sums not doubled (the lean variant, no int16 buffer). */
@@ -143,36 +149,39 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
             : "cc", "memory");                                                            \
     } while (0)
 
-/* One 2x4 block of four k (32 MACs), 29 instructions: rows r0/r1 of the packed pair (one LDR
- * each), doubled int16 columns a..d interleaved per block (a0 a1 b0 b1 c0 c1 d0 d1, 32 bytes).
- * Row r1 runs the columns backwards, starting with d's words still in x0/x1. */
-#define TE_MAC2X4_COL(ACC, LOAD) LOAD                                                     \
-    "smlad %[" ACC "], %[t], %[x0], %[" ACC "]\n\t"                                        \
-    "smlad %[" ACC "], %[w], %[x1], %[" ACC "]\n\t"
+/* One 2x4 block of four k (32 MACs): per lane pair (k0 k2, then k1 k3) the two rows' weights
+ * as W loads them into t (row r0) and w (row r1), then the doubled int16 columns' words of that
+ * lane pair, two columns an LDRD (a b, then c d; the block's 32 bytes hold every column's
+ * (k0 k2) word, then every column's (k1 k3) word), each against both rows. */
+#define TE_MAC2X4_LANES(W, AB, CD)                                                        \
+    W                                                                                     \
+    "ldrd %[x0], %[x1], " AB "\n\t"                                                        \
+    "smlad %[a0], %[t], %[x0], %[a0]\n\t"                                                 \
+    "smlad %[a1], %[w], %[x0], %[a1]\n\t"                                                 \
+    "smlad %[b0], %[t], %[x1], %[b0]\n\t"                                                 \
+    "smlad %[b1], %[w], %[x1], %[b1]\n\t"                                                 \
+    "ldrd %[x0], %[x1], " CD "\n\t"                                                        \
+    "smlad %[c0], %[t], %[x0], %[c0]\n\t"                                                 \
+    "smlad %[c1], %[w], %[x0], %[c1]\n\t"                                                 \
+    "smlad %[d0], %[t], %[x1], %[d0]\n\t"                                                 \
+    "smlad %[d1], %[w], %[x1], %[d1]\n\t"
+/* A lane pair's weights: one int8 word [r0 r1 r0 r1] (LDR, SXTB16, SXTB16 ROR 8), or the
+ * int16 pairs of both rows (one LDRD). */
 #define TE_MAC2X4_W                                                                       \
     "ldr %[w], [%[wp]], #4\n\t"                                                           \
     "sxtb16 %[t], %[w]\n\t"                                                               \
     "sxtb16 %[w], %[w], ror #8\n\t"
-/* A row's block as int16 pairs (w0 w2) (w1 w3) (layouts/gemm.py pack_rows16): one LDRD. */
 #define TE_MAC2X4_W16 "ldrd %[t], %[w], [%[wp]], #8\n\t"
 #define TE_MAC2X4_BLOCK_OF(W)                                                             \
-    W                                                                                     \
-    TE_MAC2X4_COL("a0", "ldrd %[x0], %[x1], [%[xp]]\n\t")                                 \
-    TE_MAC2X4_COL("b0", "ldrd %[x0], %[x1], [%[xp], #8]\n\t")                             \
-    TE_MAC2X4_COL("c0", "ldrd %[x0], %[x1], [%[xp], #16]\n\t")                            \
-    TE_MAC2X4_COL("d0", "ldrd %[x0], %[x1], [%[xp], #24]\n\t")                            \
-    W                                                                                     \
-    TE_MAC2X4_COL("d1", "")                                                               \
-    TE_MAC2X4_COL("c1", "ldrd %[x0], %[x1], [%[xp], #16]\n\t")                            \
-    TE_MAC2X4_COL("b1", "ldrd %[x0], %[x1], [%[xp], #8]\n\t")                             \
-    TE_MAC2X4_COL("a1", "ldrd %[x0], %[x1], [%[xp]], #32\n\t")
-/* int8 weights (29 instructions a block) and int16 ones (25: no SXTB16, twice the flash) */
+    TE_MAC2X4_LANES(W, "[%[xp]], #32", "[%[xp], #-24]")                                   \
+    TE_MAC2X4_LANES(W, "[%[xp], #-16]", "[%[xp], #-8]")
+/* int8 weights (26 instructions a block) and int16 ones (22: no SXTB16, twice the flash) */
 #define TE_MAC2X4_BLOCK TE_MAC2X4_BLOCK_OF(TE_MAC2X4_W)
 #define TE_MAC2X4_BLOCK16 TE_MAC2X4_BLOCK_OF(TE_MAC2X4_W16)
 
 /* acc2 of rows r, r+1 x columns a..d over the blocks from xp to `end` (in memory, as `odd`,
- * the block count's parity: the 14 registers r0-r12 and lr are all operands): 30.5
- * instructions per 32 MACs. */
+ * the block count's parity: the 14 registers r0-r12 and lr are all operands): 27.5
+ * instructions per 32 MACs with int8 weights, 23.5 with int16 ones. */
 #define TE_GEMM2X4_LOOP(BLOCK)                                                            \
     __asm__ volatile(                                                                     \
         "ldr %[t], %[odd]\n\t"                                                            \
@@ -247,9 +256,9 @@ TE_INLINE int32_t te_rq_fast(int32_t acc2, int32_t m, int32_t cc, int32_t e) {
     "sxtb16 %[t], %[w0]\n\t"                                                              \
     "smlad %[a0], %[t], %[x0], %[a0]\n\t"                                                 \
     "sxtb16 %[w0], %[w0], ror #8\n\t"                                                     \
-    "smlad %[a0], %[w0], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[w0], %[x0], %[a1]\n\t"                                                \
     "sxtb16 %[t], %[w1]\n\t"                                                              \
-    "smlad %[a1], %[t], %[x0], %[a1]\n\t"                                                 \
+    "smlad %[a0], %[t], %[x1], %[a0]\n\t"                                                 \
     "sxtb16 %[w1], %[w1], ror #8\n\t"                                                     \
     "smlad %[a1], %[w1], %[x1], %[a1]\n\t"
 #define TE_GEMM2X1_LOOP()                                                                 \

@@ -23,14 +23,16 @@ TE_INLINE uint32_t te_rep2(int32_t v) {          /* v's low halfword in both hal
     return ((uint32_t)(uint16_t)v << 16) | (uint16_t)v;
 }
 /* nblk blocks of four int8 at src as doubled int16 in SXTB16 order (x0, x2), (x1, x3): two
- * words a block, `step` words apart (the interleaved GEMM columns, gemm.c te_widen_s8). */
+ * words a block, step / 2 words apart, blocks `step` words apart (the interleaved GEMM
+ * columns, gemm.c te_widen_s8). */
 TE_INLINE void te_widen_blocks(const int8_t *src, int32_t nblk, uint32_t *dst, int32_t step) {
+    const int32_t half = step >> 1;
     int32_t i;
     for (i = 0; i < nblk; ++i, src += 4, dst += step) {
         const uint32_t v = te_ld32(src);
         const uint32_t e = __sxtb16(v), o = te_sxtb16_ror8(v);
         dst[0] = __sadd16(e, e);
-        dst[1] = __sadd16(o, o);
+        dst[half] = __sadd16(o, o);
     }
 }
 /* acc += dot(x, w) over four int8 lanes: SXTB16 / SXTB16 ROR 8, two SMLAD */
