@@ -67,11 +67,12 @@ TE_INLINE void te_next_px(int32_t *oy, int32_t *ox, int32_t out_w, int advance) 
 
 #if TE_FAST
 /* dsp/conv_2d.c, TE_FAST variants: weights `wp` packed by the compiler in row pairs, rq per
- * row pair (layouts/gemm.py); `cols` holds two doubled int16 columns (16 * ceil(k / 4)
- * bytes, 4-aligned; four for te_conv_2d_1x1_fast4: 32 * ceil(in_c / 4) bytes). */
+ * row pair (layouts/gemm.py), int8 or, with `w16`, int16 (pack_rows16 in pairs); `cols` holds
+ * two doubled int16 columns (16 * ceil(k / 4) bytes, 4-aligned; four for
+ * te_conv_2d_1x1_fast4: 32 * ceil(in_c / 4) bytes). */
 void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
-                         int32_t act_max, uint32_t *cols);
+                         int32_t act_max, uint32_t *cols, int32_t w16);
 void te_conv_2d_1x1_fast4(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                           const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
                           int32_t act_max, uint32_t *cols, int32_t w16);
@@ -80,7 +81,7 @@ void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                             int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
                             int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                             int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
-                            int32_t act_max, uint32_t *cols, int8_t *stage);
+                            int32_t act_max, uint32_t *cols, int8_t *stage, int32_t w16);
 /* One pixel at a time (the 4x1 GEMM, int16 weights): `col` 8 * ceil(k / 4) bytes, in_c % 4
  * == 0. */
 void te_conv_2d_im2col_w16(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,

@@ -290,30 +290,30 @@ W16_MARGIN = 24 * 1024        # ... beyond the MAX, the overhead less this much
 
 
 def choose_w16(g: Graph, overhead: int) -> None:
-    """Mark the ops whose 2x4 GEMM (te_conv_2d_1x1_fast4 / te_conv_2d_im2col_fast4, the wide
-    option with four columns, and te_conv_2d_rows_fast, the padded rows) reads int16
-    weights: 25 instead of 29 instructions per 32 MACs (no SXTB16), measured on the M4
-    (vww's pointwise layers 1.03-1.58 -> 0.91-1.46 instructions/MAC), for twice the weights'
-    flash. The extra flash is bounded by `overhead`, what the .tflite file holds beside the
-    weights (its graph and metadata: flash a TFLM build spends and this one does not, so the
-    build stays below TFLM's), at least W16_EXTRA_MIN and at most W16_EXTRA_MAX; within it
-    the ops with the most output pixels go first (the instructions saved per extra byte are
-    0.125 x the pixels), ties in graph order. Where the overhead is larger than W16_EXTRA_MAX
-    the budget may go past it up to the overhead less W16_MARGIN: this build's code can be
-    larger than TFLM's runtime (measured on the M4: person_detect's by 22 KB, vww's by 8 KB),
-    and the margin keeps that much back (vww, 114 KB beside its weights: 90 KB).
-    Run after planning (op.memory chosen); g.config["no_w16"] (compile_model(w16=False), the
-    flash fallback) turns it off."""
+    """Mark the ops whose row-pair GEMM reads int16 weights: the wide pointwise and im2col
+    options (te_conv_2d_1x1_fast4 / te_conv_2d_im2col_fast4, the 2x4 GEMM: 22 instead of 26
+    instructions per 32 MACs; te_conv_2d_1x1_fast / te_conv_2d_im2col_fast, the 2x2 GEMM: 12
+    instead of 15 per 16) and the padded rows (te_conv_2d_rows_fast), for twice the weights'
+    flash (no SXTB16 in the loop). The extra flash is bounded by `overhead`, what the .tflite
+    file holds beside the weights (its graph and metadata: flash a TFLM build spends and this
+    one does not, so the build stays below TFLM's), at least W16_EXTRA_MIN and at most
+    W16_EXTRA_MAX; within it the ops with the most output pixels go first (the instructions
+    saved per extra byte grow with the pixels), ties in graph order. Where the overhead is
+    larger than W16_EXTRA_MAX the budget may go past it up to the overhead less W16_MARGIN:
+    this build's code can be larger than TFLM's runtime (measured on the M4: person_detect's
+    by 22 KB, vww's by 8 KB), and the margin keeps that much back (vww, 114 KB beside its
+    weights: 90 KB). Run after planning (op.memory chosen); g.config["no_w16"]
+    (compile_model(w16=False), the flash fallback) turns it off."""
     budget = 0 if g.config.get("no_w16") else max(
         min(max(overhead, W16_EXTRA_MIN), W16_EXTRA_MAX), overhead - W16_MARGIN)
-    fours = [op for op in g.operators if op.kind == "CONV_2D" and op.dtype == "int8"
+    gemms = [op for op in g.operators if op.kind == "CONV_2D" and op.dtype == "int8"
              and isinstance(op.params, ConvParams) and op.params.fast is not None
              and op.memory.variant in ("pointwise", "im2col")
-             and (pointwise_fours(op) or reads_rows(op))]
+             and (reads_rows(op) or not op.memory.lean)]
     for op in g.operators:
         op.w16 = False
     used = 0
-    for op in sorted(fours, key=lambda o: (-o.params.out_h * o.params.out_w, o.index)):
+    for op in sorted(gemms, key=lambda o: (-o.params.out_h * o.params.out_w, o.index)):
         w = g.t(op.inputs[1]).data
         w2d = rows_weights(op.params, w) if reads_rows(op) else w.reshape(op.params.out_c, -1)
         extra = pack_rows16(w2d, PAIR_ROWS).nbytes // 2
@@ -375,7 +375,7 @@ def _emit_pointwise(ctx, op: Operator, fast, mve, operands) -> None:
         if op.memory.lean else      # int16 columns would grow the arena
         ("te_conv_2d_1x1_fast4" if pointwise_fours(op) else "te_conv_2d_1x1_fast", src, pixels,
          p.in_c, *fast, dst, p.out_c, *clamp, ctx.arena_ptr(op.scratch_offset, "uint32_t"),
-         *([int(op.w16)] if pointwise_fours(op) else [])))),
+         int(op.w16)))),
         variant("portable", plain),
         variant("mve", mve and ("te_gemm_mve", src, pixels, p.in_c, *mve, dst, p.out_c, *clamp)))
 
@@ -405,8 +405,8 @@ def _emit_im2col(ctx, op: Operator, fast, mve, operands) -> None:
          ctx.arena_ptr(op.scratch_offset)) if op.memory.lean else
         ("te_conv_2d_im2col_fast4" if fours else "te_conv_2d_im2col_fast", src, p.in_h, p.in_w,
          p.in_c, *fast, *geometry, *clamp,
-         ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage,
-         *([int(op.w16)] if fours else [])))), variant("portable", plain),
+         ctx.arena_ptr(op.scratch_offset, "uint32_t"), stage, int(op.w16)))),
+        variant("portable", plain),
         variant("mve", mve and ("te_conv_2d_im2col_mve", src, p.in_h, p.in_w, p.in_c, *mve,
                                 *geometry, *clamp, ctx.arena_ptr(op.scratch_offset))))
 

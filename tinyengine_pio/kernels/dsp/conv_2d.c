@@ -40,8 +40,8 @@ static void te_1x1_pairs(const int8_t *in, int32_t pixels, int32_t in_c, const u
 
 void te_conv_2d_1x1_fast(const int8_t *in, int32_t pixels, int32_t in_c, const uint32_t *wp,
                          const int32_t *rq, int8_t *out, int32_t out_c, int32_t act_min,
-                         int32_t act_max, uint32_t *cols) {
-    te_1x1_pairs(in, pixels, in_c, wp, rq, out, out_c, act_min, act_max, cols, 0);
+                         int32_t act_max, uint32_t *cols, int32_t w16) {
+    te_1x1_pairs(in, pixels, in_c, wp, rq, out, out_c, act_min, act_max, cols, w16);
 }
 
 /* The 2x4 GEMM of four widened columns against int8 weights, or int16 ones (`w16`). */
@@ -134,10 +134,10 @@ void te_conv_2d_im2col_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_
                             int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
                             int32_t pad_t, int32_t pad_l, int8_t *out, int32_t out_h,
                             int32_t out_w, int32_t out_c, int32_t pad_val, int32_t act_min,
-                            int32_t act_max, uint32_t *cols, int8_t *stage) {
+                            int32_t act_max, uint32_t *cols, int8_t *stage, int32_t w16) {
     te_im2col_pairs(in, in_h, in_w, in_c, wp, rq, k_h, k_w, stride_h, stride_w, dil_h, dil_w,
                     pad_t, pad_l, out, out_w, out_c, pad_val, act_min, act_max, cols, stage, 0,
-                    out_h * out_w, 0, 0, 0);
+                    out_h * out_w, 0, 0, w16);
 }
 
 /* Four receptive fields at a time through the 2x4 GEMM (`cols`: four interleaved columns,
