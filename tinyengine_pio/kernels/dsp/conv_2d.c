@@ -31,6 +31,10 @@ static void te_1x1_pairs(const int8_t *in, int32_t pixels, int32_t in_c, const u
         const int8_t *a = in + p * in_c;
         const int two = p + 1 < pixels;
         int8_t *oa = out + p * out_c;
+        if (!two && !w16 && (in_c & 3) == 0) {    /* a lone pixel: the 2x1 GEMM, 12 instead */
+            te_gemm2x1_fast(a, nblk, wp, rq, oa, out_c, act_min, act_max);   /* of 15 a block */
+            break;
+        }
         te_widen_s8(a, in_c, cols, 4);
         te_widen_s8(two ? a + in_c : a, in_c, cols + 1, 4);
         te_gemm2x2_by(cols, nblk, wp, rq, oa, two ? oa + out_c : oa, out_c, act_min, act_max,
