@@ -5,6 +5,7 @@
     python -m benchmarks --boards mps3-an547 --per-layer --out /tmp/plm
     python -m benchmarks.fit_cost /tmp/pl/results.json /tmp/pls/results.json /tmp/plm/results.json
     python -m benchmarks.fit_cost --holdout kws,vww,... /tmp/pl/results.json   (no write)
+    python -m benchmarks.fit_cost --merge /tmp/pl/results.json   (refit the M4 keys only)
 
 Every layer of every measured model becomes one row (features: MACs, outputs, output
 pixels, 1, bytes copied, taps) of a non-negative least-squares fit per kernel key (op kind +
@@ -104,10 +105,20 @@ def holdout(layers: list[dict], names: list[str]) -> int:
     return 0
 
 
+def _build(key: str) -> str:
+    """The build a key belongs to: '@size', '@mve' or '' (speed without Helium)."""
+    return key[key.index("@"):] if "@" in key else ""
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "--holdout":
         return holdout(_layers(argv[2:]), argv[1].split(","))
-    coef = fit(_layers(argv), verbose=True)
+    merge = bool(argv) and argv[0] == "--merge"
+    coef = fit(_layers(argv[1:] if merge else argv), verbose=True)
+    if merge:       # keep the builds the given runs do not measure (e.g. a new M4 run only)
+        fitted = {_build(k) for k in coef}
+        old = json.loads(OUT.read_text())
+        coef = {**{k: v for k, v in old.items() if _build(k) not in fitted}, **coef}
     OUT.write_text(json.dumps(coef, indent=1) + "\n")
     print(f"wrote {OUT}")
     return 0
