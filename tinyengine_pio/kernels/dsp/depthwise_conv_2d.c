@@ -74,6 +74,9 @@ TE_INLINE void te_dw_border_px(const int8_t *r0, int32_t xp, int32_t yp, const u
     po[3] = te_sat_fast(te_rq_fast(a3, rq[7], rq[11], rq[15]), clamp, lo, hi);
 }
 
+#if TE_DW_RQ != 20
+#error "TE_DW3_GROUPS steps the rq by 80 bytes (TE_DW_RQ words)"
+#endif
 /* Every four-channel group of an interior 3x3 pixel in one asm loop (TE_DW3_GROUPS): po[4g..]
  * from the window at r0 + 4g, the groups' taps wx and rq one after another; bounds {lo, hi}
  * repeated in every byte. */
@@ -87,7 +90,6 @@ TE_INLINE void te_dw3_px_groups(const int8_t *r0, int32_t xp, int32_t yp, const 
     const int8_t *const end = po + 4 * groups;
     int32_t a0, a1, a2, a3;
     uint32_t x, xe, we, wo;
-    _Static_assert(TE_DW_RQ == 20, "TE_DW3_GROUPS steps the rq by 80 bytes");
     if (clamp == 0) {
         TE_DW3_GROUPS("");
     } else if (clamp == 2) {
