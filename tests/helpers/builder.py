@@ -422,7 +422,7 @@ def random_bias(rng: np.random.Generator, n: int, input_scale: float,
     b = rng.integers(-magnitude, magnitude + 1, size=n).astype(np.int32)
     ws = np.asarray(weight_scales, dtype=np.float64)
     scales = (input_scale * ws).astype(np.float32)
-    return b, (scales if scales.size > 1 else float(scales))
+    return b, (scales if scales.size > 1 else float(scales.reshape(-1)[0]))
 
 
 def quantize(x, scale: float, zero_point: int, dtype=np.int8) -> np.ndarray:
