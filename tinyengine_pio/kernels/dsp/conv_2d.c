@@ -378,23 +378,25 @@ void te_conv_2d_implicit_fast(const int8_t *in, int32_t in_h, int32_t in_w, int3
 
 #define TE_ROWS_MAX 16          /* kernel rows (the host checks k_h) */
 
-/* The row pointers of the window at (y0, x0): each kernel row in place where its words lie
- * inside the input, the zero-point row `stage` (run4 bytes, filled once per call) where the row
- * lies in the top or bottom padding, else (left / right padding, or words past the input's end)
- * staged into its own run4 bytes after it: the input's bytes between zero-point ones, no
- * per-byte bounds test (the three-plus bytes after a run meet zero weights). */
+/* The window at (y0, x0) lies inside the input, its last row's run4 bytes too (then
+ * te_conv_2d_rows_fast widens it straight from the input, else through te_rows_column). */
+TE_INLINE int te_rows_inside(int32_t in_h, int32_t in_w, int32_t in_c, int32_t k_w,
+                             int32_t span_h, int32_t run4, int32_t y0, int32_t x0) {
+    return y0 >= 0 && y0 + span_h < in_h && x0 >= 0 && x0 + k_w <= in_w &&
+           ((y0 + span_h) * in_w + x0) * in_c + run4 <= in_h * in_w * in_c;
+}
+
+/* The row pointers of a window reaching into the padding (or whose last words would read past
+ * the input) at (y0, x0): each kernel row in place where its words lie inside the input, the
+ * zero-point row `stage` (run4 bytes, filled once per call) where the row lies in the top or
+ * bottom padding, else (left / right padding, or words past the input's end) staged into its
+ * own run4 bytes after it: the input's bytes between zero-point ones, no per-byte bounds test
+ * (the three-plus bytes after a run meet zero weights). */
 static void te_rows_taps(const int8_t *in, int32_t in_h, int32_t in_w, int32_t in_c,
                          int32_t k_h, int32_t k_w, int32_t dil_h, int32_t y0, int32_t x0,
                          int32_t run4, int8_t pad_val, int8_t *stage, const int8_t **tab) {
-    const int32_t size = in_h * in_w * in_c, y1 = y0 + dil_h * (k_h - 1);
+    const int32_t size = in_h * in_w * in_c;
     int32_t ky, i, lo, hi;
-    if (y0 >= 0 && y1 < in_h && x0 >= 0 && x0 + k_w <= in_w &&
-        (y1 * in_w + x0) * in_c + run4 <= size) {          /* the whole window in place */
-        for (ky = 0; ky < k_h; ++ky) {
-            tab[2 * ky] = in + ((y0 + dil_h * ky) * in_w + x0) * in_c;
-        }
-        return;
-    }
     lo = (x0 < 0 ? -x0 : 0) * in_c;
     hi = (x0 + k_w > in_w ? in_w - x0 : k_w) * in_c;
     for (ky = 0; ky < k_h; ++ky) {
@@ -420,16 +422,10 @@ static void te_rows_column(const int8_t *in, int32_t in_h, int32_t in_w, int32_t
                            int32_t run4, int8_t pad_val, int8_t *stage, uint32_t *col,
                            int32_t step) {
     const int8_t *tab[2 * TE_ROWS_MAX];
-    int32_t ky, k;
+    int32_t ky;
     te_rows_taps(in, in_h, in_w, in_c, k_h, k_w, dil_h, y0, x0, run4, pad_val, stage, tab);
-    for (ky = 0; ky < k_h; ++ky) {
-        const int8_t *src = tab[2 * ky];
-        for (k = 0; k < run4; k += 4, col += step) {
-            const uint32_t v = te_ld32(src + k);
-            const uint32_t e = __sxtb16(v), o = te_sxtb16_ror8(v);
-            col[0] = __sadd16(e, e);
-            col[step >> 1] = __sadd16(o, o);
-        }
+    for (ky = 0; ky < k_h; ++ky, col += (run4 >> 2) * step) {
+        te_widen_blocks(tab[2 * ky], run4 >> 2, col, step);
     }
 }
 
@@ -483,13 +479,11 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
     for (i = 0; i < run4; ++i) {             /* the zero-point row of the top / bottom padding */
         stage[i] = (int8_t)pad_val;
     }
-    const int32_t size = in_h * in_w * in_c, row_step = dil_h * in_w * in_c;
-    const int32_t span_h = dil_h * (k_h - 1), nw = run4 >> 2;
+    const int32_t row_step = dil_h * in_w * in_c, span_h = dil_h * (k_h - 1), nw = run4 >> 2;
     for (p = 0; quads && p + 4 <= pixels; p += 4) {   /* four pixels: the 2x4 GEMM */
         for (i = 0; i < 4; ++i) {
             const int32_t y0 = oy * stride_h - pad_t, x0 = ox * stride_w - pad_l;
-            if (y0 >= 0 && y0 + span_h < in_h && x0 >= 0 && x0 + k_w <= in_w &&
-                ((y0 + span_h) * in_w + x0) * in_c + run4 <= size) {
+            if (te_rows_inside(in_h, in_w, in_c, k_w, span_h, run4, y0, x0)) {
                 te_rows_inside4(in + (y0 * in_w + x0) * in_c, row_step, k_h, nw, cols + i);
             } else {
                 te_rows_column(in, in_h, in_w, in_c, k_h, k_w, dil_h, y0, x0, run4,
@@ -504,8 +498,7 @@ void te_conv_2d_rows_fast(const int8_t *in, int32_t in_h, int32_t in_w, int32_t 
         int8_t *oa = out + p * out_c;
         for (i = 0; i < 2; ++i) {
             const int32_t y0 = oy * stride_h - pad_t, x0 = ox * stride_w - pad_l;
-            if (y0 >= 0 && y0 + span_h < in_h && x0 >= 0 && x0 + k_w <= in_w &&
-                ((y0 + span_h) * in_w + x0) * in_c + run4 <= size) {
+            if (te_rows_inside(in_h, in_w, in_c, k_w, span_h, run4, y0, x0)) {
                 te_rows_inside2(in + (y0 * in_w + x0) * in_c, row_step, k_h, nw, cols + i);
             } else {
                 te_rows_column(in, in_h, in_w, in_c, k_h, k_w, dil_h, y0, x0, run4,

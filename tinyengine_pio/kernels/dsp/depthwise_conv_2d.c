@@ -90,13 +90,7 @@ TE_INLINE void te_dw3_px_groups(const int8_t *r0, int32_t xp, int32_t yp, const 
     const int8_t *const end = po + 4 * groups;
     int32_t a0, a1, a2, a3;
     uint32_t x, xe, we, wo;
-    if (clamp == 0) {
-        TE_DW3_GROUPS("");
-    } else if (clamp == 2) {
-        TE_DW3_GROUPS(TE_DW3_LO);
-    } else {
-        TE_DW3_GROUPS(TE_DW3_LOHI);
-    }
+    TE_DW3_BY_CLAMP(clamp, TE_DW3_GROUPS);
 }
 
 /* The out_w pixels of an output row of one four-channel group, 3x3 (TE_DW3_ROW_PIXELS): the
@@ -111,13 +105,7 @@ TE_INLINE void te_dw3_row_pixels(const int8_t *r0, int32_t xp, int32_t yp, const
     const int8_t *const end = po + out_w * ostep;
     int32_t a0, a1, a2, a3;
     uint32_t x, xe, we, wo;
-    if (clamp == 0) {
-        TE_DW3_ROW_PIXELS("");
-    } else if (clamp == 2) {
-        TE_DW3_ROW_PIXELS(TE_DW3_LO);
-    } else {
-        TE_DW3_ROW_PIXELS(TE_DW3_LOHI);
-    }
+    TE_DW3_BY_CLAMP(clamp, TE_DW3_ROW_PIXELS);
 }
 
 #define TE_DW_PX te_dw_fast_px

@@ -618,6 +618,17 @@ TE_INLINE void te_rq2x4_store(int32_t a0, int32_t a1, int32_t b0, int32_t b1, in
 #define TE_DW3_LOHI                                                                       \
     "ldrd %[we], %[wo], %[bounds]\n\t" TE_CLAMP_LO("%[a0]", "%[we]", "%[x]")               \
     TE_CLAMP_HI("%[a0]", "%[wo]", "%[x]")
+/* LOOP (TE_DW3_GROUPS or TE_DW3_ROW_PIXELS) with the clamp of te_sat_fast's mode `clamp`. */
+#define TE_DW3_BY_CLAMP(clamp, LOOP)                                                      \
+    do {                                                                                  \
+        if ((clamp) == 0) {                                                               \
+            LOOP("");                                                                     \
+        } else if ((clamp) == 2) {                                                        \
+            LOOP(TE_DW3_LO);                                                              \
+        } else {                                                                          \
+            LOOP(TE_DW3_LOHI);                                                            \
+        }                                                                                 \
+    } while (0)
 #define TE_DW3_PX(CLAMP)                                                                  \
     "ldrd %[a0], %[a1], [%[r]]\n\t"                                                       \
     "ldrd %[a2], %[a3], [%[r], #8]\n\t"                                                   \
